@@ -1,1 +1,146 @@
-//! placeholder
+//! The alli-api generator: Alli's docs pages → per-endpoint OpenAPI fragments → one validated
+//! OpenAPI document → a typed Rust client.
+//!
+//! ```text
+//!  spec/docs/<locale>/<page>.md            docs pages as published
+//!    │ import
+//!  spec/fragments/<locale>/<tag>/*.yaml    one verbatim fragment per endpoint
+//!    │ load → normalize → merge → overrides → validate
+//!  spec/openapi.json                       the merged OpenAPI 3.1 document
+//!    │ lower → IR (type registry + operations) → emit (quote!, prettyplease)
+//!  alli-api/src/generated/*.rs             the generated client
+//! ```
+//!
+//! Every stage is a pure function of the files before it. [`regen`] runs them all and writes
+//! the results only when every stage succeeded; [`check`] runs them in memory and lists every
+//! checked-in file that differs. `cargo xtask` is a thin front end over this library.
+
+#![warn(missing_docs)]
+
+pub mod diag;
+pub mod docs;
+pub mod fetch;
+pub mod import;
+pub mod layout;
+pub mod output;
+pub mod pointer;
+pub mod yaml;
+
+use std::path::PathBuf;
+
+pub use diag::{Diagnostic, Diagnostics, Failure, Location, Severity};
+pub use import::PageSource;
+pub use layout::Layout;
+pub use output::{Change, FileSet};
+
+/// What a pipeline run produced, in memory.
+#[derive(Debug, Clone)]
+pub struct Outputs {
+    /// Every file the run produces.
+    pub files: FileSet,
+    /// The import stage's result.
+    pub imported: import::Imported,
+    /// Warnings of every stage.
+    pub warnings: Diagnostics,
+}
+
+/// Runs the whole pipeline in memory. `new_pages` are pages given on the command line; they
+/// replace the page of the same locale and name on disk and are part of the output.
+pub fn run(layout: &Layout, new_pages: &[import::DocPage]) -> Result<Outputs, Failure> {
+    run_import(layout, new_pages)
+}
+
+/// Runs the import stage in memory.
+pub fn run_import(layout: &Layout, new_pages: &[import::DocPage]) -> Result<Outputs, Failure> {
+    let mut pages = import::read_pages(layout)?;
+    for page in new_pages {
+        pages.retain(|p| p.path != page.path);
+        pages.push(page.clone());
+    }
+    pages.sort_by(|a, b| a.path.cmp(&b.path));
+    let imported = import::import(layout, &pages)?;
+    let mut files = imported.file_set(layout);
+    for page in new_pages {
+        files.insert(page.path.clone(), page.text.clone());
+    }
+    let warnings = imported.warnings.clone();
+    Ok(Outputs { files, imported, warnings })
+}
+
+/// What `import` / `regen` did.
+#[derive(Debug, Clone)]
+pub struct Applied {
+    /// One line per endpoint fragment: added / changed / unchanged / removed.
+    pub fragment_report: Vec<String>,
+    /// Every file written or removed.
+    pub changes: Vec<(PathBuf, Change)>,
+    /// Warnings of every stage.
+    pub warnings: Diagnostics,
+    /// The one-line summary.
+    pub summary: String,
+}
+
+/// `cargo xtask import`: imports the docs pages (with pages from `sources` stored under
+/// `spec/docs/` first) and writes the fragments. Nothing is written unless the whole import
+/// succeeded.
+pub fn import_only(layout: &Layout, sources: &[PageSource], locale: Option<&str>) -> Result<Applied, Failure> {
+    let new_pages = import::fetch_sources(layout, sources, locale)?;
+    let outputs = run_import(layout, &new_pages)?;
+    apply(layout, outputs)
+}
+
+/// `cargo xtask regen`: runs the whole pipeline (with pages from `sources` stored under
+/// `spec/docs/` first) and writes everything it produces. Nothing is written unless every
+/// stage succeeded.
+pub fn regen(layout: &Layout, sources: &[PageSource], locale: Option<&str>) -> Result<Applied, Failure> {
+    let new_pages = import::fetch_sources(layout, sources, locale)?;
+    let outputs = run(layout, &new_pages)?;
+    apply(layout, outputs)
+}
+
+fn apply(layout: &Layout, outputs: Outputs) -> Result<Applied, Failure> {
+    let all_changes = outputs.files.apply(layout)?;
+    let fragments_dir = layout.fragments_dir();
+    let fragment_changes: Vec<_> = all_changes
+        .iter()
+        .filter(|(p, _)| p.starts_with(&fragments_dir))
+        .cloned()
+        .collect();
+    let fragment_report = import::report(&outputs.imported, &fragment_changes);
+    let summary = format!(
+        "{} fragments from {} pages, {}",
+        outputs.imported.fragments.len(),
+        outputs
+            .imported
+            .fragments
+            .iter()
+            .map(|f| &f.page)
+            .collect::<std::collections::BTreeSet<_>>()
+            .len(),
+        plural(outputs.warnings.warning_count(), "warning"),
+    );
+    Ok(Applied {
+        fragment_report,
+        changes: all_changes.into_iter().filter(|(_, c)| *c != Change::Unchanged).collect(),
+        warnings: outputs.warnings,
+        summary,
+    })
+}
+
+/// `cargo xtask check`: runs the pipeline in memory; `Ok` with the warnings when every
+/// checked-in file equals what `regen` would write, else a failure listing each stale file.
+pub fn check(layout: &Layout) -> Result<Diagnostics, Failure> {
+    let outputs = run(layout, &[])?;
+    let stale = outputs.files.stale_report(layout, "cargo xtask regen")?;
+    if stale.is_empty() {
+        Ok(outputs.warnings)
+    } else {
+        let mut all = outputs.warnings;
+        all.extend(stale);
+        Err(all.into())
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+}
