@@ -1,0 +1,121 @@
+//! A throw-away copy of the project's spec folder to run the pipeline against.
+
+#![allow(dead_code, unreachable_pub)]
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use generator::Layout;
+
+/// The real project root.
+pub fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf()
+}
+
+/// A temporary project root holding a copy of chosen project folders; removed on drop.
+pub struct Sandbox {
+    root: PathBuf,
+}
+
+impl Sandbox {
+    /// A sandbox with copies of `dirs` (project-relative) from the real project.
+    pub fn with(dirs: &[&str]) -> Sandbox {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let root = std::env::temp_dir().join(format!(
+            "alli-gen-test-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = fs::remove_dir_all(&root);
+        fs::create_dir_all(&root).expect("create sandbox");
+        for dir in dirs {
+            copy_dir(&project_root().join(dir), &root.join(dir));
+        }
+        Sandbox { root }
+    }
+
+    /// An empty sandbox.
+    pub fn empty() -> Sandbox {
+        Sandbox::with(&[])
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn layout(&self) -> Layout {
+        Layout::new(&self.root)
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.root.join(rel)
+    }
+
+    pub fn write(&self, rel: &str, text: &str) {
+        let p = self.path(rel);
+        fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        fs::write(p, text).expect("write");
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        fs::read_to_string(self.path(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"))
+    }
+
+    /// Every file below the root with its bytes, to prove a failed run changed nothing.
+    pub fn snapshot(&self) -> BTreeMap<PathBuf, Vec<u8>> {
+        let mut out = BTreeMap::new();
+        snapshot_dir(&self.root, &self.root, &mut out);
+        out
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.root);
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).expect("mkdir");
+    for entry in fs::read_dir(from).unwrap_or_else(|e| panic!("read {}: {e}", from.display())) {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+fn snapshot_dir(root: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for entry in entries {
+        let entry = entry.expect("entry");
+        let path = entry.path();
+        if entry.file_type().expect("type").is_dir() {
+            snapshot_dir(root, &path, out);
+        } else {
+            let rel = path.strip_prefix(root).expect("under root").to_path_buf();
+            out.insert(rel, fs::read(&path).expect("read"));
+        }
+    }
+}
+
+/// The JSON blocks of a docs page (lines starting with `{` inside ```json fences), parsed.
+pub fn json_blocks(page: &str) -> Vec<serde_json::Value> {
+    let mut out = Vec::new();
+    let mut inside = false;
+    for line in page.lines() {
+        if line.trim_start().starts_with("```") {
+            inside = line.trim() == "```json";
+            continue;
+        }
+        if inside && line.starts_with('{') {
+            out.push(serde_json::from_str(line).expect("docs JSON block parses"));
+        }
+    }
+    out
+}
