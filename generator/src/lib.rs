@@ -22,8 +22,13 @@ pub mod docs;
 pub mod fetch;
 pub mod import;
 pub mod layout;
+pub mod merge;
+pub mod normalize;
 pub mod output;
+pub mod overrides;
 pub mod pointer;
+pub mod spec;
+pub mod validate;
 pub mod yaml;
 
 use std::path::PathBuf;
@@ -40,6 +45,8 @@ pub struct Outputs {
     pub files: FileSet,
     /// The import stage's result.
     pub imported: import::Imported,
+    /// The merged document (absent when only the import stage ran).
+    pub spec: Option<spec::Spec>,
     /// Warnings of every stage.
     pub warnings: Diagnostics,
 }
@@ -47,7 +54,23 @@ pub struct Outputs {
 /// Runs the whole pipeline in memory. `new_pages` are pages given on the command line; they
 /// replace the page of the same locale and name on disk and are part of the output.
 pub fn run(layout: &Layout, new_pages: &[import::DocPage]) -> Result<Outputs, Failure> {
-    run_import(layout, new_pages)
+    let mut outputs = run_import(layout, new_pages)?;
+    // Projects without docs pages keep their fragments by hand: read them from disk.
+    let fragments = if outputs.imported.fragments.is_empty() {
+        outputs.files = FileSet::new();
+        spec::fragments_from_disk(layout)?
+    } else {
+        spec::fragments_from_import(&outputs.imported, layout.primary_locale())
+    };
+    let spec = spec::build(layout, fragments).map_err(|mut f| {
+        let mut all = outputs.warnings.clone();
+        all.extend(std::mem::take(&mut f.diagnostics));
+        Failure::from(all)
+    })?;
+    outputs.files.insert(layout.openapi_file(), spec.to_json());
+    outputs.warnings.extend(spec.warnings.clone());
+    outputs.spec = Some(spec);
+    Ok(outputs)
 }
 
 /// Runs the import stage in memory.
@@ -64,7 +87,7 @@ pub fn run_import(layout: &Layout, new_pages: &[import::DocPage]) -> Result<Outp
         files.insert(page.path.clone(), page.text.clone());
     }
     let warnings = imported.warnings.clone();
-    Ok(Outputs { files, imported, warnings })
+    Ok(Outputs { files, imported, spec: None, warnings })
 }
 
 /// What `import` / `regen` did.
@@ -107,8 +130,17 @@ fn apply(layout: &Layout, outputs: Outputs) -> Result<Applied, Failure> {
         .cloned()
         .collect();
     let fragment_report = import::report(&outputs.imported, &fragment_changes);
+    let operations = outputs.spec.as_ref().map(|s| count_operations(s.document()));
+    let schemas = outputs
+        .spec
+        .as_ref()
+        .and_then(|s| s.document().pointer("/components/schemas").and_then(|v| v.as_object()).map(|m| m.len()));
+    let spec_part = match (operations, schemas) {
+        (Some(o), Some(s)) => format!(", {o} operations, {s} named schemas"),
+        _ => String::new(),
+    };
     let summary = format!(
-        "{} fragments from {} pages, {}",
+        "{} fragments from {} pages{spec_part}, {}",
         outputs.imported.fragments.len(),
         outputs
             .imported
@@ -139,6 +171,18 @@ pub fn check(layout: &Layout) -> Result<Diagnostics, Failure> {
         all.extend(stale);
         Err(all.into())
     }
+}
+
+fn count_operations(doc: &serde_json::Value) -> usize {
+    doc.get("paths")
+        .and_then(|p| p.as_object())
+        .map(|paths| {
+            paths
+                .values()
+                .map(|item| docs::METHODS.iter().filter(|m| item.get(**m).is_some()).count())
+                .sum()
+        })
+        .unwrap_or(0)
 }
 
 fn plural(n: usize, word: &str) -> String {
