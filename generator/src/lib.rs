@@ -29,6 +29,7 @@ pub mod overrides;
 pub mod pointer;
 pub mod spec;
 pub mod validate;
+pub mod walk;
 pub mod yaml;
 
 use std::path::PathBuf;

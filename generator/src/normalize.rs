@@ -26,6 +26,7 @@ use serde_json::{Map, Value, json};
 use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::docs::METHODS;
 use crate::pointer::Pointer;
+use crate::walk::{SchemaVisitor, walk_document};
 
 /// A fragment ready to merge.
 #[derive(Debug, Clone)]
@@ -69,38 +70,6 @@ const ANNOTATIONS: &[&str] = &[
 
 /// The `type` names JSON Schema knows.
 pub const TYPE_NAMES: &[&str] = &["null", "boolean", "object", "array", "number", "string", "integer"];
-
-/// Subschema-holding keywords: (keyword, shape).
-enum Sub {
-    /// The value is a schema.
-    One,
-    /// The value is an array of schemas.
-    List,
-    /// The value is a map of name → schema.
-    Map,
-}
-
-const SUBSCHEMAS: &[(&str, Sub)] = &[
-    ("properties", Sub::Map),
-    ("patternProperties", Sub::Map),
-    ("$defs", Sub::Map),
-    ("definitions", Sub::Map),
-    ("dependentSchemas", Sub::Map),
-    ("items", Sub::One),
-    ("additionalProperties", Sub::One),
-    ("unevaluatedProperties", Sub::One),
-    ("unevaluatedItems", Sub::One),
-    ("contains", Sub::One),
-    ("propertyNames", Sub::One),
-    ("not", Sub::One),
-    ("if", Sub::One),
-    ("then", Sub::One),
-    ("else", Sub::One),
-    ("allOf", Sub::List),
-    ("anyOf", Sub::List),
-    ("oneOf", Sub::List),
-    ("prefixItems", Sub::List),
-];
 
 struct Ctx<'a> {
     fragment: &'a Fragment,
@@ -157,37 +126,14 @@ fn normalize_document(doc: &mut Value, ctx: &mut Ctx<'_>) {
     if let Some(paths) = obj.get_mut("paths").and_then(Value::as_object_mut) {
         let at = root.push("paths");
         for (path, item) in paths.iter_mut() {
-            normalize_path_item(path, item, &at.push(path), ctx);
+            normalize_path_item(item, &at.push(path), ctx);
         }
     }
-    if let Some(components) = obj.get_mut("components").and_then(Value::as_object_mut) {
-        let at = root.push("components");
-        if let Some(schemas) = components.get_mut("schemas").and_then(Value::as_object_mut) {
-            for (name, schema) in schemas.iter_mut() {
-                normalize_schema(schema, &at.push("schemas").push(name), ctx);
-            }
-        }
-        if let Some(params) = components.get_mut("parameters").and_then(Value::as_object_mut) {
-            for (name, param) in params.iter_mut() {
-                normalize_parameter(param, &at.push("parameters").push(name), ctx);
-            }
-        }
-        for (kind, f) in [
-            ("requestBodies", normalize_content_holder as fn(&mut Value, &Pointer, &mut Ctx<'_>)),
-            ("responses", normalize_response),
-            ("headers", normalize_header),
-        ] {
-            if let Some(items) = components.get_mut(kind).and_then(Value::as_object_mut) {
-                for (name, item) in items.iter_mut() {
-                    f(item, &at.push(kind).push(name), ctx);
-                }
-            }
-        }
-    }
+    walk_document(doc, ctx);
     check_refs(doc, &root, ctx);
 }
 
-fn normalize_path_item(path: &str, item: &mut Value, at: &Pointer, ctx: &mut Ctx<'_>) {
+fn normalize_path_item(item: &mut Value, at: &Pointer, ctx: &mut Ctx<'_>) {
     let Some(item) = item.as_object_mut() else { return };
     // Path-level parameters apply to every operation unless an operation redefines them.
     let shared = item.remove("parameters").and_then(|p| match p {
@@ -198,11 +144,8 @@ fn normalize_path_item(path: &str, item: &mut Value, at: &Pointer, ctx: &mut Ctx
         let Some(op) = item.get_mut(*method).and_then(Value::as_object_mut) else {
             continue;
         };
-        let op_at = at.push(method);
         if let Some(shared) = &shared {
-            let params = op
-                .entry("parameters")
-                .or_insert_with(|| Value::Array(Vec::new()));
+            let params = op.entry("parameters").or_insert_with(|| Value::Array(Vec::new()));
             if let Value::Array(list) = params {
                 let own: Vec<(String, String)> = list.iter().filter_map(param_key).collect();
                 for p in shared {
@@ -212,7 +155,11 @@ fn normalize_path_item(path: &str, item: &mut Value, at: &Pointer, ctx: &mut Ctx
                 }
             }
         }
-        normalize_operation(path, op, &op_at, ctx);
+        if let Some(Value::Array(params)) = op.get_mut("parameters") {
+            for (i, p) in params.iter_mut().enumerate() {
+                require_path_parameter(p, &at.push(method).push("parameters").index(i), ctx);
+            }
+        }
     }
 }
 
@@ -224,27 +171,8 @@ fn param_key(p: &Value) -> Option<(String, String)> {
     ))
 }
 
-fn normalize_operation(_path: &str, op: &mut Map<String, Value>, at: &Pointer, ctx: &mut Ctx<'_>) {
-    if let Some(Value::Array(params)) = op.get_mut("parameters") {
-        for (i, p) in params.iter_mut().enumerate() {
-            normalize_parameter(p, &at.push("parameters").index(i), ctx);
-        }
-    }
-    if let Some(body) = op.get_mut("requestBody") {
-        normalize_content_holder(body, &at.push("requestBody"), ctx);
-    }
-    if let Some(Value::Object(responses)) = op.get_mut("responses") {
-        for (status, r) in responses.iter_mut() {
-            normalize_response(r, &at.push("responses").push(status), ctx);
-        }
-    }
-}
-
-fn normalize_parameter(p: &mut Value, at: &Pointer, ctx: &mut Ctx<'_>) {
+fn require_path_parameter(p: &mut Value, at: &Pointer, ctx: &mut Ctx<'_>) {
     let Some(obj) = p.as_object_mut() else { return };
-    if obj.contains_key("$ref") {
-        return;
-    }
     if obj.get("in").and_then(Value::as_str) == Some("path") && obj.get("required") != Some(&Value::Bool(true)) {
         ctx.warn(
             "path-param-required",
@@ -253,70 +181,24 @@ fn normalize_parameter(p: &mut Value, at: &Pointer, ctx: &mut Ctx<'_>) {
         );
         obj.insert("required".to_owned(), Value::Bool(true));
     }
-    if let Some(schema) = obj.get_mut("schema") {
-        normalize_schema(schema, &at.push("schema"), ctx);
-    }
-    if let Some(Value::Object(content)) = obj.get_mut("content") {
-        for (ty, media) in content.iter_mut() {
-            if let Some(schema) = media.get_mut("schema") {
-                normalize_schema(schema, &at.push("content").push(ty).push("schema"), ctx);
-            }
+}
+
+impl SchemaVisitor for Ctx<'_> {
+    fn enter(&mut self, schema: &mut Value, at: &Pointer) {
+        // Before the children: a property's boolean `required` belongs to this object.
+        if let Some(obj) = schema.as_object_mut() {
+            lift_property_required(obj, at, self);
         }
     }
-}
 
-fn normalize_content_holder(holder: &mut Value, at: &Pointer, ctx: &mut Ctx<'_>) {
-    if let Some(Value::Object(content)) = holder.get_mut("content") {
-        for (ty, media) in content.iter_mut() {
-            if let Some(schema) = media.get_mut("schema") {
-                normalize_schema(schema, &at.push("content").push(ty).push("schema"), ctx);
-            }
-        }
+    fn leave(&mut self, schema: &mut Value, at: &Pointer) {
+        normalize_schema(schema, at, self);
     }
 }
 
-fn normalize_response(r: &mut Value, at: &Pointer, ctx: &mut Ctx<'_>) {
-    normalize_content_holder(r, at, ctx);
-    if let Some(Value::Object(headers)) = r.get_mut("headers") {
-        for (name, h) in headers.iter_mut() {
-            normalize_header(h, &at.push("headers").push(name), ctx);
-        }
-    }
-}
-
-fn normalize_header(h: &mut Value, at: &Pointer, ctx: &mut Ctx<'_>) {
-    if let Some(schema) = h.get_mut("schema") {
-        normalize_schema(schema, &at.push("schema"), ctx);
-    }
-}
-
-/// Normalizes a schema and everything below it. Children first, so every message carries the
-/// pointer of the fragment as written.
+/// The rules for one schema, applied after its subschemas were normalized.
 fn normalize_schema(schema: &mut Value, at: &Pointer, ctx: &mut Ctx<'_>) {
     let Some(obj) = schema.as_object_mut() else { return };
-
-    // Before the children: a property's boolean `required` belongs to this object.
-    lift_property_required(obj, at, ctx);
-    // Then the children.
-    for (keyword, shape) in SUBSCHEMAS {
-        let Some(child) = obj.get_mut(*keyword) else { continue };
-        let kat = at.push(keyword);
-        match (shape, child) {
-            (Sub::One, child @ Value::Object(_)) => normalize_schema(child, &kat, ctx),
-            (Sub::List, Value::Array(items)) => {
-                for (i, item) in items.iter_mut().enumerate() {
-                    normalize_schema(item, &kat.index(i), ctx);
-                }
-            }
-            (Sub::Map, Value::Object(map)) => {
-                for (name, item) in map.iter_mut() {
-                    normalize_schema(item, &kat.push(name), ctx);
-                }
-            }
-            _ => {}
-        }
-    }
-
     check_type_names(obj, at, ctx);
     if let Some(Value::Bool(_)) = obj.get("required") {
         // A boolean `required` outside `properties` has no parent to apply to.
