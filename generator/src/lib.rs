@@ -20,6 +20,7 @@
 pub mod diag;
 pub mod docs;
 pub mod fetch;
+pub mod codegen;
 pub mod import;
 pub mod layout;
 pub mod merge;
@@ -48,6 +49,8 @@ pub struct Outputs {
     pub imported: import::Imported,
     /// The merged document (absent when only the import stage ran).
     pub spec: Option<spec::Spec>,
+    /// The generated code (absent when only the import stage ran).
+    pub generated: Option<codegen::Generated>,
     /// Warnings of every stage.
     pub warnings: Diagnostics,
 }
@@ -70,7 +73,31 @@ pub fn run(layout: &Layout, new_pages: &[import::DocPage]) -> Result<Outputs, Fa
     })?;
     outputs.files.insert(layout.openapi_file(), spec.to_json());
     outputs.warnings.extend(spec.warnings.clone());
+    let relocate = |d: Diagnostics| -> Diagnostics {
+        let mut out = Diagnostics::new();
+        for mut diag in d {
+            if diag.location.file.is_none() {
+                if let Some(p) = &diag.location.pointer {
+                    diag.location = spec.merged.origins.locate(&pointer::Pointer::parse(p));
+                }
+            }
+            out.push(diag);
+        }
+        out
+    };
+    let generated = codegen::generate(spec.document(), &spec.settings, &codegen::CodegenSettings::default()).map_err(|f| {
+        let mut all = outputs.warnings.clone();
+        all.extend(relocate(f.diagnostics));
+        Failure::from(all)
+    })?;
+    let dir = layout.generated_dir();
+    outputs.files.own_dir(dir.clone(), "rs");
+    for (name, text) in &generated.files {
+        outputs.files.insert(dir.join(name), text.clone());
+    }
+    outputs.warnings.extend(relocate(generated.warnings.clone()));
     outputs.spec = Some(spec);
+    outputs.generated = Some(generated);
     Ok(outputs)
 }
 
@@ -88,7 +115,7 @@ pub fn run_import(layout: &Layout, new_pages: &[import::DocPage]) -> Result<Outp
         files.insert(page.path.clone(), page.text.clone());
     }
     let warnings = imported.warnings.clone();
-    Ok(Outputs { files, imported, spec: None, warnings })
+    Ok(Outputs { files, imported, spec: None, generated: None, warnings })
 }
 
 /// What `import` / `regen` did.
@@ -136,8 +163,10 @@ fn apply(layout: &Layout, outputs: Outputs) -> Result<Applied, Failure> {
         .spec
         .as_ref()
         .and_then(|s| s.document().pointer("/components/schemas").and_then(|v| v.as_object()).map(|m| m.len()));
-    let spec_part = match (operations, schemas) {
-        (Some(o), Some(s)) => format!(", {o} operations, {s} named schemas"),
+    let types = outputs.generated.as_ref().map(|g| g.api.space.len());
+    let spec_part = match (operations, schemas, types) {
+        (Some(o), Some(s), Some(t)) => format!(", {o} operations, {s} named schemas, {t} Rust types"),
+        (Some(o), Some(s), None) => format!(", {o} operations, {s} named schemas"),
         _ => String::new(),
     };
     let summary = format!(

@@ -1,0 +1,102 @@
+//! Generate: the merged document → IR (type registry + operations) → Rust modules.
+
+pub mod doc;
+pub mod emit;
+pub mod lower;
+pub mod naming;
+pub mod ops;
+pub mod types;
+
+use crate::diag::{Diagnostic, Diagnostics, Failure, Location};
+use crate::overrides::GeneratorSettings;
+
+/// Where operations' resource accessors go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClientAccessors {
+    /// `impl Client { pub fn conversations(&self) -> .. }` (the client type is local).
+    Inherent,
+    /// An extension trait of this name, implemented for the runtime's client (for code that
+    /// lives outside the runtime's crate).
+    Trait(String),
+}
+
+/// How the Rust code is emitted.
+#[derive(Debug, Clone)]
+pub struct CodegenSettings {
+    /// Path of the runtime crate in the generated code (`crate` inside alli-api).
+    pub runtime: String,
+    /// Path of the client type that gets accessors (`crate::Client`).
+    pub client_type: String,
+    /// How resource accessors are attached to the client.
+    pub accessors: ClientAccessors,
+    /// Crate name used in doc examples.
+    pub crate_name: String,
+    /// Whether methods get a compiled doc example.
+    pub doc_examples: bool,
+    /// The command named in every file's preamble.
+    pub command: String,
+}
+
+impl Default for CodegenSettings {
+    fn default() -> Self {
+        CodegenSettings {
+            runtime: "crate".to_owned(),
+            client_type: "crate::Client".to_owned(),
+            accessors: ClientAccessors::Inherent,
+            crate_name: "alli_api".to_owned(),
+            doc_examples: true,
+            command: "cargo xtask regen".to_owned(),
+        }
+    }
+}
+
+impl CodegenSettings {
+    /// Sets the path of the runtime crate.
+    pub fn with_runtime(mut self, path: impl Into<String>) -> Self {
+        self.runtime = path.into();
+        self
+    }
+
+    /// Attaches resource accessors through an extension trait of this name.
+    pub fn with_accessor_trait(mut self, name: impl Into<String>) -> Self {
+        self.accessors = ClientAccessors::Trait(name.into());
+        self
+    }
+
+    /// Turns doc examples on or off.
+    pub fn with_doc_examples(mut self, on: bool) -> Self {
+        self.doc_examples = on;
+        self
+    }
+
+    /// Sets the command named in the preamble.
+    pub fn with_command(mut self, command: impl Into<String>) -> Self {
+        self.command = command.into();
+        self
+    }
+}
+
+/// The generated files and what was generated.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// `(file name, contents)`, e.g. `("types.rs", ..)`.
+    pub files: Vec<(String, String)>,
+    /// The IR (for summaries and impact reports).
+    pub api: ops::Api,
+    /// Warnings.
+    pub warnings: Diagnostics,
+}
+
+/// Generates the Rust modules of `doc` (a merged, validated OpenAPI 3.1 document).
+pub fn generate(doc: &serde_json::Value, api_settings: &GeneratorSettings, settings: &CodegenSettings) -> Result<Generated, Failure> {
+    let parsed = lower::to_openapiv3(doc).map_err(Failure::single)?;
+    let api = ops::build(&parsed, api_settings);
+    let mut warnings = api.diags.clone();
+    if warnings.has_errors() {
+        return Err(warnings.into());
+    }
+    let files = emit::emit(&api, settings)
+        .map_err(|e| Failure::single(Diagnostic::error("codegen", Location::default(), e)))?;
+    warnings.sort();
+    Ok(Generated { files, api, warnings })
+}

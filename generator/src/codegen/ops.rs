@@ -1,0 +1,656 @@
+//! The operation list: every operation with its Rust names, parameters, body, responses,
+//! pagination and streaming, grouped into resources by tag.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use heck::ToSnakeCase;
+use openapiv3::{OpenAPI, Operation as OaOperation, Parameter, ParameterSchemaOrContent, ReferenceOr, RequestBody, Response, StatusCode};
+use serde_json::Value;
+
+use super::naming::{Case, method_words, sanitize, strip_namespaces, unique};
+use super::types::{Cx, DefKind, SchemaInfo, TypeId, TypeRef, TypeSpace, Typed, pascal};
+use crate::diag::{Diagnostic, Diagnostics, Location};
+use crate::docs::METHODS;
+use crate::overrides::GeneratorSettings;
+use crate::pointer::Pointer;
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamIn {
+    /// A path segment.
+    Path,
+    /// The query string.
+    Query,
+    /// A request header.
+    Header,
+}
+
+/// A path, query or header parameter.
+#[derive(Debug, Clone)]
+pub struct Param {
+    /// The wire name.
+    pub wire: String,
+    /// The Rust name of the argument / builder method.
+    pub rust: String,
+    /// Where it goes.
+    pub location: ParamIn,
+    /// Whether the caller must give it.
+    pub required: bool,
+    /// The value type.
+    pub typed: Typed,
+    /// The parameter's own description (falls back to the schema's).
+    pub description: Option<String>,
+    /// Deprecated.
+    pub deprecated: bool,
+}
+
+impl Param {
+    /// Description: the parameter's, else its schema's.
+    pub fn doc(&self) -> Option<&str> {
+        self.description.as_deref().or(self.typed.info.description.as_deref())
+    }
+}
+
+/// The JSON request body.
+#[derive(Debug, Clone)]
+pub struct Body {
+    /// Its type.
+    pub typed: Typed,
+    /// Whether the body must be sent.
+    pub required: bool,
+    /// The media type, `application/json`.
+    pub content_type: String,
+    /// The body's description.
+    pub description: Option<String>,
+}
+
+/// How an operation pages through results.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Paging {
+    /// A cursor in, a cursor out, null at the end.
+    Cursor {
+        /// Index of the cursor query parameter.
+        param: usize,
+        /// Wire name of the response field holding the next cursor.
+        next: String,
+        /// Wire name of the response array holding the items.
+        items: String,
+    },
+    /// A page number in; the end is a short or empty page, or the total reached.
+    PageNumber {
+        /// Index of the page-number query parameter.
+        param: usize,
+        /// Index of a page-size query parameter, if any.
+        size_param: Option<usize>,
+        /// The page size when none is sent (the size parameter's default, or declared).
+        default_size: Option<u64>,
+        /// Wire name of a response field holding the total number of items.
+        total: Option<String>,
+        /// Wire name of the response array holding the items.
+        items: String,
+        /// The first page number (the parameter's default, else its minimum, else 1).
+        first: u64,
+    },
+}
+
+/// An operation whose body selects streaming through an enum property.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Streaming {
+    /// Wire name of the body property (`mode`).
+    pub property: String,
+    /// The enum type of that property.
+    pub enum_id: TypeId,
+    /// Wire value selecting a stream (`stream`).
+    pub stream: String,
+    /// Wire value selecting a background run (`background`), if the enum has it.
+    pub background: Option<String>,
+}
+
+/// A typed error body for some statuses.
+#[derive(Debug, Clone)]
+pub struct ErrorBody {
+    /// `400`, `4XX` or `default`.
+    pub statuses: Vec<String>,
+    /// The body type.
+    pub ty: TypeRef,
+}
+
+/// One operation.
+#[derive(Debug, Clone)]
+pub struct Op {
+    /// The operationId (or one made from method and path).
+    pub id: String,
+    /// `GET`.
+    pub method: String,
+    /// `/webapi/v2/conversations/{conversation_id}`.
+    pub path: String,
+    /// Summary.
+    pub summary: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// Deprecated.
+    pub deprecated: bool,
+    /// The method name on the resource handle (`list`).
+    pub method_name: String,
+    /// The request builder type name (`List`).
+    pub builder: String,
+    /// Prefix of inline type names (`GetListConversations`).
+    pub type_prefix: String,
+    /// Path, query and header parameters, in document order.
+    pub params: Vec<Param>,
+    /// The JSON body.
+    pub body: Option<Body>,
+    /// The success type (`None`: no JSON body documented).
+    pub success: Option<Typed>,
+    /// Typed error bodies.
+    pub errors: Vec<ErrorBody>,
+    /// Envelope field to check in 2xx bodies.
+    pub envelope: Option<String>,
+    /// Pagination.
+    pub paging: Option<Paging>,
+    /// Streaming.
+    pub streaming: Option<Streaming>,
+    /// Where it is in the merged document.
+    pub pointer: Pointer,
+}
+
+/// A resource handle: the operations of one tag.
+#[derive(Debug, Clone)]
+pub struct Resource {
+    /// The tag.
+    pub tag: String,
+    /// Its description.
+    pub description: Option<String>,
+    /// Module name (`conversations`).
+    pub module: String,
+    /// Handle type (`Conversations`).
+    pub handle: String,
+    /// Accessor on the client (`conversations`).
+    pub accessor: String,
+    /// Operations, in path order.
+    pub ops: Vec<Op>,
+}
+
+/// The whole lowered API.
+#[derive(Debug, Clone)]
+pub struct Api {
+    /// Resources, by module name.
+    pub resources: Vec<Resource>,
+    /// Every type.
+    pub space: TypeSpace,
+    /// Title and version from `info`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// Diagnostics.
+    pub diags: Diagnostics,
+}
+
+/// Methods every builder has; parameters must not take these names.
+pub const RESERVED_METHODS: &[&str] = &[
+    "send", "send_raw", "timeout", "max_retries", "header", "without_header", "options", "into_stream",
+    "into_pages", "stream", "background", "body", "new", "request", "client", "page_concurrency",
+];
+
+/// Lowers the parsed document into resources, operations and types.
+pub fn build(api: &OpenAPI, settings: &GeneratorSettings) -> Api {
+    let mut space = TypeSpace::new(api);
+    let mut diags = Diagnostics::new();
+
+    struct Raw<'a> {
+        path: String,
+        method: &'static str,
+        op: &'a OaOperation,
+        id: String,
+    }
+    let mut raws: Vec<Raw<'_>> = Vec::new();
+    let mut paths: Vec<(&String, &ReferenceOr<openapiv3::PathItem>)> = api.paths.paths.iter().collect();
+    paths.sort_by(|a, b| a.0.cmp(b.0));
+    for (path, item) in paths {
+        let ReferenceOr::Item(item) = item else { continue };
+        for method in METHODS {
+            let op = match *method {
+                "get" => &item.get,
+                "put" => &item.put,
+                "post" => &item.post,
+                "delete" => &item.delete,
+                "options" => &item.options,
+                "head" => &item.head,
+                "patch" => &item.patch,
+                _ => &item.trace,
+            };
+            let Some(op) = op else { continue };
+            let id = op.operation_id.clone().unwrap_or_else(|| format!("{method}_{}", path.replace(['{', '}'], "")).to_snake_case());
+            raws.push(Raw { path: path.clone(), method, op, id });
+        }
+    }
+    let ids: Vec<String> = raws.iter().map(|r| r.id.clone()).collect();
+    let stripped = strip_namespaces(&ids);
+
+    // Resources by tag, in tag order of the document, then first appearance.
+    let tag_order: Vec<String> = api.tags.iter().map(|t| t.name.clone()).collect();
+    let mut by_tag: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, r) in raws.iter().enumerate() {
+        let tag = r
+            .op
+            .extensions
+            .get("x-rust-resource")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .or_else(|| r.op.tags.first().cloned())
+            .unwrap_or_else(|| "default".to_owned());
+        by_tag.entry(tag).or_default().push(i);
+    }
+    let mut tags: Vec<String> = by_tag.keys().cloned().collect();
+    tags.sort_by_key(|t| (tag_order.iter().position(|x| x == t).unwrap_or(usize::MAX), t.clone()));
+
+    let mut resources = Vec::new();
+    let mut module_names = BTreeSet::from(["types".to_owned(), "mod".to_owned()]);
+    let mut prefixes = BTreeSet::new();
+    for tag in tags {
+        let members = &by_tag[&tag];
+        let module = unique(&sanitize(&tag, Case::Snake), &mut module_names);
+        let handle = sanitize(&tag, Case::Pascal);
+        // Method names, with collisions resolved by falling back to the full name.
+        let mut names: Vec<String> = Vec::new();
+        for &i in members {
+            let r = &raws[i];
+            let pinned = r.op.extensions.get("x-rust-name").and_then(Value::as_str);
+            let name = match pinned {
+                Some(p) => sanitize(p, Case::Snake),
+                None => {
+                    let path_params: Vec<String> = r.path.split('{').skip(1).filter_map(|s| s.split('}').next()).map(str::to_owned).collect();
+                    sanitize(&method_words(&stripped[i], &tag, &path_params).join("_"), Case::Snake)
+                }
+            };
+            names.push(name);
+        }
+        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+        for n in &names {
+            *counts.entry(n.clone()).or_default() += 1;
+        }
+        let mut taken = BTreeSet::new();
+        let mut ops = Vec::new();
+        for (k, &i) in members.iter().enumerate() {
+            let r = &raws[i];
+            let pinned = r.op.extensions.contains_key("x-rust-name");
+            let mut name = names[k].clone();
+            if counts[&name] > 1 && !pinned {
+                name = sanitize(&stripped[i].join("_"), Case::Snake);
+            }
+            let method_name = unique(&name, &mut taken);
+            let builder = sanitize(&method_name, Case::Pascal).trim_start_matches("r#").to_owned();
+            let type_prefix = unique(&pascal(&stripped[i].join("_")), &mut prefixes);
+            let pointer = Pointer::root().push("paths").push(&r.path).push(r.method);
+            let op = build_op(api, settings, &mut space, &mut diags, r.op, &r.path, r.method, &r.id, method_name, builder, type_prefix, pointer);
+            ops.push(op);
+        }
+        let description = api.tags.iter().find(|t| t.name == tag).and_then(|t| t.description.clone());
+        resources.push(Resource { accessor: module.clone(), module, handle, tag, description, ops });
+    }
+
+    for r in &resources {
+        for op in &r.ops {
+            for p in &op.params {
+                space.mark(&p.typed.ty, true);
+            }
+            if let Some(b) = &op.body {
+                space.mark(&b.typed.ty, true);
+            }
+            if let Some(s) = &op.success {
+                space.mark(&s.ty, false);
+            }
+            for e in &op.errors {
+                space.mark(&e.ty, false);
+            }
+        }
+    }
+    space.finish();
+    diags.extend(std::mem::take(&mut space.diags));
+    Api {
+        resources,
+        space,
+        title: api.info.title.clone(),
+        version: api.info.version.clone(),
+        diags,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn build_op(
+    api: &OpenAPI,
+    settings: &GeneratorSettings,
+    space: &mut TypeSpace,
+    diags: &mut Diagnostics,
+    op: &OaOperation,
+    path: &str,
+    method: &str,
+    id: &str,
+    method_name: String,
+    builder: String,
+    type_prefix: String,
+    pointer: Pointer,
+) -> Op {
+    let warn = |diags: &mut Diagnostics, code: &'static str, at: &Pointer, msg: String| {
+        diags.push(Diagnostic::warning(code, Location { pointer: Some(at.to_string()), ..Location::default() }, msg));
+    };
+
+    // Parameters.
+    let mut params = Vec::new();
+    let mut taken: BTreeSet<String> = RESERVED_METHODS.iter().map(|s| (*s).to_owned()).collect();
+    for (i, p) in op.parameters.iter().enumerate() {
+        let at = pointer.push("parameters").index(i);
+        let Some(p) = resolve_param(api, p) else {
+            warn(diags, "unresolved-parameter", &at, "parameter reference does not resolve; skipped".to_owned());
+            continue;
+        };
+        let (data, location) = match &p {
+            Parameter::Path { parameter_data, .. } => (parameter_data, ParamIn::Path),
+            Parameter::Query { parameter_data, .. } => (parameter_data, ParamIn::Query),
+            Parameter::Header { parameter_data, .. } => (parameter_data, ParamIn::Header),
+            Parameter::Cookie { parameter_data, .. } => {
+                warn(diags, "cookie-parameter", &at, format!("cookie parameter `{}` is not supported; skipped", parameter_data.name));
+                continue;
+            }
+        };
+        let typed = match &data.format {
+            ParameterSchemaOrContent::Schema(s) => space.type_of(s, &Cx::root(&type_prefix, &data.name, at.push("schema"))),
+            ParameterSchemaOrContent::Content(_) => {
+                warn(diags, "parameter-content", &at, format!("parameter `{}` uses `content`; sent as JSON text", data.name));
+                Typed { ty: TypeRef::Json, nullable: false, info: SchemaInfo::default() }
+            }
+        };
+        let mut typed = typed;
+        let plain = match &typed.ty {
+            TypeRef::Vec(inner, _) => inner.is_scalar(space) || **inner == TypeRef::Json,
+            t => t.is_scalar(space) || *t == TypeRef::Json,
+        };
+        if !plain {
+            warn(diags, "structured-parameter", &at, format!("parameter `{}` is an object; sent as JSON text", data.name));
+            typed.ty = TypeRef::Json;
+        }
+        let rust = unique(&sanitize(&data.name, Case::Snake), &mut taken);
+        params.push(Param {
+            wire: data.name.clone(),
+            rust,
+            location,
+            required: data.required || location == ParamIn::Path,
+            typed,
+            description: data.description.clone(),
+            deprecated: data.deprecated.unwrap_or(false),
+        });
+    }
+    // Path parameters in the order of the path.
+    let order: Vec<String> = path.split('{').skip(1).filter_map(|s| s.split('}').next()).map(str::to_owned).collect();
+    params.sort_by_key(|p| match p.location {
+        ParamIn::Path => order.iter().position(|o| *o == p.wire).unwrap_or(0),
+        _ => usize::MAX,
+    });
+
+    // Body.
+    let body = op.request_body.as_ref().and_then(|b| {
+        let at = pointer.push("requestBody");
+        let b = resolve_body(api, b)?;
+        let (content_type, media) = b
+            .content
+            .iter()
+            .find(|(ct, _)| is_json(ct))
+            .or_else(|| b.content.first())?;
+        if !is_json(content_type) {
+            warn(diags, "unsupported-body", &at, format!("request body of type `{content_type}` is not supported; the operation is generated without it"));
+            return None;
+        }
+        let schema = media.schema.as_ref()?;
+        let typed = space.type_of(schema, &Cx::root(&type_prefix, "Request", at.push("content").push(content_type).push("schema")));
+        Some(Body { typed, required: b.required, content_type: content_type.clone(), description: b.description.clone() })
+    });
+
+    // Responses.
+    let mut success = None;
+    let mut decided = false;
+    let mut error_schemas: Vec<(String, ReferenceOr<openapiv3::Schema>, Pointer)> = Vec::new();
+    let mut codes: Vec<(&StatusCode, &ReferenceOr<Response>)> = op.responses.responses.iter().collect();
+    codes.sort_by_key(|(c, _)| status_rank(c));
+    for (code, r) in codes {
+        let label = code.to_string();
+        let at = pointer.push("responses").push(&label);
+        let Some(r) = resolve_response(api, r) else { continue };
+        let json = r.content.iter().find(|(ct, _)| is_json(ct)).and_then(|(ct, m)| m.schema.clone().map(|s| (ct.clone(), s)));
+        if is_success(code) {
+            // The first 2xx decides, with or without a body.
+            if !decided {
+                decided = true;
+                if let Some((ct, schema)) = json {
+                    success = Some(space.type_of(&schema, &Cx::root(&type_prefix, "Response", at.push("content").push(&ct).push("schema"))));
+                }
+            }
+        } else if let Some((ct, schema)) = json {
+            error_schemas.push((label, schema, at.push("content").push(&ct).push("schema")));
+        }
+    }
+    if let Some(ReferenceOr::Item(r)) = &op.responses.default {
+        if let Some(schema) = r.content.iter().find(|(ct, _)| is_json(ct)).and_then(|(_, m)| m.schema.clone()) {
+            error_schemas.push(("default".to_owned(), schema, pointer.push("responses").push("default")));
+        }
+    }
+    let errors = error_bodies(space, &type_prefix, error_schemas);
+
+    let mut out = Op {
+        id: id.to_owned(),
+        method: method.to_uppercase(),
+        path: path.to_owned(),
+        summary: op.summary.clone(),
+        description: op.description.clone(),
+        deprecated: op.deprecated,
+        method_name,
+        builder,
+        type_prefix,
+        params,
+        body,
+        success,
+        errors,
+        envelope: None,
+        paging: None,
+        streaming: None,
+        pointer,
+    };
+    out.envelope = settings
+        .error_envelope_field
+        .as_ref()
+        .filter(|f| out.success.as_ref().is_some_and(|s| struct_field(space, &s.ty, f).is_some()))
+        .cloned();
+    out.streaming = detect_streaming(space, settings, &out);
+    out.paging = detect_paging(space, settings, op, &out, diags);
+    out
+}
+
+/// Error bodies: one `{Op}Error` type when every error status documents the same schema,
+/// else `{Op}Error{status}` per status.
+fn error_bodies(space: &mut TypeSpace, prefix: &str, schemas: Vec<(String, ReferenceOr<openapiv3::Schema>, Pointer)>) -> Vec<ErrorBody> {
+    let key = |s: &ReferenceOr<openapiv3::Schema>| serde_json::to_string(s).unwrap_or_default();
+    let distinct: BTreeSet<String> = schemas.iter().map(|(_, s, _)| key(s)).collect();
+    let mut out: Vec<ErrorBody> = Vec::new();
+    for (status, schema, at) in schemas {
+        let role = if distinct.len() <= 1 { "Error".to_owned() } else { format!("Error{}", status.replace('X', "xx")) };
+        let typed = space.type_of(&schema, &Cx::root(prefix, &role, at));
+        match out.iter_mut().find(|e| e.ty == typed.ty) {
+            Some(e) => e.statuses.push(status),
+            None => out.push(ErrorBody { statuses: vec![status], ty: typed.ty }),
+        }
+    }
+    out
+}
+
+fn is_json(content_type: &str) -> bool {
+    let ct = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    ct == "application/json" || ct.ends_with("+json") || ct == "*/*"
+}
+
+fn is_success(code: &StatusCode) -> bool {
+    match code {
+        StatusCode::Code(c) => (200..300).contains(c),
+        StatusCode::Range(r) => *r == 2,
+    }
+}
+
+fn status_rank(code: &StatusCode) -> (u16, u16) {
+    match code {
+        StatusCode::Code(c) => (*c, 0),
+        StatusCode::Range(r) => (r * 100 + 99, 1),
+    }
+}
+
+fn resolve_param(api: &OpenAPI, p: &ReferenceOr<Parameter>) -> Option<Parameter> {
+    match p {
+        ReferenceOr::Item(p) => Some(p.clone()),
+        ReferenceOr::Reference { reference } => {
+            let name = reference.strip_prefix("#/components/parameters/")?;
+            resolve_param(api, api.components.as_ref()?.parameters.get(name)?)
+        }
+    }
+}
+
+fn resolve_body(api: &OpenAPI, b: &ReferenceOr<RequestBody>) -> Option<RequestBody> {
+    match b {
+        ReferenceOr::Item(b) => Some(b.clone()),
+        ReferenceOr::Reference { reference } => {
+            let name = reference.strip_prefix("#/components/requestBodies/")?;
+            resolve_body(api, api.components.as_ref()?.request_bodies.get(name)?)
+        }
+    }
+}
+
+fn resolve_response(api: &OpenAPI, r: &ReferenceOr<Response>) -> Option<Response> {
+    match r {
+        ReferenceOr::Item(r) => Some(r.clone()),
+        ReferenceOr::Reference { reference } => {
+            let name = reference.strip_prefix("#/components/responses/")?;
+            resolve_response(api, api.components.as_ref()?.responses.get(name)?)
+        }
+    }
+}
+
+/// The struct behind `ty` (through aliases).
+pub fn struct_of(space: &TypeSpace, ty: &TypeRef) -> Option<TypeId> {
+    match ty {
+        TypeRef::Named(id) => match &space.get(*id).kind {
+            DefKind::Struct { .. } => Some(*id),
+            DefKind::Alias(inner) => struct_of(space, inner),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The field of the struct behind `ty` with this wire name.
+pub fn struct_field<'a>(space: &'a TypeSpace, ty: &TypeRef, wire: &str) -> Option<&'a super::types::Field> {
+    let id = struct_of(space, ty)?;
+    match &space.get(id).kind {
+        DefKind::Struct { fields, .. } => fields.iter().find(|f| f.wire == wire),
+        _ => None,
+    }
+}
+
+fn detect_streaming(space: &TypeSpace, settings: &GeneratorSettings, op: &Op) -> Option<Streaming> {
+    let property = settings.stream_mode_property.as_ref()?;
+    let body = op.body.as_ref()?;
+    let field = struct_field(space, &body.typed.ty, property)?;
+    let TypeRef::Named(enum_id) = field.ty else { return None };
+    let DefKind::Enum { variants } = &space.get(enum_id).kind else { return None };
+    let has = |v: &str| variants.iter().any(|x| x.wire == v);
+    if !has("stream") {
+        return None;
+    }
+    Some(Streaming {
+        property: property.clone(),
+        enum_id,
+        stream: "stream".to_owned(),
+        background: has("background").then(|| "background".to_owned()),
+    })
+}
+
+fn names_or(list: &Option<Vec<String>>, default: &[&str]) -> Vec<String> {
+    list.clone().unwrap_or_else(|| default.iter().map(|s| (*s).to_owned()).collect())
+}
+
+/// Pagination from `x-pagination` or, without it, from the parameter and field names.
+fn detect_paging(space: &TypeSpace, settings: &GeneratorSettings, oa: &OaOperation, op: &Op, diags: &mut Diagnostics) -> Option<Paging> {
+    let declared = oa.extensions.get("x-pagination");
+    if declared == Some(&Value::Bool(false)) {
+        return None;
+    }
+    let decl = declared.and_then(Value::as_object);
+    let get = |k: &str| decl.and_then(|d| d.get(k)).and_then(Value::as_str).map(str::to_owned);
+    let success = op.success.as_ref()?;
+    let sid = struct_of(space, &success.ty)?;
+    let DefKind::Struct { fields, .. } = &space.get(sid).kind else { return None };
+    let items = match get("items") {
+        Some(i) => i,
+        None => {
+            let arrays: Vec<&super::types::Field> = fields.iter().filter(|f| matches!(f.ty, TypeRef::Vec(..))).collect();
+            match arrays.as_slice() {
+                [one] => one.wire.clone(),
+                _ => {
+                    if decl.is_some() {
+                        diags.push(Diagnostic::error(
+                            "pagination",
+                            Location { pointer: Some(op.pointer.to_string()), ..Location::default() },
+                            "`x-pagination` needs `items`: the response has no single array field".to_owned(),
+                        ));
+                    }
+                    return None;
+                }
+            }
+        }
+    };
+    let query = |wire: &str| op.params.iter().position(|p| p.location == ParamIn::Query && p.wire == wire);
+    let kind = get("kind");
+
+    let cursor_names = names_or(&settings.cursor_params, &["cursor"]);
+    let cursor_param = get("cursor-param")
+        .and_then(|w| query(&w))
+        .or_else(|| cursor_names.iter().find_map(|n| query(n)));
+    if kind.as_deref().is_none_or(|k| k == "cursor") {
+        if let Some(param) = cursor_param {
+            let next = get("cursor-field").unwrap_or_else(|| op.params[param].wire.clone());
+            if fields.iter().any(|f| f.wire == next && f.ty == TypeRef::String) && op.params[param].typed.ty == TypeRef::String {
+                return Some(Paging::Cursor { param, next, items });
+            }
+        }
+    }
+    if kind.as_deref().is_none_or(|k| k == "page-number") {
+        let page_names = names_or(&settings.page_params, &["pageNo", "page", "page_no", "pageNumber"]);
+        let page_param = get("page-param").and_then(|w| query(&w)).or_else(|| page_names.iter().find_map(|n| query(n)));
+        if let Some(param) = page_param {
+            if !matches!(op.params[param].typed.ty, TypeRef::I32 | TypeRef::I64 | TypeRef::U32 | TypeRef::U64) {
+                return None;
+            }
+            let size_names = names_or(&settings.page_size_params, &["pageSize", "page_size", "limit", "perPage", "per_page"]);
+            let size_param = get("page-size-param").and_then(|w| query(&w)).or_else(|| size_names.iter().find_map(|n| query(n)));
+            let declared_size = decl.and_then(|d| d.get("page-size")).and_then(Value::as_u64);
+            let default_size = declared_size.or_else(|| size_param.and_then(|i| op.params[i].typed.info.default.as_ref()).and_then(Value::as_u64));
+            let total_names = names_or(&settings.total_fields, &["totalCount", "total", "total_count", "totalItems"]);
+            let total = get("total-field").or_else(|| {
+                total_names
+                    .iter()
+                    .find(|n| fields.iter().any(|f| f.wire == **n && matches!(f.ty, TypeRef::I32 | TypeRef::I64 | TypeRef::U32 | TypeRef::U64)))
+                    .cloned()
+            });
+            let p = &op.params[param].typed.info;
+            let first = p
+                .default
+                .as_ref()
+                .and_then(Value::as_u64)
+                .unwrap_or(1);
+            return Some(Paging::PageNumber { param, size_param, default_size, total, items, first });
+        }
+    }
+    if decl.is_some() {
+        diags.push(Diagnostic::error(
+            "pagination",
+            Location { pointer: Some(op.pointer.to_string()), ..Location::default() },
+            "`x-pagination` is declared but no cursor or page parameter matches it".to_owned(),
+        ));
+    }
+    None
+}
