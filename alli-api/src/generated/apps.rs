@@ -33,13 +33,13 @@ impl<'a> Apps<'a> {
     ///
     /// ```no_run
     /// # async fn example(client: &alli_api::Client) -> alli_api::Result<()> {
-    /// let response = client.apps().get_apps().send().await?;
+    /// let response = client.apps().list_legacy().send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_apps(&self) -> GetApps {
-        GetApps::new(self.client.clone())
+    pub fn list_legacy(&self) -> ListLegacy {
+        ListLegacy::new(self.client.clone())
     }
 
     /// `POST /webapi/apps`
@@ -63,7 +63,7 @@ impl<'a> Apps<'a> {
     ///
     /// Execute an LLM App via REST API. Supports JSON requests.
     ///
-    /// Sends `POST /webapi/apps/{app_id}/run`.
+    /// Sends `POST /webapi/apps/{app_id}/run`. `.stream()` sets `mode` to `stream` and returns the events as they arrive; `.background()` sets it to `background`.
     ///
     /// # Arguments
     ///
@@ -86,7 +86,7 @@ impl<'a> Apps<'a> {
     ///
     /// End a conversation from the agent side.
     ///
-    /// Sends `POST /webapi/end_conversation_by_agent`.
+    /// Sends `POST /webapi/end_conversation_by_agent`. A 2xx answer whose `errors` field is not empty is an error.
     ///
     /// # Arguments
     ///
@@ -112,7 +112,7 @@ impl<'a> Apps<'a> {
     ///
     /// 생성적 답변 API는 비정형 텍스트 문서, Q&A, 심지어 복잡한 표에서도 답을 찾습니다. 여러 출처에서 정보를 종합하여 유저 쿼리에 대한 포괄적인 답변을 제공합니다.
     ///
-    /// Sends `POST /webapi/generative_answer`.
+    /// Sends `POST /webapi/generative_answer`. `.stream()` sets `mode` to `stream` and returns the events as they arrive.
     ///
     /// # Arguments
     ///
@@ -142,7 +142,7 @@ impl<'a> Apps<'a> {
     ///
     /// 기존 대화에 대해 유저로 메시지를 보냅니다. True고: 이 엔드포인트는 현재 메시지 노드, Q&A 노드 및 문서 노드와만 호환됩니다.
     ///
-    /// Sends `POST /webapi/send_chat`.
+    /// Sends `POST /webapi/send_chat`. A 2xx answer whose `errors` field is not empty is an error.
     ///
     /// # Arguments
     ///
@@ -170,7 +170,7 @@ impl<'a> Apps<'a> {
     ///
     /// 이 API는 스킬을 실행하고 최종 텍스트 답변을 JSON 포맷으로 반환합니다. 이 API는 스킬이 그 목적을 위해 설계된 경우 엔티티 추출에 사용할 수 있습니다.
     ///
-    /// Sends `POST /webapi/skill`.
+    /// Sends `POST /webapi/skill`. A 2xx answer whose `errors` field is not empty is an error.
     ///
     /// # Errors
     ///
@@ -195,7 +195,7 @@ impl<'a> Apps<'a> {
     ///
     /// 스킬을 사용하여 대화를 시작하십시오. True고: 이 엔드포인트는 현재 메시지 노드, Q&A 노드 및 문서 노드와만 호환됩니다.
     ///
-    /// Sends `POST /webapi/start_conversation`.
+    /// Sends `POST /webapi/start_conversation`. A 2xx answer whose `errors` field is not empty is an error.
     ///
     /// # Example
     ///
@@ -243,13 +243,13 @@ impl<'a> Apps<'a> {
     ///
     /// ```no_run
     /// # async fn example(client: &alli_api::Client) -> alli_api::Result<()> {
-    /// let response = client.apps().get_app_by_id("app_id").send().await?;
+    /// let response = client.apps().get("app_id").send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_app_by_id(&self, app_id: impl Into<String>) -> GetAppById {
-        GetAppById::new(self.client.clone(), app_id)
+    pub fn get(&self, app_id: impl Into<String>) -> Get {
+        Get::new(self.client.clone(), app_id)
     }
 
     /// Update App
@@ -276,10 +276,10 @@ impl<'a> Apps<'a> {
     }
 }
 
-/// Request builder for [`Apps::get_apps`]: set optional parameters, then `.send().await`.
+/// Request builder for [`Apps::list_legacy`]: set optional parameters, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetApps {
+pub struct ListLegacy {
     client: crate::Client,
     options: crate::RequestOptions,
     published: Option<String>,
@@ -287,7 +287,7 @@ pub struct GetApps {
     locale: Option<String>,
 }
 
-impl GetApps {
+impl ListLegacy {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -357,7 +357,7 @@ impl GetApps {
         let mut request = crate::__private::Request::new(
             crate::__private::Method::GET,
             "/webapi/apps",
-            "apps.get_apps",
+            "apps.list_legacy",
         );
         request.query("published", &self.published);
         request.query("id", &self.id);
@@ -613,6 +613,20 @@ impl Run {
     pub async fn send_raw(self) -> crate::Result<crate::RawResponse> {
         self.client.__execute(self.request(), &self.options).await
     }
+
+    /// Sends the request with `mode` set to `stream` and returns the response as a stream of events, decoded one at a time as they arrive.
+    pub async fn stream(
+        mut self,
+    ) -> crate::Result<crate::EventStream<super::types::RunAppResponse>> {
+        self.body.mode = Some(super::types::RunAppMode::Stream);
+        self.client.__execute_stream(self.request(), &self.options).await
+    }
+
+    /// Sends the request with `mode` set to `background`: the server starts the run and answers at once.
+    pub async fn background(mut self) -> crate::Result<super::types::RunAppResponse> {
+        self.body.mode = Some(super::types::RunAppMode::Background);
+        self.send().await
+    }
 }
 
 /// Request builder for [`Apps::end_conversation_by_agent`]: set optional parameters, then `.send().await`.
@@ -691,7 +705,7 @@ impl EndConversationByAgent {
         self,
     ) -> crate::Result<super::types::EndConversationByAgentResponse> {
         let response = self.client.__execute(self.request(), &self.options).await?;
-        response.__decode(None)
+        response.__decode(Some("errors"))
     }
 
     /// Sends the request and returns the response undecoded (status, headers, body).
@@ -786,7 +800,10 @@ impl GenerativeAnswer {
     }
 
     /// 데이터를 스트림 또는 동기식으로 출력할지 여부. 현재 사용 가능한 값: sync 또는 stream (기본값=sync). 스트림 모드에서는 .json 문자열이 동기식과 동일한 출력 형식으로 스트리밍으로 출력됩니다 (body field `mode`).
-    pub fn mode(mut self, value: impl Into<String>) -> Self {
+    pub fn mode(
+        mut self,
+        value: impl Into<super::types::GetGenerativeAnswerMode>,
+    ) -> Self {
         self.body.mode = Some(value.into());
         self
     }
@@ -902,6 +919,14 @@ impl GenerativeAnswer {
     pub async fn send_raw(self) -> crate::Result<crate::RawResponse> {
         self.client.__execute(self.request(), &self.options).await
     }
+
+    /// Sends the request with `mode` set to `stream` and returns the response as a stream of events, decoded one at a time as they arrive.
+    pub async fn stream(
+        mut self,
+    ) -> crate::Result<crate::EventStream<super::types::GetGenerativeAnswerResponse>> {
+        self.body.mode = Some(super::types::GetGenerativeAnswerMode::Stream);
+        self.client.__execute_stream(self.request(), &self.options).await
+    }
 }
 
 /// Request builder for [`Apps::send_chat`]: set optional parameters, then `.send().await`.
@@ -982,7 +1007,7 @@ impl SendChat {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<super::types::SendChatResponse> {
         let response = self.client.__execute(self.request(), &self.options).await?;
-        response.__decode(None)
+        response.__decode(Some("errors"))
     }
 
     /// Sends the request and returns the response undecoded (status, headers, body).
@@ -1082,7 +1107,7 @@ impl RunSkill {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<super::types::RunSkillResponse> {
         let response = self.client.__execute(self.request(), &self.options).await?;
-        response.__decode(None)
+        response.__decode(Some("errors"))
     }
 
     /// Sends the request and returns the response undecoded (status, headers, body).
@@ -1171,7 +1196,7 @@ impl StartConversation {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<super::types::StartConversationResponse> {
         let response = self.client.__execute(self.request(), &self.options).await?;
-        response.__decode(None)
+        response.__decode(Some("errors"))
     }
 
     /// Sends the request and returns the response undecoded (status, headers, body).
@@ -1348,16 +1373,16 @@ impl crate::__private::CursorPaged for List {
     }
 }
 
-/// Request builder for [`Apps::get_app_by_id`]: set optional parameters, then `.send().await`.
+/// Request builder for [`Apps::get`]: set optional parameters, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetAppById {
+pub struct Get {
     client: crate::Client,
     options: crate::RequestOptions,
     app_id: String,
 }
 
-impl GetAppById {
+impl Get {
     fn new(client: crate::Client, app_id: impl Into<String>) -> Self {
         Self {
             client,
@@ -1407,7 +1432,7 @@ impl GetAppById {
         let mut request = crate::__private::Request::new(
             crate::__private::Method::GET,
             "/webapi/v2/apps/{app_id}",
-            "apps.get_app_by_id",
+            "apps.get",
         );
         request.path_param("app_id", &self.app_id);
         request

@@ -29,7 +29,7 @@ impl<'a> Conversations<'a> {
     ///
     /// The total number of conversations per day for a given range.
     ///
-    /// Sends `GET /webapi/conversation_daily_count` with a JSON body.
+    /// Sends `GET /webapi/conversation_daily_count` with a JSON body. A 2xx answer whose `errors` field is not empty is an error.
     ///
     /// # Example
     ///
@@ -75,16 +75,16 @@ impl<'a> Conversations<'a> {
     ///
     /// ```no_run
     /// # async fn example(client: &alli_api::Client) -> alli_api::Result<()> {
-    /// let response = client.conversations().set_conversations(Default::default()).send().await?;
+    /// let response = client.conversations().bulk_update(Default::default()).send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn set_conversations(
+    pub fn bulk_update(
         &self,
         conversation_info: super::types::ConversationInfoRequest,
-    ) -> SetConversations {
-        SetConversations::new(self.client.clone(), conversation_info)
+    ) -> BulkUpdate {
+        BulkUpdate::new(self.client.clone(), conversation_info)
     }
 
     /// Get Conversation By Id
@@ -124,16 +124,13 @@ impl<'a> Conversations<'a> {
     ///
     /// ```no_run
     /// # async fn example(client: &alli_api::Client) -> alli_api::Result<()> {
-    /// let response = client.conversations().set_conversation("conversation_id").send().await?;
+    /// let response = client.conversations().update("conversation_id").send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn set_conversation(
-        &self,
-        conversation_id: impl Into<String>,
-    ) -> SetConversation {
-        SetConversation::new(self.client.clone(), conversation_id)
+    pub fn update(&self, conversation_id: impl Into<String>) -> Update {
+        Update::new(self.client.clone(), conversation_id)
     }
 
     /// List Conversation Chats
@@ -200,17 +197,17 @@ impl<'a> Conversations<'a> {
     ///
     /// ```no_run
     /// # async fn example(client: &alli_api::Client) -> alli_api::Result<()> {
-    /// let response = client.conversations().post_feedbacks("conversation_id", "chat_id").send().await?;
+    /// let response = client.conversations().send_feedback("conversation_id", "chat_id").send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn post_feedbacks(
+    pub fn send_feedback(
         &self,
         conversation_id: impl Into<String>,
         chat_id: impl Into<String>,
-    ) -> PostFeedbacks {
-        PostFeedbacks::new(self.client.clone(), conversation_id, chat_id)
+    ) -> SendFeedback {
+        SendFeedback::new(self.client.clone(), conversation_id, chat_id)
     }
 
     /// Get Conversation State By Id
@@ -374,7 +371,7 @@ impl DailyCount {
         self,
     ) -> crate::Result<super::types::ConversationDailyCountResponse> {
         let response = self.client.__execute(self.request(), &self.options).await?;
-        response.__decode(None)
+        response.__decode(Some("errors"))
     }
 
     /// Sends the request and returns the response undecoded (status, headers, body).
@@ -402,7 +399,7 @@ pub struct List {
     page_size: Option<i64>,
     active_only: Option<bool>,
     background_running: Option<bool>,
-    order: Option<super::types::ConversationListOrderEnum>,
+    order: Option<super::types::ListOrder>,
 }
 
 impl List {
@@ -546,10 +543,7 @@ impl List {
     }
 
     /// Sets the query parameter `order`. The server uses `"LAST_CHAT_TIME_DESC"` when it is not sent.
-    pub fn order(
-        mut self,
-        value: impl Into<super::types::ConversationListOrderEnum>,
-    ) -> Self {
+    pub fn order(mut self, value: impl Into<super::types::ListOrder>) -> Self {
         self.order = Some(value.into());
         self
     }
@@ -626,16 +620,16 @@ impl crate::__private::CursorPaged for List {
     }
 }
 
-/// Request builder for [`Conversations::set_conversations`]: set optional parameters, then `.send().await`.
+/// Request builder for [`Conversations::bulk_update`]: set optional parameters, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct SetConversations {
+pub struct BulkUpdate {
     client: crate::Client,
     options: crate::RequestOptions,
     body: super::types::SetBulkConversationsRequest,
 }
 
-impl SetConversations {
+impl BulkUpdate {
     fn new(
         client: crate::Client,
         conversation_info: super::types::ConversationInfoRequest,
@@ -762,7 +756,7 @@ impl SetConversations {
         let mut request = crate::__private::Request::new(
             crate::__private::Method::POST,
             "/webapi/v2/conversations/bulk_update",
-            "conversations.set_conversations",
+            "conversations.bulk_update",
         );
         request.json(&self.body);
         request
@@ -869,17 +863,17 @@ impl Get {
     }
 }
 
-/// Request builder for [`Conversations::set_conversation`]: set optional parameters, then `.send().await`.
+/// Request builder for [`Conversations::update`]: set optional parameters, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct SetConversation {
+pub struct Update {
     client: crate::Client,
     options: crate::RequestOptions,
     conversation_id: String,
     body: super::types::ConversationInfoRequest,
 }
 
-impl SetConversation {
+impl Update {
     fn new(client: crate::Client, conversation_id: impl Into<String>) -> Self {
         Self {
             client,
@@ -992,7 +986,7 @@ impl SetConversation {
         let mut request = crate::__private::Request::new(
             crate::__private::Method::PATCH,
             "/webapi/v2/conversations/{conversation_id}",
-            "conversations.set_conversation",
+            "conversations.update",
         );
         request.path_param("conversation_id", &self.conversation_id);
         request.json(&self.body);
@@ -1131,7 +1125,7 @@ impl crate::__private::PageNumberPaged for ListChats {
     }
 
     fn page_size(&self) -> Option<u64> {
-        None
+        Some(100u64)
     }
 
     fn page_concurrency(&self) -> usize {
@@ -1231,10 +1225,10 @@ impl DeleteChat {
     }
 }
 
-/// Request builder for [`Conversations::post_feedbacks`]: set optional parameters, then `.send().await`.
+/// Request builder for [`Conversations::send_feedback`]: set optional parameters, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct PostFeedbacks {
+pub struct SendFeedback {
     client: crate::Client,
     options: crate::RequestOptions,
     conversation_id: String,
@@ -1242,7 +1236,7 @@ pub struct PostFeedbacks {
     body: super::types::FeedbackRequest,
 }
 
-impl PostFeedbacks {
+impl SendFeedback {
     fn new(
         client: crate::Client,
         conversation_id: impl Into<String>,
@@ -1343,7 +1337,7 @@ impl PostFeedbacks {
         let mut request = crate::__private::Request::new(
             crate::__private::Method::POST,
             "/webapi/v2/conversations/{conversation_id}/chats/{chat_id}/feedback",
-            "conversations.post_feedbacks",
+            "conversations.send_feedback",
         );
         request.path_param("conversation_id", &self.conversation_id);
         request.path_param("chat_id", &self.chat_id);

@@ -566,20 +566,6 @@ pub struct ConversationInfoRequest {
     pub title: crate::Nullable<String>,
 }
 
-crate::__open_enum! {
-    /// ConversationListOrderEnum.
-    pub enum ConversationListOrderEnum {
-        /// `LAST_CHAT_TIME_DESC`
-        LastChatTimeDesc = "LAST_CHAT_TIME_DESC",
-        /// `LAST_CHAT_TIME_ASC`
-        LastChatTimeAsc = "LAST_CHAT_TIME_ASC",
-        /// `FIRST_CHAT_TIME_DESC`
-        FirstChatTimeDesc = "FIRST_CHAT_TIME_DESC",
-        /// `FIRST_CHAT_TIME_ASC`
-        FirstChatTimeAsc = "FIRST_CHAT_TIME_ASC",
-    }
-}
-
 /// The `ConversationRunningStatusResponse` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ConversationRunningStatusResponse {
@@ -1195,6 +1181,16 @@ pub struct GetGenerativeAnswerHashtags {
 }
 
 crate::__open_enum! {
+    /// 데이터를 스트림 또는 동기식으로 출력할지 여부. 현재 사용 가능한 값: sync 또는 stream (기본값=sync). 스트림 모드에서는 .json 문자열이 동기식과 동일한 출력 형식으로 스트리밍으로 출력됩니다.
+    pub enum GetGenerativeAnswerMode {
+        /// `sync`
+        Sync = "sync",
+        /// `stream`
+        Stream = "stream",
+    }
+}
+
+crate::__open_enum! {
     /// Operator for FAQ exclude hashtags (and/or)
     pub enum GetGenerativeAnswerQnaExcludeOption {
         /// `and`
@@ -1241,8 +1237,10 @@ pub struct GetGenerativeAnswerRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prompt_group_id: Option<String>,
     /// 데이터를 스트림 또는 동기식으로 출력할지 여부. 현재 사용 가능한 값: sync 또는 stream (기본값=sync). 스트림 모드에서는 .json 문자열이 동기식과 동일한 출력 형식으로 스트리밍으로 출력됩니다.
+    ///
+    /// The server uses `"sync"` when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mode: Option<String>,
+    pub mode: Option<GetGenerativeAnswerMode>,
     /// 단서를 사용하여 단서로 사용된 문서의 텍스트를 포함할지 여부. 기본값 = False. 단서가 활성화된 경우에만 작동합니다.
     #[serde(rename = "clueText")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1417,6 +1415,20 @@ impl KnowledgeBaseInfo {
             id: id.into(),
             name: name.into(),
         }
+    }
+}
+
+crate::__open_enum! {
+    /// ConversationListOrderEnum.
+    pub enum ListOrder {
+        /// `LAST_CHAT_TIME_DESC`
+        LastChatTimeDesc = "LAST_CHAT_TIME_DESC",
+        /// `LAST_CHAT_TIME_ASC`
+        LastChatTimeAsc = "LAST_CHAT_TIME_ASC",
+        /// `FIRST_CHAT_TIME_DESC`
+        FirstChatTimeDesc = "FIRST_CHAT_TIME_DESC",
+        /// `FIRST_CHAT_TIME_ASC`
+        FirstChatTimeAsc = "FIRST_CHAT_TIME_ASC",
     }
 }
 
