@@ -7,7 +7,7 @@
 //! ```
 
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
+use std::process::{Command, ExitCode};
 
 use generator::{Layout, PageSource};
 
@@ -25,6 +25,10 @@ commands:
   check
       Run the pipeline in memory; exit 1 and list every stale file if anything checked
       in differs from what regen would write.
+  test [ARGS ...]
+      Install the pinned third-party checkers if missing (Prism and Redocly from
+      tools/package-lock.json, openapi-spec-validator from tools/requirements.txt into
+      .venv/), then run `cargo test --workspace [ARGS ...]`.
 ";
 
 fn main() -> ExitCode {
@@ -34,6 +38,7 @@ fn main() -> ExitCode {
         Some("import") => import(&layout, &args[1..]),
         Some("regen") if args.len() == 1 => regen(&layout),
         Some("check") if args.len() == 1 => check(&layout),
+        Some("test") => test(&layout, &args[1..]),
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");
             Ok(())
@@ -49,8 +54,12 @@ fn main() -> ExitCode {
     }
 }
 
-/// The workspace root: xtask lives in `<root>/xtask`.
+/// The workspace root: xtask lives in `<root>/xtask`. `ALLI_PROJECT_ROOT` points the
+/// commands at another copy of the project (the tests use it on sandboxes).
 fn project_root() -> PathBuf {
+    if let Some(root) = std::env::var_os("ALLI_PROJECT_ROOT") {
+        return PathBuf::from(root);
+    }
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .map(Path::to_path_buf)
@@ -100,4 +109,44 @@ fn check(layout: &Layout) -> Result<(), String> {
     }
     println!("everything checked in is up to date ({})", warnings.summary());
     Ok(())
+}
+
+fn run(cmd: &mut Command) -> Result<(), String> {
+    let shown = format!("{cmd:?}");
+    eprintln!("$ {shown}");
+    let status = cmd.status().map_err(|e| format!("error: cannot run {shown}: {e}"))?;
+    if status.success() { Ok(()) } else { Err(format!("error: {shown} failed ({status})")) }
+}
+
+/// Installs the pinned checkers when missing or older than their lock files, then runs the
+/// workspace tests.
+fn test(layout: &Layout, args: &[String]) -> Result<(), String> {
+    let root = layout.root();
+    let tools = root.join("tools");
+    let stamp = tools.join("node_modules/.installed");
+    if is_stale(&stamp, &[&tools.join("package-lock.json")]) {
+        run(Command::new("npm").args(["ci", "--prefix"]).arg(&tools).current_dir(root))?;
+        std::fs::write(&stamp, "").map_err(|e| format!("error: cannot write {}: {e}", stamp.display()))?;
+    }
+    let venv = root.join(".venv");
+    let venv_stamp = venv.join(".installed");
+    if is_stale(&venv_stamp, &[&tools.join("requirements.txt")]) {
+        run(Command::new("python3").args(["-m", "venv"]).arg(&venv).current_dir(root))?;
+        let pip = if cfg!(windows) { venv.join("Scripts/pip") } else { venv.join("bin/pip") };
+        run(Command::new(pip).args(["install", "--quiet", "--disable-pip-version-check", "-r"]).arg(tools.join("requirements.txt")))?;
+        std::fs::write(&venv_stamp, "").map_err(|e| format!("error: cannot write {}: {e}", venv_stamp.display()))?;
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    run(Command::new(cargo)
+        .args(["test", "--workspace"])
+        .args(args)
+        .current_dir(root)
+        .env("REDOCLY_TELEMETRY", "off")
+        .env("REDOCLY_SUPPRESS_UPDATE_NOTICE", "true"))
+}
+
+/// Whether `stamp` is missing or older than any of `inputs`.
+fn is_stale(stamp: &Path, inputs: &[&Path]) -> bool {
+    let Ok(done) = std::fs::metadata(stamp).and_then(|m| m.modified()) else { return true };
+    inputs.iter().any(|i| std::fs::metadata(i).and_then(|m| m.modified()).map_or(true, |t| t > done))
 }

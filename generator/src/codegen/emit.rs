@@ -313,7 +313,6 @@ fn type_doc(d: &TypeDef) -> String {
 fn type_def(cx: &Ctx<'_>, d: &TypeDef) -> Piece {
     let name = ident(&d.name);
     let docs = doc::attrs(&type_doc(d));
-    let rt = &cx.rt;
     let none = TokenStream::new();
     match &d.kind {
         DefKind::Alias(t) => {
