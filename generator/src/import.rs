@@ -69,7 +69,12 @@ const HEADER_LINES: usize = 2;
 pub fn read_pages(layout: &Layout) -> Result<Vec<DocPage>, Failure> {
     let docs = layout.docs_dir();
     let mut pages = Vec::new();
-    let locales = sorted_entries(&layout.abs(&docs)).map_err(|e| Failure::single(io_error(&docs, "read folder", &e)))?;
+    let locales = match sorted_entries(&layout.abs(&docs)) {
+        Ok(l) => l,
+        // A project without docs pages keeps its fragments by hand.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(pages),
+        Err(e) => return Err(Failure::single(io_error(&docs, "read folder", &e))),
+    };
     for (locale, is_dir) in locales {
         if !is_dir {
             continue;

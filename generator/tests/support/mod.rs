@@ -30,8 +30,15 @@ impl Sandbox {
         ));
         let _ = fs::remove_dir_all(&root);
         fs::create_dir_all(&root).expect("create sandbox");
-        for dir in dirs {
-            copy_dir(&project_root().join(dir), &root.join(dir));
+        for rel in dirs {
+            let from = project_root().join(rel);
+            if from.is_dir() {
+                copy_dir(&from, &root.join(rel));
+            } else {
+                let to = root.join(rel);
+                fs::create_dir_all(to.parent().expect("parent")).expect("mkdir");
+                fs::copy(&from, &to).expect("copy file");
+            }
         }
         Sandbox { root }
     }
