@@ -20,6 +20,7 @@
 pub mod diag;
 pub mod docs;
 pub mod fetch;
+pub mod impact;
 pub mod codegen;
 pub mod import;
 pub mod layout;
@@ -129,6 +130,8 @@ pub struct Applied {
     pub warnings: Diagnostics,
     /// The one-line summary.
     pub summary: String,
+    /// What changed in the Rust API, compared with the checked-in `spec/openapi.json`.
+    pub impact: Option<impact::Impact>,
 }
 
 /// `cargo xtask import`: imports the docs pages (with pages from `sources` stored under
@@ -150,6 +153,7 @@ pub fn regen(layout: &Layout, sources: &[PageSource], locale: Option<&str>) -> R
 }
 
 fn apply(layout: &Layout, outputs: Outputs) -> Result<Applied, Failure> {
+    let impact = api_impact(layout, &outputs);
     let all_changes = outputs.files.apply(layout)?;
     let fragments_dir = layout.fragments_dir();
     let fragment_changes: Vec<_> = all_changes
@@ -186,7 +190,30 @@ fn apply(layout: &Layout, outputs: Outputs) -> Result<Applied, Failure> {
         changes: all_changes.into_iter().filter(|(_, c)| *c != Change::Unchanged).collect(),
         warnings: outputs.warnings,
         summary,
+        impact,
     })
+}
+
+/// The API generated from the checked-in `spec/openapi.json`, if there is one that reads.
+fn checked_in_api(layout: &Layout, settings: &overrides::GeneratorSettings) -> Option<codegen::ops::Api> {
+    let text = output::read_normalized(&layout.abs(&layout.openapi_file())).ok()??;
+    let doc: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let parsed = codegen::lower::to_openapiv3(&doc).ok()?;
+    Some(codegen::ops::build(&parsed, settings))
+}
+
+/// The impact of `outputs` on the Rust API, against what is checked in.
+pub fn api_impact(layout: &Layout, outputs: &Outputs) -> Option<impact::Impact> {
+    let spec = outputs.spec.as_ref()?;
+    let new = &outputs.generated.as_ref()?.api;
+    let old = checked_in_api(layout, &spec.settings)?;
+    Some(impact::compare(&old, new))
+}
+
+/// `cargo xtask check --impact`: the impact regen would have, without writing anything.
+pub fn check_impact(layout: &Layout) -> Result<impact::Impact, Failure> {
+    let outputs = run(layout, &[])?;
+    Ok(api_impact(layout, &outputs).unwrap_or_default())
 }
 
 /// `cargo xtask check`: runs the pipeline in memory; `Ok` with the warnings when every

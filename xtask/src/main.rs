@@ -22,9 +22,10 @@ commands:
   regen
       Import, merge and generate: writes spec/fragments/, spec/openapi.json and
       alli-api/src/generated/. Nothing is written unless every stage succeeds.
-  check
+  check [--impact]
       Run the pipeline in memory; exit 1 and list every stale file if anything checked
-      in differs from what regen would write.
+      in differs from what regen would write. With --impact, print what regen would change
+      in the Rust API (operations and types added, removed, changed; breaking or not).
   test [ARGS ...]
       Install the pinned third-party checkers if missing (Prism and Redocly from
       tools/package-lock.json, openapi-spec-validator from tools/requirements.txt into
@@ -38,6 +39,7 @@ fn main() -> ExitCode {
         Some("import") => import(&layout, &args[1..]),
         Some("regen") if args.len() == 1 => regen(&layout),
         Some("check") if args.len() == 1 => check(&layout),
+        Some("check") if args.len() == 2 && args[1] == "--impact" => impact(&layout),
         Some("test") => test(&layout, &args[1..]),
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");
@@ -98,7 +100,18 @@ fn regen(layout: &Layout) -> Result<(), String> {
     for (path, change) in &applied.changes {
         println!("{:<9} {}", change.as_str(), generator::output::show(path));
     }
+    if let Some(impact) = &applied.impact {
+        if !impact.changes.is_empty() {
+            print!("{impact}");
+        }
+    }
     println!("{}", applied.summary);
+    Ok(())
+}
+
+fn impact(layout: &Layout) -> Result<(), String> {
+    let impact = generator::check_impact(layout).map_err(|f| f.to_string())?;
+    print!("{impact}");
     Ok(())
 }
 

@@ -697,6 +697,7 @@ impl EndConversationByAgent {
             "apps.end_conversation_by_agent",
         );
         request.json(&self.body);
+        request.envelope_errors("errors");
         request
     }
 
@@ -705,7 +706,7 @@ impl EndConversationByAgent {
         self,
     ) -> crate::Result<super::types::EndConversationByAgentResponse> {
         let response = self.client.__execute(self.request(), &self.options).await?;
-        response.__decode(Some("errors"))
+        response.__decode(None)
     }
 
     /// Sends the request and returns the response undecoded (status, headers, body).
@@ -1001,13 +1002,14 @@ impl SendChat {
             "apps.send_chat",
         );
         request.json(&self.body);
+        request.envelope_errors("errors");
         request
     }
 
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<super::types::SendChatResponse> {
         let response = self.client.__execute(self.request(), &self.options).await?;
-        response.__decode(Some("errors"))
+        response.__decode(None)
     }
 
     /// Sends the request and returns the response undecoded (status, headers, body).
@@ -1088,6 +1090,7 @@ impl RunSkill {
         }
 
         request.error_decoder(Self::error_body);
+        request.envelope_errors("errors");
         request
     }
 
@@ -1107,7 +1110,7 @@ impl RunSkill {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<super::types::RunSkillResponse> {
         let response = self.client.__execute(self.request(), &self.options).await?;
-        response.__decode(Some("errors"))
+        response.__decode(None)
     }
 
     /// Sends the request and returns the response undecoded (status, headers, body).
@@ -1190,13 +1193,14 @@ impl StartConversation {
             "apps.start_conversation",
         );
         request.json(&self.body);
+        request.envelope_errors("errors");
         request
     }
 
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::Result<super::types::StartConversationResponse> {
         let response = self.client.__execute(self.request(), &self.options).await?;
-        response.__decode(Some("errors"))
+        response.__decode(None)
     }
 
     /// Sends the request and returns the response undecoded (status, headers, body).

@@ -363,6 +363,7 @@ impl DailyCount {
             "conversations.daily_count",
         );
         request.json(&self.body);
+        request.envelope_errors("errors");
         request
     }
 
@@ -371,7 +372,7 @@ impl DailyCount {
         self,
     ) -> crate::Result<super::types::ConversationDailyCountResponse> {
         let response = self.client.__execute(self.request(), &self.options).await?;
-        response.__decode(Some("errors"))
+        response.__decode(None)
     }
 
     /// Sends the request and returns the response undecoded (status, headers, body).

@@ -99,6 +99,24 @@ enum Repr {
     Tristate,
 }
 
+/// How a field is represented, in words (for impact reports).
+pub fn field_repr_name(f: &Field, def: &TypeDef) -> &'static str {
+    match repr(f, def) {
+        Repr::Plain => "required",
+        Repr::RequiredNullable => "required nullable",
+        Repr::Optional => "optional",
+        Repr::Defaulted => "defaulted",
+        Repr::Tristate => "optional nullable",
+    }
+}
+
+/// A type as Rust source text (`Vec<String>`), for reports.
+pub fn type_string(api: &Api, t: &TypeRef) -> String {
+    let settings = CodegenSettings::default();
+    let cx = Ctx { api, space: &api.space, settings: &settings, rt: quote!(rt) };
+    cx.ty(t, &TokenStream::new()).to_string().replace(' ', "").replace("rt::__private::", "")
+}
+
 fn repr(f: &Field, def: &TypeDef) -> Repr {
     match (f.required, f.nullable && f.ty != TypeRef::Json) {
         (true, false) => Repr::Plain,
@@ -1081,12 +1099,11 @@ fn builder(cx: &Ctx<'_>, r: &Resource, op: &Op) -> TokenStream {
         }
     };
     let success_ty = op.success.as_ref().map(|s| cx.typed(s, &types));
-    let envelope = match &op.envelope {
-        Some(e) => quote!(Some(#e)),
-        None => quote!(None),
-    };
+    if let Some(e) = &op.envelope {
+        build.push(quote!(request.envelope_errors(#e);));
+    }
     let (out_ty, decode) = match &success_ty {
-        Some(t) => (t.clone(), quote!(response.__decode(#envelope))),
+        Some(t) => (t.clone(), quote!(response.__decode(None))),
         None => (quote!(()), quote!(response.__decode_empty())),
     };
 

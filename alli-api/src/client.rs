@@ -1,0 +1,528 @@
+//! [`Client`], its [`ClientBuilder`] and [`Region`].
+#![warn(missing_docs)]
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use http::header::{ACCEPT, AUTHORIZATION, USER_AGENT};
+use http::{HeaderMap, HeaderValue};
+
+use crate::error::{Error, Result};
+use crate::headers::{self, DebugHeaders, DebugPairs, Redacted};
+use crate::request::RequestOptions;
+use crate::retry::{Backoff, DEFAULT_MAX_RETRIES};
+
+/// The default `User-Agent`: `alli-api-rust/<crate version>`.
+pub const DEFAULT_USER_AGENT: &str = concat!("alli-api-rust/", env!("CARGO_PKG_VERSION"));
+/// Default timeout of one attempt, until its body is read: 600 s, long enough for synchronous
+/// LLM runs.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
+/// Default connect timeout: 10 s.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default number of pages fetched at once by page-number pagination.
+pub const DEFAULT_PAGE_CONCURRENCY: usize = 4;
+/// Default size limit of one streamed event: 16 MiB.
+pub const DEFAULT_MAX_EVENT_SIZE: usize = 16 * 1024 * 1024;
+
+/// How long an idle pooled connection is kept.
+const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(50);
+
+/// The Alli deployment to talk to.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Region {
+    /// United States (the default): `https://backend.alli.ai`.
+    #[default]
+    Us,
+    /// Japan: `https://backend-ja.alli.ai`.
+    Ja,
+}
+
+impl Region {
+    /// The base URL of the region's API.
+    pub fn base_url(self) -> &'static str {
+        match self {
+            Region::Us => "https://backend.alli.ai",
+            Region::Ja => "https://backend-ja.alli.ai",
+        }
+    }
+}
+
+/// How the client authenticates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum AuthKind {
+    ApiKey,
+    Bearer,
+}
+
+/// The Alli API client. Cheap to clone (one `Arc`); share it freely between tasks.
+///
+/// ```no_run
+/// # async fn demo() -> alli_api::Result<()> {
+/// use std::time::Duration;
+///
+/// let client = alli_api::Client::builder()
+///     .api_key(std::env::var("ALLI_API_KEY").unwrap_or_default())
+///     .region(alli_api::Region::Ja)
+///     .own_user_id("customer-42")
+///     .timeout(Duration::from_secs(120))
+///     .build()?;
+/// # let _ = client; Ok(()) }
+/// ```
+///
+/// Its `Debug` output never shows the API key or bearer token.
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<ClientInner>,
+}
+
+pub(crate) struct ClientInner {
+    pub(crate) http: reqwest::Client,
+    /// Without a trailing slash.
+    pub(crate) base_url: String,
+    auth: AuthKind,
+    /// Credentials, identity, `User-Agent`, `Accept` and the user's default headers.
+    pub(crate) headers: HeaderMap,
+    pub(crate) timeout: Duration,
+    connect_timeout: Option<Duration>,
+    pub(crate) max_retries: u32,
+    pub(crate) page_concurrency: usize,
+    pub(crate) backoff: Backoff,
+    pub(crate) max_event_size: usize,
+}
+
+impl Client {
+    /// A client for the default region authenticating with `api_key` (`API-KEY` header); the
+    /// same as `Client::builder().api_key(api_key).build()`.
+    pub fn new(api_key: impl Into<String>) -> Result<Client> {
+        Client::builder().api_key(api_key).build()
+    }
+
+    /// A [`ClientBuilder`] with the defaults.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// The base URL requests are sent to (without a trailing slash).
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// The timeout of one attempt of a request.
+    pub fn timeout(&self) -> Duration {
+        self.inner.timeout
+    }
+
+    /// The number of retries after the first attempt.
+    pub fn max_retries(&self) -> u32 {
+        self.inner.max_retries
+    }
+
+    /// How many pages page-number pagination fetches at once.
+    pub fn page_concurrency(&self) -> usize {
+        self.inner.page_concurrency
+    }
+
+    /// The page concurrency of a request: its options' value, else the client's.
+    #[doc(hidden)]
+    pub fn __page_concurrency(&self, options: &RequestOptions) -> usize {
+        options
+            .get_page_concurrency()
+            .unwrap_or(self.inner.page_concurrency)
+            .max(1)
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let i = &self.inner;
+        f.debug_struct("Client")
+            .field("base_url", &i.base_url)
+            .field(
+                "auth",
+                &match i.auth {
+                    AuthKind::ApiKey => "API-KEY <redacted>",
+                    AuthKind::Bearer => "Bearer <redacted>",
+                },
+            )
+            .field("headers", &DebugHeaders(&i.headers))
+            .field("timeout", &i.timeout)
+            .field("connect_timeout", &i.connect_timeout)
+            .field("max_retries", &i.max_retries)
+            .field("page_concurrency", &i.page_concurrency)
+            .field("max_event_size", &i.max_event_size)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Configures and builds a [`Client`]. Every setter takes and returns the builder by value;
+/// nothing is validated until [`build`](ClientBuilder::build).
+///
+/// Its `Debug` output never shows the API key or bearer token.
+#[derive(Clone)]
+pub struct ClientBuilder {
+    api_key: Option<String>,
+    bearer_token: Option<String>,
+    region: Region,
+    base_url: Option<String>,
+    identity: Vec<(&'static str, String)>,
+    default_headers: Vec<(String, String)>,
+    timeout: Duration,
+    connect_timeout: Duration,
+    max_retries: u32,
+    page_concurrency: usize,
+    http_client: Option<reqwest::Client>,
+    user_agent_suffix: Option<String>,
+    backoff: Backoff,
+    max_event_size: usize,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder {
+            api_key: None,
+            bearer_token: None,
+            region: Region::default(),
+            base_url: None,
+            identity: Vec::new(),
+            default_headers: Vec::new(),
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            max_retries: DEFAULT_MAX_RETRIES,
+            page_concurrency: DEFAULT_PAGE_CONCURRENCY,
+            http_client: None,
+            user_agent_suffix: None,
+            backoff: Backoff::default(),
+            max_event_size: DEFAULT_MAX_EVENT_SIZE,
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// A builder with the defaults (same as [`Client::builder`]).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Authenticates with an API key, sent as header `API-KEY: <key>`. Exclusive with
+    /// [`bearer_token`](Self::bearer_token).
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = Some(key.into());
+        self
+    }
+
+    /// Authenticates with a bearer token, sent as `Authorization: Bearer <token>` (a token
+    /// given as `"Bearer <token>"` is accepted too). Exclusive with [`api_key`](Self::api_key).
+    pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
+        self.bearer_token = Some(token.into());
+        self
+    }
+
+    /// The region whose API to use (default [`Region::Us`]); ignored when
+    /// [`base_url`](Self::base_url) is set.
+    pub fn region(mut self, region: Region) -> Self {
+        self.region = region;
+        self
+    }
+
+    /// Any `http://` or `https://` base URL, e.g. a proxy or a test server. A path prefix is
+    /// kept (`http://host/proxy` sends `GET /proxy/webapi/v2/apps`). Takes precedence over
+    /// [`region`](Self::region). An invalid URL is reported by [`build`](Self::build).
+    pub fn base_url(mut self, url: impl AsRef<str>) -> Self {
+        self.base_url = Some(url.as_ref().to_owned());
+        self
+    }
+
+    fn identity(mut self, name: &'static str, value: String) -> Self {
+        self.identity.retain(|(n, _)| *n != name);
+        self.identity.push((name, value));
+        self
+    }
+
+    /// Sends `OWN-USER-ID` (the end user the requests act for) with every request. An id with
+    /// non-ASCII characters is sent as `base64:<standard base64 of its UTF-8>`, e.g. `고객-42` as
+    /// `base64:6rOg6rCdLTQy`. Per request, an operation's `own_user_id(..)` /
+    /// `without_own_user_id()` override it.
+    pub fn own_user_id(self, id: impl Into<String>) -> Self {
+        self.identity(headers::OWN_USER_ID, id.into())
+    }
+
+    /// Sends `USER-EMAIL` with every request.
+    pub fn user_email(self, email: impl Into<String>) -> Self {
+        self.identity(headers::USER_EMAIL, email.into())
+    }
+
+    /// Sends `AGENT-EMAIL` with every request.
+    pub fn agent_email(self, email: impl Into<String>) -> Self {
+        self.identity(headers::AGENT_EMAIL, email.into())
+    }
+
+    /// Sends header `name: value` with every request (e.g. a project id). Per-request options
+    /// can replace or remove it. Applied after the identity headers and `User-Agent`, so it can
+    /// replace those too.
+    pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.default_headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Timeout of each attempt of a request, from sending until the whole body is read
+    /// (default [`DEFAULT_TIMEOUT`], 600 s). For a streamed response: until the response
+    /// headers, then the longest silence allowed between two chunks.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Timeout to establish a connection (default [`DEFAULT_CONNECT_TIMEOUT`], 10 s). Not
+    /// applied to a client given with [`http_client`](Self::http_client).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Number of retries after the first attempt (default 2). Idempotent requests (GET, PUT,
+    /// DELETE, ...) are retried after connection failures, timeouts, 408, 429 and 5xx;
+    /// POST and PATCH only when the server cannot have acted on them: connection not
+    /// established, or 429.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = retries;
+        self
+    }
+
+    /// Backoff between retries: the n-th retry waits `min(initial × 2ⁿ, max)` minus up to 25 %
+    /// random jitter (default 0.5 s and 8 s). A `Retry-After` (or `retry-after-ms`) answer is
+    /// honoured instead when present, up to 60 s; a server asking for more is not retried.
+    pub fn retry_backoff(mut self, initial: Duration, max: Duration) -> Self {
+        self.backoff = Backoff {
+            initial,
+            max: max.max(initial),
+        };
+        self
+    }
+
+    /// How many pages page-number pagination may fetch at once (default 4; at least 1).
+    pub fn page_concurrency(mut self, pages: usize) -> Self {
+        self.page_concurrency = pages.max(1);
+        self
+    }
+
+    /// Largest streamed event accepted (default [`DEFAULT_MAX_EVENT_SIZE`], 16 MiB); a larger
+    /// one ends the stream with an [`ErrorKind::InvalidResponse`](crate::ErrorKind) error.
+    pub fn max_event_size(mut self, bytes: usize) -> Self {
+        self.max_event_size = bytes.max(1);
+        self
+    }
+
+    /// Uses this `reqwest::Client` (proxies, TLS roots, connection pool of your own). The
+    /// builder's timeout still applies to each request; its connect timeout does not.
+    ///
+    /// Beware: a client that follows redirects to other hosts would send the `API-KEY` header
+    /// there. The client built by default follows redirects only within the same origin.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// Appends ` <suffix>` to the `User-Agent` (e.g. `my-app/1.2`).
+    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.user_agent_suffix = Some(suffix.into());
+        self
+    }
+
+    /// Validates the configuration and builds the client. Fails (kind
+    /// [`InvalidRequest`](crate::ErrorKind::InvalidRequest)) when neither or both of API key
+    /// and bearer token are set, a credential or header value contains CR, LF, NUL or another
+    /// character invalid in a header, or the base URL is not a valid http(s) URL.
+    pub fn build(self) -> Result<Client> {
+        let mut headers = HeaderMap::new();
+        let auth = match (&self.api_key, &self.bearer_token) {
+            (Some(key), None) => {
+                let value = headers::secret_value("API key", key)?;
+                headers.insert(headers::API_KEY, value);
+                AuthKind::ApiKey
+            }
+            (None, Some(token)) => {
+                // A token given with its scheme is not sent as "Bearer Bearer ..".
+                let token = match token.get(..7) {
+                    Some(scheme) if scheme.eq_ignore_ascii_case("bearer ") => &token[7..],
+                    _ => token.as_str(),
+                };
+                if token.trim().is_empty() {
+                    return Err(Error::invalid_request("the bearer token is empty"));
+                }
+                let value = headers::secret_value("bearer token", &format!("Bearer {token}"))?;
+                headers.insert(AUTHORIZATION, value);
+                AuthKind::Bearer
+            }
+            (None, None) => {
+                return Err(Error::invalid_request(
+                    "no credentials: set an API key (`api_key`) or a bearer token \
+                     (`bearer_token`)",
+                ));
+            }
+            (Some(_), Some(_)) => {
+                return Err(Error::invalid_request(
+                    "both an API key and a bearer token are set; set exactly one",
+                ));
+            }
+        };
+
+        let mut user_agent = DEFAULT_USER_AGENT.to_owned();
+        if let Some(suffix) = &self.user_agent_suffix {
+            user_agent.push(' ');
+            user_agent.push_str(suffix);
+        }
+        headers.insert(USER_AGENT, headers::header_value(&USER_AGENT, &user_agent)?);
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        for (name, value) in &self.identity {
+            let name = headers::header_name(name)?;
+            let value = headers::header_value(&name, value)?;
+            headers.insert(name, value);
+        }
+        for (name, value) in &self.default_headers {
+            let name = headers::header_name(name)?;
+            let value = headers::header_value(&name, value)?;
+            headers.insert(name, value);
+        }
+
+        let base_url = parse_base_url(
+            self.base_url
+                .as_deref()
+                .unwrap_or_else(|| self.region.base_url()),
+        )?;
+
+        let (http, connect_timeout) = match self.http_client {
+            Some(client) => (client, None),
+            None => {
+                let client = reqwest::Client::builder()
+                    .connect_timeout(self.connect_timeout)
+                    // Below the common 60 s idle timeout of load balancers, so a pooled
+                    // connection is rarely reused just as the server side closes it (a POST
+                    // failing that way cannot be retried).
+                    .pool_idle_timeout(POOL_IDLE_TIMEOUT)
+                    .redirect(same_origin_redirects())
+                    .build()
+                    .map_err(|e| {
+                        Error::invalid_request(format!("failed to set up the HTTP client: {e}"))
+                    })?;
+                (client, Some(self.connect_timeout))
+            }
+        };
+
+        Ok(Client {
+            inner: Arc::new(ClientInner {
+                http,
+                base_url,
+                auth,
+                headers,
+                timeout: self.timeout,
+                connect_timeout,
+                max_retries: self.max_retries,
+                page_concurrency: self.page_concurrency,
+                backoff: self.backoff,
+                max_event_size: self.max_event_size,
+            }),
+        })
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("api_key", &self.api_key.as_ref().map(|_| Redacted))
+            .field(
+                "bearer_token",
+                &self.bearer_token.as_ref().map(|_| Redacted),
+            )
+            .field("region", &self.region)
+            .field("base_url", &self.base_url)
+            .field("identity", &DebugPairs(&self.identity))
+            .field("default_headers", &DebugPairs(&self.default_headers))
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("max_retries", &self.max_retries)
+            .field("retry_backoff", &(self.backoff.initial, self.backoff.max))
+            .field("page_concurrency", &self.page_concurrency)
+            .field("max_event_size", &self.max_event_size)
+            .field("http_client", &self.http_client.as_ref().map(|_| "custom"))
+            .field("user_agent_suffix", &self.user_agent_suffix)
+            .finish()
+    }
+}
+
+/// Validates an http(s) base URL and returns it without a trailing slash. The URL is not echoed
+/// in errors (it could carry credentials as user info).
+fn parse_base_url(raw: &str) -> Result<String> {
+    let url = reqwest::Url::parse(raw.trim())
+        .map_err(|e| Error::invalid_request(format!("invalid base URL: {e}")))?;
+    if url.scheme() != "http" && url.scheme() != "https" {
+        return Err(Error::invalid_request(format!(
+            "invalid base URL: scheme `{}` is not http or https",
+            url.scheme()
+        )));
+    }
+    if url.cannot_be_a_base() || url.host_str().is_none() {
+        return Err(Error::invalid_request("invalid base URL: no host"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(Error::invalid_request(
+            "invalid base URL: it must not have a query or fragment",
+        ));
+    }
+    let mut s = url.as_str().to_owned();
+    while s.ends_with('/') {
+        s.pop();
+    }
+    Ok(s)
+}
+
+/// Follows at most 5 redirects, and only within the same origin (scheme, host, port): the
+/// `API-KEY` header is not one reqwest strips on cross-origin redirects, so such a redirect
+/// is not followed (the 3xx is returned as an API error).
+fn same_origin_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let same_origin = attempt
+            .previous()
+            .first()
+            .is_some_and(|first| first.origin() == attempt.url().origin());
+        if same_origin && attempt.previous().len() <= 5 {
+            attempt.follow()
+        } else {
+            attempt.stop()
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls() {
+        assert_eq!(
+            parse_base_url("http://127.0.0.1:8080/proxy/")
+                .ok()
+                .as_deref(),
+            Some("http://127.0.0.1:8080/proxy")
+        );
+        assert_eq!(
+            parse_base_url("https://backend.alli.ai").ok().as_deref(),
+            Some("https://backend.alli.ai")
+        );
+        for bad in ["ftp://x", "not a url", "http://h/?q=1", "mailto:a@b"] {
+            assert!(parse_base_url(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn regions() {
+        assert_eq!(Region::default().base_url(), "https://backend.alli.ai");
+        assert_eq!(Region::Ja.base_url(), "https://backend-ja.alli.ai");
+        let c = Client::new("k").ok();
+        assert_eq!(
+            c.as_ref().map(|c| c.base_url()),
+            Some("https://backend.alli.ai")
+        );
+    }
+}

@@ -1,0 +1,204 @@
+//! Sending requests: URL and headers, timeouts, retries, tracing.
+
+use std::future::Future;
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use http::header::CONTENT_TYPE;
+use http::{HeaderMap, HeaderValue, Method};
+use serde::de::DeserializeOwned;
+use tracing::Instrument as _;
+
+use crate::client::Client;
+use crate::error::{Error, ErrorDecoder, Result};
+use crate::event_stream::EventStream;
+use crate::headers;
+use crate::request::{Request, RequestOptions};
+use crate::response::RawResponse;
+use crate::retry::{self, MAX_RETRY_AFTER};
+
+/// A request with everything resolved, ready for (repeated) sending.
+struct Prepared {
+    method: Method,
+    url: reqwest::Url,
+    headers: HeaderMap,
+    body: Option<Bytes>,
+    operation: &'static str,
+    path_template: &'static str,
+    envelope: Option<&'static str>,
+    error_decoder: Option<ErrorDecoder>,
+    timeout: Duration,
+    max_retries: u32,
+}
+
+impl Client {
+    /// Sends a request built by generated code and returns the 2xx response with its body read.
+    ///
+    /// Applies the base URL, credentials, identity and default headers, the request's own
+    /// header parameters and then the per-request header edits (which win), `User-Agent`, the
+    /// timeout (per attempt, until the body is read), retries and a tracing span. A non-2xx
+    /// response, or a 2xx whose declared error envelope is not empty, is an
+    /// [`ErrorKind::Api`](crate::ErrorKind::Api) error (with the typed body when the request has
+    /// an error decoder).
+    #[doc(hidden)]
+    pub async fn __execute(&self, req: Request, options: &RequestOptions) -> Result<RawResponse> {
+        let p = self.prepare(req, options)?;
+        let operation = p.operation;
+        let raw = self
+            .run(&p, |resp| async move {
+                let status = resp.status();
+                let headers = resp.headers().clone();
+                let body = resp.bytes().await.map_err(Error::from_reqwest)?;
+                Ok(RawResponse::new(status, headers, body, operation))
+            })
+            .await?;
+        match p.envelope {
+            Some(field) => raw.check_envelope(field),
+            None => Ok(raw),
+        }
+    }
+
+    /// Like [`__execute`](Client::__execute) up to the response headers (retries and the
+    /// timeout apply until then), then returns the body as a typed [`EventStream`]. The timeout
+    /// then bounds the silence between two chunks. A non-2xx response is read and fails like
+    /// `__execute`.
+    #[doc(hidden)]
+    pub async fn __execute_stream<T: DeserializeOwned + Send + 'static>(
+        &self,
+        req: Request,
+        options: &RequestOptions,
+    ) -> Result<EventStream<T>> {
+        let p = self.prepare(req, options)?;
+        let resp = self.run(&p, |resp| async move { Ok(resp) }).await?;
+        Ok(EventStream::from_response(
+            resp,
+            p.operation,
+            p.timeout,
+            self.inner.max_event_size,
+        ))
+    }
+
+    fn prepare(&self, req: Request, options: &RequestOptions) -> Result<Prepared> {
+        let operation = req.operation;
+        if let Some(err) = req.error {
+            return Err(err);
+        }
+        let path_and_query = req.path_and_query()?;
+        let in_request = |e: Error| e.with_operation(operation);
+        let url = reqwest::Url::parse(&format!("{}{}", self.inner.base_url, path_and_query))
+            .map_err(|e| in_request(Error::invalid_request(format!("invalid request URL: {e}"))))?;
+        let mut headers = self.inner.headers.clone();
+        for (name, value) in &req.headers {
+            let name = headers::header_name(name).map_err(in_request)?;
+            let value = headers::header_value(&name, value).map_err(in_request)?;
+            headers.insert(name, value);
+        }
+        options.apply_headers(&mut headers).map_err(in_request)?;
+        if req.body.is_some() && !headers.contains_key(CONTENT_TYPE) {
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        }
+        Ok(Prepared {
+            method: req.method,
+            url,
+            headers,
+            body: req.body,
+            operation,
+            path_template: req.path_template,
+            envelope: req.envelope,
+            error_decoder: req.error_decoder,
+            timeout: options.get_timeout().unwrap_or(self.inner.timeout),
+            max_retries: options.get_max_retries().unwrap_or(self.inner.max_retries),
+        })
+    }
+
+    /// Runs the attempts of a request within one `alli_api.request` span: each attempt under
+    /// the timeout, retried per the policy in [`retry`].
+    async fn run<T, F, Fut>(&self, p: &Prepared, finish: F) -> Result<T>
+    where
+        F: Fn(reqwest::Response) -> Fut,
+        Fut: Future<Output = Result<T>>,
+    {
+        let span = tracing::info_span!(
+            "alli_api.request",
+            method = %p.method,
+            path = p.path_template,
+            operation = p.operation,
+            attempt = tracing::field::Empty,
+            status = tracing::field::Empty,
+        );
+        let idempotent = retry::is_idempotent(&p.method);
+        let in_span = span.clone();
+        async {
+            let mut retries = 0u32;
+            loop {
+                in_span.record("attempt", retries + 1);
+                let attempt = self.attempt(p, &finish, &in_span);
+                let result = match tokio::time::timeout(p.timeout, attempt).await {
+                    Ok(result) => result,
+                    Err(_elapsed) => Err(Error::timeout(p.timeout)),
+                };
+                let err = match result {
+                    Ok(value) => return Ok(value),
+                    Err(err) => err.with_operation(p.operation),
+                };
+                if retries >= p.max_retries || !retry::should_retry(&err, idempotent) {
+                    tracing::debug!(error = %err, "request failed");
+                    return Err(err);
+                }
+                let delay = match err
+                    .headers()
+                    .and_then(|h| retry::retry_after(h, SystemTime::now()))
+                {
+                    Some(wait) if wait > MAX_RETRY_AFTER => {
+                        tracing::debug!(
+                            retry_after_s = wait.as_secs(),
+                            error = %err,
+                            "not retrying: the server asks to wait too long"
+                        );
+                        return Err(err);
+                    }
+                    Some(wait) => wait,
+                    None => self.inner.backoff.delay(retries),
+                };
+                tracing::debug!(
+                    attempt = retries + 1,
+                    delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+                    error = %err,
+                    "retrying request"
+                );
+                tokio::time::sleep(delay).await;
+                retries += 1;
+            }
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// One attempt: send, then `finish` a 2xx response; a non-2xx one is read into an API error.
+    async fn attempt<T, F, Fut>(&self, p: &Prepared, finish: &F, span: &tracing::Span) -> Result<T>
+    where
+        F: Fn(reqwest::Response) -> Fut,
+        Fut: Future<Output = Result<T>>,
+    {
+        let mut builder = self
+            .inner
+            .http
+            .request(p.method.clone(), p.url.clone())
+            .headers(p.headers.clone());
+        if let Some(body) = &p.body {
+            builder = builder.body(body.clone());
+        }
+        let resp = builder.send().await.map_err(Error::from_reqwest)?;
+        let status = resp.status();
+        span.record("status", status.as_u16());
+        if status.is_success() {
+            return finish(resp).await;
+        }
+        let headers = resp.headers().clone();
+        let body = resp.bytes().await.map_err(Error::from_reqwest)?;
+        let typed = p
+            .error_decoder
+            .and_then(|decode| decode(status.as_u16(), &body));
+        Err(Error::api(status, headers, body, typed, None))
+    }
+}

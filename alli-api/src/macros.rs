@@ -1,0 +1,190 @@
+//! Macros used by generated code: open enums and the per-request option methods.
+
+/// Defines an open string enum: the known values as variants, plus `Unknown(String)` for a value
+/// this version does not know (kept and sent back unchanged).
+///
+/// ```
+/// alli_api::__open_enum! {
+///     /// Access type.
+///     pub enum AccessType {
+///         /// Editor.
+///         Editor = "order_1_editor",
+///         /// Reader.
+///         Reader = "order_2_reader",
+///     }
+/// }
+/// assert_eq!(AccessType::from("order_1_editor"), AccessType::Editor);
+/// assert_eq!(AccessType::from("x").as_str(), "x");
+/// ```
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __open_enum {
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident = $value:literal ),* $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        $vis enum $name {
+            $( $(#[$vmeta])* $variant, )*
+            /// A value this version of the crate does not know. It is kept as received and sent
+            /// back unchanged. Build values with `From<&str>`, which never yields `Unknown` for a
+            /// known value.
+            Unknown(::std::string::String),
+        }
+
+        impl $name {
+            /// The known values, as sent on the wire.
+            pub const KNOWN_VALUES: &'static [&'static str] = &[$($value),*];
+
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $( Self::$variant => $value, )*
+                    Self::Unknown(s) => s.as_str(),
+                }
+            }
+
+            /// True for a value this version of the crate does not know.
+            pub fn is_unknown(&self) -> bool {
+                ::core::matches!(self, Self::Unknown(_))
+            }
+        }
+
+        impl ::core::convert::AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                self.as_str()
+            }
+        }
+
+        impl ::core::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::core::str::FromStr for $name {
+            type Err = ::core::convert::Infallible;
+            fn from_str(s: &str) -> ::core::result::Result<Self, Self::Err> {
+                ::core::result::Result::Ok(Self::from(s))
+            }
+        }
+
+        impl ::core::convert::From<&str> for $name {
+            fn from(s: &str) -> Self {
+                match s {
+                    $( $value => Self::$variant, )*
+                    other => Self::Unknown(::std::borrow::ToOwned::to_owned(other)),
+                }
+            }
+        }
+
+        impl ::core::convert::From<::std::string::String> for $name {
+            fn from(s: ::std::string::String) -> Self {
+                match s.as_str() {
+                    $( $value => Self::$variant, )*
+                    _ => Self::Unknown(s),
+                }
+            }
+        }
+
+        impl ::core::convert::From<$name> for ::std::string::String {
+            fn from(v: $name) -> Self {
+                match v {
+                    $name::Unknown(s) => s,
+                    known => ::std::borrow::ToOwned::to_owned(known.as_str()),
+                }
+            }
+        }
+
+        impl $crate::__private::serde::Serialize for $name {
+            fn serialize<S: $crate::__private::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::core::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::core::result::Result<Self, D::Error> {
+                $crate::__private::serde_helpers::deserialize_open_enum(deserializer)
+            }
+        }
+
+        impl $crate::__private::QueryValue for $name {
+            fn each_value(&self, f: &mut dyn ::core::ops::FnMut(&str)) {
+                f(self.as_str())
+            }
+        }
+
+        impl $crate::__private::PathValue for $name {
+            fn path_value(&self) -> ::std::borrow::Cow<'_, str> {
+                ::std::borrow::Cow::Borrowed(self.as_str())
+            }
+        }
+    };
+}
+
+/// Expands, inside `impl Builder { .. }` of an operation builder that has a field
+/// `options: RequestOptions`, to the per-request option methods: `timeout`, `max_retries`,
+/// `header`, `without_header`, `options`. `__request_options!(page_concurrency)` adds
+/// `page_concurrency` (for page-number paginated operations).
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __request_options {
+    () => {
+        /// Overrides the client's timeout for this request (each attempt, until the body is read).
+        pub fn timeout(mut self, timeout: ::core::time::Duration) -> Self {
+            self.options = ::core::mem::take(&mut self.options).timeout(timeout);
+            self
+        }
+
+        /// Overrides the client's number of retries for this request (0 disables retries).
+        pub fn max_retries(mut self, retries: u32) -> Self {
+            self.options = ::core::mem::take(&mut self.options).max_retries(retries);
+            self
+        }
+
+        /// Sends header `name: value` with this request, replacing the client's value if any.
+        pub fn header(
+            mut self,
+            name: impl ::core::convert::Into<::std::string::String>,
+            value: impl ::core::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.options = ::core::mem::take(&mut self.options).header(name, value);
+            self
+        }
+
+        /// Does not send header `name` with this request, even when the client sets it.
+        pub fn without_header(
+            mut self,
+            name: impl ::core::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.options = ::core::mem::take(&mut self.options).without_header(name);
+            self
+        }
+
+        /// Replaces all per-request options set so far (headers set through this builder
+        /// included) with `options`.
+        pub fn options(mut self, options: $crate::RequestOptions) -> Self {
+            self.options = options;
+            self
+        }
+    };
+    (page_concurrency) => {
+        $crate::__request_options!();
+
+        /// How many pages `into_pages()` / `into_stream()` may fetch at once (overrides the
+        /// client's setting; at least 1).
+        pub fn page_concurrency(mut self, pages: usize) -> Self {
+            self.options = ::core::mem::take(&mut self.options).page_concurrency(pages);
+            self
+        }
+    };
+}
