@@ -87,7 +87,7 @@ pub mod __private {
     pub use crate::request::{PathValue, QueryValue, Request};
     /// Serde helpers used by generated types.
     pub mod serde_helpers {
-        pub use crate::serde_helpers::{deserialize_open_enum, required_nullable};
+        pub use crate::serde_helpers::{deserialize_open_enum, deserialize_tagged, required_nullable, variant};
     }
     pub use http::Method;
     pub use serde;

@@ -17,6 +17,27 @@ where
     Option::<T>::deserialize(d)
 }
 
+/// Deserializes a tagged union (`oneOf` with a discriminator): reads the whole value, then
+/// `pick` chooses the variant by the value of the discriminator `tag` (the variant's own
+/// struct still sees the tag property). Unknown tags go to the caller's fallback.
+pub fn deserialize_tagged<'de, D, U>(
+    d: D,
+    tag: &'static str,
+    pick: fn(Option<&str>, serde_json::Value) -> Result<U, serde_json::Error>,
+) -> Result<U, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    let value = serde_json::Value::deserialize(d)?;
+    let found = value.get(tag).and_then(serde_json::Value::as_str).map(str::to_owned);
+    pick(found.as_deref(), value).map_err(de::Error::custom)
+}
+
+/// Deserializes a variant of a tagged union from the whole value.
+pub fn variant<T: de::DeserializeOwned>(value: serde_json::Value) -> Result<T, serde_json::Error> {
+    serde_json::from_value(value)
+}
+
 /// Deserializes an open enum (see `__open_enum!`) from a string, borrowing when it can.
 pub fn deserialize_open_enum<'de, D, E>(d: D) -> Result<E, D::Error>
 where

@@ -16,6 +16,9 @@
 //! checked-in file that differs. `cargo xtask` is a thin front end over this library.
 
 #![warn(missing_docs)]
+// Errors are located diagnostics, built on the cold path and rarely more than a few; boxing
+// them would only add noise.
+#![allow(clippy::result_large_err)]
 
 pub mod diag;
 pub mod docs;
@@ -59,6 +62,11 @@ pub struct Outputs {
 /// Runs the whole pipeline in memory. `new_pages` are pages given on the command line; they
 /// replace the page of the same locale and name on disk and are part of the output.
 pub fn run(layout: &Layout, new_pages: &[import::DocPage]) -> Result<Outputs, Failure> {
+    run_with(layout, new_pages, &codegen::CodegenSettings::default())
+}
+
+/// [`run`] with other code generation settings (e.g. for code that lives outside alli-api).
+pub fn run_with(layout: &Layout, new_pages: &[import::DocPage], settings: &codegen::CodegenSettings) -> Result<Outputs, Failure> {
     let mut outputs = run_import(layout, new_pages)?;
     // Projects without docs pages keep their fragments by hand: read them from disk.
     let fragments = if outputs.imported.fragments.is_empty() {
@@ -86,7 +94,7 @@ pub fn run(layout: &Layout, new_pages: &[import::DocPage]) -> Result<Outputs, Fa
         }
         out
     };
-    let generated = codegen::generate(spec.document(), &spec.settings, &codegen::CodegenSettings::default()).map_err(|f| {
+    let generated = codegen::generate(spec.document(), &spec.settings, settings).map_err(|f| {
         let mut all = outputs.warnings.clone();
         all.extend(relocate(f.diagnostics));
         Failure::from(all)

@@ -24,7 +24,7 @@ fn check_refs(merged: &Merged, diags: &mut Diagnostics) {
         match value {
             Value::Object(obj) => {
                 if let Some(Value::String(r)) = obj.get("$ref") {
-                    let target = r.strip_prefix('#').map(|p| Pointer::parse(p));
+                    let target = r.strip_prefix('#').map(Pointer::parse);
                     if target.as_ref().and_then(|t| t.get(doc)).is_none() {
                         diags.push(Diagnostic::error(
                             "dangling-ref",

@@ -1,6 +1,8 @@
 //! Test support for `alli-api`: a scriptable local HTTP server ([`TestServer`]) for wire-level
 //! tests of the runtime and of every generated operation, and client presets for it.
 
+pub mod golden;
+pub mod prism;
 pub mod server;
 
 use std::time::Duration;

@@ -447,7 +447,6 @@ impl Create {
         if let Some(body) = &self.body {
             request.json(body);
         }
-
         request
     }
 
@@ -697,7 +696,6 @@ impl EndConversationByAgent {
             "apps.end_conversation_by_agent",
         );
         request.json(&self.body);
-        request.envelope_errors("errors");
         request
     }
 
@@ -899,13 +897,11 @@ impl GenerativeAnswer {
                     super::types::GetGenerativeAnswerError400,
                 >(body)
             }
-
             429u16 => {
                 crate::__private::typed_error::<
                     super::types::GetGenerativeAnswerError429,
                 >(body)
             }
-
             _ => None,
         }
     }
@@ -1002,7 +998,6 @@ impl SendChat {
             "apps.send_chat",
         );
         request.json(&self.body);
-        request.envelope_errors("errors");
         request
     }
 
@@ -1088,9 +1083,7 @@ impl RunSkill {
         if let Some(body) = &self.body {
             request.json(body);
         }
-
         request.error_decoder(Self::error_body);
-        request.envelope_errors("errors");
         request
     }
 
@@ -1102,7 +1095,6 @@ impl RunSkill {
             400u16 | 401u16 => {
                 crate::__private::typed_error::<super::types::RunSkillError>(body)
             }
-
             _ => None,
         }
     }
@@ -1193,7 +1185,6 @@ impl StartConversation {
             "apps.start_conversation",
         );
         request.json(&self.body);
-        request.envelope_errors("errors");
         request
     }
 

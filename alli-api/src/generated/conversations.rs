@@ -363,7 +363,6 @@ impl DailyCount {
             "conversations.daily_count",
         );
         request.json(&self.body);
-        request.envelope_errors("errors");
         request
     }
 

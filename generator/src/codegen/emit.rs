@@ -22,7 +22,7 @@ pub fn ident(name: &str) -> Ident {
 
 /// `name: value`, or just `name` when the value is that same identifier.
 fn init(name: &Ident, value: &TokenStream) -> TokenStream {
-    if value.to_string() == name.to_string() { quote!(#name) } else { quote!(#name: #value) }
+    if *name == value.to_string() { quote!(#name) } else { quote!(#name: #value) }
 }
 
 fn path(text: &str) -> TokenStream {
@@ -229,7 +229,11 @@ fn space_items(text: &str) -> String {
             let closes = matches!(p.trim(), "}" | "};");
             let opens = {
                 let t = line.trim_start();
-                !(t.starts_with('}') || t.starts_with(')') || t.starts_with(']') || t.starts_with('.') || t.is_empty() || t.starts_with("else"))
+                ["///", "#[", "pub ", "fn ", "impl", "struct ", "enum ", "type ", "const ", "mod ", "trait ", "async fn "]
+                    .iter()
+                    .any(|p| t.starts_with(p))
+                    || t.contains("::__open_enum!")
+                    || t.contains("::__request_options!")
             };
             if closes && opens && indent(p) == indent(line) {
                 out.push('\n');
@@ -351,21 +355,34 @@ fn type_def(cx: &Ctx<'_>, d: &TypeDef) -> Piece {
             })
         }
         DefKind::Tagged { tag, variants } => {
+            let rt = &cx.rt;
             let vs = variants.iter().map(|(wire, v, id)| {
                 let vi = ident(v);
                 let t = ident(&cx.space.get(*id).name);
-                quote! { #[serde(rename = #wire)] #vi(#t) }
+                let vd = format!(" `{tag}: {wire}`.");
+                quote! { #[doc = #vd] #vi(#t) }
+            });
+            let arms = variants.iter().map(|(wire, v, _)| {
+                let vi = ident(v);
+                quote!(Some(#wire) => #rt::__private::serde_helpers::variant(value).map(Self::#vi),)
             });
             Piece::Items(quote! {
                 #docs
-                #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-                #[serde(tag = #tag)]
+                #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+                #[serde(untagged)]
                 #[non_exhaustive]
                 pub enum #name {
                     #(#vs,)*
-                    /// A variant this version of the client does not know.
-                    #[serde(other)]
-                    Unknown,
+                    /// A value whose discriminator this version of the client does not know, kept as is.
+                    Unknown(#rt::__private::Value),
+                }
+                impl<'de> ::serde::Deserialize<'de> for #name {
+                    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        #rt::__private::serde_helpers::deserialize_tagged(deserializer, #tag, |tag, value| match tag {
+                            #(#arms)*
+                            _ => Ok(Self::Unknown(value)),
+                        })
+                    }
                 }
             })
         }
@@ -545,7 +562,10 @@ fn struct_def(
 
 /// The argument type of a value and how it becomes the stored value: `impl Into<String>`
 /// for strings and generated types, iterators for lists of strings, the type itself else.
-fn arg_type(cx: &Ctx<'_>, t: &TypeRef, types: &TokenStream, boxed: bool) -> (TokenStream, Box<dyn Fn(&Ident) -> TokenStream>) {
+/// Turns an argument into the stored value.
+type Conversion = Box<dyn Fn(&Ident) -> TokenStream>;
+
+fn arg_type(cx: &Ctx<'_>, t: &TypeRef, types: &TokenStream, boxed: bool) -> (TokenStream, Conversion) {
     let base = cx.ty(t, types);
     if boxed {
         return (quote!(#base), Box::new(|i: &Ident| quote!(Box::new(#i))));
@@ -1032,7 +1052,7 @@ fn builder(cx: &Ctx<'_>, r: &Resource, op: &Op) -> TokenStream {
                 });
             }
         }
-        let bd = format!(" Replaces the whole request body (the fields set so far included).");
+        let bd = " Replaces the whole request body (the fields set so far included).";
         let value = if *optional { quote!(Some(body)) } else { quote!(body) };
         setters.push(quote! {
             #[doc = #bd]
@@ -1098,6 +1118,15 @@ fn builder(cx: &Ctx<'_>, r: &Resource, op: &Op) -> TokenStream {
             }
         }
     };
+    let request_fn_body = if build.is_empty() {
+        quote!(#rt::__private::Request::new(#rt::__private::Method::#method_tokens, #template, #operation))
+    } else {
+        quote! {
+            let mut request = #rt::__private::Request::new(#rt::__private::Method::#method_tokens, #template, #operation);
+            #(#build)*
+            request
+        }
+    };
     let success_ty = op.success.as_ref().map(|s| cx.typed(s, &types));
     if let Some(e) = &op.envelope {
         build.push(quote!(request.envelope_errors(#e);));
@@ -1142,9 +1171,7 @@ fn builder(cx: &Ctx<'_>, r: &Resource, op: &Op) -> TokenStream {
             #(#setters)*
 
             fn request(&self) -> #rt::__private::Request {
-                let mut request = #rt::__private::Request::new(#rt::__private::Method::#method_tokens, #template, #operation);
-                #(#build)*
-                request
+                #request_fn_body
             }
 
             #error_fn
@@ -1346,7 +1373,10 @@ fn paging_tokens(cx: &Ctx<'_>, op: &Op, name: &Ident, page_ty: &TokenStream) -> 
                     let v = read_option(tf, owner, quote!(page.#tfi));
                     quote!(#v.and_then(|total| u64::try_from(total).ok()))
                 }
-                None => quote!(None),
+                None => quote!({
+                    let _ = page;
+                    None
+                }),
             };
             let methods = quote! {
                 /// Every page, from the first one asked for until a short or empty page (or the

@@ -1,0 +1,10 @@
+//! Generated code of the generator's golden fixtures (generator/tests/golden), compiled
+//! here so that golden output that does not build fails the suite.
+
+pub mod composition;
+pub mod enums;
+pub mod error_bodies;
+pub mod inline_naming;
+pub mod nullability;
+pub mod pagination;
+pub mod requests;
