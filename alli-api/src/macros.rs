@@ -188,3 +188,25 @@ macro_rules! __request_options {
         }
     };
 }
+
+/// Expands, inside `impl Builder { .. }` of an operation builder, to the two methods of an
+/// optional string header parameter: `$name(value)` sends the header with this request
+/// (replacing the client's value, if any), `$without()` does not send it even when the client
+/// sets one. `$doc` documents `$name`.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __header_param {
+    ($name:ident, $without:ident, $wire:literal, $doc:literal) => {
+        #[doc = $doc]
+        pub fn $name(mut self, value: impl ::core::convert::Into<::std::string::String>) -> Self {
+            self.options.__set_header($wire, value.into());
+            self
+        }
+
+        #[doc = ::core::concat!(" Does not send the `", $wire, "` header with this request, even when the client sets one.")]
+        pub fn $without(mut self) -> Self {
+            self.options.__remove_header($wire);
+            self
+        }
+    };
+}

@@ -299,42 +299,18 @@ impl ListLegacy {
     }
 
     crate::__request_options!();
-    /// Optional: Email of the agent to use for this request (header `AGENT-EMAIL`).
-    pub fn agent_email(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("AGENT-EMAIL", value.into());
-        self
-    }
-
-    /// Does not send the `AGENT-EMAIL` header with this request, even when the client sets one.
-    pub fn without_agent_email(mut self) -> Self {
-        self.options.__remove_header("AGENT-EMAIL");
-        self
-    }
-
-    /// Optional: Email address to associate with the user (header `USER-EMAIL`).
-    pub fn user_email(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("USER-EMAIL", value.into());
-        self
-    }
-
-    /// Does not send the `USER-EMAIL` header with this request, even when the client sets one.
-    pub fn without_user_email(mut self) -> Self {
-        self.options.__remove_header("USER-EMAIL");
-        self
-    }
-
-    /// Optional: User ID to identify or create a user (header `OWN-USER-ID`).
-    pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("OWN-USER-ID", value.into());
-        self
-    }
-
-    /// Does not send the `OWN-USER-ID` header with this request, even when the client sets one.
-    pub fn without_own_user_id(mut self) -> Self {
-        self.options.__remove_header("OWN-USER-ID");
-        self
-    }
-
+    crate::__header_param!(
+        agent_email, without_agent_email, "AGENT-EMAIL",
+        " Optional: Email of the agent to use for this request (header `AGENT-EMAIL`)."
+    );
+    crate::__header_param!(
+        user_email, without_user_email, "USER-EMAIL",
+        " Optional: Email address to associate with the user (header `USER-EMAIL`)."
+    );
+    crate::__header_param!(
+        own_user_id, without_own_user_id, "OWN-USER-ID",
+        " Optional: User ID to identify or create a user (header `OWN-USER-ID`)."
+    );
     /// Sets the query parameter `published`.
     pub fn published(mut self, value: impl Into<String>) -> Self {
         self.published = Some(value.into());
@@ -396,42 +372,18 @@ impl Create {
     }
 
     crate::__request_options!();
-    /// Optional: Email of the agent to use for this request (header `AGENT-EMAIL`).
-    pub fn agent_email(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("AGENT-EMAIL", value.into());
-        self
-    }
-
-    /// Does not send the `AGENT-EMAIL` header with this request, even when the client sets one.
-    pub fn without_agent_email(mut self) -> Self {
-        self.options.__remove_header("AGENT-EMAIL");
-        self
-    }
-
-    /// Optional: Email address to associate with the user (header `USER-EMAIL`).
-    pub fn user_email(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("USER-EMAIL", value.into());
-        self
-    }
-
-    /// Does not send the `USER-EMAIL` header with this request, even when the client sets one.
-    pub fn without_user_email(mut self) -> Self {
-        self.options.__remove_header("USER-EMAIL");
-        self
-    }
-
-    /// Optional: User ID to identify or create a user (header `OWN-USER-ID`).
-    pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("OWN-USER-ID", value.into());
-        self
-    }
-
-    /// Does not send the `OWN-USER-ID` header with this request, even when the client sets one.
-    pub fn without_own_user_id(mut self) -> Self {
-        self.options.__remove_header("OWN-USER-ID");
-        self
-    }
-
+    crate::__header_param!(
+        agent_email, without_agent_email, "AGENT-EMAIL",
+        " Optional: Email of the agent to use for this request (header `AGENT-EMAIL`)."
+    );
+    crate::__header_param!(
+        user_email, without_user_email, "USER-EMAIL",
+        " Optional: Email address to associate with the user (header `USER-EMAIL`)."
+    );
+    crate::__header_param!(
+        own_user_id, without_own_user_id, "OWN-USER-ID",
+        " Optional: User ID to identify or create a user (header `OWN-USER-ID`)."
+    );
     /// Sets the request body.
     pub fn body(mut self, body: super::types::CreateAppRequest) -> Self {
         self.body = Some(body);
@@ -483,42 +435,18 @@ impl Run {
     }
 
     crate::__request_options!();
-    /// Optional: Email of the agent to use for this request (header `AGENT-EMAIL`).
-    pub fn agent_email(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("AGENT-EMAIL", value.into());
-        self
-    }
-
-    /// Does not send the `AGENT-EMAIL` header with this request, even when the client sets one.
-    pub fn without_agent_email(mut self) -> Self {
-        self.options.__remove_header("AGENT-EMAIL");
-        self
-    }
-
-    /// Optional: Email address to associate with the user (header `USER-EMAIL`).
-    pub fn user_email(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("USER-EMAIL", value.into());
-        self
-    }
-
-    /// Does not send the `USER-EMAIL` header with this request, even when the client sets one.
-    pub fn without_user_email(mut self) -> Self {
-        self.options.__remove_header("USER-EMAIL");
-        self
-    }
-
-    /// Optional: User ID to identify or create a user (header `OWN-USER-ID`).
-    pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("OWN-USER-ID", value.into());
-        self
-    }
-
-    /// Does not send the `OWN-USER-ID` header with this request, even when the client sets one.
-    pub fn without_own_user_id(mut self) -> Self {
-        self.options.__remove_header("OWN-USER-ID");
-        self
-    }
-
+    crate::__header_param!(
+        agent_email, without_agent_email, "AGENT-EMAIL",
+        " Optional: Email of the agent to use for this request (header `AGENT-EMAIL`)."
+    );
+    crate::__header_param!(
+        user_email, without_user_email, "USER-EMAIL",
+        " Optional: Email address to associate with the user (header `USER-EMAIL`)."
+    );
+    crate::__header_param!(
+        own_user_id, without_own_user_id, "OWN-USER-ID",
+        " Optional: User ID to identify or create a user (header `OWN-USER-ID`)."
+    );
     /// Chat message input for conversational apps (body field `chat`).
     pub fn chat(mut self, value: super::types::RunAppChat) -> Self {
         self.body.chat = Some(value);
@@ -647,42 +575,18 @@ impl EndConversationByAgent {
     }
 
     crate::__request_options!();
-    /// Optional: Email of the agent to use for this request (header `AGENT-EMAIL`).
-    pub fn agent_email(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("AGENT-EMAIL", value.into());
-        self
-    }
-
-    /// Does not send the `AGENT-EMAIL` header with this request, even when the client sets one.
-    pub fn without_agent_email(mut self) -> Self {
-        self.options.__remove_header("AGENT-EMAIL");
-        self
-    }
-
-    /// Optional: Email address to associate with the user (header `USER-EMAIL`).
-    pub fn user_email(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("USER-EMAIL", value.into());
-        self
-    }
-
-    /// Does not send the `USER-EMAIL` header with this request, even when the client sets one.
-    pub fn without_user_email(mut self) -> Self {
-        self.options.__remove_header("USER-EMAIL");
-        self
-    }
-
-    /// Optional: User ID to identify or create a user (header `OWN-USER-ID`).
-    pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("OWN-USER-ID", value.into());
-        self
-    }
-
-    /// Does not send the `OWN-USER-ID` header with this request, even when the client sets one.
-    pub fn without_own_user_id(mut self) -> Self {
-        self.options.__remove_header("OWN-USER-ID");
-        self
-    }
-
+    crate::__header_param!(
+        agent_email, without_agent_email, "AGENT-EMAIL",
+        " Optional: Email of the agent to use for this request (header `AGENT-EMAIL`)."
+    );
+    crate::__header_param!(
+        user_email, without_user_email, "USER-EMAIL",
+        " Optional: Email address to associate with the user (header `USER-EMAIL`)."
+    );
+    crate::__header_param!(
+        own_user_id, without_own_user_id, "OWN-USER-ID",
+        " Optional: User ID to identify or create a user (header `OWN-USER-ID`)."
+    );
     /// Replaces the whole request body (the fields set so far included).
     pub fn body(mut self, body: super::types::EndConversationByAgentRequest) -> Self {
         self.body = body;
@@ -732,42 +636,18 @@ impl GenerativeAnswer {
     }
 
     crate::__request_options!();
-    /// Optional: Email of the agent to use for this request (header `AGENT-EMAIL`).
-    pub fn agent_email(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("AGENT-EMAIL", value.into());
-        self
-    }
-
-    /// Does not send the `AGENT-EMAIL` header with this request, even when the client sets one.
-    pub fn without_agent_email(mut self) -> Self {
-        self.options.__remove_header("AGENT-EMAIL");
-        self
-    }
-
-    /// Optional: Email address to associate with the user (header `USER-EMAIL`).
-    pub fn user_email(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("USER-EMAIL", value.into());
-        self
-    }
-
-    /// Does not send the `USER-EMAIL` header with this request, even when the client sets one.
-    pub fn without_user_email(mut self) -> Self {
-        self.options.__remove_header("USER-EMAIL");
-        self
-    }
-
-    /// Optional: User ID to identify or create a user (header `OWN-USER-ID`).
-    pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("OWN-USER-ID", value.into());
-        self
-    }
-
-    /// Does not send the `OWN-USER-ID` header with this request, even when the client sets one.
-    pub fn without_own_user_id(mut self) -> Self {
-        self.options.__remove_header("OWN-USER-ID");
-        self
-    }
-
+    crate::__header_param!(
+        agent_email, without_agent_email, "AGENT-EMAIL",
+        " Optional: Email of the agent to use for this request (header `AGENT-EMAIL`)."
+    );
+    crate::__header_param!(
+        user_email, without_user_email, "USER-EMAIL",
+        " Optional: Email address to associate with the user (header `USER-EMAIL`)."
+    );
+    crate::__header_param!(
+        own_user_id, without_own_user_id, "OWN-USER-ID",
+        " Optional: User ID to identify or create a user (header `OWN-USER-ID`)."
+    );
     /// 답변을 생성할 때 선택한 LLM을 활용하십시오. 기본 모델은 GPT4o입니다. 사용 가능한 옵션은 문서를 True로 변경하십시오 (body field `model`).
     pub fn model(mut self, value: impl Into<String>) -> Self {
         self.body.model = Some(value.into());
@@ -949,42 +829,18 @@ impl SendChat {
     }
 
     crate::__request_options!();
-    /// Optional: Email of the agent to use for this request (header `AGENT-EMAIL`).
-    pub fn agent_email(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("AGENT-EMAIL", value.into());
-        self
-    }
-
-    /// Does not send the `AGENT-EMAIL` header with this request, even when the client sets one.
-    pub fn without_agent_email(mut self) -> Self {
-        self.options.__remove_header("AGENT-EMAIL");
-        self
-    }
-
-    /// Optional: Email address to associate with the user (header `USER-EMAIL`).
-    pub fn user_email(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("USER-EMAIL", value.into());
-        self
-    }
-
-    /// Does not send the `USER-EMAIL` header with this request, even when the client sets one.
-    pub fn without_user_email(mut self) -> Self {
-        self.options.__remove_header("USER-EMAIL");
-        self
-    }
-
-    /// Optional: User ID to identify or create a user (header `OWN-USER-ID`).
-    pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("OWN-USER-ID", value.into());
-        self
-    }
-
-    /// Does not send the `OWN-USER-ID` header with this request, even when the client sets one.
-    pub fn without_own_user_id(mut self) -> Self {
-        self.options.__remove_header("OWN-USER-ID");
-        self
-    }
-
+    crate::__header_param!(
+        agent_email, without_agent_email, "AGENT-EMAIL",
+        " Optional: Email of the agent to use for this request (header `AGENT-EMAIL`)."
+    );
+    crate::__header_param!(
+        user_email, without_user_email, "USER-EMAIL",
+        " Optional: Email address to associate with the user (header `USER-EMAIL`)."
+    );
+    crate::__header_param!(
+        own_user_id, without_own_user_id, "OWN-USER-ID",
+        " Optional: User ID to identify or create a user (header `OWN-USER-ID`)."
+    );
     /// Replaces the whole request body (the fields set so far included).
     pub fn body(mut self, body: super::types::SendChatRequest) -> Self {
         self.body = body;
@@ -1032,42 +888,18 @@ impl RunSkill {
     }
 
     crate::__request_options!();
-    /// Optional: Email of the agent to use for this request (header `AGENT-EMAIL`).
-    pub fn agent_email(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("AGENT-EMAIL", value.into());
-        self
-    }
-
-    /// Does not send the `AGENT-EMAIL` header with this request, even when the client sets one.
-    pub fn without_agent_email(mut self) -> Self {
-        self.options.__remove_header("AGENT-EMAIL");
-        self
-    }
-
-    /// Optional: Email address to associate with the user (header `USER-EMAIL`).
-    pub fn user_email(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("USER-EMAIL", value.into());
-        self
-    }
-
-    /// Does not send the `USER-EMAIL` header with this request, even when the client sets one.
-    pub fn without_user_email(mut self) -> Self {
-        self.options.__remove_header("USER-EMAIL");
-        self
-    }
-
-    /// Optional: User ID to identify or create a user (header `OWN-USER-ID`).
-    pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("OWN-USER-ID", value.into());
-        self
-    }
-
-    /// Does not send the `OWN-USER-ID` header with this request, even when the client sets one.
-    pub fn without_own_user_id(mut self) -> Self {
-        self.options.__remove_header("OWN-USER-ID");
-        self
-    }
-
+    crate::__header_param!(
+        agent_email, without_agent_email, "AGENT-EMAIL",
+        " Optional: Email of the agent to use for this request (header `AGENT-EMAIL`)."
+    );
+    crate::__header_param!(
+        user_email, without_user_email, "USER-EMAIL",
+        " Optional: Email address to associate with the user (header `USER-EMAIL`)."
+    );
+    crate::__header_param!(
+        own_user_id, without_own_user_id, "OWN-USER-ID",
+        " Optional: User ID to identify or create a user (header `OWN-USER-ID`)."
+    );
     /// Sets the request body.
     pub fn body(mut self, body: super::types::RunSkillRequest) -> Self {
         self.body = Some(body);
@@ -1130,42 +962,18 @@ impl StartConversation {
     }
 
     crate::__request_options!();
-    /// Optional: Email of the agent to use for this request (header `AGENT-EMAIL`).
-    pub fn agent_email(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("AGENT-EMAIL", value.into());
-        self
-    }
-
-    /// Does not send the `AGENT-EMAIL` header with this request, even when the client sets one.
-    pub fn without_agent_email(mut self) -> Self {
-        self.options.__remove_header("AGENT-EMAIL");
-        self
-    }
-
-    /// Optional: Email address to associate with the user (header `USER-EMAIL`).
-    pub fn user_email(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("USER-EMAIL", value.into());
-        self
-    }
-
-    /// Does not send the `USER-EMAIL` header with this request, even when the client sets one.
-    pub fn without_user_email(mut self) -> Self {
-        self.options.__remove_header("USER-EMAIL");
-        self
-    }
-
-    /// Optional: User ID to identify or create a user (header `OWN-USER-ID`).
-    pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("OWN-USER-ID", value.into());
-        self
-    }
-
-    /// Does not send the `OWN-USER-ID` header with this request, even when the client sets one.
-    pub fn without_own_user_id(mut self) -> Self {
-        self.options.__remove_header("OWN-USER-ID");
-        self
-    }
-
+    crate::__header_param!(
+        agent_email, without_agent_email, "AGENT-EMAIL",
+        " Optional: Email of the agent to use for this request (header `AGENT-EMAIL`)."
+    );
+    crate::__header_param!(
+        user_email, without_user_email, "USER-EMAIL",
+        " Optional: Email address to associate with the user (header `USER-EMAIL`)."
+    );
+    crate::__header_param!(
+        own_user_id, without_own_user_id, "OWN-USER-ID",
+        " Optional: User ID to identify or create a user (header `OWN-USER-ID`)."
+    );
     /// 어떤 스킬로 대화를 시작할지 매칭하는 데 사용됩니다 (body field `placement`).
     pub fn placement(mut self, value: impl Into<String>) -> Self {
         self.body.placement = Some(value.into());
@@ -1229,42 +1037,18 @@ impl List {
     }
 
     crate::__request_options!();
-    /// Optional: Email of the agent to use for this request (header `AGENT-EMAIL`).
-    pub fn agent_email(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("AGENT-EMAIL", value.into());
-        self
-    }
-
-    /// Does not send the `AGENT-EMAIL` header with this request, even when the client sets one.
-    pub fn without_agent_email(mut self) -> Self {
-        self.options.__remove_header("AGENT-EMAIL");
-        self
-    }
-
-    /// Optional: Email address to associate with the user (header `USER-EMAIL`).
-    pub fn user_email(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("USER-EMAIL", value.into());
-        self
-    }
-
-    /// Does not send the `USER-EMAIL` header with this request, even when the client sets one.
-    pub fn without_user_email(mut self) -> Self {
-        self.options.__remove_header("USER-EMAIL");
-        self
-    }
-
-    /// Optional: User ID to identify or create a user (header `OWN-USER-ID`).
-    pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("OWN-USER-ID", value.into());
-        self
-    }
-
-    /// Does not send the `OWN-USER-ID` header with this request, even when the client sets one.
-    pub fn without_own_user_id(mut self) -> Self {
-        self.options.__remove_header("OWN-USER-ID");
-        self
-    }
-
+    crate::__header_param!(
+        agent_email, without_agent_email, "AGENT-EMAIL",
+        " Optional: Email of the agent to use for this request (header `AGENT-EMAIL`)."
+    );
+    crate::__header_param!(
+        user_email, without_user_email, "USER-EMAIL",
+        " Optional: Email address to associate with the user (header `USER-EMAIL`)."
+    );
+    crate::__header_param!(
+        own_user_id, without_own_user_id, "OWN-USER-ID",
+        " Optional: User ID to identify or create a user (header `OWN-USER-ID`)."
+    );
     /// Search term for app name or description (query parameter `searchTerm`).
     pub fn search_term(mut self, value: impl Into<String>) -> Self {
         self.search_term = Some(value.into());
@@ -1387,42 +1171,18 @@ impl Get {
     }
 
     crate::__request_options!();
-    /// Optional: Email of the agent to use for this request (header `AGENT-EMAIL`).
-    pub fn agent_email(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("AGENT-EMAIL", value.into());
-        self
-    }
-
-    /// Does not send the `AGENT-EMAIL` header with this request, even when the client sets one.
-    pub fn without_agent_email(mut self) -> Self {
-        self.options.__remove_header("AGENT-EMAIL");
-        self
-    }
-
-    /// Optional: Email address to associate with the user (header `USER-EMAIL`).
-    pub fn user_email(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("USER-EMAIL", value.into());
-        self
-    }
-
-    /// Does not send the `USER-EMAIL` header with this request, even when the client sets one.
-    pub fn without_user_email(mut self) -> Self {
-        self.options.__remove_header("USER-EMAIL");
-        self
-    }
-
-    /// Optional: User ID to identify or create a user (header `OWN-USER-ID`).
-    pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("OWN-USER-ID", value.into());
-        self
-    }
-
-    /// Does not send the `OWN-USER-ID` header with this request, even when the client sets one.
-    pub fn without_own_user_id(mut self) -> Self {
-        self.options.__remove_header("OWN-USER-ID");
-        self
-    }
-
+    crate::__header_param!(
+        agent_email, without_agent_email, "AGENT-EMAIL",
+        " Optional: Email of the agent to use for this request (header `AGENT-EMAIL`)."
+    );
+    crate::__header_param!(
+        user_email, without_user_email, "USER-EMAIL",
+        " Optional: Email address to associate with the user (header `USER-EMAIL`)."
+    );
+    crate::__header_param!(
+        own_user_id, without_own_user_id, "OWN-USER-ID",
+        " Optional: User ID to identify or create a user (header `OWN-USER-ID`)."
+    );
     fn request(&self) -> crate::__private::Request {
         let mut request = crate::__private::Request::new(
             crate::__private::Method::GET,
@@ -1466,42 +1226,18 @@ impl Update {
     }
 
     crate::__request_options!();
-    /// Optional: Email of the agent to use for this request (header `AGENT-EMAIL`).
-    pub fn agent_email(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("AGENT-EMAIL", value.into());
-        self
-    }
-
-    /// Does not send the `AGENT-EMAIL` header with this request, even when the client sets one.
-    pub fn without_agent_email(mut self) -> Self {
-        self.options.__remove_header("AGENT-EMAIL");
-        self
-    }
-
-    /// Optional: Email address to associate with the user (header `USER-EMAIL`).
-    pub fn user_email(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("USER-EMAIL", value.into());
-        self
-    }
-
-    /// Does not send the `USER-EMAIL` header with this request, even when the client sets one.
-    pub fn without_user_email(mut self) -> Self {
-        self.options.__remove_header("USER-EMAIL");
-        self
-    }
-
-    /// Optional: User ID to identify or create a user (header `OWN-USER-ID`).
-    pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("OWN-USER-ID", value.into());
-        self
-    }
-
-    /// Does not send the `OWN-USER-ID` header with this request, even when the client sets one.
-    pub fn without_own_user_id(mut self) -> Self {
-        self.options.__remove_header("OWN-USER-ID");
-        self
-    }
-
+    crate::__header_param!(
+        agent_email, without_agent_email, "AGENT-EMAIL",
+        " Optional: Email of the agent to use for this request (header `AGENT-EMAIL`)."
+    );
+    crate::__header_param!(
+        user_email, without_user_email, "USER-EMAIL",
+        " Optional: Email address to associate with the user (header `USER-EMAIL`)."
+    );
+    crate::__header_param!(
+        own_user_id, without_own_user_id, "OWN-USER-ID",
+        " Optional: User ID to identify or create a user (header `OWN-USER-ID`)."
+    );
     /// Name of the app (body field `name`).
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.body.name = crate::Nullable::Value(value.into());

@@ -302,42 +302,18 @@ impl DailyCount {
     }
 
     crate::__request_options!();
-    /// Optional: Email of the agent to use for this request (header `AGENT-EMAIL`).
-    pub fn agent_email(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("AGENT-EMAIL", value.into());
-        self
-    }
-
-    /// Does not send the `AGENT-EMAIL` header with this request, even when the client sets one.
-    pub fn without_agent_email(mut self) -> Self {
-        self.options.__remove_header("AGENT-EMAIL");
-        self
-    }
-
-    /// Optional: Email address to associate with the user (header `USER-EMAIL`).
-    pub fn user_email(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("USER-EMAIL", value.into());
-        self
-    }
-
-    /// Does not send the `USER-EMAIL` header with this request, even when the client sets one.
-    pub fn without_user_email(mut self) -> Self {
-        self.options.__remove_header("USER-EMAIL");
-        self
-    }
-
-    /// Optional: User ID to identify or create a user (header `OWN-USER-ID`).
-    pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("OWN-USER-ID", value.into());
-        self
-    }
-
-    /// Does not send the `OWN-USER-ID` header with this request, even when the client sets one.
-    pub fn without_own_user_id(mut self) -> Self {
-        self.options.__remove_header("OWN-USER-ID");
-        self
-    }
-
+    crate::__header_param!(
+        agent_email, without_agent_email, "AGENT-EMAIL",
+        " Optional: Email of the agent to use for this request (header `AGENT-EMAIL`)."
+    );
+    crate::__header_param!(
+        user_email, without_user_email, "USER-EMAIL",
+        " Optional: Email address to associate with the user (header `USER-EMAIL`)."
+    );
+    crate::__header_param!(
+        own_user_id, without_own_user_id, "OWN-USER-ID",
+        " Optional: User ID to identify or create a user (header `OWN-USER-ID`)."
+    );
     /// Start of range of dates to query in YYYY-MM-DD format (body field `startDate`).
     pub fn start_date(mut self, value: impl Into<String>) -> Self {
         self.body.start_date = Some(value.into());
@@ -425,42 +401,18 @@ impl List {
     }
 
     crate::__request_options!();
-    /// Optional: Email of the agent to use for this request (header `AGENT-EMAIL`).
-    pub fn agent_email(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("AGENT-EMAIL", value.into());
-        self
-    }
-
-    /// Does not send the `AGENT-EMAIL` header with this request, even when the client sets one.
-    pub fn without_agent_email(mut self) -> Self {
-        self.options.__remove_header("AGENT-EMAIL");
-        self
-    }
-
-    /// Optional: Email address to associate with the user (header `USER-EMAIL`).
-    pub fn user_email(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("USER-EMAIL", value.into());
-        self
-    }
-
-    /// Does not send the `USER-EMAIL` header with this request, even when the client sets one.
-    pub fn without_user_email(mut self) -> Self {
-        self.options.__remove_header("USER-EMAIL");
-        self
-    }
-
-    /// Optional: User ID to identify or create a user (header `OWN-USER-ID`).
-    pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("OWN-USER-ID", value.into());
-        self
-    }
-
-    /// Does not send the `OWN-USER-ID` header with this request, even when the client sets one.
-    pub fn without_own_user_id(mut self) -> Self {
-        self.options.__remove_header("OWN-USER-ID");
-        self
-    }
-
+    crate::__header_param!(
+        agent_email, without_agent_email, "AGENT-EMAIL",
+        " Optional: Email of the agent to use for this request (header `AGENT-EMAIL`)."
+    );
+    crate::__header_param!(
+        user_email, without_user_email, "USER-EMAIL",
+        " Optional: Email address to associate with the user (header `USER-EMAIL`)."
+    );
+    crate::__header_param!(
+        own_user_id, without_own_user_id, "OWN-USER-ID",
+        " Optional: User ID to identify or create a user (header `OWN-USER-ID`)."
+    );
     /// Sets the query parameter `userIds`.
     pub fn user_ids(mut self, value: Vec<crate::__private::Value>) -> Self {
         self.user_ids = Some(value);
@@ -642,42 +594,18 @@ impl BulkUpdate {
     }
 
     crate::__request_options!();
-    /// Optional: Email of the agent to use for this request (header `AGENT-EMAIL`).
-    pub fn agent_email(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("AGENT-EMAIL", value.into());
-        self
-    }
-
-    /// Does not send the `AGENT-EMAIL` header with this request, even when the client sets one.
-    pub fn without_agent_email(mut self) -> Self {
-        self.options.__remove_header("AGENT-EMAIL");
-        self
-    }
-
-    /// Optional: Email address to associate with the user (header `USER-EMAIL`).
-    pub fn user_email(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("USER-EMAIL", value.into());
-        self
-    }
-
-    /// Does not send the `USER-EMAIL` header with this request, even when the client sets one.
-    pub fn without_user_email(mut self) -> Self {
-        self.options.__remove_header("USER-EMAIL");
-        self
-    }
-
-    /// Optional: User ID to identify or create a user (header `OWN-USER-ID`).
-    pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("OWN-USER-ID", value.into());
-        self
-    }
-
-    /// Does not send the `OWN-USER-ID` header with this request, even when the client sets one.
-    pub fn without_own_user_id(mut self) -> Self {
-        self.options.__remove_header("OWN-USER-ID");
-        self
-    }
-
+    crate::__header_param!(
+        agent_email, without_agent_email, "AGENT-EMAIL",
+        " Optional: Email of the agent to use for this request (header `AGENT-EMAIL`)."
+    );
+    crate::__header_param!(
+        user_email, without_user_email, "USER-EMAIL",
+        " Optional: Email address to associate with the user (header `USER-EMAIL`)."
+    );
+    crate::__header_param!(
+        own_user_id, without_own_user_id, "OWN-USER-ID",
+        " Optional: User ID to identify or create a user (header `OWN-USER-ID`)."
+    );
     /// The ID of the user for filtering (body field `userIds`).
     pub fn user_ids(
         mut self,
@@ -795,42 +723,18 @@ impl Get {
     }
 
     crate::__request_options!();
-    /// Optional: Email of the agent to use for this request (header `AGENT-EMAIL`).
-    pub fn agent_email(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("AGENT-EMAIL", value.into());
-        self
-    }
-
-    /// Does not send the `AGENT-EMAIL` header with this request, even when the client sets one.
-    pub fn without_agent_email(mut self) -> Self {
-        self.options.__remove_header("AGENT-EMAIL");
-        self
-    }
-
-    /// Optional: Email address to associate with the user (header `USER-EMAIL`).
-    pub fn user_email(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("USER-EMAIL", value.into());
-        self
-    }
-
-    /// Does not send the `USER-EMAIL` header with this request, even when the client sets one.
-    pub fn without_user_email(mut self) -> Self {
-        self.options.__remove_header("USER-EMAIL");
-        self
-    }
-
-    /// Optional: User ID to identify or create a user (header `OWN-USER-ID`).
-    pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("OWN-USER-ID", value.into());
-        self
-    }
-
-    /// Does not send the `OWN-USER-ID` header with this request, even when the client sets one.
-    pub fn without_own_user_id(mut self) -> Self {
-        self.options.__remove_header("OWN-USER-ID");
-        self
-    }
-
+    crate::__header_param!(
+        agent_email, without_agent_email, "AGENT-EMAIL",
+        " Optional: Email of the agent to use for this request (header `AGENT-EMAIL`)."
+    );
+    crate::__header_param!(
+        user_email, without_user_email, "USER-EMAIL",
+        " Optional: Email address to associate with the user (header `USER-EMAIL`)."
+    );
+    crate::__header_param!(
+        own_user_id, without_own_user_id, "OWN-USER-ID",
+        " Optional: User ID to identify or create a user (header `OWN-USER-ID`)."
+    );
     /// Comma separated list of variables to include in the response (query parameter `variables`).
     pub fn variables(
         mut self,
@@ -884,42 +788,18 @@ impl Update {
     }
 
     crate::__request_options!();
-    /// Optional: Email of the agent to use for this request (header `AGENT-EMAIL`).
-    pub fn agent_email(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("AGENT-EMAIL", value.into());
-        self
-    }
-
-    /// Does not send the `AGENT-EMAIL` header with this request, even when the client sets one.
-    pub fn without_agent_email(mut self) -> Self {
-        self.options.__remove_header("AGENT-EMAIL");
-        self
-    }
-
-    /// Optional: Email address to associate with the user (header `USER-EMAIL`).
-    pub fn user_email(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("USER-EMAIL", value.into());
-        self
-    }
-
-    /// Does not send the `USER-EMAIL` header with this request, even when the client sets one.
-    pub fn without_user_email(mut self) -> Self {
-        self.options.__remove_header("USER-EMAIL");
-        self
-    }
-
-    /// Optional: User ID to identify or create a user (header `OWN-USER-ID`).
-    pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("OWN-USER-ID", value.into());
-        self
-    }
-
-    /// Does not send the `OWN-USER-ID` header with this request, even when the client sets one.
-    pub fn without_own_user_id(mut self) -> Self {
-        self.options.__remove_header("OWN-USER-ID");
-        self
-    }
-
+    crate::__header_param!(
+        agent_email, without_agent_email, "AGENT-EMAIL",
+        " Optional: Email of the agent to use for this request (header `AGENT-EMAIL`)."
+    );
+    crate::__header_param!(
+        user_email, without_user_email, "USER-EMAIL",
+        " Optional: Email address to associate with the user (header `USER-EMAIL`)."
+    );
+    crate::__header_param!(
+        own_user_id, without_own_user_id, "OWN-USER-ID",
+        " Optional: User ID to identify or create a user (header `OWN-USER-ID`)."
+    );
     /// The state of the conversation (body field `state`).
     pub fn state(
         mut self,
@@ -1026,42 +906,18 @@ impl ListChats {
     }
 
     crate::__request_options!(page_concurrency);
-    /// Optional: Email of the agent to use for this request (header `AGENT-EMAIL`).
-    pub fn agent_email(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("AGENT-EMAIL", value.into());
-        self
-    }
-
-    /// Does not send the `AGENT-EMAIL` header with this request, even when the client sets one.
-    pub fn without_agent_email(mut self) -> Self {
-        self.options.__remove_header("AGENT-EMAIL");
-        self
-    }
-
-    /// Optional: Email address to associate with the user (header `USER-EMAIL`).
-    pub fn user_email(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("USER-EMAIL", value.into());
-        self
-    }
-
-    /// Does not send the `USER-EMAIL` header with this request, even when the client sets one.
-    pub fn without_user_email(mut self) -> Self {
-        self.options.__remove_header("USER-EMAIL");
-        self
-    }
-
-    /// Optional: User ID to identify or create a user (header `OWN-USER-ID`).
-    pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("OWN-USER-ID", value.into());
-        self
-    }
-
-    /// Does not send the `OWN-USER-ID` header with this request, even when the client sets one.
-    pub fn without_own_user_id(mut self) -> Self {
-        self.options.__remove_header("OWN-USER-ID");
-        self
-    }
-
+    crate::__header_param!(
+        agent_email, without_agent_email, "AGENT-EMAIL",
+        " Optional: Email of the agent to use for this request (header `AGENT-EMAIL`)."
+    );
+    crate::__header_param!(
+        user_email, without_user_email, "USER-EMAIL",
+        " Optional: Email address to associate with the user (header `USER-EMAIL`)."
+    );
+    crate::__header_param!(
+        own_user_id, without_own_user_id, "OWN-USER-ID",
+        " Optional: User ID to identify or create a user (header `OWN-USER-ID`)."
+    );
     /// Sets the query parameter `pageNo`. Constraint: value ≥ 1. The server uses `1` when it is not sent.
     pub fn page_no(mut self, value: i64) -> Self {
         self.page_no = Some(value);
@@ -1166,42 +1022,18 @@ impl DeleteChat {
     }
 
     crate::__request_options!();
-    /// Optional: Email of the agent to use for this request (header `AGENT-EMAIL`).
-    pub fn agent_email(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("AGENT-EMAIL", value.into());
-        self
-    }
-
-    /// Does not send the `AGENT-EMAIL` header with this request, even when the client sets one.
-    pub fn without_agent_email(mut self) -> Self {
-        self.options.__remove_header("AGENT-EMAIL");
-        self
-    }
-
-    /// Optional: Email address to associate with the user (header `USER-EMAIL`).
-    pub fn user_email(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("USER-EMAIL", value.into());
-        self
-    }
-
-    /// Does not send the `USER-EMAIL` header with this request, even when the client sets one.
-    pub fn without_user_email(mut self) -> Self {
-        self.options.__remove_header("USER-EMAIL");
-        self
-    }
-
-    /// Optional: User ID to identify or create a user (header `OWN-USER-ID`).
-    pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("OWN-USER-ID", value.into());
-        self
-    }
-
-    /// Does not send the `OWN-USER-ID` header with this request, even when the client sets one.
-    pub fn without_own_user_id(mut self) -> Self {
-        self.options.__remove_header("OWN-USER-ID");
-        self
-    }
-
+    crate::__header_param!(
+        agent_email, without_agent_email, "AGENT-EMAIL",
+        " Optional: Email of the agent to use for this request (header `AGENT-EMAIL`)."
+    );
+    crate::__header_param!(
+        user_email, without_user_email, "USER-EMAIL",
+        " Optional: Email address to associate with the user (header `USER-EMAIL`)."
+    );
+    crate::__header_param!(
+        own_user_id, without_own_user_id, "OWN-USER-ID",
+        " Optional: User ID to identify or create a user (header `OWN-USER-ID`)."
+    );
     fn request(&self) -> crate::__private::Request {
         let mut request = crate::__private::Request::new(
             crate::__private::Method::DELETE,
@@ -1252,42 +1084,18 @@ impl SendFeedback {
     }
 
     crate::__request_options!();
-    /// Optional: Email of the agent to use for this request (header `AGENT-EMAIL`).
-    pub fn agent_email(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("AGENT-EMAIL", value.into());
-        self
-    }
-
-    /// Does not send the `AGENT-EMAIL` header with this request, even when the client sets one.
-    pub fn without_agent_email(mut self) -> Self {
-        self.options.__remove_header("AGENT-EMAIL");
-        self
-    }
-
-    /// Optional: Email address to associate with the user (header `USER-EMAIL`).
-    pub fn user_email(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("USER-EMAIL", value.into());
-        self
-    }
-
-    /// Does not send the `USER-EMAIL` header with this request, even when the client sets one.
-    pub fn without_user_email(mut self) -> Self {
-        self.options.__remove_header("USER-EMAIL");
-        self
-    }
-
-    /// Optional: User ID to identify or create a user (header `OWN-USER-ID`).
-    pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("OWN-USER-ID", value.into());
-        self
-    }
-
-    /// Does not send the `OWN-USER-ID` header with this request, even when the client sets one.
-    pub fn without_own_user_id(mut self) -> Self {
-        self.options.__remove_header("OWN-USER-ID");
-        self
-    }
-
+    crate::__header_param!(
+        agent_email, without_agent_email, "AGENT-EMAIL",
+        " Optional: Email of the agent to use for this request (header `AGENT-EMAIL`)."
+    );
+    crate::__header_param!(
+        user_email, without_user_email, "USER-EMAIL",
+        " Optional: Email address to associate with the user (header `USER-EMAIL`)."
+    );
+    crate::__header_param!(
+        own_user_id, without_own_user_id, "OWN-USER-ID",
+        " Optional: User ID to identify or create a user (header `OWN-USER-ID`)."
+    );
     /// The rating of chat (body field `rating`).
     pub fn rating(mut self, value: bool) -> Self {
         self.body.rating = crate::Nullable::Value(value);
@@ -1376,42 +1184,18 @@ impl State {
     }
 
     crate::__request_options!();
-    /// Optional: Email of the agent to use for this request (header `AGENT-EMAIL`).
-    pub fn agent_email(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("AGENT-EMAIL", value.into());
-        self
-    }
-
-    /// Does not send the `AGENT-EMAIL` header with this request, even when the client sets one.
-    pub fn without_agent_email(mut self) -> Self {
-        self.options.__remove_header("AGENT-EMAIL");
-        self
-    }
-
-    /// Optional: Email address to associate with the user (header `USER-EMAIL`).
-    pub fn user_email(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("USER-EMAIL", value.into());
-        self
-    }
-
-    /// Does not send the `USER-EMAIL` header with this request, even when the client sets one.
-    pub fn without_user_email(mut self) -> Self {
-        self.options.__remove_header("USER-EMAIL");
-        self
-    }
-
-    /// Optional: User ID to identify or create a user (header `OWN-USER-ID`).
-    pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("OWN-USER-ID", value.into());
-        self
-    }
-
-    /// Does not send the `OWN-USER-ID` header with this request, even when the client sets one.
-    pub fn without_own_user_id(mut self) -> Self {
-        self.options.__remove_header("OWN-USER-ID");
-        self
-    }
-
+    crate::__header_param!(
+        agent_email, without_agent_email, "AGENT-EMAIL",
+        " Optional: Email of the agent to use for this request (header `AGENT-EMAIL`)."
+    );
+    crate::__header_param!(
+        user_email, without_user_email, "USER-EMAIL",
+        " Optional: Email address to associate with the user (header `USER-EMAIL`)."
+    );
+    crate::__header_param!(
+        own_user_id, without_own_user_id, "OWN-USER-ID",
+        " Optional: User ID to identify or create a user (header `OWN-USER-ID`)."
+    );
     fn request(&self) -> crate::__private::Request {
         let mut request = crate::__private::Request::new(
             crate::__private::Method::GET,
@@ -1455,42 +1239,18 @@ impl Stop {
     }
 
     crate::__request_options!();
-    /// Optional: Email of the agent to use for this request (header `AGENT-EMAIL`).
-    pub fn agent_email(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("AGENT-EMAIL", value.into());
-        self
-    }
-
-    /// Does not send the `AGENT-EMAIL` header with this request, even when the client sets one.
-    pub fn without_agent_email(mut self) -> Self {
-        self.options.__remove_header("AGENT-EMAIL");
-        self
-    }
-
-    /// Optional: Email address to associate with the user (header `USER-EMAIL`).
-    pub fn user_email(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("USER-EMAIL", value.into());
-        self
-    }
-
-    /// Does not send the `USER-EMAIL` header with this request, even when the client sets one.
-    pub fn without_user_email(mut self) -> Self {
-        self.options.__remove_header("USER-EMAIL");
-        self
-    }
-
-    /// Optional: User ID to identify or create a user (header `OWN-USER-ID`).
-    pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("OWN-USER-ID", value.into());
-        self
-    }
-
-    /// Does not send the `OWN-USER-ID` header with this request, even when the client sets one.
-    pub fn without_own_user_id(mut self) -> Self {
-        self.options.__remove_header("OWN-USER-ID");
-        self
-    }
-
+    crate::__header_param!(
+        agent_email, without_agent_email, "AGENT-EMAIL",
+        " Optional: Email of the agent to use for this request (header `AGENT-EMAIL`)."
+    );
+    crate::__header_param!(
+        user_email, without_user_email, "USER-EMAIL",
+        " Optional: Email address to associate with the user (header `USER-EMAIL`)."
+    );
+    crate::__header_param!(
+        own_user_id, without_own_user_id, "OWN-USER-ID",
+        " Optional: User ID to identify or create a user (header `OWN-USER-ID`)."
+    );
     fn request(&self) -> crate::__private::Request {
         let mut request = crate::__private::Request::new(
             crate::__private::Method::POST,
@@ -1538,42 +1298,18 @@ impl UpdateTitle {
     }
 
     crate::__request_options!();
-    /// Optional: Email of the agent to use for this request (header `AGENT-EMAIL`).
-    pub fn agent_email(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("AGENT-EMAIL", value.into());
-        self
-    }
-
-    /// Does not send the `AGENT-EMAIL` header with this request, even when the client sets one.
-    pub fn without_agent_email(mut self) -> Self {
-        self.options.__remove_header("AGENT-EMAIL");
-        self
-    }
-
-    /// Optional: Email address to associate with the user (header `USER-EMAIL`).
-    pub fn user_email(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("USER-EMAIL", value.into());
-        self
-    }
-
-    /// Does not send the `USER-EMAIL` header with this request, even when the client sets one.
-    pub fn without_user_email(mut self) -> Self {
-        self.options.__remove_header("USER-EMAIL");
-        self
-    }
-
-    /// Optional: User ID to identify or create a user (header `OWN-USER-ID`).
-    pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
-        self.options.__set_header("OWN-USER-ID", value.into());
-        self
-    }
-
-    /// Does not send the `OWN-USER-ID` header with this request, even when the client sets one.
-    pub fn without_own_user_id(mut self) -> Self {
-        self.options.__remove_header("OWN-USER-ID");
-        self
-    }
-
+    crate::__header_param!(
+        agent_email, without_agent_email, "AGENT-EMAIL",
+        " Optional: Email of the agent to use for this request (header `AGENT-EMAIL`)."
+    );
+    crate::__header_param!(
+        user_email, without_user_email, "USER-EMAIL",
+        " Optional: Email address to associate with the user (header `USER-EMAIL`)."
+    );
+    crate::__header_param!(
+        own_user_id, without_own_user_id, "OWN-USER-ID",
+        " Optional: User ID to identify or create a user (header `OWN-USER-ID`)."
+    );
     /// Replaces the whole request body (the fields set so far included).
     pub fn body(mut self, body: super::types::SetConversationTitleRequest) -> Self {
         self.body = body;

@@ -987,8 +987,15 @@ fn builder(cx: &Ctx<'_>, r: &Resource, op: &Op) -> TokenStream {
             let wire = &p.wire;
             let without = format_ident!("without_{}", p.rust.trim_start_matches("r#"));
             let without_doc = format!(" Does not send the `{wire}` header with this request, even when the client sets one.");
-            let value = if p.typed.ty == TypeRef::String { quote!(value.into()) } else { quote!(value.to_string()) };
-            let vty = if p.typed.ty == TypeRef::String { quote!(impl Into<String>) } else { cx.ty(&p.typed.ty, &types) };
+            if p.typed.ty == TypeRef::String {
+                // The runtime holds the two methods once.
+                let rt = &cx.rt;
+                let text = format!(" {}", member_doc(p.doc(), &format!("header {}", code(&p.wire)), &p.typed.info.constraints));
+                setters.push(quote! { #rt::__header_param!(#f, #without, #wire, #text); });
+                continue;
+            }
+            let value = quote!(value.to_string());
+            let vty = cx.ty(&p.typed.ty, &types);
             setters.push(quote! {
                 #d
                 pub fn #f(mut self, value: #vty) -> Self {
