@@ -1119,7 +1119,7 @@ crate::__open_enum! {
     }
 }
 
-/// The error body of `GetGenerativeAnswer`.
+/// The error body of `GetGenerativeAnswer` for status 400.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetGenerativeAnswerError400 {
     /// 오류 메시지
@@ -1127,7 +1127,7 @@ pub struct GetGenerativeAnswerError400 {
     pub errors: Option<String>,
 }
 
-/// The error body of `GetGenerativeAnswer`.
+/// The error body of `GetGenerativeAnswer` for status 429.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetGenerativeAnswerError429 {
     /// rate limit 초과

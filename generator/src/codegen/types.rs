@@ -210,7 +210,8 @@ impl TypeDef {
         let whole = match role {
             "Request" => format!("the request body of `{}`", c.prefix),
             "Response" => format!("the response of `{}`", c.prefix),
-            r if r.starts_with("Error") => format!("the error body of `{}`", c.prefix),
+            "Error" => format!("the error body of `{}`", c.prefix),
+            r if r.starts_with("Error") => format!("the error body of `{}` for status {}", c.prefix, r.trim_start_matches("Error").replace("xx", "XX")),
             "" => format!("`{}`", c.prefix),
             param => format!("parameter `{param}` of `{}`", c.prefix),
         };

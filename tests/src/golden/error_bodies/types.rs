@@ -4,7 +4,7 @@
 //! Request and response types.
 #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
 
-/// The error body of `GetJob`.
+/// The error body of `GetJob` for status 4XXXX.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Error4xxxx {
     /// The `errors` field.
@@ -12,7 +12,7 @@ pub struct Error4xxxx {
     pub errors: Option<Vec<String>>,
 }
 
-/// The error body of `GetJob`.
+/// The error body of `GetJob` for status 404.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetJobError404 {
     /// The `detail` field.
@@ -20,7 +20,7 @@ pub struct GetJobError404 {
     pub detail: Option<String>,
 }
 
-/// The error body of `GetJob`.
+/// The error body of `GetJob` for status default.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetJobErrordefault {
     /// The `message` field.
