@@ -49,6 +49,9 @@ mod client;
 mod error;
 mod event_stream;
 mod execute;
+// Formatted by the generator (prettyplease); `cargo fmt` must not rewrite it, or
+// `cargo xtask check` would report it stale.
+#[rustfmt::skip]
 mod generated;
 mod headers;
 mod macros;
@@ -64,8 +67,8 @@ pub use client::{
     DEFAULT_PAGE_CONCURRENCY, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, Region,
 };
 pub use error::{Error, ErrorKind, Result};
-pub use generated::*;
 pub use event_stream::{EventStream, RawEventStream};
+pub use generated::*;
 pub use nullable::Nullable;
 pub use pagination::{ItemStream, PageStream};
 pub use request::RequestOptions;
@@ -87,7 +90,9 @@ pub mod __private {
     pub use crate::request::{PathValue, QueryValue, Request};
     /// Serde helpers used by generated types.
     pub mod serde_helpers {
-        pub use crate::serde_helpers::{deserialize_open_enum, deserialize_tagged, required_nullable, variant};
+        pub use crate::serde_helpers::{
+            deserialize_open_enum, deserialize_tagged, required_nullable, variant,
+        };
     }
     pub use http::Method;
     pub use serde;

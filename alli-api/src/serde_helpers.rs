@@ -29,7 +29,10 @@ where
     D: Deserializer<'de>,
 {
     let value = serde_json::Value::deserialize(d)?;
-    let found = value.get(tag).and_then(serde_json::Value::as_str).map(str::to_owned);
+    let found = value
+        .get(tag)
+        .and_then(serde_json::Value::as_str)
+        .map(str::to_owned);
     pick(found.as_deref(), value).map_err(de::Error::custom)
 }
 

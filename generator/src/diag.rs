@@ -206,13 +206,20 @@ impl Diagnostics {
     /// Sorts by file, then pointer, then code, and drops exact repeats, so output is stable.
     pub fn sort(&mut self) {
         self.items.sort_by(|a, b| {
-            (&a.location.file, &a.location.pointer, a.code, &a.message, &a.location.line).cmp(&(
-                &b.location.file,
-                &b.location.pointer,
-                b.code,
-                &b.message,
-                &b.location.line,
-            ))
+            (
+                &a.location.file,
+                &a.location.pointer,
+                a.code,
+                &a.message,
+                &a.location.line,
+            )
+                .cmp(&(
+                    &b.location.file,
+                    &b.location.pointer,
+                    b.code,
+                    &b.message,
+                    &b.location.line,
+                ))
         });
         self.items.dedup();
     }
@@ -285,5 +292,9 @@ impl std::error::Error for Failure {}
 
 /// An I/O error on `path` as a diagnostic.
 pub fn io_error(path: &Path, action: &str, err: &std::io::Error) -> Diagnostic {
-    Diagnostic::error("io", Location::file(path), format!("cannot {action}: {err}"))
+    Diagnostic::error(
+        "io",
+        Location::file(path),
+        format!("cannot {action}: {err}"),
+    )
 }

@@ -12,7 +12,9 @@ use serde_json::Value;
 use crate::diag::{Diagnostic, Diagnostics, Location};
 
 /// The HTTP methods an OpenAPI path item may hold, in the order the spec lists them.
-pub const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+pub const METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 /// One endpoint found on a page.
 #[derive(Debug, Clone)]
@@ -79,7 +81,11 @@ pub fn parse_page(file: &Path, text: &str) -> Result<ParsedPage, Diagnostics> {
             continue;
         }
         if let Some((marker, len, info)) = opening_fence(line) {
-            let lang = info.split_whitespace().next().unwrap_or("").to_ascii_lowercase();
+            let lang = info
+                .split_whitespace()
+                .next()
+                .unwrap_or("")
+                .to_ascii_lowercase();
             fence = Some(Fence {
                 marker,
                 len,
@@ -299,7 +305,10 @@ mod tests {
         let p = page(&text).expect("parses");
         assert_eq!(p.endpoints.len(), 1);
         let e = &p.endpoints[0];
-        assert_eq!((e.method.as_str(), e.path.as_str(), e.line), ("get", "/a/{id}", 8));
+        assert_eq!(
+            (e.method.as_str(), e.path.as_str(), e.line),
+            ("get", "/a/{id}", 8)
+        );
         assert_eq!(e.heading.as_deref(), Some("Get A_b"));
         assert_eq!(e.tag.as_deref(), Some("things"));
     }
@@ -310,7 +319,12 @@ mod tests {
         let p = page(&text).expect("parses");
         assert_eq!(p.endpoints.len(), 1);
         let w: Vec<_> = p.warnings.iter().map(|d| d.to_string()).collect();
-        assert_eq!(w, vec!["warning[not-openapi]: spec/docs/en/x.md:3: JSON block skipped: it is not an OpenAPI document (no `openapi` field)"]);
+        assert_eq!(
+            w,
+            vec![
+                "warning[not-openapi]: spec/docs/en/x.md:3: JSON block skipped: it is not an OpenAPI document (no `openapi` field)"
+            ]
+        );
     }
 
     #[test]
@@ -318,17 +332,28 @@ mod tests {
         let text = "## A\n\n```json\n{\"openapi\": \"3.1.0\",\n  \"paths\": {,}}\n```\n";
         let err = page(text).expect_err("fails");
         let msg = err.to_string();
-        assert_eq!(msg, "error[json-syntax]: spec/docs/en/x.md:5:13: the JSON block does not parse: key must be a string\n");
+        assert_eq!(
+            msg,
+            "error[json-syntax]: spec/docs/en/x.md:5:13: the JSON block does not parse: key must be a string\n"
+        );
     }
 
     #[test]
     fn cut_off_blocks_are_errors() {
         let text = "## A\n\n```json\n{\"openapi\": \"3.1.0\", \"paths\": {\n```\n";
         let msg = page(text).expect_err("fails").to_string();
-        assert!(msg.contains("error[json-syntax]: spec/docs/en/x.md:4:") && msg.contains("cut off"), "{msg}");
+        assert!(
+            msg.contains("error[json-syntax]: spec/docs/en/x.md:4:") && msg.contains("cut off"),
+            "{msg}"
+        );
         let unterminated = "## A\n\n```json\n{\"openapi\": \"3.1.0\"";
         let msg = page(unterminated).expect_err("fails").to_string();
-        assert!(msg.contains("error[json-cut-off]: spec/docs/en/x.md:3: the ```json block is never closed"), "{msg}");
+        assert!(
+            msg.contains(
+                "error[json-cut-off]: spec/docs/en/x.md:3: the ```json block is never closed"
+            ),
+            "{msg}"
+        );
     }
 
     #[test]
@@ -336,7 +361,9 @@ mod tests {
         let text = format!("## A\n```json\n{DOC}\n```\n## B\n```json\n{DOC}\n```\n");
         let msg = page(&text).expect_err("fails").to_string();
         assert!(msg.contains("error[duplicate-endpoint]: spec/docs/en/x.md:7: GET /a/{id} is documented twice on this page\n  = note: first at line 3"), "{msg}");
-        let msg = page("# Nothing here\n\nprose\n").expect_err("fails").to_string();
+        let msg = page("# Nothing here\n\nprose\n")
+            .expect_err("fails")
+            .to_string();
         assert!(msg.contains("error[no-endpoints]"), "{msg}");
     }
 }

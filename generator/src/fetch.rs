@@ -22,9 +22,13 @@ pub fn get_text(url: &str) -> Result<String, String> {
     })?;
     let status = response.status();
     if !status.is_success() {
-        return Err(format!("cannot fetch the page: the server answered {status}"));
+        return Err(format!(
+            "cannot fetch the page: the server answered {status}"
+        ));
     }
-    let bytes = response.bytes().map_err(|e| format!("cannot read the page: {}", root_cause(&e)))?;
+    let bytes = response
+        .bytes()
+        .map_err(|e| format!("cannot read the page: {}", root_cause(&e)))?;
     String::from_utf8(bytes.to_vec()).map_err(|_| "the page is not UTF-8 text".to_owned())
 }
 

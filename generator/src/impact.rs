@@ -55,7 +55,12 @@ impl fmt::Display for Impact {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "{}", self.summary())?;
         for c in &self.changes {
-            writeln!(f, "  {} {}", if c.breaking { "breaking:" } else { "added:   " }, c.what)?;
+            writeln!(
+                f,
+                "  {} {}",
+                if c.breaking { "breaking:" } else { "added:   " },
+                c.what
+            )?;
         }
         Ok(())
     }
@@ -102,7 +107,10 @@ fn op_sig(api: &Api, op: &Op) -> OpSig {
     OpSig {
         args,
         setters,
-        output: op.success.as_ref().map_or_else(|| "()".to_owned(), |s| type_string(api, &s.ty)),
+        output: op
+            .success
+            .as_ref()
+            .map_or_else(|| "()".to_owned(), |s| type_string(api, &s.ty)),
         paged: op.paging.is_some(),
         streams: op.streaming.is_some(),
     }
@@ -111,7 +119,11 @@ fn op_sig(api: &Api, op: &Op) -> OpSig {
 fn ops(api: &Api) -> BTreeMap<String, (&Op, OpSig)> {
     api.resources
         .iter()
-        .flat_map(|r| r.ops.iter().map(move |op| (format!("{}().{}", r.accessor, op.method_name), op)))
+        .flat_map(|r| {
+            r.ops
+                .iter()
+                .map(move |op| (format!("{}().{}", r.accessor, op.method_name), op))
+        })
         .map(|(k, op)| (k, (op, op_sig(api, op))))
         .collect()
 }
@@ -124,17 +136,35 @@ pub fn compare(old: &Api, new: &Api) -> Impact {
     let (old_ops, new_ops) = (ops(old), ops(new));
     for (key, (op, _)) in &old_ops {
         if !new_ops.contains_key(key) {
-            push(true, format!("removed operation {key} ({} {})", op.method, op.path));
+            push(
+                true,
+                format!("removed operation {key} ({} {})", op.method, op.path),
+            );
         }
     }
     for (key, (op, sig)) in &new_ops {
         let Some((_, before)) = old_ops.get(key) else {
-            push(false, format!("new operation {key} ({} {})", op.method, op.path));
+            push(
+                false,
+                format!("new operation {key} ({} {})", op.method, op.path),
+            );
             continue;
         };
         if before.args != sig.args {
-            let show = |a: &[(String, String)]| a.iter().map(|(n, t)| format!("{n}: {t}")).collect::<Vec<_>>().join(", ");
-            push(true, format!("changed arguments of {key}: ({}) -> ({})", show(&before.args), show(&sig.args)));
+            let show = |a: &[(String, String)]| {
+                a.iter()
+                    .map(|(n, t)| format!("{n}: {t}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            push(
+                true,
+                format!(
+                    "changed arguments of {key}: ({}) -> ({})",
+                    show(&before.args),
+                    show(&sig.args)
+                ),
+            );
         }
         for (name, t) in &before.setters {
             match sig.setters.get(name) {
@@ -143,21 +173,48 @@ pub fn compare(old: &Api, new: &Api) -> Impact {
                 Some(_) => {}
             }
         }
-        for name in sig.setters.keys().filter(|n| !before.setters.contains_key(*n)) {
+        for name in sig
+            .setters
+            .keys()
+            .filter(|n| !before.setters.contains_key(*n))
+        {
             push(false, format!("new setter {key}.{name}"));
         }
         if before.output != sig.output {
-            push(true, format!("changed response of {key}: {} -> {}", before.output, sig.output));
+            push(
+                true,
+                format!(
+                    "changed response of {key}: {} -> {}",
+                    before.output, sig.output
+                ),
+            );
         }
         if before.paged != sig.paged {
-            push(before.paged, format!("{} pagination of {key}", if sig.paged { "new" } else { "removed" }));
+            push(
+                before.paged,
+                format!(
+                    "{} pagination of {key}",
+                    if sig.paged { "new" } else { "removed" }
+                ),
+            );
         }
         if before.streams != sig.streams {
-            push(before.streams, format!("{} streaming of {key}", if sig.streams { "new" } else { "removed" }));
+            push(
+                before.streams,
+                format!(
+                    "{} streaming of {key}",
+                    if sig.streams { "new" } else { "removed" }
+                ),
+            );
         }
     }
 
-    let types = |api: &Api| api.space.defs().map(|(id, d)| (d.name.clone(), id)).collect::<BTreeMap<_, _>>();
+    let types = |api: &Api| {
+        api.space
+            .defs()
+            .map(|(id, d)| (d.name.clone(), id))
+            .collect::<BTreeMap<_, _>>()
+    };
     let (old_types, new_types) = (types(old), types(new));
     for name in old_types.keys().filter(|n| !new_types.contains_key(*n)) {
         push(true, format!("removed type types::{name}"));
@@ -183,7 +240,11 @@ pub fn compare(old: &Api, new: &Api) -> Impact {
                     );
                     if ta != tb {
                         let turned_required = !f.required && g.required;
-                        let what = if turned_required { "optional field turned required" } else { "changed field" };
+                        let what = if turned_required {
+                            "optional field turned required"
+                        } else {
+                            "changed field"
+                        };
                         push(true, format!("{what} types::{name}.{field}: {ta} -> {tb}"));
                     }
                 }
@@ -191,16 +252,31 @@ pub fn compare(old: &Api, new: &Api) -> Impact {
                     if !before.contains_key(field) {
                         // A new required field changes `new()`, which request code calls.
                         let breaking = g.required && b.in_request;
-                        push(breaking, format!("new {} field types::{name}.{field}", if g.required { "required" } else { "optional" }));
+                        push(
+                            breaking,
+                            format!(
+                                "new {} field types::{name}.{field}",
+                                if g.required { "required" } else { "optional" }
+                            ),
+                        );
                     }
                 }
             }
             (DefKind::Enum { variants: va }, DefKind::Enum { variants: vb }) => {
                 for v in va.iter().filter(|v| !vb.iter().any(|w| w.wire == v.wire)) {
-                    push(true, format!("removed enum value types::{name}::{} (\"{}\")", v.rust, v.wire));
+                    push(
+                        true,
+                        format!(
+                            "removed enum value types::{name}::{} (\"{}\")",
+                            v.rust, v.wire
+                        ),
+                    );
                 }
                 for v in vb.iter().filter(|v| !va.iter().any(|w| w.wire == v.wire)) {
-                    push(false, format!("new enum value types::{name}::{} (\"{}\")", v.rust, v.wire));
+                    push(
+                        false,
+                        format!("new enum value types::{name}::{} (\"{}\")", v.rust, v.wire),
+                    );
                 }
             }
             (DefKind::Alias(x), DefKind::Alias(y)) => {

@@ -80,14 +80,21 @@ pub fn read_pages(layout: &Layout) -> Result<Vec<DocPage>, Failure> {
             continue;
         }
         let dir = docs.join(&locale);
-        let files = sorted_entries(&layout.abs(&dir)).map_err(|e| Failure::single(io_error(&dir, "read folder", &e)))?;
+        let files = sorted_entries(&layout.abs(&dir))
+            .map_err(|e| Failure::single(io_error(&dir, "read folder", &e)))?;
         for (name, is_dir) in files {
             if is_dir || !name.ends_with(".md") {
                 continue;
             }
             let path = dir.join(&name);
-            let text = fs::read_to_string(layout.abs(&path)).map_err(|e| Failure::single(io_error(&path, "read", &e)))?;
-            pages.push(DocPage { path, locale: locale.clone(), name, text });
+            let text = fs::read_to_string(layout.abs(&path))
+                .map_err(|e| Failure::single(io_error(&path, "read", &e)))?;
+            pages.push(DocPage {
+                path,
+                locale: locale.clone(),
+                name,
+                text,
+            });
         }
     }
     Ok(pages)
@@ -97,7 +104,10 @@ fn sorted_entries(dir: &Path) -> std::io::Result<Vec<(String, bool)>> {
     let mut out = Vec::new();
     for entry in fs::read_dir(dir)? {
         let entry = entry?;
-        out.push((entry.file_name().to_string_lossy().into_owned(), entry.file_type()?.is_dir()));
+        out.push((
+            entry.file_name().to_string_lossy().into_owned(),
+            entry.file_type()?.is_dir(),
+        ));
     }
     out.sort();
     Ok(out)
@@ -127,7 +137,11 @@ impl PageSource {
 ///
 /// `locale` is the `--locale` option; without it a file already under `spec/docs/<l>/` keeps
 /// locale `l`, anything else goes to the primary locale.
-pub fn fetch_sources(layout: &Layout, sources: &[PageSource], locale: Option<&str>) -> Result<Vec<DocPage>, Failure> {
+pub fn fetch_sources(
+    layout: &Layout,
+    sources: &[PageSource],
+    locale: Option<&str>,
+) -> Result<Vec<DocPage>, Failure> {
     let mut pages = Vec::new();
     let mut errors = Diagnostics::new();
     for source in sources {
@@ -140,13 +154,31 @@ pub fn fetch_sources(layout: &Layout, sources: &[PageSource], locale: Option<&st
             Err(d) => errors.push(d),
         }
     }
-    if errors.is_empty() { Ok(pages) } else { Err(errors.into()) }
+    if errors.is_empty() {
+        Ok(pages)
+    } else {
+        Err(errors.into())
+    }
 }
 
-fn read_source_file(layout: &Layout, path: &Path, locale: Option<&str>) -> Result<DocPage, Diagnostic> {
+fn read_source_file(
+    layout: &Layout,
+    path: &Path,
+    locale: Option<&str>,
+) -> Result<DocPage, Diagnostic> {
     let text = fs::read_to_string(path).map_err(|e| io_error(path, "read page", &e))?;
-    let name = page_name(path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default())
-        .ok_or_else(|| Diagnostic::error("bad-page-name", Location::file(path), "cannot name the page after this path"))?;
+    let name = page_name(
+        path.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+    )
+    .ok_or_else(|| {
+        Diagnostic::error(
+            "bad-page-name",
+            Location::file(path),
+            "cannot name the page after this path",
+        )
+    })?;
     // A page already in spec/docs/<l>/ keeps its locale unless told otherwise.
     let in_docs = layout.relative(path).and_then(|rel| {
         let rest = rel.strip_prefix(layout.docs_dir()).ok()?;
@@ -154,24 +186,46 @@ fn read_source_file(layout: &Layout, path: &Path, locale: Option<&str>) -> Resul
         let l = parts.next()?.as_os_str().to_string_lossy().into_owned();
         parts.next().map(|_| l)
     });
-    let locale = locale.map(str::to_owned).or(in_docs).unwrap_or_else(|| layout.primary_locale().to_owned());
-    Ok(DocPage { path: layout.docs_dir().join(&locale).join(&name), locale, name, text })
+    let locale = locale
+        .map(str::to_owned)
+        .or(in_docs)
+        .unwrap_or_else(|| layout.primary_locale().to_owned());
+    Ok(DocPage {
+        path: layout.docs_dir().join(&locale).join(&name),
+        locale,
+        name,
+        text,
+    })
 }
 
 fn fetch_url(layout: &Layout, url: &str, locale: Option<&str>) -> Result<DocPage, Diagnostic> {
-    let at = Location { pointer: Some(url.to_owned()), ..Location::default() };
+    let at = Location {
+        pointer: Some(url.to_owned()),
+        ..Location::default()
+    };
     let last = url
         .split(['?', '#'])
         .next()
         .and_then(|u| u.trim_end_matches('/').rsplit('/').next())
         .unwrap_or_default()
         .to_owned();
-    let name = page_name(last).filter(|_| url.matches('/').count() > 2).ok_or_else(|| {
-        Diagnostic::error("bad-page-name", at.clone(), "cannot name the page after this URL: it has no last path segment")
-    })?;
+    let name = page_name(last)
+        .filter(|_| url.matches('/').count() > 2)
+        .ok_or_else(|| {
+            Diagnostic::error(
+                "bad-page-name",
+                at.clone(),
+                "cannot name the page after this URL: it has no last path segment",
+            )
+        })?;
     let text = crate::fetch::get_text(url).map_err(|msg| Diagnostic::error("fetch", at, msg))?;
     let locale = locale.unwrap_or(layout.primary_locale()).to_owned();
-    Ok(DocPage { path: layout.docs_dir().join(&locale).join(&name), locale, name, text })
+    Ok(DocPage {
+        path: layout.docs_dir().join(&locale).join(&name),
+        locale,
+        name,
+        text,
+    })
 }
 
 /// `conversations` or `conversations.md` → `conversations.md`; `None` when unusable.
@@ -180,7 +234,9 @@ fn page_name(raw: String) -> Option<String> {
     let ok = !stem.is_empty()
         && stem != "."
         && stem != ".."
-        && stem.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'));
+        && stem
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'));
     ok.then(|| format!("{stem}.md"))
 }
 
@@ -213,7 +269,11 @@ pub fn import(layout: &Layout, pages: &[DocPage]) -> Result<Imported, Failure> {
                     Diagnostic::error(
                         "duplicate-endpoint",
                         Location::file(&page.path).at_line(e.line, None),
-                        format!("{} is also documented on another page of locale `{}`", e.label(), page.locale),
+                        format!(
+                            "{} is also documented on another page of locale `{}`",
+                            e.label(),
+                            page.locale
+                        ),
                     )
                     .with_note(format!("first on {}:{line}", display_path(other))),
                 );
@@ -226,9 +286,16 @@ pub fn import(layout: &Layout, pages: &[DocPage]) -> Result<Imported, Failure> {
                     Diagnostic::error(
                         "fragment-name-clash",
                         Location::file(&page.path).at_line(e.line, None),
-                        format!("{} and {other_label} would both be stored as {}", e.label(), display_path(&path)),
+                        format!(
+                            "{} and {other_label} would both be stored as {}",
+                            e.label(),
+                            display_path(&path)
+                        ),
                     )
-                    .with_note(format!("the other is at {}:{other_line}", display_path(other_page))),
+                    .with_note(format!(
+                        "the other is at {}:{other_line}",
+                        display_path(other_page)
+                    )),
                 );
                 continue;
             }
@@ -273,7 +340,11 @@ fn fragment_path(layout: &Layout, locale: &str, page: &DocPage, e: &PageEndpoint
         .map(slug)
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| slug(page.name.trim_end_matches(".md")));
-    layout.fragments_dir().join(locale).join(group).join(format!("{}.yaml", endpoint_file_stem(&e.method, &e.path)))
+    layout
+        .fragments_dir()
+        .join(locale)
+        .join(group)
+        .join(format!("{}.yaml", endpoint_file_stem(&e.method, &e.path)))
 }
 
 /// `post` + `/webapi/v2/apps/{app_id}/run` → `post-webapi-v2-apps-by-app_id-run`.
@@ -305,11 +376,19 @@ fn slug(s: &str) -> String {
     out.trim_matches('-').to_owned()
 }
 
-fn fragment_file(path: PathBuf, page: &DocPage, e: &PageEndpoint) -> Result<FragmentFile, Diagnostic> {
+fn fragment_file(
+    path: PathBuf,
+    page: &DocPage,
+    e: &PageEndpoint,
+) -> Result<FragmentFile, Diagnostic> {
     let emitted = yaml::to_yaml(&e.document);
     // The store must be lossless: the YAML must read back as exactly the page's JSON.
     let back: Value = serde_yaml::from_str(&emitted.text).map_err(|err| {
-        Diagnostic::error("yaml-round-trip", Location::file(&path), format!("internal error: the fragment does not read back: {err}"))
+        Diagnostic::error(
+            "yaml-round-trip",
+            Location::file(&path),
+            format!("internal error: the fragment does not read back: {err}"),
+        )
     })?;
     if back != e.document {
         return Err(Diagnostic::error(
@@ -319,7 +398,11 @@ fn fragment_file(path: PathBuf, page: &DocPage, e: &PageEndpoint) -> Result<Frag
         ));
     }
     let text = format!("{}{}", header(&e.label(), &page.path), emitted.text);
-    let lines = emitted.lines.into_iter().map(|(p, l)| (p, l + HEADER_LINES)).collect();
+    let lines = emitted
+        .lines
+        .into_iter()
+        .map(|(p, l)| (p, l + HEADER_LINES))
+        .collect();
     Ok(FragmentFile {
         path,
         locale: page.locale.clone(),
@@ -341,18 +424,31 @@ fn header(label: &str, page: &Path) -> String {
 }
 
 /// Reads a fragment file back: its document and the pointer → line map.
-pub fn read_fragment(rel: &Path, text: &str) -> Result<(Value, BTreeMap<String, usize>), Diagnostic> {
+pub fn read_fragment(
+    rel: &Path,
+    text: &str,
+) -> Result<(Value, BTreeMap<String, usize>), Diagnostic> {
     let document: Value = serde_yaml::from_str(text).map_err(|err| {
         let mut at = Location::file(rel);
         if let Some(loc) = err.location() {
             at = at.at_line(loc.line(), Some(loc.column()));
         }
-        Diagnostic::error("yaml-syntax", at, format!("the fragment does not parse: {err}"))
+        Diagnostic::error(
+            "yaml-syntax",
+            at,
+            format!("the fragment does not parse: {err}"),
+        )
     })?;
     // Lines are exact when the file is as the importer wrote it; otherwise only pointers.
     let emitted = yaml::to_yaml(&document);
-    let lines = if text.ends_with(&emitted.text) && text.lines().count() == emitted.text.lines().count() + HEADER_LINES {
-        emitted.lines.into_iter().map(|(p, l)| (p, l + HEADER_LINES)).collect()
+    let lines = if text.ends_with(&emitted.text)
+        && text.lines().count() == emitted.text.lines().count() + HEADER_LINES
+    {
+        emitted
+            .lines
+            .into_iter()
+            .map(|(p, l)| (p, l + HEADER_LINES))
+            .collect()
     } else {
         BTreeMap::new()
     };
@@ -361,11 +457,22 @@ pub fn read_fragment(rel: &Path, text: &str) -> Result<(Value, BTreeMap<String, 
 
 /// Report lines of an import: one per endpoint, `added`/`changed`/`unchanged`/`removed`.
 pub fn report(imported: &Imported, changes: &[(PathBuf, Change)]) -> Vec<String> {
-    let labels: BTreeMap<&Path, &str> = imported.fragments.iter().map(|f| (f.path.as_path(), f.label.as_str())).collect();
+    let labels: BTreeMap<&Path, &str> = imported
+        .fragments
+        .iter()
+        .map(|f| (f.path.as_path(), f.label.as_str()))
+        .collect();
     let mut out = Vec::new();
     for (path, change) in changes {
-        let label = labels.get(path.as_path()).copied().unwrap_or("(endpoint no longer documented)");
-        out.push(format!("{:<9} {label}  {}", change.as_str(), display_path(path)));
+        let label = labels
+            .get(path.as_path())
+            .copied()
+            .unwrap_or("(endpoint no longer documented)");
+        out.push(format!(
+            "{:<9} {label}  {}",
+            change.as_str(),
+            display_path(path)
+        ));
     }
     out
 }
@@ -392,14 +499,25 @@ fn check_locales(layout: &Layout, parsed: &[(&DocPage, Vec<PageEndpoint>)]) -> D
             ));
             continue;
         };
-        let theirs: BTreeMap<(&str, &str), &PageEndpoint> = endpoints.iter().map(|e| ((e.method.as_str(), e.path.as_str()), e)).collect();
-        let ours: BTreeMap<(&str, &str), &PageEndpoint> = base.iter().map(|e| ((e.method.as_str(), e.path.as_str()), e)).collect();
+        let theirs: BTreeMap<(&str, &str), &PageEndpoint> = endpoints
+            .iter()
+            .map(|e| ((e.method.as_str(), e.path.as_str()), e))
+            .collect();
+        let ours: BTreeMap<(&str, &str), &PageEndpoint> = base
+            .iter()
+            .map(|e| ((e.method.as_str(), e.path.as_str()), e))
+            .collect();
         for (key, e) in &ours {
             if !theirs.contains_key(key) {
                 diags.push(Diagnostic::error(
                     "locale-mismatch",
                     Location::file(&page.path),
-                    format!("{} is documented on {}:{} but missing here", e.label(), display_path(&base_page.path), e.line),
+                    format!(
+                        "{} is documented on {}:{} but missing here",
+                        e.label(),
+                        display_path(&base_page.path),
+                        e.line
+                    ),
                 ));
             }
         }
@@ -408,12 +526,22 @@ fn check_locales(layout: &Layout, parsed: &[(&DocPage, Vec<PageEndpoint>)]) -> D
                 diags.push(Diagnostic::error(
                     "locale-mismatch",
                     Location::file(&page.path).at_line(e.line, None),
-                    format!("{} is not documented on {}", e.label(), display_path(&base_page.path)),
+                    format!(
+                        "{} is not documented on {}",
+                        e.label(),
+                        display_path(&base_page.path)
+                    ),
                 ));
                 continue;
             };
             let mut differences = Vec::new();
-            structural_diff(&b.document, &e.document, &Pointer::root(), false, &mut differences);
+            structural_diff(
+                &b.document,
+                &e.document,
+                &Pointer::root(),
+                false,
+                &mut differences,
+            );
             if !differences.is_empty() {
                 let mut d = Diagnostic::error(
                     "locale-mismatch",
@@ -454,7 +582,8 @@ fn structural_diff(a: &Value, b: &Value, at: &Pointer, names: bool, out: &mut Ve
                     continue;
                 }
                 let child = at.push(key);
-                let child_names = !names && matches!(key.as_str(), "properties" | "patternProperties");
+                let child_names =
+                    !names && matches!(key.as_str(), "properties" | "patternProperties");
                 match (x.get(key), y.get(key)) {
                     (Some(va), Some(vb)) => structural_diff(va, vb, &child, child_names, out),
                     (Some(_), None) => out.push(format!("{child}: only in the primary page")),
@@ -465,20 +594,32 @@ fn structural_diff(a: &Value, b: &Value, at: &Pointer, names: bool, out: &mut Ve
         }
         (Value::Array(x), Value::Array(y)) => {
             if x.len() != y.len() {
-                out.push(format!("{at}: {} items here, {} in the primary page", y.len(), x.len()));
+                out.push(format!(
+                    "{at}: {} items here, {} in the primary page",
+                    y.len(),
+                    x.len()
+                ));
             }
             for (i, (va, vb)) in x.iter().zip(y).enumerate() {
                 structural_diff(va, vb, &at.index(i), false, out);
             }
         }
-        _ if a != b => out.push(format!("{at}: {} here, {} in the primary page", short(b), short(a))),
+        _ if a != b => out.push(format!(
+            "{at}: {} here, {} in the primary page",
+            short(b),
+            short(a)
+        )),
         _ => {}
     }
 }
 
 fn short(v: &Value) -> String {
     let s = v.to_string();
-    if s.chars().count() > 60 { format!("{}…", s.chars().take(60).collect::<String>()) } else { s }
+    if s.chars().count() > 60 {
+        format!("{}…", s.chars().take(60).collect::<String>())
+    } else {
+        s
+    }
 }
 
 #[cfg(test)]
@@ -487,7 +628,10 @@ mod tests {
 
     #[test]
     fn file_stems_come_from_method_and_path() {
-        assert_eq!(endpoint_file_stem("post", "/webapi/apps"), "post-webapi-apps");
+        assert_eq!(
+            endpoint_file_stem("post", "/webapi/apps"),
+            "post-webapi-apps"
+        );
         assert_eq!(
             endpoint_file_stem("get", "/webapi/v2/conversations/{conversation_id}/chats"),
             "get-webapi-v2-conversations-by-conversation_id-chats"
@@ -502,7 +646,10 @@ mod tests {
         let b = serde_json::json!({"description": "y", "properties": {"title": {"type": "integer", "title": "U"}}});
         let mut out = Vec::new();
         structural_diff(&a, &b, &Pointer::root(), false, &mut out);
-        assert_eq!(out, vec!["#/properties/title/type: \"integer\" here, \"string\" in the primary page"]);
+        assert_eq!(
+            out,
+            vec!["#/properties/title/type: \"integer\" here, \"string\" in the primary page"]
+        );
         let c = serde_json::json!({"properties": {}});
         let mut out = Vec::new();
         structural_diff(&a, &c, &Pointer::root(), false, &mut out);

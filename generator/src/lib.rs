@@ -20,11 +20,11 @@
 // them would only add noise.
 #![allow(clippy::result_large_err)]
 
+pub mod codegen;
 pub mod diag;
 pub mod docs;
 pub mod fetch;
 pub mod impact;
-pub mod codegen;
 pub mod import;
 pub mod layout;
 pub mod merge;
@@ -66,7 +66,11 @@ pub fn run(layout: &Layout, new_pages: &[import::DocPage]) -> Result<Outputs, Fa
 }
 
 /// [`run`] with other code generation settings (e.g. for code that lives outside alli-api).
-pub fn run_with(layout: &Layout, new_pages: &[import::DocPage], settings: &codegen::CodegenSettings) -> Result<Outputs, Failure> {
+pub fn run_with(
+    layout: &Layout,
+    new_pages: &[import::DocPage],
+    settings: &codegen::CodegenSettings,
+) -> Result<Outputs, Failure> {
     let mut outputs = run_import(layout, new_pages)?;
     // Projects without docs pages keep their fragments by hand: read them from disk.
     let fragments = if outputs.imported.fragments.is_empty() {
@@ -104,7 +108,9 @@ pub fn run_with(layout: &Layout, new_pages: &[import::DocPage], settings: &codeg
     for (name, text) in &generated.files {
         outputs.files.insert(dir.join(name), text.clone());
     }
-    outputs.warnings.extend(relocate(generated.warnings.clone()));
+    outputs
+        .warnings
+        .extend(relocate(generated.warnings.clone()));
     outputs.spec = Some(spec);
     outputs.generated = Some(generated);
     Ok(outputs)
@@ -124,7 +130,13 @@ pub fn run_import(layout: &Layout, new_pages: &[import::DocPage]) -> Result<Outp
         files.insert(page.path.clone(), page.text.clone());
     }
     let warnings = imported.warnings.clone();
-    Ok(Outputs { files, imported, spec: None, generated: None, warnings })
+    Ok(Outputs {
+        files,
+        imported,
+        spec: None,
+        generated: None,
+        warnings,
+    })
 }
 
 /// What `import` / `regen` did.
@@ -145,7 +157,11 @@ pub struct Applied {
 /// `cargo xtask import`: imports the docs pages (with pages from `sources` stored under
 /// `spec/docs/` first) and writes the fragments. Nothing is written unless the whole import
 /// succeeded.
-pub fn import_only(layout: &Layout, sources: &[PageSource], locale: Option<&str>) -> Result<Applied, Failure> {
+pub fn import_only(
+    layout: &Layout,
+    sources: &[PageSource],
+    locale: Option<&str>,
+) -> Result<Applied, Failure> {
     let new_pages = import::fetch_sources(layout, sources, locale)?;
     let outputs = run_import(layout, &new_pages)?;
     apply(layout, outputs)
@@ -154,7 +170,11 @@ pub fn import_only(layout: &Layout, sources: &[PageSource], locale: Option<&str>
 /// `cargo xtask regen`: runs the whole pipeline (with pages from `sources` stored under
 /// `spec/docs/` first) and writes everything it produces. Nothing is written unless every
 /// stage succeeded.
-pub fn regen(layout: &Layout, sources: &[PageSource], locale: Option<&str>) -> Result<Applied, Failure> {
+pub fn regen(
+    layout: &Layout,
+    sources: &[PageSource],
+    locale: Option<&str>,
+) -> Result<Applied, Failure> {
     let new_pages = import::fetch_sources(layout, sources, locale)?;
     let outputs = run(layout, &new_pages)?;
     apply(layout, outputs)
@@ -170,14 +190,21 @@ fn apply(layout: &Layout, outputs: Outputs) -> Result<Applied, Failure> {
         .cloned()
         .collect();
     let fragment_report = import::report(&outputs.imported, &fragment_changes);
-    let operations = outputs.spec.as_ref().map(|s| count_operations(s.document()));
-    let schemas = outputs
+    let operations = outputs
         .spec
         .as_ref()
-        .and_then(|s| s.document().pointer("/components/schemas").and_then(|v| v.as_object()).map(|m| m.len()));
+        .map(|s| count_operations(s.document()));
+    let schemas = outputs.spec.as_ref().and_then(|s| {
+        s.document()
+            .pointer("/components/schemas")
+            .and_then(|v| v.as_object())
+            .map(|m| m.len())
+    });
     let types = outputs.generated.as_ref().map(|g| g.api.space.len());
     let spec_part = match (operations, schemas, types) {
-        (Some(o), Some(s), Some(t)) => format!(", {o} operations, {s} named schemas, {t} Rust types"),
+        (Some(o), Some(s), Some(t)) => {
+            format!(", {o} operations, {s} named schemas, {t} Rust types")
+        }
         (Some(o), Some(s), None) => format!(", {o} operations, {s} named schemas"),
         _ => String::new(),
     };
@@ -195,7 +222,10 @@ fn apply(layout: &Layout, outputs: Outputs) -> Result<Applied, Failure> {
     );
     Ok(Applied {
         fragment_report,
-        changes: all_changes.into_iter().filter(|(_, c)| *c != Change::Unchanged).collect(),
+        changes: all_changes
+            .into_iter()
+            .filter(|(_, c)| *c != Change::Unchanged)
+            .collect(),
         warnings: outputs.warnings,
         summary,
         impact,
@@ -203,7 +233,10 @@ fn apply(layout: &Layout, outputs: Outputs) -> Result<Applied, Failure> {
 }
 
 /// The API generated from the checked-in `spec/openapi.json`, if there is one that reads.
-fn checked_in_api(layout: &Layout, settings: &overrides::GeneratorSettings) -> Option<codegen::ops::Api> {
+fn checked_in_api(
+    layout: &Layout,
+    settings: &overrides::GeneratorSettings,
+) -> Option<codegen::ops::Api> {
     let text = output::read_normalized(&layout.abs(&layout.openapi_file())).ok()??;
     let doc: serde_json::Value = serde_json::from_str(&text).ok()?;
     let parsed = codegen::lower::to_openapiv3(&doc).ok()?;
@@ -244,12 +277,21 @@ fn count_operations(doc: &serde_json::Value) -> usize {
         .map(|paths| {
             paths
                 .values()
-                .map(|item| docs::METHODS.iter().filter(|m| item.get(**m).is_some()).count())
+                .map(|item| {
+                    docs::METHODS
+                        .iter()
+                        .filter(|m| item.get(**m).is_some())
+                        .count()
+                })
                 .sum()
         })
         .unwrap_or(0)
 }
 
 fn plural(n: usize, word: &str) -> String {
-    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }

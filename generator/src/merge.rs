@@ -20,8 +20,16 @@ use crate::pointer::Pointer;
 
 /// The component kinds of OpenAPI 3.1, in the order the merged document lists them.
 pub const COMPONENT_KINDS: &[&str] = &[
-    "securitySchemes", "parameters", "headers", "requestBodies", "responses", "schemas", "examples",
-    "links", "callbacks", "pathItems",
+    "securitySchemes",
+    "parameters",
+    "headers",
+    "requestBodies",
+    "responses",
+    "schemas",
+    "examples",
+    "links",
+    "callbacks",
+    "pathItems",
 ];
 
 /// Where the nodes of a merged document came from.
@@ -55,7 +63,10 @@ impl Origins {
             }
             probe = p.parent();
         }
-        Location { pointer: Some(at.to_string()), ..Location::default() }
+        Location {
+            pointer: Some(at.to_string()),
+            ..Location::default()
+        }
     }
 
     /// The source file of the merged node at `at`, if known.
@@ -99,7 +110,9 @@ pub fn merge(fragments: &[Fragment], diags: &mut Diagnostics) -> Merged {
 
     for fragment in &order {
         let idx = origins.add_file(&fragment.file, fragment.lines.clone());
-        let Some(doc) = fragment.document.as_object() else { continue };
+        let Some(doc) = fragment.document.as_object() else {
+            continue;
+        };
         let root = Pointer::root();
 
         if let Some(i) = doc.get("info") {
@@ -112,19 +125,34 @@ pub fn merge(fragments: &[Fragment], diags: &mut Diagnostics) -> Merged {
                 Some(_) => {}
             }
         }
-        for s in doc.get("servers").and_then(Value::as_array).into_iter().flatten() {
+        for s in doc
+            .get("servers")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             if !servers.iter().any(|x| x.get("url") == s.get("url")) {
                 servers.push(s.clone());
             }
         }
-        for t in doc.get("tags").and_then(Value::as_array).into_iter().flatten() {
+        for t in doc
+            .get("tags")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             if !tags.iter().any(|x| x.get("name") == t.get("name")) {
                 tags.push(t.clone());
             }
         }
         securities.push(doc.get("security").cloned());
 
-        for (path, item) in doc.get("paths").and_then(Value::as_object).into_iter().flatten() {
+        for (path, item) in doc
+            .get("paths")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
             let at = root.push("paths").push(path);
             let template = path_template_key(path);
             if let Some((other, other_idx)) = templates.get(&template) {
@@ -143,7 +171,9 @@ pub fn merge(fragments: &[Fragment], diags: &mut Diagnostics) -> Merged {
                 templates.insert(template, (path.clone(), idx));
             }
             let merged = paths.entry(path.clone()).or_default();
-            let Some(item) = item.as_object() else { continue };
+            let Some(item) = item.as_object() else {
+                continue;
+            };
             for (key, value) in item {
                 let kat = at.push(key);
                 match merged.get(key) {
@@ -185,17 +215,48 @@ pub fn merge(fragments: &[Fragment], diags: &mut Diagnostics) -> Merged {
                     ));
                     continue;
                 };
-                let Some(items) = items.as_object() else { continue };
+                let Some(items) = items.as_object() else {
+                    continue;
+                };
                 let seen = components.entry(kind).or_default();
                 for (name, value) in items {
                     let at = root.push("components").push(kind).push(name);
-                    fold(seen, name, value, idx, &at, &order, fragment, &mut origins, diags, "component-conflict", "component");
+                    fold(
+                        seen,
+                        name,
+                        value,
+                        idx,
+                        &at,
+                        &order,
+                        fragment,
+                        &mut origins,
+                        diags,
+                        "component-conflict",
+                        "component",
+                    );
                 }
             }
         }
-        for (name, value) in doc.get("webhooks").and_then(Value::as_object).into_iter().flatten() {
+        for (name, value) in doc
+            .get("webhooks")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
             let at = root.push("webhooks").push(name);
-            fold(&mut webhooks, name, value, idx, &at, &order, fragment, &mut origins, diags, "webhook-conflict", "webhook");
+            fold(
+                &mut webhooks,
+                name,
+                value,
+                idx,
+                &at,
+                &order,
+                fragment,
+                &mut origins,
+                diags,
+                "webhook-conflict",
+                "webhook",
+            );
         }
         for (key, value) in doc {
             if key.starts_with("x-") && !extensions.contains_key(key) {
@@ -223,12 +284,20 @@ pub fn merge(fragments: &[Fragment], diags: &mut Diagnostics) -> Merged {
     if !uniform {
         for (fragment, security) in order.iter().zip(&securities) {
             let Some(security) = security else { continue };
-            for (path, item) in fragment.document.get("paths").and_then(Value::as_object).into_iter().flatten() {
+            for (path, item) in fragment
+                .document
+                .get("paths")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+            {
                 for method in METHODS {
                     if item.get(*method).is_none() {
                         continue;
                     }
-                    if let Some(Value::Object(op)) = paths.get_mut(path).and_then(|p| p.get_mut(*method)) {
+                    if let Some(Value::Object(op)) =
+                        paths.get_mut(path).and_then(|p| p.get_mut(*method))
+                    {
                         op.entry("security").or_insert_with(|| security.clone());
                     }
                 }
@@ -248,7 +317,10 @@ pub fn merge(fragments: &[Fragment], diags: &mut Diagnostics) -> Merged {
         if let Some(security) = first_security {
             out.insert("security".to_owned(), security);
             if let Some(first) = order.first() {
-                origins.record(&Pointer::root().push("security"), origins_index(&origins, &first.file));
+                origins.record(
+                    &Pointer::root().push("security"),
+                    origins_index(&origins, &first.file),
+                );
             }
         }
     }
@@ -273,23 +345,36 @@ pub fn merge(fragments: &[Fragment], diags: &mut Diagnostics) -> Merged {
     }
     out.insert("paths".to_owned(), Value::Object(path_map));
     if !webhooks.is_empty() {
-        out.insert("webhooks".to_owned(), Value::Object(webhooks.into_iter().map(|(k, (v, _))| (k, v)).collect()));
+        out.insert(
+            "webhooks".to_owned(),
+            Value::Object(webhooks.into_iter().map(|(k, (v, _))| (k, v)).collect()),
+        );
     }
     let mut comps = Map::new();
     for kind in COMPONENT_KINDS {
         if let Some(items) = components.remove(kind) {
-            comps.insert((*kind).to_owned(), Value::Object(items.into_iter().map(|(k, (v, _))| (k, v)).collect()));
+            comps.insert(
+                (*kind).to_owned(),
+                Value::Object(items.into_iter().map(|(k, (v, _))| (k, v)).collect()),
+            );
         }
     }
     if !comps.is_empty() {
         out.insert("components".to_owned(), Value::Object(comps));
     }
     out.extend(extensions);
-    Merged { document: Value::Object(out), origins }
+    Merged {
+        document: Value::Object(out),
+        origins,
+    }
 }
 
 fn origins_index(origins: &Origins, file: &Path) -> usize {
-    origins.files.iter().position(|(f, _)| f == file).unwrap_or(0)
+    origins
+        .files
+        .iter()
+        .position(|(f, _)| f == file)
+        .unwrap_or(0)
 }
 
 /// Folds a named item (component or webhook) into `seen`, reporting a conflict.
@@ -383,7 +468,11 @@ mod tests {
     use serde_json::json;
 
     fn frag(file: &str, doc: Value) -> Fragment {
-        Fragment { file: PathBuf::from(file), document: doc, lines: BTreeMap::new() }
+        Fragment {
+            file: PathBuf::from(file),
+            document: doc,
+            lines: BTreeMap::new(),
+        }
     }
 
     fn op_doc(path: &str, method: &str, schemas: Value) -> Value {
@@ -395,26 +484,61 @@ mod tests {
 
     #[test]
     fn identical_components_fold_and_order_does_not_matter() {
-        let a = frag("a.yaml", op_doc("/a", "get", json!({"X": {"type": "string"}})));
-        let b = frag("b.yaml", op_doc("/b", "post", json!({"X": {"type": "string"}, "Y": {"type": "integer"}})));
+        let a = frag(
+            "a.yaml",
+            op_doc("/a", "get", json!({"X": {"type": "string"}})),
+        );
+        let b = frag(
+            "b.yaml",
+            op_doc(
+                "/b",
+                "post",
+                json!({"X": {"type": "string"}, "Y": {"type": "integer"}}),
+            ),
+        );
         let mut d1 = Diagnostics::new();
         let m1 = merge(&[a.clone(), b.clone()], &mut d1);
         let mut d2 = Diagnostics::new();
         let m2 = merge(&[b, a], &mut d2);
         assert!(d1.is_empty() && d2.is_empty());
-        assert_eq!(serde_json::to_string(&m1.document).ok(), serde_json::to_string(&m2.document).ok());
-        assert_eq!(m1.document["components"]["schemas"], json!({"X": {"type": "string"}, "Y": {"type": "integer"}}));
+        assert_eq!(
+            serde_json::to_string(&m1.document).ok(),
+            serde_json::to_string(&m2.document).ok()
+        );
+        assert_eq!(
+            m1.document["components"]["schemas"],
+            json!({"X": {"type": "string"}, "Y": {"type": "integer"}})
+        );
         assert_eq!(m1.document["security"], json!([{"K": []}]));
     }
 
     #[test]
     fn conflicting_components_name_both_files_and_the_pointer() {
-        let a = frag("a.yaml", op_doc("/a", "get", json!({"X": {"type": "object", "properties": {"p": {"type": "string"}}}})));
-        let b = frag("b.yaml", op_doc("/b", "get", json!({"X": {"type": "object", "properties": {"p": {"type": "integer"}}}})));
+        let a = frag(
+            "a.yaml",
+            op_doc(
+                "/a",
+                "get",
+                json!({"X": {"type": "object", "properties": {"p": {"type": "string"}}}}),
+            ),
+        );
+        let b = frag(
+            "b.yaml",
+            op_doc(
+                "/b",
+                "get",
+                json!({"X": {"type": "object", "properties": {"p": {"type": "integer"}}}}),
+            ),
+        );
         let mut d = Diagnostics::new();
         merge(&[b, a], &mut d);
         let msgs: Vec<_> = d.iter().map(ToString::to_string).collect();
-        assert_eq!(msgs, vec!["error[component-conflict]: b.yaml: #/components/schemas/X/properties/p/type: component `X` is defined differently by two fragments; first difference at #/components/schemas/X/properties/p/type\n  = note: the other definition: a.yaml: #/components/schemas/X/properties/p/type"]);
+        assert_eq!(
+            msgs,
+            vec![
+                "error[component-conflict]: b.yaml: #/components/schemas/X/properties/p/type: component `X` is defined differently by two fragments; first difference at #/components/schemas/X/properties/p/type\n  = note: the other definition: a.yaml: #/components/schemas/X/properties/p/type"
+            ]
+        );
     }
 
     #[test]
@@ -424,7 +548,12 @@ mod tests {
         let mut d = Diagnostics::new();
         merge(&[a, b], &mut d);
         let msgs: Vec<_> = d.iter().map(ToString::to_string).collect();
-        assert_eq!(msgs, vec!["error[duplicate-operation]: b.yaml: #/paths/~1a/get: GET /a is defined by two fragments\n  = note: also defined in a.yaml"]);
+        assert_eq!(
+            msgs,
+            vec![
+                "error[duplicate-operation]: b.yaml: #/paths/~1a/get: GET /a is defined by two fragments\n  = note: also defined in a.yaml"
+            ]
+        );
     }
 
     #[test]
@@ -445,7 +574,13 @@ mod tests {
         let mut d = Diagnostics::new();
         let m = merge(&[a, b], &mut d);
         assert!(m.document.get("security").is_none());
-        assert_eq!(m.document["paths"]["/a"]["get"]["security"], json!([{"K": []}]));
-        assert_eq!(m.document["paths"]["/b"]["get"]["security"], json!([{"Other": []}]));
+        assert_eq!(
+            m.document["paths"]["/a"]["get"]["security"],
+            json!([{"K": []}])
+        );
+        assert_eq!(
+            m.document["paths"]["/b"]["get"]["security"],
+            json!([{"Other": []}])
+        );
     }
 }

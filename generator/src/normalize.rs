@@ -64,12 +64,22 @@ pub fn locate(file: &Path, lines: &BTreeMap<String, usize>, at: &Pointer) -> Loc
 /// Keywords that describe a schema rather than constrain it; they stay on the outside when a
 /// schema is wrapped.
 const ANNOTATIONS: &[&str] = &[
-    "title", "description", "default", "example", "examples", "deprecated", "readOnly", "writeOnly",
-    "externalDocs", "$comment",
+    "title",
+    "description",
+    "default",
+    "example",
+    "examples",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "externalDocs",
+    "$comment",
 ];
 
 /// The `type` names JSON Schema knows.
-pub const TYPE_NAMES: &[&str] = &["null", "boolean", "object", "array", "number", "string", "integer"];
+pub const TYPE_NAMES: &[&str] = &[
+    "null", "boolean", "object", "array", "number", "string", "integer",
+];
 
 struct Ctx<'a> {
     fragment: &'a Fragment,
@@ -92,7 +102,11 @@ impl Ctx<'_> {
 /// Normalizes one fragment in place; diagnostics go to `diags`.
 pub fn normalize(fragment: &mut Fragment, diags: &mut Diagnostics) {
     let mut document = std::mem::take(&mut fragment.document);
-    let mut ctx = Ctx { fragment, is_31: true, diags };
+    let mut ctx = Ctx {
+        fragment,
+        is_31: true,
+        diags,
+    };
     normalize_document(&mut document, &mut ctx);
     fragment.document = document;
 }
@@ -100,10 +114,18 @@ pub fn normalize(fragment: &mut Fragment, diags: &mut Diagnostics) {
 fn normalize_document(doc: &mut Value, ctx: &mut Ctx<'_>) {
     let root = Pointer::root();
     let Some(obj) = doc.as_object_mut() else {
-        ctx.error("not-openapi", &root, "the fragment is not an OpenAPI document (not a JSON object)");
+        ctx.error(
+            "not-openapi",
+            &root,
+            "the fragment is not an OpenAPI document (not a JSON object)",
+        );
         return;
     };
-    let version = obj.get("openapi").and_then(Value::as_str).unwrap_or_default().to_owned();
+    let version = obj
+        .get("openapi")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
     if version.starts_with("3.1") {
         ctx.is_31 = true;
     } else if version.starts_with("3.0") {
@@ -117,7 +139,9 @@ fn normalize_document(doc: &mut Value, ctx: &mut Ctx<'_>) {
         ctx.error(
             "unsupported-version",
             &root.push("openapi"),
-            format!("OpenAPI version {found} is not supported; fragments must be OpenAPI 3.0 or 3.1"),
+            format!(
+                "OpenAPI version {found} is not supported; fragments must be OpenAPI 3.0 or 3.1"
+            ),
         );
         return;
     }
@@ -134,7 +158,9 @@ fn normalize_document(doc: &mut Value, ctx: &mut Ctx<'_>) {
 }
 
 fn normalize_path_item(item: &mut Value, at: &Pointer, ctx: &mut Ctx<'_>) {
-    let Some(item) = item.as_object_mut() else { return };
+    let Some(item) = item.as_object_mut() else {
+        return;
+    };
     // Path-level parameters apply to every operation unless an operation redefines them.
     let shared = item.remove("parameters").and_then(|p| match p {
         Value::Array(a) => Some(a),
@@ -145,7 +171,9 @@ fn normalize_path_item(item: &mut Value, at: &Pointer, ctx: &mut Ctx<'_>) {
             continue;
         };
         if let Some(shared) = &shared {
-            let params = op.entry("parameters").or_insert_with(|| Value::Array(Vec::new()));
+            let params = op
+                .entry("parameters")
+                .or_insert_with(|| Value::Array(Vec::new()));
             if let Value::Array(list) = params {
                 let own: Vec<(String, String)> = list.iter().filter_map(param_key).collect();
                 for p in shared {
@@ -173,7 +201,9 @@ fn param_key(p: &Value) -> Option<(String, String)> {
 
 fn require_path_parameter(p: &mut Value, at: &Pointer, ctx: &mut Ctx<'_>) {
     let Some(obj) = p.as_object_mut() else { return };
-    if obj.get("in").and_then(Value::as_str) == Some("path") && obj.get("required") != Some(&Value::Bool(true)) {
+    if obj.get("in").and_then(Value::as_str) == Some("path")
+        && obj.get("required") != Some(&Value::Bool(true))
+    {
         ctx.warn(
             "path-param-required",
             &at.push("required"),
@@ -198,7 +228,9 @@ impl SchemaVisitor for Ctx<'_> {
 
 /// The rules for one schema, applied after its subschemas were normalized.
 fn normalize_schema(schema: &mut Value, at: &Pointer, ctx: &mut Ctx<'_>) {
-    let Some(obj) = schema.as_object_mut() else { return };
+    let Some(obj) = schema.as_object_mut() else {
+        return;
+    };
     check_type_names(obj, at, ctx);
     if let Some(Value::Bool(_)) = obj.get("required") {
         // A boolean `required` outside `properties` has no parent to apply to.
@@ -233,7 +265,11 @@ fn normalize_schema(schema: &mut Value, at: &Pointer, ctx: &mut Ctx<'_>) {
 
 fn check_type_names(obj: &Map<String, Value>, at: &Pointer, ctx: &mut Ctx<'_>) {
     let names: Vec<(&Value, Pointer)> = match obj.get("type") {
-        Some(Value::Array(list)) => list.iter().enumerate().map(|(i, v)| (v, at.push("type").index(i))).collect(),
+        Some(Value::Array(list)) => list
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (v, at.push("type").index(i)))
+            .collect(),
         Some(v) => vec![(v, at.push("type"))],
         None => return,
     };
@@ -241,10 +277,20 @@ fn check_type_names(obj: &Map<String, Value>, at: &Pointer, ctx: &mut Ctx<'_>) {
         match v.as_str() {
             Some(name) if TYPE_NAMES.contains(&name) => {}
             Some(name) => {
-                let hint = closest(name, TYPE_NAMES).map(|c| format!("; did you mean `{c}`?")).unwrap_or_default();
-                ctx.error("unknown-type", &p, format!("`{name}` is not a JSON Schema type{hint}"));
+                let hint = closest(name, TYPE_NAMES)
+                    .map(|c| format!("; did you mean `{c}`?"))
+                    .unwrap_or_default();
+                ctx.error(
+                    "unknown-type",
+                    &p,
+                    format!("`{name}` is not a JSON Schema type{hint}"),
+                );
             }
-            None => ctx.error("unknown-type", &p, format!("`type` must be a type name, found {v}")),
+            None => ctx.error(
+                "unknown-type",
+                &p,
+                format!("`type` must be a type name, found {v}"),
+            ),
         }
     }
 }
@@ -257,7 +303,11 @@ fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
         for (i, ca) in a.chars().enumerate() {
             let mut cur = vec![i + 1];
             for (j, cb) in b.iter().enumerate() {
-                cur.push((prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1));
+                cur.push(
+                    (prev[j] + usize::from(ca != *cb))
+                        .min(prev[j + 1] + 1)
+                        .min(cur[j] + 1),
+                );
             }
             prev = cur;
         }
@@ -273,10 +323,14 @@ fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
 
 /// `properties: {x: {required: true}}` → `required: [x]`.
 fn lift_property_required(obj: &mut Map<String, Value>, at: &Pointer, ctx: &mut Ctx<'_>) {
-    let Some(Value::Object(props)) = obj.get_mut("properties") else { return };
+    let Some(Value::Object(props)) = obj.get_mut("properties") else {
+        return;
+    };
     let mut lifted = Vec::new();
     for (name, prop) in props.iter_mut() {
-        let Some(p) = prop.as_object_mut() else { continue };
+        let Some(p) = prop.as_object_mut() else {
+            continue;
+        };
         if let Some(Value::Bool(flag)) = p.get("required") {
             let flag = *flag;
             p.remove("required");
@@ -289,14 +343,20 @@ fn lift_property_required(obj: &mut Map<String, Value>, at: &Pointer, ctx: &mut 
                 );
                 lifted.push(name.clone());
             } else {
-                ctx.warn("required-boolean", &where_, "`required: false` on a property is not JSON Schema; ignored");
+                ctx.warn(
+                    "required-boolean",
+                    &where_,
+                    "`required: false` on a property is not JSON Schema; ignored",
+                );
             }
         }
     }
     if lifted.is_empty() {
         return;
     }
-    let required = obj.entry("required").or_insert_with(|| Value::Array(Vec::new()));
+    let required = obj
+        .entry("required")
+        .or_insert_with(|| Value::Array(Vec::new()));
     if let Value::Array(list) = required {
         for name in lifted {
             if !list.iter().any(|v| v.as_str() == Some(name.as_str())) {
@@ -308,7 +368,10 @@ fn lift_property_required(obj: &mut Map<String, Value>, at: &Pointer, ctx: &mut 
 
 /// 3.0's boolean exclusive bounds become 3.1's numeric ones.
 fn upgrade_exclusive_bounds(obj: &mut Map<String, Value>) {
-    for (flag, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
+    for (flag, bound) in [
+        ("exclusiveMinimum", "minimum"),
+        ("exclusiveMaximum", "maximum"),
+    ] {
         if let Some(Value::Bool(on)) = obj.get(flag) {
             let on = *on;
             obj.remove(flag);
@@ -323,8 +386,12 @@ fn upgrade_exclusive_bounds(obj: &mut Map<String, Value>) {
 
 /// `{allOf: [{...inline...}], default: x}` → `{..., default: x}` when nothing clashes.
 fn unwrap_single_allof(obj: &mut Map<String, Value>, at: &Pointer, ctx: &mut Ctx<'_>) {
-    let Some(Value::Array(list)) = obj.get("allOf") else { return };
-    let [Value::Object(inner)] = list.as_slice() else { return };
+    let Some(Value::Array(list)) = obj.get("allOf") else {
+        return;
+    };
+    let [Value::Object(inner)] = list.as_slice() else {
+        return;
+    };
     if inner.contains_key("$ref") {
         return; // `allOf: [{$ref}]` + siblings is how 3.0 writes a described reference.
     }
@@ -353,8 +420,12 @@ fn unwrap_single_allof(obj: &mut Map<String, Value>, at: &Pointer, ctx: &mut Ctx
 
 /// `nullable: true` → `anyOf: [<schema>, {type: "null"}]`.
 fn lower_nullable(schema: &mut Value, at: &Pointer, ctx: &mut Ctx<'_>) {
-    let Some(obj) = schema.as_object_mut() else { return };
-    let Some(flag) = obj.get("nullable") else { return };
+    let Some(obj) = schema.as_object_mut() else {
+        return;
+    };
+    let Some(flag) = obj.get("nullable") else {
+        return;
+    };
     let Value::Bool(on) = *flag else { return };
     obj.remove("nullable");
     if ctx.is_31 {
@@ -398,7 +469,11 @@ fn admits_null(obj: &Map<String, Value>) -> bool {
     ["anyOf", "oneOf"].iter().any(|k| {
         obj.get(*k)
             .and_then(Value::as_array)
-            .is_some_and(|branches| branches.iter().any(|b| b.get("type").and_then(Value::as_str) == Some("null")))
+            .is_some_and(|branches| {
+                branches
+                    .iter()
+                    .any(|b| b.get("type").and_then(Value::as_str) == Some("null"))
+            })
     })
 }
 
@@ -433,7 +508,11 @@ mod tests {
     use super::*;
 
     fn run(doc: Value) -> (Value, Vec<String>) {
-        let mut f = Fragment { file: PathBuf::from("f.yaml"), document: doc, lines: BTreeMap::new() };
+        let mut f = Fragment {
+            file: PathBuf::from("f.yaml"),
+            document: doc,
+            lines: BTreeMap::new(),
+        };
         let mut diags = Diagnostics::new();
         normalize(&mut f, &mut diags);
         (f.document, diags.iter().map(ToString::to_string).collect())
@@ -445,9 +524,19 @@ mod tests {
 
     #[test]
     fn nullable_becomes_any_of_null_with_a_warning() {
-        let (doc, w) = run(doc_with_schema(json!({"type": "string", "nullable": true, "enum": ["a"], "description": "d"})));
-        assert_eq!(doc["components"]["schemas"]["S"], json!({"anyOf": [{"type": "string", "enum": ["a"]}, {"type": "null"}], "description": "d"}));
-        assert_eq!(w, vec!["warning[nullable-3.0]: f.yaml: #/components/schemas/S/nullable: `nullable: true` is OpenAPI 3.0, ignored by 3.1 readers; read as `anyOf: [<schema>, {type: \"null\"}]`"]);
+        let (doc, w) = run(doc_with_schema(
+            json!({"type": "string", "nullable": true, "enum": ["a"], "description": "d"}),
+        ));
+        assert_eq!(
+            doc["components"]["schemas"]["S"],
+            json!({"anyOf": [{"type": "string", "enum": ["a"]}, {"type": "null"}], "description": "d"})
+        );
+        assert_eq!(
+            w,
+            vec![
+                "warning[nullable-3.0]: f.yaml: #/components/schemas/S/nullable: `nullable: true` is OpenAPI 3.0, ignored by 3.1 readers; read as `anyOf: [<schema>, {type: \"null\"}]`"
+            ]
+        );
     }
 
     #[test]
@@ -456,26 +545,46 @@ mod tests {
         d["openapi"] = json!("3.0.3");
         let (doc, w) = run(d);
         assert_eq!(doc["openapi"], json!("3.1.0"));
-        assert_eq!(doc["components"]["schemas"]["S"], json!({"anyOf": [{"$ref": "#/components/schemas/T"}, {"type": "null"}]}));
+        assert_eq!(
+            doc["components"]["schemas"]["S"],
+            json!({"anyOf": [{"$ref": "#/components/schemas/T"}, {"type": "null"}]})
+        );
         assert!(w.is_empty(), "{w:?}");
     }
 
     #[test]
     fn property_level_required_moves_to_the_parent() {
-        let (doc, w) = run(doc_with_schema(json!({"type": "object", "required": ["b"], "properties": {"a": {"type": "string", "required": true}, "b": {"type": "string"}, "c": {"type": "string", "required": false}}})));
+        let (doc, w) = run(doc_with_schema(
+            json!({"type": "object", "required": ["b"], "properties": {"a": {"type": "string", "required": true}, "b": {"type": "string"}, "c": {"type": "string", "required": false}}}),
+        ));
         let s = &doc["components"]["schemas"]["S"];
         assert_eq!(s["required"], json!(["b", "a"]));
         assert_eq!(s["properties"]["a"], json!({"type": "string"}));
         assert_eq!(s["properties"]["c"], json!({"type": "string"}));
         assert_eq!(w.len(), 2);
-        assert!(w[0].starts_with("warning[required-boolean]: f.yaml: #/components/schemas/S/properties/a/required:"), "{w:?}");
+        assert!(
+            w[0].starts_with(
+                "warning[required-boolean]: f.yaml: #/components/schemas/S/properties/a/required:"
+            ),
+            "{w:?}"
+        );
     }
 
     #[test]
     fn single_allof_wrappers_are_unwrapped() {
-        let (doc, w) = run(doc_with_schema(json!({"allOf": [{"enum": ["X", "Y"], "title": "E", "type": "string"}], "default": "X"})));
-        assert_eq!(doc["components"]["schemas"]["S"], json!({"enum": ["X", "Y"], "title": "E", "type": "string", "default": "X"}));
-        assert_eq!(w, vec!["warning[allof-wrapper]: f.yaml: #/components/schemas/S/allOf: `allOf` with a single inline schema and sibling keywords; read as one schema"]);
+        let (doc, w) = run(doc_with_schema(
+            json!({"allOf": [{"enum": ["X", "Y"], "title": "E", "type": "string"}], "default": "X"}),
+        ));
+        assert_eq!(
+            doc["components"]["schemas"]["S"],
+            json!({"enum": ["X", "Y"], "title": "E", "type": "string", "default": "X"})
+        );
+        assert_eq!(
+            w,
+            vec![
+                "warning[allof-wrapper]: f.yaml: #/components/schemas/S/allOf: `allOf` with a single inline schema and sibling keywords; read as one schema"
+            ]
+        );
         // A described reference stays as it is.
         let keep = json!({"allOf": [{"$ref": "#/components/schemas/T"}], "description": "d"});
         let (doc, w) = run(doc_with_schema(keep.clone()));
@@ -485,20 +594,30 @@ mod tests {
 
     #[test]
     fn untyped_items_and_missing_items_are_reported() {
-        let (_, w) = run(doc_with_schema(json!({"type": "object", "properties": {"a": {"type": "array", "items": {}}, "b": {"type": "array"}}})));
-        assert_eq!(w, vec![
-            "warning[untyped-items]: f.yaml: #/components/schemas/S/properties/a/items: `items: {}` says nothing about the items; they decode as arbitrary JSON values",
-            "warning[array-without-items]: f.yaml: #/components/schemas/S/properties/b: the array does not say what its items are; they decode as arbitrary JSON values",
-        ]);
+        let (_, w) = run(doc_with_schema(
+            json!({"type": "object", "properties": {"a": {"type": "array", "items": {}}, "b": {"type": "array"}}}),
+        ));
+        assert_eq!(
+            w,
+            vec![
+                "warning[untyped-items]: f.yaml: #/components/schemas/S/properties/a/items: `items: {}` says nothing about the items; they decode as arbitrary JSON values",
+                "warning[array-without-items]: f.yaml: #/components/schemas/S/properties/b: the array does not say what its items are; they decode as arbitrary JSON values",
+            ]
+        );
     }
 
     #[test]
     fn unknown_types_are_located_errors_with_a_suggestion() {
-        let (_, w) = run(doc_with_schema(json!({"type": "object", "properties": {"a": {"type": "strng"}, "b": {"type": ["integer", "nul"]}}})));
-        assert_eq!(w, vec![
-            "error[unknown-type]: f.yaml: #/components/schemas/S/properties/a/type: `strng` is not a JSON Schema type; did you mean `string`?",
-            "error[unknown-type]: f.yaml: #/components/schemas/S/properties/b/type/1: `nul` is not a JSON Schema type; did you mean `null`?",
-        ]);
+        let (_, w) = run(doc_with_schema(
+            json!({"type": "object", "properties": {"a": {"type": "strng"}, "b": {"type": ["integer", "nul"]}}}),
+        ));
+        assert_eq!(
+            w,
+            vec![
+                "error[unknown-type]: f.yaml: #/components/schemas/S/properties/a/type: `strng` is not a JSON Schema type; did you mean `string`?",
+                "error[unknown-type]: f.yaml: #/components/schemas/S/properties/b/type/1: `nul` is not a JSON Schema type; did you mean `null`?",
+            ]
+        );
     }
 
     #[test]
@@ -507,7 +626,10 @@ mod tests {
             "parameters": [{"name": "id", "in": "path", "schema": {"type": "string"}}, {"name": "q", "in": "query"}],
             "get": {"parameters": [{"name": "q", "in": "query", "schema": {"type": "integer"}}]}}}}));
         let params = &doc["paths"]["/a/{id}"]["get"]["parameters"];
-        assert_eq!(params, &json!([{"name": "q", "in": "query", "schema": {"type": "integer"}}, {"name": "id", "in": "path", "schema": {"type": "string"}, "required": true}]));
+        assert_eq!(
+            params,
+            &json!([{"name": "q", "in": "query", "schema": {"type": "integer"}}, {"name": "id", "in": "path", "schema": {"type": "string"}, "required": true}])
+        );
         assert!(doc["paths"]["/a/{id}"].get("parameters").is_none());
         assert_eq!(w.len(), 1);
         assert!(w[0].starts_with("warning[path-param-required]"), "{w:?}");
@@ -516,16 +638,31 @@ mod tests {
     #[test]
     fn unsupported_versions_and_external_refs_are_errors() {
         let (_, w) = run(json!({"swagger": "2.0"}));
-        assert_eq!(w, vec!["error[unsupported-version]: f.yaml: #/openapi: OpenAPI version \"2.0\" is not supported; fragments must be OpenAPI 3.0 or 3.1"]);
+        assert_eq!(
+            w,
+            vec![
+                "error[unsupported-version]: f.yaml: #/openapi: OpenAPI version \"2.0\" is not supported; fragments must be OpenAPI 3.0 or 3.1"
+            ]
+        );
         let (_, w) = run(doc_with_schema(json!({"$ref": "other.yaml#/X"})));
-        assert_eq!(w, vec!["error[external-ref]: f.yaml: #/components/schemas/S/$ref: `other.yaml#/X` points outside the fragment; only `#/...` references are supported"]);
+        assert_eq!(
+            w,
+            vec![
+                "error[external-ref]: f.yaml: #/components/schemas/S/$ref: `other.yaml#/X` points outside the fragment; only `#/...` references are supported"
+            ]
+        );
     }
 
     #[test]
     fn exclusive_bounds_are_upgraded() {
-        let mut d = doc_with_schema(json!({"type": "integer", "minimum": 1, "exclusiveMinimum": true, "maximum": 9, "exclusiveMaximum": false}));
+        let mut d = doc_with_schema(
+            json!({"type": "integer", "minimum": 1, "exclusiveMinimum": true, "maximum": 9, "exclusiveMaximum": false}),
+        );
         d["openapi"] = json!("3.0.0");
         let (doc, _) = run(d);
-        assert_eq!(doc["components"]["schemas"]["S"], json!({"type": "integer", "maximum": 9, "exclusiveMinimum": 1}));
+        assert_eq!(
+            doc["components"]["schemas"]["S"],
+            json!({"type": "integer", "maximum": 9, "exclusiveMinimum": 1})
+        );
     }
 }

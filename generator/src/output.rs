@@ -139,7 +139,11 @@ impl FileSet {
                 }
             }
         }
-        if errors.is_empty() { Ok(changes) } else { Err(errors.into()) }
+        if errors.is_empty() {
+            Ok(changes)
+        } else {
+            Err(errors.into())
+        }
     }
 
     /// Every file that differs from the disk, as located errors carrying a short diff and the
@@ -156,7 +160,10 @@ impl FileSet {
                         .ok()
                         .flatten()
                         .unwrap_or_default();
-                    format!("stale: differs from what the pipeline produces\n{}", short_diff(&disk, &self.files[&path]))
+                    format!(
+                        "stale: differs from what the pipeline produces\n{}",
+                        short_diff(&disk, &self.files[&path])
+                    )
                 }
             };
             out.push(
@@ -192,7 +199,11 @@ fn walk(layout: &Layout, dir: &Path, ext: &str, out: &mut Vec<PathBuf>) -> Resul
 /// Reads a file with line endings normalised to `\n`; `None` when it does not exist.
 pub fn read_normalized(path: &Path) -> Result<Option<String>, Diagnostic> {
     match fs::read_to_string(path) {
-        Ok(s) => Ok(Some(if s.contains('\r') { s.replace("\r\n", "\n") } else { s })),
+        Ok(s) => Ok(Some(if s.contains('\r') {
+            s.replace("\r\n", "\n")
+        } else {
+            s
+        })),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(io_error(path, "read", &e)),
     }
@@ -201,7 +212,10 @@ pub fn read_normalized(path: &Path) -> Result<Option<String>, Diagnostic> {
 fn write_atomically(path: &Path, contents: &str) -> Result<(), Diagnostic> {
     let dir = path.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir).map_err(|e| io_error(dir, "create folder", &e))?;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
     fs::write(&tmp, contents).map_err(|e| io_error(&tmp, "write", &e))?;
     fs::rename(&tmp, path).map_err(|e| {
@@ -214,7 +228,11 @@ fn write_atomically(path: &Path, contents: &str) -> Result<(), Diagnostic> {
 pub fn short_diff(old: &str, new: &str) -> String {
     let old_lines: Vec<&str> = old.lines().collect();
     let new_lines: Vec<&str> = new.lines().collect();
-    let prefix = old_lines.iter().zip(&new_lines).take_while(|(a, b)| a == b).count();
+    let prefix = old_lines
+        .iter()
+        .zip(&new_lines)
+        .take_while(|(a, b)| a == b)
+        .count();
     let suffix = old_lines[prefix..]
         .iter()
         .rev()

@@ -115,7 +115,11 @@ pub fn load(root: &Path, rel: &Path) -> Result<(Overrides, String), Diagnostic> 
         Some(t) => t,
         None => return Ok((Overrides::default(), String::new())),
     };
-    if text.trim().is_empty() || text.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#')) {
+    if text.trim().is_empty()
+        || text
+            .lines()
+            .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+    {
         return Ok((Overrides::default(), text));
     }
     let overrides: Overrides = serde_yaml::from_str(&text).map_err(|e| {
@@ -123,14 +127,24 @@ pub fn load(root: &Path, rel: &Path) -> Result<(Overrides, String), Diagnostic> 
         if let Some(loc) = e.location() {
             at = at.at_line(loc.line(), Some(loc.column()));
         }
-        Diagnostic::error("overrides-syntax", at, format!("cannot read the overrides: {e}"))
+        Diagnostic::error(
+            "overrides-syntax",
+            at,
+            format!("cannot read the overrides: {e}"),
+        )
     })?;
     Ok((overrides, text))
 }
 
 /// Applies the overrides to the merged document. Each entry that changes nothing is a
 /// `stale-override` error.
-pub fn apply(overrides: &Overrides, file: &Path, text: &str, merged: &mut Merged, diags: &mut Diagnostics) {
+pub fn apply(
+    overrides: &Overrides,
+    file: &Path,
+    text: &str,
+    merged: &mut Merged,
+    diags: &mut Diagnostics,
+) {
     let idx = merged.origins.add_file(file, Default::default());
     let locate = |needle: &str| {
         let mut loc = Location::file(file);
@@ -149,7 +163,14 @@ pub fn apply(overrides: &Overrides, file: &Path, text: &str, merged: &mut Merged
             ));
             continue;
         };
-        apply_merge(&mut merged.document, &at, patch, &locate(key), &format!("operations.{key}"), diags);
+        apply_merge(
+            &mut merged.document,
+            &at,
+            patch,
+            &locate(key),
+            &format!("operations.{key}"),
+            diags,
+        );
         merged.origins.record(&at, idx);
     }
     for (pointer, patch) in &overrides.schemas {
@@ -162,22 +183,42 @@ pub fn apply(overrides: &Overrides, file: &Path, text: &str, merged: &mut Merged
             ));
             continue;
         }
-        apply_merge(&mut merged.document, &at, patch, &locate(pointer), &format!("schemas.{pointer}"), diags);
+        apply_merge(
+            &mut merged.document,
+            &at,
+            patch,
+            &locate(pointer),
+            &format!("schemas.{pointer}"),
+            diags,
+        );
     }
     for patch in &overrides.patches {
         let at = Pointer::parse(&patch.path);
         let loc = locate(&patch.path);
         let label = format!("patches: {:?} {}", patch.op, patch.path).to_lowercase();
         if let Err(msg) = apply_patch(&mut merged.document, patch, &at) {
-            diags.push(Diagnostic::error("stale-override", loc, format!("{label}: {msg}")));
+            diags.push(Diagnostic::error(
+                "stale-override",
+                loc,
+                format!("{label}: {msg}"),
+            ));
         } else {
             merged.origins.record(&at, idx);
         }
     }
 }
 
-fn apply_merge(doc: &mut Value, at: &Pointer, patch: &Value, loc: &Location, label: &str, diags: &mut Diagnostics) {
-    let Some(target) = at.get_mut(doc) else { return };
+fn apply_merge(
+    doc: &mut Value,
+    at: &Pointer,
+    patch: &Value,
+    loc: &Location,
+    label: &str,
+    diags: &mut Diagnostics,
+) {
+    let Some(target) = at.get_mut(doc) else {
+        return;
+    };
     let before = target.clone();
     merge_patch(target, patch);
     if *target == before {
@@ -210,23 +251,35 @@ pub fn merge_patch(target: &mut Value, patch: &Value) {
 }
 
 fn apply_patch(doc: &mut Value, patch: &Patch, at: &Pointer) -> Result<(), String> {
-    let value = || patch.value.clone().ok_or_else(|| "needs a `value`".to_owned());
+    let value = || {
+        patch
+            .value
+            .clone()
+            .ok_or_else(|| "needs a `value`".to_owned())
+    };
     match patch.op {
         PatchOp::Add => {
             let value = value()?;
             let parent_ptr = at.parent().ok_or("cannot add at the document root")?;
             let last = at.last().unwrap_or_default();
-            let parent = parent_ptr.get_mut(doc).ok_or("the parent of the path does not exist")?;
+            let parent = parent_ptr
+                .get_mut(doc)
+                .ok_or("the parent of the path does not exist")?;
             match parent {
                 Value::Object(obj) => {
                     if obj.get(&last) == Some(&value) {
-                        return Err("the document already has this value; the override changes nothing".to_owned());
+                        return Err(
+                            "the document already has this value; the override changes nothing"
+                                .to_owned(),
+                        );
                     }
                     obj.insert(last, value);
                 }
                 Value::Array(items) if last == "-" => items.push(value),
                 Value::Array(items) => {
-                    let i: usize = last.parse().map_err(|_| format!("`{last}` is not an array index"))?;
+                    let i: usize = last
+                        .parse()
+                        .map_err(|_| format!("`{last}` is not an array index"))?;
                     if i > items.len() {
                         return Err(format!("index {i} is past the end of the array"));
                     }
@@ -237,16 +290,22 @@ fn apply_patch(doc: &mut Value, patch: &Patch, at: &Pointer) -> Result<(), Strin
         }
         PatchOp::Replace => {
             let value = value()?;
-            let target = at.get_mut(doc).ok_or("nothing to replace: the path does not exist")?;
+            let target = at
+                .get_mut(doc)
+                .ok_or("nothing to replace: the path does not exist")?;
             if *target == value {
-                return Err("the document already has this value; the override changes nothing".to_owned());
+                return Err(
+                    "the document already has this value; the override changes nothing".to_owned(),
+                );
             }
             *target = value;
         }
         PatchOp::Remove => {
             let parent_ptr = at.parent().ok_or("cannot remove the document root")?;
             let last = at.last().unwrap_or_default();
-            let parent = parent_ptr.get_mut(doc).ok_or("nothing to remove: the path does not exist")?;
+            let parent = parent_ptr
+                .get_mut(doc)
+                .ok_or("nothing to remove: the path does not exist")?;
             let removed = match parent {
                 Value::Object(obj) => obj.shift_remove(&last).is_some(),
                 Value::Array(items) => match last.parse::<usize>() {
@@ -264,11 +323,15 @@ fn apply_patch(doc: &mut Value, patch: &Patch, at: &Pointer) -> Result<(), Strin
         }
         PatchOp::Merge => {
             let value = value()?;
-            let target = at.get_mut(doc).ok_or("nothing to merge into: the path does not exist")?;
+            let target = at
+                .get_mut(doc)
+                .ok_or("nothing to merge into: the path does not exist")?;
             let before = target.clone();
             merge_patch(target, &value);
             if *target == before {
-                return Err("the override changes nothing; the document already says this".to_owned());
+                return Err(
+                    "the override changes nothing; the document already says this".to_owned(),
+                );
             }
         }
     }
@@ -286,7 +349,12 @@ pub fn find_operation(doc: &Value, key: &str) -> Option<Pointer> {
     }
     for (path, item) in paths {
         for method in METHODS {
-            if item.get(*method).and_then(|op| op.get("operationId")).and_then(Value::as_str) == Some(key) {
+            if item
+                .get(*method)
+                .and_then(|op| op.get("operationId"))
+                .and_then(Value::as_str)
+                == Some(key)
+            {
                 return Some(Pointer::root().push("paths").push(path).push(method));
             }
         }
@@ -321,30 +389,48 @@ mod tests {
         let overrides: Overrides = serde_yaml::from_str(yaml).expect("parses");
         let mut m = merged();
         let mut diags = Diagnostics::new();
-        apply(&overrides, Path::new("spec/overrides.yaml"), yaml, &mut m, &mut diags);
+        apply(
+            &overrides,
+            Path::new("spec/overrides.yaml"),
+            yaml,
+            &mut m,
+            &mut diags,
+        );
         (m.document, diags.iter().map(ToString::to_string).collect())
     }
 
     #[test]
     fn operations_are_found_by_id_or_method_and_path() {
-        let (doc, d) = run("operations:\n  getA:\n    x-rust-name: fetch\n  \"GET /a\":\n    summary: y\n");
+        let (doc, d) =
+            run("operations:\n  getA:\n    x-rust-name: fetch\n  \"GET /a\":\n    summary: y\n");
         assert!(d.is_empty(), "{d:?}");
-        assert_eq!(doc["paths"]["/a"]["get"], json!({"operationId": "getA", "summary": "y", "x-rust-name": "fetch"}));
+        assert_eq!(
+            doc["paths"]["/a"]["get"],
+            json!({"operationId": "getA", "summary": "y", "x-rust-name": "fetch"})
+        );
     }
 
     #[test]
     fn stale_overrides_are_errors_with_a_line() {
-        let (_, d) = run("operations:\n  getB:\n    x-rust-name: b\n  getA:\n    summary: x\npatches:\n  - op: remove\n    path: /components/nothing\n  - op: add\n    path: /components/securitySchemes/P\n    value: {type: apiKey}\n");
-        assert_eq!(d, vec![
-            "error[stale-override]: spec/overrides.yaml:2: operations.getB: no operation has this operationId or method and path",
-            "error[stale-override]: spec/overrides.yaml:4: operations.getA: the override changes nothing; the document already says this",
-            "error[stale-override]: spec/overrides.yaml:8: patches: remove /components/nothing: nothing to remove: the path does not exist",
-        ]);
+        let (_, d) = run(
+            "operations:\n  getB:\n    x-rust-name: b\n  getA:\n    summary: x\npatches:\n  - op: remove\n    path: /components/nothing\n  - op: add\n    path: /components/securitySchemes/P\n    value: {type: apiKey}\n",
+        );
+        assert_eq!(
+            d,
+            vec![
+                "error[stale-override]: spec/overrides.yaml:2: operations.getB: no operation has this operationId or method and path",
+                "error[stale-override]: spec/overrides.yaml:4: operations.getA: the override changes nothing; the document already says this",
+                "error[stale-override]: spec/overrides.yaml:8: patches: remove /components/nothing: nothing to remove: the path does not exist",
+            ]
+        );
     }
 
     #[test]
     fn unknown_keys_are_rejected_with_their_line() {
         let err = serde_yaml::from_str::<Overrides>("operationz: {}\n").expect_err("rejected");
-        assert!(err.to_string().contains("unknown field `operationz`"), "{err}");
+        assert!(
+            err.to_string().contains("unknown field `operationz`"),
+            "{err}"
+        );
     }
 }

@@ -86,11 +86,17 @@ mod tests {
 
     #[test]
     fn escapes_and_navigates() {
-        let p = Pointer::root().push("paths").push("/webapi/apps").push("post");
+        let p = Pointer::root()
+            .push("paths")
+            .push("/webapi/apps")
+            .push("post");
         assert_eq!(p.to_string(), "#/paths/~1webapi~1apps/post");
         assert_eq!(p.tokens(), vec!["paths", "/webapi/apps", "post"]);
         assert_eq!(p.last().as_deref(), Some("post"));
-        assert_eq!(p.parent().map(|p| p.to_string()).as_deref(), Some("#/paths/~1webapi~1apps"));
+        assert_eq!(
+            p.parent().map(|p| p.to_string()).as_deref(),
+            Some("#/paths/~1webapi~1apps")
+        );
         assert_eq!(Pointer::parse("#/a~0b/c").tokens(), vec!["a~b", "c"]);
         let doc = serde_json::json!({"paths": {"/webapi/apps": {"post": 1}}});
         assert_eq!(p.get(&doc), Some(&serde_json::json!(1)));

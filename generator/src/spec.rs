@@ -58,7 +58,11 @@ pub fn build(layout: &Layout, fragments: Vec<Fragment>) -> Result<Spec, Failure>
     if diags.has_errors() {
         return Err(diags.into());
     }
-    Ok(Spec { merged, settings: overrides.generator, warnings: diags })
+    Ok(Spec {
+        merged,
+        settings: overrides.generator,
+        warnings: diags,
+    })
 }
 
 fn sorted(mut d: Diagnostics) -> Diagnostics {
@@ -70,7 +74,11 @@ fn sorted(mut d: Diagnostics) -> Diagnostics {
 pub fn fragments_from_import(imported: &crate::import::Imported, locale: &str) -> Vec<Fragment> {
     imported
         .locale(locale)
-        .map(|f| Fragment { file: f.path.clone(), document: f.document.clone(), lines: f.lines.clone() })
+        .map(|f| Fragment {
+            file: f.path.clone(),
+            document: f.document.clone(),
+            lines: f.lines.clone(),
+        })
         .collect()
 }
 
@@ -92,14 +100,26 @@ pub fn fragments_from_disk(layout: &Layout) -> Result<Vec<Fragment>, Failure> {
             }
         };
         match crate::import::read_fragment(&rel, &text) {
-            Ok((document, lines)) => out.push(Fragment { file: rel, document, lines }),
+            Ok((document, lines)) => out.push(Fragment {
+                file: rel,
+                document,
+                lines,
+            }),
             Err(d) => errors.push(d),
         }
     }
-    if errors.is_empty() { Ok(out) } else { Err(errors.into()) }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors.into())
+    }
 }
 
-fn collect_yaml(layout: &Layout, dir: &std::path::Path, out: &mut Vec<PathBuf>) -> Result<(), crate::diag::Diagnostic> {
+fn collect_yaml(
+    layout: &Layout,
+    dir: &std::path::Path,
+    out: &mut Vec<PathBuf>,
+) -> Result<(), crate::diag::Diagnostic> {
     let entries = match std::fs::read_dir(layout.abs(dir)) {
         Ok(e) => e,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),

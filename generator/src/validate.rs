@@ -45,12 +45,22 @@ fn check_refs(merged: &Merged, diags: &mut Diagnostics) {
             _ => {}
         }
     }
-    walk(&merged.document, &Pointer::root(), &merged.document, merged, diags);
+    walk(
+        &merged.document,
+        &Pointer::root(),
+        &merged.document,
+        merged,
+        diags,
+    );
 }
 
 /// Resolves `{"$ref": "#/..."}` one level (for parameters).
 fn resolve<'a>(doc: &'a Value, v: &'a Value) -> &'a Value {
-    match v.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
+    match v
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix('#'))
+    {
         Some(p) => Pointer::parse(p).get(doc).unwrap_or(v),
         None => v,
     }
@@ -59,14 +69,21 @@ fn resolve<'a>(doc: &'a Value, v: &'a Value) -> &'a Value {
 fn check_operations(merged: &Merged, diags: &mut Diagnostics) {
     let doc = &merged.document;
     let mut ids: BTreeMap<String, Pointer> = BTreeMap::new();
-    for (path, item) in doc.get("paths").and_then(Value::as_object).into_iter().flatten() {
+    for (path, item) in doc
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
         let template_params: BTreeSet<String> = path
             .split('{')
             .skip(1)
             .filter_map(|s| s.split_once('}').map(|(name, _)| name.to_owned()))
             .collect();
         for method in METHODS {
-            let Some(op) = item.get(*method) else { continue };
+            let Some(op) = item.get(*method) else {
+                continue;
+            };
             let at = Pointer::root().push("paths").push(path).push(method);
             let label = format!("{} {path}", method.to_uppercase());
 
@@ -87,11 +104,25 @@ fn check_operations(merged: &Merged, diags: &mut Diagnostics) {
 
             let mut declared: BTreeSet<String> = BTreeSet::new();
             let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
-            for (i, p) in op.get("parameters").and_then(Value::as_array).into_iter().flatten().enumerate() {
+            for (i, p) in op
+                .get("parameters")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
                 let p_at = at.push("parameters").index(i);
                 let p = resolve(doc, p);
-                let name = p.get("name").and_then(Value::as_str).unwrap_or_default().to_owned();
-                let location = p.get("in").and_then(Value::as_str).unwrap_or_default().to_owned();
+                let name = p
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned();
+                let location = p
+                    .get("in")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned();
                 if !matches!(location.as_str(), "query" | "header" | "path" | "cookie") {
                     diags.push(Diagnostic::error(
                         "bad-parameter",
@@ -99,7 +130,11 @@ fn check_operations(merged: &Merged, diags: &mut Diagnostics) {
                         format!("parameter `{name}` of {label} has `in: {location}`; expected query, header, path or cookie"),
                     ));
                 }
-                let key = if location == "header" { name.to_ascii_lowercase() } else { name.clone() };
+                let key = if location == "header" {
+                    name.to_ascii_lowercase()
+                } else {
+                    name.clone()
+                };
                 if !seen.insert((key, location.clone())) {
                     diags.push(Diagnostic::error(
                         "duplicate-parameter",
@@ -122,7 +157,9 @@ fn check_operations(merged: &Merged, diags: &mut Diagnostics) {
                 diags.push(Diagnostic::error(
                     "undeclared-path-param",
                     merged.origins.locate(&at),
-                    format!("{label}: `{{{name}}}` is in the path but not declared as a path parameter"),
+                    format!(
+                        "{label}: `{{{name}}}` is in the path but not declared as a path parameter"
+                    ),
                 ));
             }
 
@@ -175,20 +212,40 @@ fn drop_undefined_security(merged: &mut Merged, diags: &mut Diagnostics) {
         .map(|m| m.keys().cloned().collect())
         .unwrap_or_default();
     let mut places: Vec<Pointer> = vec![Pointer::root().push("security")];
-    for (path, item) in merged.document.get("paths").and_then(Value::as_object).into_iter().flatten() {
+    for (path, item) in merged
+        .document
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
         for method in METHODS {
-            if item.get(*method).is_some_and(|op| op.get("security").is_some()) {
-                places.push(Pointer::root().push("paths").push(path).push(method).push("security"));
+            if item
+                .get(*method)
+                .is_some_and(|op| op.get("security").is_some())
+            {
+                places.push(
+                    Pointer::root()
+                        .push("paths")
+                        .push(path)
+                        .push(method)
+                        .push("security"),
+                );
             }
         }
     }
     let mut undefined: BTreeMap<String, Vec<Pointer>> = BTreeMap::new();
     for at in places {
-        let Some(Value::Array(reqs)) = at.get(&merged.document) else { continue };
+        let Some(Value::Array(reqs)) = at.get(&merged.document) else {
+            continue;
+        };
         for (i, req) in reqs.iter().enumerate() {
             for name in req.as_object().into_iter().flatten().map(|(k, _)| k) {
                 if !defined.contains(name) {
-                    undefined.entry(name.clone()).or_default().push(at.index(i).push(name));
+                    undefined
+                        .entry(name.clone())
+                        .or_default()
+                        .push(at.index(i).push(name));
                 }
             }
         }
@@ -226,7 +283,10 @@ mod tests {
     use serde_json::json;
 
     fn run(doc: Value) -> (Value, Vec<String>) {
-        let mut m = Merged { document: doc, origins: Origins::default() };
+        let mut m = Merged {
+            document: doc,
+            origins: Origins::default(),
+        };
         let mut d = Diagnostics::new();
         validate(&mut m, &mut d);
         (m.document, d.iter().map(ToString::to_string).collect())
@@ -234,8 +294,14 @@ mod tests {
 
     #[test]
     fn dangling_refs_are_errors() {
-        let (_, d) = run(json!({"components": {"schemas": {"A": {"$ref": "#/components/schemas/B"}}}}));
-        assert_eq!(d, vec!["error[dangling-ref]: #/components/schemas/A/$ref: `#/components/schemas/B` points at nothing in the merged document"]);
+        let (_, d) =
+            run(json!({"components": {"schemas": {"A": {"$ref": "#/components/schemas/B"}}}}));
+        assert_eq!(
+            d,
+            vec![
+                "error[dangling-ref]: #/components/schemas/A/$ref: `#/components/schemas/B` points at nothing in the merged document"
+            ]
+        );
     }
 
     #[test]
@@ -252,12 +318,15 @@ mod tests {
         let (_, d) = run(json!({"paths": {
             "/a/{id}": {"get": {"operationId": "x", "requestBody": {}, "responses": {"200": {"description": "OK"}, "2XX": {"description": "OK"}, "600": {"description": "?"}}}},
             "/b": {"post": {"operationId": "x", "parameters": [{"name": "id", "in": "path"}], "responses": {}}}}}));
-        assert_eq!(d, vec![
-            "error[undeclared-path-param]: #/paths/~1a~1{id}/get: GET /a/{id}: `{id}` is in the path but not declared as a path parameter",
-            "warning[body-on-get]: #/paths/~1a~1{id}/get/requestBody: GET /a/{id} has a request body; HTTP gives a GET body no meaning and some proxies drop it",
-            "error[bad-status]: #/paths/~1a~1{id}/get/responses/600: `600` is not an HTTP status code, a range like `4XX`, or `default`",
-            "error[duplicate-operation-id]: #/paths/~1b/post/operationId: operationId `x` of POST /b is already used\n  = note: first used at #/paths/~1a~1{id}/get/operationId",
-            "error[unused-path-param]: #/paths/~1b/post/parameters/0: POST /b declares path parameter `id`, which the path does not contain",
-        ]);
+        assert_eq!(
+            d,
+            vec![
+                "error[undeclared-path-param]: #/paths/~1a~1{id}/get: GET /a/{id}: `{id}` is in the path but not declared as a path parameter",
+                "warning[body-on-get]: #/paths/~1a~1{id}/get/requestBody: GET /a/{id} has a request body; HTTP gives a GET body no meaning and some proxies drop it",
+                "error[bad-status]: #/paths/~1a~1{id}/get/responses/600: `600` is not an HTTP status code, a range like `4XX`, or `default`",
+                "error[duplicate-operation-id]: #/paths/~1b/post/operationId: operationId `x` of POST /b is already used\n  = note: first used at #/paths/~1a~1{id}/get/operationId",
+                "error[unused-path-param]: #/paths/~1b/post/parameters/0: POST /b declares path parameter `id`, which the path does not contain",
+            ]
+        );
     }
 }

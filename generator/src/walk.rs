@@ -51,7 +51,9 @@ pub fn walk_schema(schema: &mut Value, at: &Pointer, v: &mut dyn SchemaVisitor) 
     v.enter(schema, at);
     if let Value::Object(obj) = schema {
         for (keyword, shape) in SUBSCHEMAS {
-            let Some(child) = obj.get_mut(*keyword) else { continue };
+            let Some(child) = obj.get_mut(*keyword) else {
+                continue;
+            };
             let kat = at.push(keyword);
             match (shape, child) {
                 (Sub::One, child @ Value::Object(_)) => walk_schema(child, &kat, v),
@@ -85,7 +87,9 @@ pub fn walk_document(doc: &mut Value, v: &mut dyn SchemaVisitor) {
                 }
             }
             for method in METHODS {
-                let Some(op) = item.get_mut(*method) else { continue };
+                let Some(op) = item.get_mut(*method) else {
+                    continue;
+                };
                 let at = pat.push(method);
                 if let Some(Value::Array(params)) = op.get_mut("parameters") {
                     for (i, p) in params.iter_mut().enumerate() {
@@ -106,7 +110,9 @@ pub fn walk_document(doc: &mut Value, v: &mut dyn SchemaVisitor) {
     if let Some(Value::Object(components)) = doc.get_mut("components") {
         let cat = root.push("components");
         for (kind, items) in components.iter_mut() {
-            let Value::Object(items) = items else { continue };
+            let Value::Object(items) = items else {
+                continue;
+            };
             for (name, item) in items.iter_mut() {
                 let at = cat.push(kind).push(name);
                 match kind.as_str() {

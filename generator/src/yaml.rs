@@ -63,7 +63,8 @@ impl Writer {
     }
 
     fn mark(&mut self, pointer: &Pointer) {
-        self.lines.insert(pointer.as_str().to_owned(), self.line.max(1));
+        self.lines
+            .insert(pointer.as_str().to_owned(), self.line.max(1));
     }
 
     /// A non-empty mapping whose first key starts on the current (fresh) line.
@@ -99,7 +100,9 @@ impl Writer {
             self.out.push_str("- ");
             match item {
                 Value::Object(map) if !map.is_empty() => self.mapping(map, indent + 2, &child),
-                Value::Array(inner) if !inner.is_empty() => self.sequence(inner, indent + 2, &child),
+                Value::Array(inner) if !inner.is_empty() => {
+                    self.sequence(inner, indent + 2, &child)
+                }
                 scalar => {
                     self.scalar_inline(scalar, indent + 2);
                     self.newline();
@@ -150,7 +153,11 @@ impl Writer {
             self.out.push('|');
             self.out.push_str(chomp);
             let body = s.strip_suffix('\n').unwrap_or(s);
-            let body = if chomp == "+" { s.trim_end_matches('\n') } else { body };
+            let body = if chomp == "+" {
+                s.trim_end_matches('\n')
+            } else {
+                body
+            };
             for line in body.split('\n') {
                 self.newline();
                 if !line.is_empty() {
@@ -231,10 +238,7 @@ fn literal_block_chomping(s: &str) -> Option<&'static str> {
     }
     // The first line must not start with a space (that would need an indentation indicator),
     // no line may carry trailing white space (editors strip it), and nothing may need escaping.
-    if content
-        .trim_start_matches('\n')
-        .starts_with([' ', '\t'])
-    {
+    if content.trim_start_matches('\n').starts_with([' ', '\t']) {
         return None;
     }
     for line in content.split('\n') {

@@ -20,7 +20,9 @@ fn pascal(s: &str) -> String {
     s.split('_')
         .map(|w| {
             let mut c = w.chars();
-            c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
         })
         .collect()
 }
@@ -31,7 +33,12 @@ fn fixtures() -> Vec<(String, PathBuf)> {
         .expect("golden fixtures")
         .map(|e| e.expect("entry").path())
         .filter(|p| p.join("page.md").exists())
-        .map(|p| (p.file_name().expect("name").to_string_lossy().into_owned(), p))
+        .map(|p| {
+            (
+                p.file_name().expect("name").to_string_lossy().into_owned(),
+                p,
+            )
+        })
         .collect();
     out.sort();
     out
@@ -40,7 +47,10 @@ fn fixtures() -> Vec<(String, PathBuf)> {
 /// Everything one fixture produces: path relative to the project root → contents.
 fn produce(name: &str, dir: &Path) -> BTreeMap<PathBuf, String> {
     let sandbox = Sandbox::empty();
-    sandbox.write(&format!("spec/docs/en/{name}.md"), &fs::read_to_string(dir.join("page.md")).expect("page"));
+    sandbox.write(
+        &format!("spec/docs/en/{name}.md"),
+        &fs::read_to_string(dir.join("page.md")).expect("page"),
+    );
     if let Ok(overrides) = fs::read_to_string(dir.join("overrides.yaml")) {
         sandbox.write("spec/overrides.yaml", &overrides);
     }
@@ -54,16 +64,31 @@ fn produce(name: &str, dir: &Path) -> BTreeMap<PathBuf, String> {
     match generator::run_with(&sandbox.layout(), &[], &settings) {
         Ok(outputs) => {
             let files = outputs.files.files();
-            out.insert(fixture_dir.join("openapi.json"), files[Path::new("spec/openapi.json")].clone());
-            out.insert(fixture_dir.join("diagnostics.txt"), outputs.warnings.to_string().replace(&format!("spec/docs/en/{name}.md"), "page.md"));
+            out.insert(
+                fixture_dir.join("openapi.json"),
+                files[Path::new("spec/openapi.json")].clone(),
+            );
+            out.insert(
+                fixture_dir.join("diagnostics.txt"),
+                outputs
+                    .warnings
+                    .to_string()
+                    .replace(&format!("spec/docs/en/{name}.md"), "page.md"),
+            );
             for (path, text) in files {
                 if let Ok(rel) = path.strip_prefix("alli-api/src/generated") {
-                    out.insert(PathBuf::from("tests/src/golden").join(name).join(rel), text.clone());
+                    out.insert(
+                        PathBuf::from("tests/src/golden").join(name).join(rel),
+                        text.clone(),
+                    );
                 }
             }
         }
         Err(failure) => {
-            out.insert(fixture_dir.join("diagnostics.txt"), failure.to_string() + "\n");
+            out.insert(
+                fixture_dir.join("diagnostics.txt"),
+                failure.to_string() + "\n",
+            );
         }
     }
     out
@@ -78,7 +103,9 @@ fn generated_output_matches_the_checked_in_golden_files() {
     for (name, dir) in fixtures() {
         expected.extend(produce(&name, &dir));
     }
-    let mut list = String::from("//! Generated code of the generator's golden fixtures (generator/tests/golden), compiled\n//! here so that golden output that does not build fails the suite.\n\n");
+    let mut list = String::from(
+        "//! Generated code of the generator's golden fixtures (generator/tests/golden), compiled\n//! here so that golden output that does not build fails the suite.\n\n",
+    );
     for n in &names {
         list.push_str(&format!("pub mod {n};\n"));
     }

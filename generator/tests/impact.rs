@@ -31,22 +31,36 @@ fn a_docs_change_gives_an_impact_report_a_clean_check_and_a_compiling_crate() {
     // A workspace of alli-api alone.
     let manifest = std::fs::read_to_string(project_root().join("Cargo.toml")).expect("manifest");
     let manifest = manifest
-        .replace(r#"members = ["generator", "xtask", "alli-api", "tests"]"#, r#"members = ["alli-api"]"#)
-        .replace(r#"default-members = ["generator", "alli-api", "tests"]"#, "");
+        .replace(
+            r#"members = ["generator", "xtask", "alli-api", "tests"]"#,
+            r#"members = ["alli-api"]"#,
+        )
+        .replace(
+            r#"default-members = ["generator", "alli-api", "tests"]"#,
+            "",
+        );
     sandbox.write("Cargo.toml", &manifest);
 
     // 1. A new endpoint on the apps page.
     let apps = sandbox.read("spec/docs/en/apps.md");
     let block = r#"{"openapi":"3.1.0","info":{"title":"Alli API Documentation","version":"1.0.0"},"tags":[{"name":"apps","description":"App related APIs"}],"servers":[{"url":"https://backend.alli.ai","description":"US"}],"security":[{"ApiKeyAuth":[]}],"components":{"securitySchemes":{"ApiKeyAuth":{"type":"apiKey","in":"header","name":"API-KEY","description":"Your API key for authentication"}}},"paths":{"/webapi/apps/{app_id}/archive":{"post":{"tags":["apps"],"operationId":"archiveApp","summary":"Archive App","parameters":[{"name":"app_id","in":"path","required":true,"schema":{"type":"string"}}],"responses":{"200":{"description":"OK","content":{"application/json":{"schema":{"type":"object","properties":{"archived":{"type":"boolean"}}}}}}}}}}}"#;
-    sandbox.write("spec/docs/en/apps.md", &format!("{apps}\n## Archive App\n\n```json\n{block}\n```\n"));
+    sandbox.write(
+        "spec/docs/en/apps.md",
+        &format!("{apps}\n## Archive App\n\n```json\n{block}\n```\n"),
+    );
     // 2. A new enum value, in every block that defines the enum.
     edit_blocks(&sandbox, "spec/docs/en/apps.md", |v| {
-        if let Some(Value::Array(values)) = v.pointer_mut("/components/schemas/ObjectAccessType/enum") {
+        if let Some(Value::Array(values)) =
+            v.pointer_mut("/components/schemas/ObjectAccessType/enum")
+        {
             values.push(Value::from("order_3_viewer"));
         }
     });
     // 3. A removed field, on both locales (they must agree).
-    for page in ["spec/docs/en/conversations.md", "spec/docs/ko/conversations.md"] {
+    for page in [
+        "spec/docs/en/conversations.md",
+        "spec/docs/ko/conversations.md",
+    ] {
         edit_blocks(&sandbox, page, |v| {
             if let Some(Value::Object(c)) = v.pointer_mut("/components/schemas/Conversation") {
                 if let Some(Value::Object(props)) = c.get_mut("properties") {
@@ -63,20 +77,47 @@ fn a_docs_change_gives_an_impact_report_a_clean_check_and_a_compiling_crate() {
     let impact = applied.impact.expect("an impact report");
     let text = impact.to_string();
     assert!(impact.is_breaking(), "{text}");
-    assert!(text.contains("breaking: removed field types::Conversation.memo"), "{text}");
-    assert!(text.contains("added:    new operation apps().archive (POST /webapi/apps/{app_id}/archive)"), "{text}");
-    assert!(text.contains("added:    new enum value types::ObjectAccessType::Order3Viewer (\"order_3_viewer\")"), "{text}");
-    assert!(text.contains("added:    new type types::ArchiveAppResponse"), "{text}");
+    assert!(
+        text.contains("breaking: removed field types::Conversation.memo"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "added:    new operation apps().archive (POST /webapi/apps/{app_id}/archive)"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "added:    new enum value types::ObjectAccessType::Order3Viewer (\"order_3_viewer\")"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("added:    new type types::ArchiveAppResponse"),
+        "{text}"
+    );
     let breaking: Vec<_> = impact.changes.iter().filter(|c| c.breaking).collect();
-    assert_eq!(breaking.len(), 1, "only the removal breaks callers:\n{text}");
+    assert_eq!(
+        breaking.len(),
+        1,
+        "only the removal breaks callers:\n{text}"
+    );
 
     generator::check(&sandbox.layout()).expect("a clean check after regen");
 
     let out = Command::new(env!("CARGO"))
         .args(["check", "--quiet", "--offline", "-p", "alli-api", "--lib"])
         .current_dir(sandbox.root())
-        .env("CARGO_TARGET_DIR", project_root().join("target/impact-test"))
+        .env(
+            "CARGO_TARGET_DIR",
+            project_root().join("target/impact-test"),
+        )
         .output()
         .expect("cargo check");
-    assert!(out.status.success(), "the regenerated crate does not compile:\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "the regenerated crate does not compile:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

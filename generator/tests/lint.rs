@@ -20,26 +20,48 @@ fn tool(rel: &str) -> PathBuf {
 #[test]
 fn redocly_recommended_rules_find_no_error() {
     let out = Command::new(tool("tools/node_modules/.bin/redocly"))
-        .args(["lint", "spec/openapi.json", "--config", "redocly.yaml", "--format", "stylish"])
+        .args([
+            "lint",
+            "spec/openapi.json",
+            "--config",
+            "redocly.yaml",
+            "--format",
+            "stylish",
+        ])
         .current_dir(project_root())
         .env("REDOCLY_TELEMETRY", "off")
         .env("REDOCLY_SUPPRESS_UPDATE_NOTICE", "true")
         .output()
         .expect("run redocly");
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(out.status.success(), "redocly lint failed:\n{text}");
     assert!(text.contains("Your API description is valid"), "{text}");
 }
 
 #[test]
 fn openapi_spec_validator_accepts_the_document() {
-    let bin = if cfg!(windows) { ".venv/Scripts/openapi-spec-validator.exe" } else { ".venv/bin/openapi-spec-validator" };
+    let bin = if cfg!(windows) {
+        ".venv/Scripts/openapi-spec-validator.exe"
+    } else {
+        ".venv/bin/openapi-spec-validator"
+    };
     let out = Command::new(tool(bin))
         .arg("spec/openapi.json")
         .current_dir(project_root())
         .output()
         .expect("run openapi-spec-validator");
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    assert!(out.status.success(), "openapi-spec-validator failed:\n{text}");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.status.success(),
+        "openapi-spec-validator failed:\n{text}"
+    );
     assert!(text.contains("OK"), "{text}");
 }

@@ -1,6 +1,8 @@
 //! Test support for `alli-api`: a scriptable local HTTP server ([`TestServer`]) for wire-level
 //! tests of the runtime and of every generated operation, and client presets for it.
 
+// Generated (see generator/tests/golden.rs); `cargo fmt` must not rewrite it.
+#[rustfmt::skip]
 pub mod golden;
 pub mod prism;
 pub mod server;

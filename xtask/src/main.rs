@@ -45,7 +45,10 @@ fn main() -> ExitCode {
             print!("{USAGE}");
             Ok(())
         }
-        _ => Err(format!("{USAGE}\nerror: unknown command or arguments: {}", args.join(" "))),
+        _ => Err(format!(
+            "{USAGE}\nerror: unknown command or arguments: {}",
+            args.join(" ")
+        )),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -78,14 +81,17 @@ fn import(layout: &Layout, args: &[String]) -> Result<(), String> {
                 let value = iter.next().ok_or("error: --locale needs a value")?;
                 locale = Some(value.clone());
             }
-            flag if flag.starts_with("--") => return Err(format!("error: unknown option {flag}\n\n{USAGE}")),
+            flag if flag.starts_with("--") => {
+                return Err(format!("error: unknown option {flag}\n\n{USAGE}"));
+            }
             page => sources.push(PageSource::parse(page)),
         }
     }
     if locale.is_some() && sources.is_empty() {
         return Err("error: --locale applies to pages given as arguments".to_owned());
     }
-    let applied = generator::import_only(layout, &sources, locale.as_deref()).map_err(|f| f.to_string())?;
+    let applied =
+        generator::import_only(layout, &sources, locale.as_deref()).map_err(|f| f.to_string())?;
     print!("{}", applied.warnings);
     for line in &applied.fragment_report {
         println!("{line}");
@@ -120,15 +126,24 @@ fn check(layout: &Layout) -> Result<(), String> {
     if !warnings.is_empty() {
         eprint!("{warnings}");
     }
-    println!("everything checked in is up to date ({})", warnings.summary());
+    println!(
+        "everything checked in is up to date ({})",
+        warnings.summary()
+    );
     Ok(())
 }
 
 fn run(cmd: &mut Command) -> Result<(), String> {
     let shown = format!("{cmd:?}");
     eprintln!("$ {shown}");
-    let status = cmd.status().map_err(|e| format!("error: cannot run {shown}: {e}"))?;
-    if status.success() { Ok(()) } else { Err(format!("error: {shown} failed ({status})")) }
+    let status = cmd
+        .status()
+        .map_err(|e| format!("error: cannot run {shown}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("error: {shown} failed ({status})"))
+    }
 }
 
 /// Installs the pinned checkers when missing or older than their lock files, then runs the
@@ -138,16 +153,30 @@ fn test(layout: &Layout, args: &[String]) -> Result<(), String> {
     let tools = root.join("tools");
     let stamp = tools.join("node_modules/.installed");
     if is_stale(&stamp, &[&tools.join("package-lock.json")]) {
-        run(Command::new("npm").args(["ci", "--prefix"]).arg(&tools).current_dir(root))?;
-        std::fs::write(&stamp, "").map_err(|e| format!("error: cannot write {}: {e}", stamp.display()))?;
+        run(Command::new("npm")
+            .args(["ci", "--prefix"])
+            .arg(&tools)
+            .current_dir(root))?;
+        std::fs::write(&stamp, "")
+            .map_err(|e| format!("error: cannot write {}: {e}", stamp.display()))?;
     }
     let venv = root.join(".venv");
     let venv_stamp = venv.join(".installed");
     if is_stale(&venv_stamp, &[&tools.join("requirements.txt")]) {
-        run(Command::new("python3").args(["-m", "venv"]).arg(&venv).current_dir(root))?;
-        let pip = if cfg!(windows) { venv.join("Scripts/pip") } else { venv.join("bin/pip") };
-        run(Command::new(pip).args(["install", "--quiet", "--disable-pip-version-check", "-r"]).arg(tools.join("requirements.txt")))?;
-        std::fs::write(&venv_stamp, "").map_err(|e| format!("error: cannot write {}: {e}", venv_stamp.display()))?;
+        run(Command::new("python3")
+            .args(["-m", "venv"])
+            .arg(&venv)
+            .current_dir(root))?;
+        let pip = if cfg!(windows) {
+            venv.join("Scripts/pip")
+        } else {
+            venv.join("bin/pip")
+        };
+        run(Command::new(pip)
+            .args(["install", "--quiet", "--disable-pip-version-check", "-r"])
+            .arg(tools.join("requirements.txt")))?;
+        std::fs::write(&venv_stamp, "")
+            .map_err(|e| format!("error: cannot write {}: {e}", venv_stamp.display()))?;
     }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     run(Command::new(cargo)
@@ -160,6 +189,12 @@ fn test(layout: &Layout, args: &[String]) -> Result<(), String> {
 
 /// Whether `stamp` is missing or older than any of `inputs`.
 fn is_stale(stamp: &Path, inputs: &[&Path]) -> bool {
-    let Ok(done) = std::fs::metadata(stamp).and_then(|m| m.modified()) else { return true };
-    inputs.iter().any(|i| std::fs::metadata(i).and_then(|m| m.modified()).map_or(true, |t| t > done))
+    let Ok(done) = std::fs::metadata(stamp).and_then(|m| m.modified()) else {
+        return true;
+    };
+    inputs.iter().any(|i| {
+        std::fs::metadata(i)
+            .and_then(|m| m.modified())
+            .map_or(true, |t| t > done)
+    })
 }

@@ -46,17 +46,45 @@ impl<'a> Apps<'a> {
     ///
     /// Sends `POST /webapi/apps`.
     ///
+    /// # Arguments
+    ///
+    /// - `r#type`: Sets the body field `type`.
+    /// - `name`: Sets the body field `name`.
+    /// - `description`: Sets the body field `description`.
+    /// - `category`: Sets the body field `category`.
+    /// - `published`: Sets the body field `published`.
+    /// - `enabled`: Sets the body field `enabled`.
+    /// - `single_action_app_input`: Sets the body field `single_action_app_input`.
+    ///
     /// # Example
     ///
     /// ```no_run
     /// # async fn example(client: &alli_api::Client) -> alli_api::Result<()> {
-    /// let response = client.apps().create().send().await?;
+    /// let response = client.apps().create(alli_api::types::CreateAppType::SingleAction, "name", "description", "category", true, true, alli_api::types::CreateAppSingleActionAppInput::new("name", "description", "llm_model", Default::default(), Default::default())).send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create(&self) -> Create {
-        Create::new(self.client.clone())
+    pub fn create(
+        &self,
+        r#type: impl Into<super::types::CreateAppType>,
+        name: impl Into<String>,
+        description: impl Into<String>,
+        category: impl Into<String>,
+        published: bool,
+        enabled: bool,
+        single_action_app_input: Option<super::types::CreateAppSingleActionAppInput>,
+    ) -> Create {
+        Create::new(
+            self.client.clone(),
+            r#type,
+            name,
+            description,
+            category,
+            published,
+            enabled,
+            single_action_app_input,
+        )
     }
 
     /// Run LLM App
@@ -122,8 +150,7 @@ impl<'a> Apps<'a> {
     ///
     /// Documented error bodies, available through `Error::body::<T>()`:
     ///
-    /// - 400, 401: [`GetGenerativeAnswerError400`](super::types::GetGenerativeAnswerError400)
-    /// - 429: [`GetGenerativeAnswerError429`](super::types::GetGenerativeAnswerError429)
+    /// - 400, 401, 429: [`GetGenerativeAnswerError`](super::types::GetGenerativeAnswerError)
     ///
     /// # Example
     ///
@@ -172,6 +199,11 @@ impl<'a> Apps<'a> {
     ///
     /// Sends `POST /webapi/skill`. A 2xx answer whose `errors` field is not empty is an error.
     ///
+    /// # Arguments
+    ///
+    /// - `id`: 스킬 ID입니다. Alli 대시보드에서 스킬을 클릭하면 URL이 <https://app.alli.ai/projects/PROJECT_ID/campaigns/SKILL_ID와> 같이 표시됩니다. 여기에 SKILL_ID를 입력해 주세요 (body field `id`).
+    /// - `text`: 기술 실행을 위한 입력 텍스트입니다 (body field `text`).
+    ///
     /// # Errors
     ///
     /// Documented error bodies, available through `Error::body::<T>()`:
@@ -182,13 +214,13 @@ impl<'a> Apps<'a> {
     ///
     /// ```no_run
     /// # async fn example(client: &alli_api::Client) -> alli_api::Result<()> {
-    /// let response = client.apps().run_skill().send().await?;
+    /// let response = client.apps().run_skill("id", "text").send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn run_skill(&self) -> RunSkill {
-        RunSkill::new(self.client.clone())
+    pub fn run_skill(&self, id: impl Into<String>, text: impl Into<String>) -> RunSkill {
+        RunSkill::new(self.client.clone(), id, text)
     }
 
     /// 대화 시작
@@ -359,15 +391,32 @@ impl ListLegacy {
 pub struct Create {
     client: crate::Client,
     options: crate::RequestOptions,
-    body: Option<super::types::CreateAppRequest>,
+    body: super::types::CreateAppRequest,
 }
 
 impl Create {
-    fn new(client: crate::Client) -> Self {
+    fn new(
+        client: crate::Client,
+        r#type: impl Into<super::types::CreateAppType>,
+        name: impl Into<String>,
+        description: impl Into<String>,
+        category: impl Into<String>,
+        published: bool,
+        enabled: bool,
+        single_action_app_input: Option<super::types::CreateAppSingleActionAppInput>,
+    ) -> Self {
         Self {
             client,
             options: Default::default(),
-            body: None,
+            body: super::types::CreateAppRequest::new(
+                r#type,
+                name,
+                description,
+                category,
+                published,
+                enabled,
+                single_action_app_input,
+            ),
         }
     }
 
@@ -384,9 +433,15 @@ impl Create {
         own_user_id, without_own_user_id, "OWN-USER-ID",
         " Optional: User ID to identify or create a user (header `OWN-USER-ID`)."
     );
-    /// Sets the request body.
+    /// Sets the body field `user_id`.
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+        self.body.user_id = Some(value.into());
+        self
+    }
+
+    /// Replaces the whole request body (the fields set so far included).
     pub fn body(mut self, body: super::types::CreateAppRequest) -> Self {
-        self.body = Some(body);
+        self.body = body;
         self
     }
 
@@ -396,9 +451,7 @@ impl Create {
             "/webapi/apps",
             "apps.create",
         );
-        if let Some(body) = &self.body {
-            request.json(body);
-        }
+        request.json(&self.body);
         request
     }
 
@@ -459,12 +512,6 @@ impl Run {
         value: crate::__private::Map<String, crate::__private::Value>,
     ) -> Self {
         self.body.inputs = Some(value);
-        self
-    }
-
-    /// Execution mode. Use "sync" for synchronous responses or "stream" for streaming responses. Default is "sync" (body field `mode`).
-    pub fn mode(mut self, value: impl Into<super::types::RunAppMode>) -> Self {
-        self.body.mode = Some(value.into());
         self
     }
 
@@ -600,6 +647,7 @@ impl EndConversationByAgent {
             "apps.end_conversation_by_agent",
         );
         request.json(&self.body);
+        request.envelope_errors("errors");
         request
     }
 
@@ -675,15 +723,6 @@ impl GenerativeAnswer {
     /// 프로젝트에서 답변 생성에 사용할 그룹 프롬프트를 선택해 주세요. ID는 설정 페이지 내에서 그룹 프롬프트를 볼 때 URL에 위치해 있습니다. 이는 특정 작업을 위해 수정된 여러 다른 그룹 프롬프트가 있는 프로젝트에 매우 유용한 옵션입니다 (body field `promptGroupId`).
     pub fn prompt_group_id(mut self, value: impl Into<String>) -> Self {
         self.body.prompt_group_id = Some(value.into());
-        self
-    }
-
-    /// 데이터를 스트림 또는 동기식으로 출력할지 여부. 현재 사용 가능한 값: sync 또는 stream (기본값=sync). 스트림 모드에서는 .json 문자열이 동기식과 동일한 출력 형식으로 스트리밍으로 출력됩니다 (body field `mode`).
-    pub fn mode(
-        mut self,
-        value: impl Into<super::types::GetGenerativeAnswerMode>,
-    ) -> Self {
-        self.body.mode = Some(value.into());
         self
     }
 
@@ -772,14 +811,9 @@ impl GenerativeAnswer {
         body: &[u8],
     ) -> Option<Box<dyn crate::__private::ErrorBody>> {
         match status {
-            400u16 | 401u16 => {
+            400u16 | 401u16 | 429u16 => {
                 crate::__private::typed_error::<
-                    super::types::GetGenerativeAnswerError400,
-                >(body)
-            }
-            429u16 => {
-                crate::__private::typed_error::<
-                    super::types::GetGenerativeAnswerError429,
+                    super::types::GetGenerativeAnswerError,
                 >(body)
             }
             _ => None,
@@ -854,6 +888,7 @@ impl SendChat {
             "apps.send_chat",
         );
         request.json(&self.body);
+        request.envelope_errors("errors");
         request
     }
 
@@ -875,15 +910,19 @@ impl SendChat {
 pub struct RunSkill {
     client: crate::Client,
     options: crate::RequestOptions,
-    body: Option<super::types::RunSkillRequest>,
+    body: super::types::RunSkillRequest,
 }
 
 impl RunSkill {
-    fn new(client: crate::Client) -> Self {
+    fn new(
+        client: crate::Client,
+        id: impl Into<String>,
+        text: impl Into<String>,
+    ) -> Self {
         Self {
             client,
             options: Default::default(),
-            body: None,
+            body: super::types::RunSkillRequest::new(id, text),
         }
     }
 
@@ -900,9 +939,18 @@ impl RunSkill {
         own_user_id, without_own_user_id, "OWN-USER-ID",
         " Optional: User ID to identify or create a user (header `OWN-USER-ID`)."
     );
-    /// Sets the request body.
+    /// 변수는 스킬의 변수를 설정하기 위한 JSON 객체입니다. Alli에서 변수에 대해 더 알아보려면 유저 가이드를 True조해 주세요 (body field `variables`).
+    pub fn variables(
+        mut self,
+        value: crate::__private::Map<String, crate::__private::Value>,
+    ) -> Self {
+        self.body.variables = Some(value);
+        self
+    }
+
+    /// Replaces the whole request body (the fields set so far included).
     pub fn body(mut self, body: super::types::RunSkillRequest) -> Self {
-        self.body = Some(body);
+        self.body = body;
         self
     }
 
@@ -912,10 +960,9 @@ impl RunSkill {
             "/webapi/skill",
             "apps.run_skill",
         );
-        if let Some(body) = &self.body {
-            request.json(body);
-        }
+        request.json(&self.body);
         request.error_decoder(Self::error_body);
+        request.envelope_errors("errors");
         request
     }
 
@@ -993,6 +1040,7 @@ impl StartConversation {
             "apps.start_conversation",
         );
         request.json(&self.body);
+        request.envelope_errors("errors");
         request
     }
 

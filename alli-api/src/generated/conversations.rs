@@ -339,6 +339,7 @@ impl DailyCount {
             "conversations.daily_count",
         );
         request.json(&self.body);
+        request.envelope_errors("errors");
         request
     }
 
@@ -414,8 +415,11 @@ impl List {
         " Optional: User ID to identify or create a user (header `OWN-USER-ID`)."
     );
     /// Sets the query parameter `userIds`.
-    pub fn user_ids(mut self, value: Vec<crate::__private::Value>) -> Self {
-        self.user_ids = Some(value);
+    pub fn user_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::__private::Value>>,
+    ) -> Self {
+        self.user_ids = Some(value.into_iter().map(Into::into).collect());
         self
     }
 

@@ -317,7 +317,7 @@ pub struct ChatInputSource {
     pub personal_folders: Option<Vec<FolderInfo>>,
 }
 
-/// `result.responses[].chatOptionInfos[]` in the response of `SendChat`.
+/// `result.responses[].chatOptionInfos[]` in the response of `SendChat`. Also used by `StartConversation`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ChatOptionInfo {
     /// 길이 제한 설정이 적용된 후의 텍스트.
@@ -519,9 +519,9 @@ pub struct ConversationDailyCountResponse {
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<ConversationDailyCountResult>,
-    /// The `errors` field.
+    /// Constraint: checked by the client: a non-empty value makes the call fail with an API error.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub errors: Option<crate::__private::Map<String, crate::__private::Value>>,
+    pub errors: Option<crate::__private::Value>,
 }
 
 /// `result` in the response of `ConversationDailyCount`.
@@ -915,8 +915,10 @@ pub struct EndConversationByAgentResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<EndConversationByAgentResult>,
     /// Error information if the request fails
+    ///
+    /// Constraint: checked by the client: a non-empty value makes the call fail with an API error.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub errors: Option<crate::__private::Map<String, crate::__private::Value>>,
+    pub errors: Option<crate::__private::Value>,
 }
 
 /// `result` in the response of `EndConversationByAgent`.
@@ -1119,18 +1121,10 @@ crate::__open_enum! {
     }
 }
 
-/// The error body of `GetGenerativeAnswer` for status 400.
+/// The error body of `GetGenerativeAnswer`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct GetGenerativeAnswerError400 {
+pub struct GetGenerativeAnswerError {
     /// 오류 메시지
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub errors: Option<String>,
-}
-
-/// The error body of `GetGenerativeAnswer` for status 429.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct GetGenerativeAnswerError429 {
-    /// rate limit 초과
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<String>,
 }
@@ -1303,7 +1297,7 @@ impl GetGenerativeAnswerRequest {
 pub struct GetGenerativeAnswerResponse {
     /// 대시보드에 업로드된 문서에서 추출된 답변으로, answerFormat 매개변수에 따라 형식화되었습니다.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub answer: Option<crate::__private::Map<String, crate::__private::Value>>,
+    pub answer: Option<crate::__private::Value>,
     /// 이는 피드백을 제공하거나 취소하기 위한 답변을 식별하는 데 사용됩니다.
     #[serde(rename = "answerHash")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1773,8 +1767,10 @@ pub struct RunSkillResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<String>,
     /// 오류가 발생하면, 오류 메시지가 여기에 포함됩니다.
+    ///
+    /// Constraint: checked by the client: a non-empty value makes the call fail with an API error.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub errors: Option<Vec<String>>,
+    pub errors: Option<crate::__private::Value>,
 }
 
 /// The request body of `SendChat`.
@@ -1803,9 +1799,9 @@ pub struct SendChatResponse {
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<SendChatResult>,
-    /// The `errors` field.
+    /// Constraint: checked by the client: a non-empty value makes the call fail with an API error.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub errors: Option<crate::__private::Map<String, crate::__private::Value>>,
+    pub errors: Option<crate::__private::Value>,
 }
 
 /// `result` in the response of `SendChat`.
@@ -1977,9 +1973,9 @@ pub struct StartConversationResponse {
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<StartConversationResult>,
-    /// The `errors` field.
+    /// Constraint: checked by the client: a non-empty value makes the call fail with an API error.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub errors: Option<crate::__private::Map<String, crate::__private::Value>>,
+    pub errors: Option<crate::__private::Value>,
 }
 
 /// `result` in the response of `StartConversation`.
@@ -1990,7 +1986,7 @@ pub struct StartConversationResult {
     pub conversation: Option<StartConversationConversation>,
 }
 
-/// `result.responses[].chatOptionInfos[].style` in the response of `SendChat`.
+/// `result.responses[].chatOptionInfos[].style` in the response of `SendChat`. Also used by `StartConversation`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Style {
     /// The `bgColor` field.

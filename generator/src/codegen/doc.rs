@@ -51,7 +51,10 @@ pub fn sanitize(text: &str) -> String {
 /// Escapes what rustdoc would read as markup we do not mean: `[`, `]`, `<`, `>`, and turns
 /// bare URLs into autolinks. `<br>` becomes a line break.
 fn escape_inline(line: &str) -> String {
-    let line = line.replace("<br>", "").replace("<br/>", "").replace("<br />", "");
+    let line = line
+        .replace("<br>", "")
+        .replace("<br/>", "")
+        .replace("<br />", "");
     let mut out = String::with_capacity(line.len());
     let mut rest = line.as_str();
     while !rest.is_empty() {
@@ -93,13 +96,23 @@ fn url_at(s: &str) -> Option<usize> {
 
 /// `#[doc = "..."]` attributes, one per line of `text`.
 pub fn attrs(text: &str) -> TokenStream {
-    let lines = text.split('\n').map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
+    let lines = text.split('\n').map(|l| {
+        if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        }
+    });
     quote! { #( #[doc = #lines] )* }
 }
 
 /// Joins paragraphs with blank lines, skipping empty ones.
 pub fn paragraphs<I: IntoIterator<Item = String>>(parts: I) -> String {
-    parts.into_iter().filter(|p| !p.trim().is_empty()).collect::<Vec<_>>().join("\n\n")
+    parts
+        .into_iter()
+        .filter(|p| !p.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n")
 }
 
 /// Inline code: `` `text` `` (backticks inside are dropped).
@@ -114,7 +127,9 @@ mod tests {
     #[test]
     fn makes_prose_safe() {
         assert_eq!(
-            sanitize("See https://app.alli.ai/projects/X. Cite as [1], <b>bold</b><br>\n    indented\n```\nfn x() {}\n```"),
+            sanitize(
+                "See https://app.alli.ai/projects/X. Cite as [1], <b>bold</b><br>\n    indented\n```\nfn x() {}\n```"
+            ),
             "See <https://app.alli.ai/projects/X>. Cite as \\[1\\], &lt;b&gt;bold&lt;/b&gt;\nindented\n```text\nfn x() {}\n```"
         );
         assert_eq!(sanitize("a\n\n\n\nb\n\n"), "a\n\nb");

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::doc::{self, code, paragraphs};
 use super::naming::{Case, sanitize, unique};
-use super::ops::{Api, Op, ParamIn, Paging, RESERVED_METHODS, Resource, struct_field, struct_of};
+use super::ops::{Api, Op, Paging, ParamIn, RESERVED_METHODS, Resource, struct_field, struct_of};
 use super::types::{DefKind, Field, TypeDef, TypeId, TypeRef, TypeSpace, Typed};
 use super::{ClientAccessors, CodegenSettings};
 
@@ -22,7 +22,11 @@ pub fn ident(name: &str) -> Ident {
 
 /// `name: value`, or just `name` when the value is that same identifier.
 fn init(name: &Ident, value: &TokenStream) -> TokenStream {
-    if *name == value.to_string() { quote!(#name) } else { quote!(#name: #value) }
+    if *name == value.to_string() {
+        quote!(#name)
+    } else {
+        quote!(#name: #value)
+    }
 }
 
 fn path(text: &str) -> TokenStream {
@@ -60,7 +64,11 @@ impl Ctx<'_> {
             TypeRef::JsonObject => quote!(#rt::__private::Map<String, #rt::__private::Value>),
             TypeRef::Vec(inner, nullable) => {
                 let inner = self.ty(inner, types);
-                if *nullable { quote!(Vec<Option<#inner>>) } else { quote!(Vec<#inner>) }
+                if *nullable {
+                    quote!(Vec<Option<#inner>>)
+                } else {
+                    quote!(Vec<#inner>)
+                }
             }
             TypeRef::Map(inner, nullable) => {
                 let inner = self.ty(inner, types);
@@ -76,7 +84,11 @@ impl Ctx<'_> {
     /// `Option<T>` when the value may be null.
     fn typed(&self, t: &Typed, types: &TokenStream) -> TokenStream {
         let inner = self.ty(&t.ty, types);
-        if t.nullable && t.ty != TypeRef::Json { quote!(Option<#inner>) } else { inner }
+        if t.nullable && t.ty != TypeRef::Json {
+            quote!(Option<#inner>)
+        } else {
+            inner
+        }
     }
 
     fn rt_str(&self) -> String {
@@ -113,8 +125,16 @@ pub fn field_repr_name(f: &Field, def: &TypeDef) -> &'static str {
 /// A type as Rust source text (`Vec<String>`), for reports.
 pub fn type_string(api: &Api, t: &TypeRef) -> String {
     let settings = CodegenSettings::default();
-    let cx = Ctx { api, space: &api.space, settings: &settings, rt: quote!(rt) };
-    cx.ty(t, &TokenStream::new()).to_string().replace(' ', "").replace("rt::__private::", "")
+    let cx = Ctx {
+        api,
+        space: &api.space,
+        settings: &settings,
+        rt: quote!(rt),
+    };
+    cx.ty(t, &TokenStream::new())
+        .to_string()
+        .replace(' ', "")
+        .replace("rt::__private::", "")
 }
 
 fn repr(f: &Field, def: &TypeDef) -> Repr {
@@ -134,8 +154,14 @@ fn default_expr(f: &Field) -> Option<TokenStream> {
     match (&f.ty, v) {
         (TypeRef::Bool, Value::Bool(b)) => Some(quote!(#b)),
         (TypeRef::I64, Value::Number(n)) => n.as_i64().map(|n| quote!(#n)),
-        (TypeRef::I32, Value::Number(n)) => n.as_i64().and_then(|n| i32::try_from(n).ok()).map(|n| quote!(#n)),
-        (TypeRef::U32, Value::Number(n)) => n.as_u64().and_then(|n| u32::try_from(n).ok()).map(|n| quote!(#n)),
+        (TypeRef::I32, Value::Number(n)) => n
+            .as_i64()
+            .and_then(|n| i32::try_from(n).ok())
+            .map(|n| quote!(#n)),
+        (TypeRef::U32, Value::Number(n)) => n
+            .as_u64()
+            .and_then(|n| u32::try_from(n).ok())
+            .map(|n| quote!(#n)),
         (TypeRef::U64, Value::Number(n)) => n.as_u64().map(|n| quote!(#n)),
         (TypeRef::F64, Value::Number(n)) => n.as_f64().map(|n| quote!(#n)),
         (TypeRef::F32, Value::Number(n)) => n.as_f64().map(|n| {
@@ -156,9 +182,10 @@ fn default_is_trivial(f: &Field) -> bool {
         (TypeRef::Bool, Some(Value::Bool(b))) => !b,
         (TypeRef::String, Some(Value::String(s))) => s.is_empty(),
         (TypeRef::Vec(..), Some(Value::Array(a))) => a.is_empty(),
-        (TypeRef::I32 | TypeRef::I64 | TypeRef::U32 | TypeRef::U64 | TypeRef::F32 | TypeRef::F64, Some(Value::Number(n))) => {
-            n.as_f64() == Some(0.0)
-        }
+        (
+            TypeRef::I32 | TypeRef::I64 | TypeRef::U32 | TypeRef::U64 | TypeRef::F32 | TypeRef::F64,
+            Some(Value::Number(n)),
+        ) => n.as_f64() == Some(0.0),
         _ => false,
     }
 }
@@ -177,7 +204,8 @@ pub fn format(tokens: TokenStream, settings: &CodegenSettings) -> Result<String,
 }
 
 fn unparse(tokens: TokenStream) -> Result<String, String> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| format!("internal error: generated code does not parse: {e}"))?;
+    let file: syn::File = syn::parse2(tokens)
+        .map_err(|e| format!("internal error: generated code does not parse: {e}"))?;
     Ok(space_items(&prettyplease::unparse(&file)))
 }
 
@@ -229,9 +257,22 @@ fn space_items(text: &str) -> String {
             let closes = matches!(p.trim(), "}" | "};");
             let opens = {
                 let t = line.trim_start();
-                ["///", "#[", "pub ", "fn ", "impl", "struct ", "enum ", "type ", "const ", "mod ", "trait ", "async fn "]
-                    .iter()
-                    .any(|p| t.starts_with(p))
+                [
+                    "///",
+                    "#[",
+                    "pub ",
+                    "fn ",
+                    "impl",
+                    "struct ",
+                    "enum ",
+                    "type ",
+                    "const ",
+                    "mod ",
+                    "trait ",
+                    "async fn ",
+                ]
+                .iter()
+                .any(|p| t.starts_with(p))
                     || t.contains("::__open_enum!")
                     || t.contains("::__request_options!")
             };
@@ -248,18 +289,29 @@ fn space_items(text: &str) -> String {
 
 /// Every generated file: `(file name, contents)`.
 pub fn emit(api: &Api, settings: &CodegenSettings) -> Result<Vec<(String, String)>, String> {
-    let cx = Ctx { api, space: &api.space, settings, rt: path(&settings.runtime) };
+    let cx = Ctx {
+        api,
+        space: &api.space,
+        settings,
+        rt: path(&settings.runtime),
+    };
     let mut files = Vec::new();
     files.push(("types.rs".to_owned(), format_pieces(types_file(&cx), &cx)?));
     for r in &api.resources {
-        files.push((format!("{}.rs", r.module), format(resource_file(&cx, r), settings)?));
+        files.push((
+            format!("{}.rs", r.module),
+            format(resource_file(&cx, r), settings)?,
+        ));
     }
     files.push(("mod.rs".to_owned(), format(mod_file(&cx), settings)?));
     Ok(files)
 }
 
 fn mod_file(cx: &Ctx<'_>) -> TokenStream {
-    let title = format!(" Generated from {} {} (`spec/openapi.json`).", cx.api.title, cx.api.version);
+    let title = format!(
+        " Generated from {} {} (`spec/openapi.json`).",
+        cx.api.title, cx.api.version
+    );
     let mods = cx.api.resources.iter().map(|r| {
         let m = ident(&r.module);
         quote! { pub mod #m; }
@@ -386,7 +438,9 @@ fn type_def(cx: &Ctx<'_>, d: &TypeDef) -> Piece {
                 }
             })
         }
-        DefKind::Struct { fields, additional } => Piece::Items(struct_def(cx, d, &name, docs, fields, additional.as_ref())),
+        DefKind::Struct { fields, additional } => {
+            Piece::Items(struct_def(cx, d, &name, docs, fields, additional.as_ref()))
+        }
     }
 }
 
@@ -402,7 +456,9 @@ fn field_doc(f: &Field, r: Repr, in_request: bool) -> String {
     let mut facts = Vec::new();
     match r {
         Repr::RequiredNullable => facts.push("Always present; `None` is JSON `null`.".to_owned()),
-        Repr::Tristate => facts.push("Absent unless set; `Nullable::Null` sends JSON `null`.".to_owned()),
+        Repr::Tristate => {
+            facts.push("Absent unless set; `Nullable::Null` sends JSON `null`.".to_owned())
+        }
         _ => {}
     }
     if let Some(def) = &f.info.default {
@@ -463,13 +519,22 @@ fn struct_def(
             Repr::Plain => (base.clone(), quote!()),
             Repr::RequiredNullable => {
                 let with = format!("{rt_str}::__private::serde_helpers::required_nullable");
-                (quote!(Option<#base>), quote!(#[serde(deserialize_with = #with)]))
+                (
+                    quote!(Option<#base>),
+                    quote!(#[serde(deserialize_with = #with)]),
+                )
             }
-            Repr::Optional => (quote!(Option<#base>), quote!(#[serde(default, skip_serializing_if = "Option::is_none")])),
+            Repr::Optional => (
+                quote!(Option<#base>),
+                quote!(#[serde(default, skip_serializing_if = "Option::is_none")]),
+            ),
             Repr::Tristate => {
                 let skip = format!("{rt_str}::Nullable::is_absent");
                 let rt = &cx.rt;
-                (quote!(#rt::Nullable<#base>), quote!(#[serde(default, skip_serializing_if = #skip)]))
+                (
+                    quote!(#rt::Nullable<#base>),
+                    quote!(#[serde(default, skip_serializing_if = #skip)]),
+                )
             }
             Repr::Defaulted => {
                 if default_is_trivial(f) {
@@ -505,8 +570,16 @@ fn struct_def(
         match r {
             Repr::Plain | Repr::RequiredNullable => {
                 let (arg_ty, conv) = arg_type(cx, &f.ty, &none, f.boxed);
-                let arg_ty = if r == Repr::RequiredNullable { quote!(Option<#base>) } else { arg_ty };
-                let conv = if r == Repr::RequiredNullable { quote!(#fi) } else { conv(&fi) };
+                let arg_ty = if r == Repr::RequiredNullable {
+                    quote!(Option<#base>)
+                } else {
+                    arg_ty
+                };
+                let conv = if r == Repr::RequiredNullable {
+                    quote!(#fi)
+                } else {
+                    conv(&fi)
+                };
                 new_args.push(quote!(#fi: #arg_ty));
                 new_inits.push(init(&fi, &conv));
             }
@@ -515,7 +588,11 @@ fn struct_def(
     }
     if let Some((t, nullable)) = additional {
         let inner = cx.ty(t, &none);
-        let inner = if *nullable { quote!(Option<#inner>) } else { inner };
+        let inner = if *nullable {
+            quote!(Option<#inner>)
+        } else {
+            inner
+        };
         field_tokens.push(quote! {
             /// Properties beyond the documented ones.
             #[serde(flatten)]
@@ -531,7 +608,10 @@ fn struct_def(
     } else {
         quote!(#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)])
     };
-    let new_doc = format!(" Creates a `{}` from its required fields; the others start absent.", d.name);
+    let new_doc = format!(
+        " Creates a `{}` from its required fields; the others start absent.",
+        d.name
+    );
     let ctor = if has_required {
         quote! {
             impl #name {
@@ -565,20 +645,36 @@ fn struct_def(
 /// Turns an argument into the stored value.
 type Conversion = Box<dyn Fn(&Ident) -> TokenStream>;
 
-fn arg_type(cx: &Ctx<'_>, t: &TypeRef, types: &TokenStream, boxed: bool) -> (TokenStream, Conversion) {
+fn arg_type(
+    cx: &Ctx<'_>,
+    t: &TypeRef,
+    types: &TokenStream,
+    boxed: bool,
+) -> (TokenStream, Conversion) {
     let base = cx.ty(t, types);
     if boxed {
         return (quote!(#base), Box::new(|i: &Ident| quote!(Box::new(#i))));
     }
     match t {
-        TypeRef::String => (quote!(impl Into<String>), Box::new(|i: &Ident| quote!(#i.into()))),
-        TypeRef::Named(id) if matches!(cx.space.get(*id).kind, DefKind::Enum { .. }) => {
-            (quote!(impl Into<#base>), Box::new(|i: &Ident| quote!(#i.into())))
-        }
+        TypeRef::String => (
+            quote!(impl Into<String>),
+            Box::new(|i: &Ident| quote!(#i.into())),
+        ),
+        TypeRef::Named(id) if matches!(cx.space.get(*id).kind, DefKind::Enum { .. }) => (
+            quote!(impl Into<#base>),
+            Box::new(|i: &Ident| quote!(#i.into())),
+        ),
         TypeRef::Vec(inner, false) if **inner == TypeRef::String => (
             quote!(impl IntoIterator<Item = impl Into<String>>),
             Box::new(|i: &Ident| quote!(#i.into_iter().map(Into::into).collect())),
         ),
+        TypeRef::Vec(inner, false) if **inner == TypeRef::Json => {
+            let rt = &cx.rt;
+            (
+                quote!(impl IntoIterator<Item = impl Into<#rt::__private::Value>>),
+                Box::new(|i: &Ident| quote!(#i.into_iter().map(Into::into).collect())),
+            )
+        }
         _ => (base, Box::new(|i: &Ident| quote!(#i))),
     }
 }
@@ -590,25 +686,41 @@ fn arg_type(cx: &Ctx<'_>, t: &TypeRef, types: &TokenStream, boxed: bool) -> (Tok
 enum BodyMode<'a> {
     None,
     /// A struct body with setters for its fields; `optional` = `Option<T>` (a Default struct).
-    Fields { id: TypeId, fields: &'a [Field], optional: bool },
+    Fields {
+        id: TypeId,
+        fields: &'a [Field],
+        optional: bool,
+    },
     /// Any other body: a required argument or an optional `body()` setter.
-    Whole { optional: bool },
+    Whole {
+        optional: bool,
+    },
 }
 
 fn body_mode<'a>(cx: &Ctx<'a>, op: &Op) -> BodyMode<'a> {
-    let Some(body) = &op.body else { return BodyMode::None };
+    let Some(body) = &op.body else {
+        return BodyMode::None;
+    };
     if body.typed.nullable {
-        return BodyMode::Whole { optional: !body.required };
+        return BodyMode::Whole {
+            optional: !body.required,
+        };
     }
     if let Some(id) = struct_of(cx.space, &body.typed.ty) {
         let def = cx.space.get(id);
         if let DefKind::Struct { fields, .. } = &def.kind {
             if body.required || !def.has_required_fields() {
-                return BodyMode::Fields { id, fields, optional: !body.required };
+                return BodyMode::Fields {
+                    id,
+                    fields,
+                    optional: !body.required,
+                };
             }
         }
     }
-    BodyMode::Whole { optional: !body.required }
+    BodyMode::Whole {
+        optional: !body.required,
+    }
 }
 
 /// One setter or argument of a builder, bound to a field of the body or a parameter.
@@ -682,14 +794,22 @@ fn op_args(cx: &Ctx<'_>, op: &Op) -> Vec<Arg> {
     for p in op.params.iter().filter(|p| p.required) {
         let name = ident(&p.rust);
         let (ty, conv) = arg_type(cx, &p.typed.ty, &types, false);
-        let (ty, store) = if p.typed.nullable { (cx.typed(&p.typed, &types), quote!(#name)) } else { (ty, conv(&name)) };
+        let (ty, store) = if p.typed.nullable {
+            (cx.typed(&p.typed, &types), quote!(#name))
+        } else {
+            (ty, conv(&name))
+        };
         let where_ = match p.location {
             ParamIn::Path => "path parameter",
             ParamIn::Query => "query parameter",
             ParamIn::Header => "header",
         };
         out.push(Arg {
-            doc: member_doc(p.doc(), &format!("{where_} {}", code(&p.wire)), &p.typed.info.constraints),
+            doc: member_doc(
+                p.doc(),
+                &format!("{where_} {}", code(&p.wire)),
+                &p.typed.info.constraints,
+            ),
             example: example_value(cx, &p.typed.ty, &p.wire, 0),
             name,
             ty,
@@ -697,7 +817,11 @@ fn op_args(cx: &Ctx<'_>, op: &Op) -> Vec<Arg> {
         });
     }
     match body_mode(cx, op) {
-        BodyMode::Fields { fields, optional: false, .. } => {
+        BodyMode::Fields {
+            fields,
+            optional: false,
+            ..
+        } => {
             for (f, m) in fields.iter().zip(body_members(op, fields)) {
                 if !f.required {
                     continue;
@@ -705,11 +829,27 @@ fn op_args(cx: &Ctx<'_>, op: &Op) -> Vec<Arg> {
                 let name = ident(&m.name);
                 let (ty, conv) = arg_type(cx, &f.ty, &types, f.boxed);
                 let (ty, store) = if f.nullable && f.ty != TypeRef::Json {
-                    (cx.typed(&Typed { ty: f.ty.clone(), nullable: true, info: Default::default() }, &types), quote!(#name))
+                    (
+                        cx.typed(
+                            &Typed {
+                                ty: f.ty.clone(),
+                                nullable: true,
+                                info: Default::default(),
+                            },
+                            &types,
+                        ),
+                        quote!(#name),
+                    )
                 } else {
                     (ty, conv(&name))
                 };
-                out.push(Arg { doc: m.doc, example: example_value(cx, &f.ty, &f.wire, 0), name, ty, store });
+                out.push(Arg {
+                    doc: m.doc,
+                    example: example_value(cx, &f.ty, &f.wire, 0),
+                    name,
+                    ty,
+                    store,
+                });
             }
         }
         BodyMode::Whole { optional: false } => {
@@ -719,7 +859,11 @@ fn op_args(cx: &Ctx<'_>, op: &Op) -> Vec<Arg> {
                     name: ident("body"),
                     ty,
                     store: quote!(body),
-                    doc: b.description.as_deref().map(doc::sanitize).unwrap_or_else(|| "The request body.".to_owned()),
+                    doc: b
+                        .description
+                        .as_deref()
+                        .map(doc::sanitize)
+                        .unwrap_or_else(|| "The request body.".to_owned()),
                     example: example_value(cx, &b.typed.ty, "body", 0),
                 });
             }
@@ -746,11 +890,21 @@ fn body_members(op: &Op, fields: &[Field]) -> Vec<Member> {
             if f.nullable && !f.required {
                 let null = format!("{}_null", name.trim_start_matches("r#"));
                 if !taken.insert(null) {
-                    name = unique(&format!("body_{}", name.trim_start_matches("r#")), &mut taken);
+                    name = unique(
+                        &format!("body_{}", name.trim_start_matches("r#")),
+                        &mut taken,
+                    );
                     taken.insert(format!("{name}_null"));
                 }
             }
-            Member { doc: member_doc(f.info.description.as_deref(), &format!("body field {}", code(&f.wire)), &f.info.constraints), name }
+            Member {
+                doc: member_doc(
+                    f.info.description.as_deref(),
+                    &format!("body field {}", code(&f.wire)),
+                    &f.info.constraints,
+                ),
+                name,
+            }
         })
         .collect()
 }
@@ -778,7 +932,9 @@ fn example_value(cx: &Ctx<'_>, t: &TypeRef, name: &str, depth: usize) -> String 
         TypeRef::Named(id) => {
             let d = cx.space.get(*id);
             match &d.kind {
-                DefKind::Enum { variants } if !variants.is_empty() => format!("{krate}::types::{}::{}", d.name, variants[0].rust),
+                DefKind::Enum { variants } if !variants.is_empty() => {
+                    format!("{krate}::types::{}::{}", d.name, variants[0].rust)
+                }
                 DefKind::Struct { fields, .. } if d.has_required_fields() && depth < 3 => {
                     let args: Vec<String> = fields
                         .iter()
@@ -832,7 +988,10 @@ fn op_doc(cx: &Ctx<'_>, r: &Resource, op: &Op, args: &[Arg]) -> String {
         None => {}
     }
     if let Some(s) = &op.streaming {
-        how.push_str(&format!(" `.stream()` sets `{}` to `{}` and returns the events as they arrive", s.property, s.stream));
+        how.push_str(&format!(
+            " `.stream()` sets `{}` to `{}` and returns the events as they arrive",
+            s.property, s.stream
+        ));
         if let Some(b) = &s.background {
             how.push_str(&format!("; `.background()` sets it to `{b}`"));
         }
@@ -846,7 +1005,10 @@ fn op_doc(cx: &Ctx<'_>, r: &Resource, op: &Op, args: &[Arg]) -> String {
     }
     parts.push(how);
     if !args.is_empty() {
-        let list: Vec<String> = args.iter().map(|a| format!("- `{}`: {}", a.name, a.doc)).collect();
+        let list: Vec<String> = args
+            .iter()
+            .map(|a| format!("- `{}`: {}", a.name, a.doc))
+            .collect();
         parts.push(format!("# Arguments\n\n{}", list.join("\n")));
     }
     if !op.errors.is_empty() {
@@ -872,8 +1034,20 @@ fn op_doc(cx: &Ctx<'_>, r: &Resource, op: &Op, args: &[Arg]) -> String {
     if cx.settings.doc_examples {
         let krate = &cx.settings.crate_name;
         let call_args: Vec<String> = args.iter().map(|a| a.example.clone()).collect();
-        let call = format!("client.{}().{}({})", r.accessor, op.method_name.trim_start_matches("r#"), call_args.join(", "));
-        let call = if op.method_name.starts_with("r#") { call.replace(&format!(".{}(", op.method_name.trim_start_matches("r#")), &format!(".{}(", op.method_name)) } else { call };
+        let call = format!(
+            "client.{}().{}({})",
+            r.accessor,
+            op.method_name.trim_start_matches("r#"),
+            call_args.join(", ")
+        );
+        let call = if op.method_name.starts_with("r#") {
+            call.replace(
+                &format!(".{}(", op.method_name.trim_start_matches("r#")),
+                &format!(".{}(", op.method_name),
+            )
+        } else {
+            call
+        };
         parts.push(format!(
             "# Example\n\n```no_run\n# async fn example(client: &{krate}::Client) -> {krate}::Result<()> {{\nlet response = {call}.send().await?;\n# let _ = response;\n# Ok(())\n# }}\n```"
         ));
@@ -892,7 +1066,9 @@ fn handle_method(cx: &Ctx<'_>, r: &Resource, op: &Op) -> TokenStream {
         let t = &a.ty;
         quote!(#n: #t)
     });
-    let deprecated = op.deprecated.then(|| quote!(#[deprecated = "deprecated by the API"]));
+    let deprecated = op
+        .deprecated
+        .then(|| quote!(#[deprecated = "deprecated by the API"]));
     quote! {
         #docs
         #deprecated
@@ -919,10 +1095,18 @@ fn builder(cx: &Ctx<'_>, r: &Resource, op: &Op) -> TokenStream {
         }
         let f = ident(&p.rust);
         // A query cannot say null: a nullable optional parameter is just optional.
-        let t = if p.required { cx.typed(&p.typed, &types) } else { cx.ty(&p.typed.ty, &types) };
+        let t = if p.required {
+            cx.typed(&p.typed, &types)
+        } else {
+            cx.ty(&p.typed.ty, &types)
+        };
         if p.required {
             fields.push(quote!(#f: #t));
-            let a = args.iter().find(|a| a.name == f).map(|a| a.store.clone()).unwrap_or_else(|| quote!(#f));
+            let a = args
+                .iter()
+                .find(|a| a.name == f)
+                .map(|a| a.store.clone())
+                .unwrap_or_else(|| quote!(#f));
             inits.push(init(&f, &a));
         } else {
             fields.push(quote!(#f: Option<#t>));
@@ -931,7 +1115,14 @@ fn builder(cx: &Ctx<'_>, r: &Resource, op: &Op) -> TokenStream {
     }
     let body_ty = op.body.as_ref().map(|b| cx.typed(&b.typed, &types));
     match (&mode, &body_ty) {
-        (BodyMode::Fields { id, fields: bf, optional }, Some(t)) => {
+        (
+            BodyMode::Fields {
+                id,
+                fields: bf,
+                optional,
+            },
+            Some(t),
+        ) => {
             let struct_name = ident(&cx.space.get(*id).name);
             if *optional {
                 fields.push(quote!(body: Option<#t>));
@@ -977,8 +1168,16 @@ fn builder(cx: &Ctx<'_>, r: &Resource, op: &Op) -> TokenStream {
     for p in op.params.iter().filter(|p| !p.required) {
         let f = ident(&p.rust);
         let (ty, conv) = arg_type(cx, &p.typed.ty, &types, false);
-        let where_ = if p.location == ParamIn::Header { "header" } else { "query parameter" };
-        let mut d = member_doc(p.doc(), &format!("{where_} {}", code(&p.wire)), &p.typed.info.constraints);
+        let where_ = if p.location == ParamIn::Header {
+            "header"
+        } else {
+            "query parameter"
+        };
+        let mut d = member_doc(
+            p.doc(),
+            &format!("{where_} {}", code(&p.wire)),
+            &p.typed.info.constraints,
+        );
         if let Some(def) = &p.typed.info.default {
             d.push_str(&format!(" The server uses `{def}` when it is not sent."));
         }
@@ -986,11 +1185,20 @@ fn builder(cx: &Ctx<'_>, r: &Resource, op: &Op) -> TokenStream {
         if p.location == ParamIn::Header {
             let wire = &p.wire;
             let without = format_ident!("without_{}", p.rust.trim_start_matches("r#"));
-            let without_doc = format!(" Does not send the `{wire}` header with this request, even when the client sets one.");
+            let without_doc = format!(
+                " Does not send the `{wire}` header with this request, even when the client sets one."
+            );
             if p.typed.ty == TypeRef::String {
                 // The runtime holds the two methods once.
                 let rt = &cx.rt;
-                let text = format!(" {}", member_doc(p.doc(), &format!("header {}", code(&p.wire)), &p.typed.info.constraints));
+                let text = format!(
+                    " {}",
+                    member_doc(
+                        p.doc(),
+                        &format!("header {}", code(&p.wire)),
+                        &p.typed.info.constraints
+                    )
+                );
                 setters.push(quote! { #rt::__header_param!(#f, #without, #wire, #text); });
                 continue;
             }
@@ -1020,12 +1228,29 @@ fn builder(cx: &Ctx<'_>, r: &Resource, op: &Op) -> TokenStream {
             });
         }
     }
-    if let (BodyMode::Fields { fields: bf, optional, id }, Some(t)) = (&mode, &body_ty) {
+    if let (
+        BodyMode::Fields {
+            fields: bf,
+            optional,
+            id,
+        },
+        Some(t),
+    ) = (&mode, &body_ty)
+    {
         let def = cx.space.get(*id);
         let members = body_members(op, bf);
-        let target = if *optional { quote!(self.body.get_or_insert_with(Default::default)) } else { quote!(self.body) };
+        let target = if *optional {
+            quote!(self.body.get_or_insert_with(Default::default))
+        } else {
+            quote!(self.body)
+        };
+        let stream_property = op.streaming.as_ref().map(|s| s.property.as_str());
         for (f, m) in bf.iter().zip(&members) {
             if f.required && !*optional {
+                continue;
+            }
+            // The streaming switch is set by `.send()` / `.stream()` / `.background()`.
+            if stream_property == Some(f.wire.as_str()) {
                 continue;
             }
             let setter = ident(&m.name);
@@ -1049,7 +1274,10 @@ fn builder(cx: &Ctx<'_>, r: &Resource, op: &Op) -> TokenStream {
             });
             if repr(f, def) == Repr::Tristate {
                 let null = format_ident!("{}_null", m.name.trim_start_matches("r#"));
-                let nd = format!(" Sends `\"{}\": null` (for example to clear the value).", f.wire);
+                let nd = format!(
+                    " Sends `\"{}\": null` (for example to clear the value).",
+                    f.wire
+                );
                 setters.push(quote! {
                     #[doc = #nd]
                     pub fn #null(mut self) -> Self {
@@ -1060,7 +1288,11 @@ fn builder(cx: &Ctx<'_>, r: &Resource, op: &Op) -> TokenStream {
             }
         }
         let bd = " Replaces the whole request body (the fields set so far included).";
-        let value = if *optional { quote!(Some(body)) } else { quote!(body) };
+        let value = if *optional {
+            quote!(Some(body))
+        } else {
+            quote!(body)
+        };
         setters.push(quote! {
             #[doc = #bd]
             pub fn body(mut self, body: #t) -> Self {
@@ -1098,11 +1330,13 @@ fn builder(cx: &Ctx<'_>, r: &Resource, op: &Op) -> TokenStream {
     }
     match &mode {
         BodyMode::None => {}
-        BodyMode::Fields { optional: true, .. } | BodyMode::Whole { optional: true } => build.push(quote! {
-            if let Some(body) = &self.body {
-                request.json(body);
-            }
-        }),
+        BodyMode::Fields { optional: true, .. } | BodyMode::Whole { optional: true } => {
+            build.push(quote! {
+                if let Some(body) = &self.body {
+                    request.json(body);
+                }
+            })
+        }
         _ => build.push(quote!(request.json(&self.body);)),
     }
     let error_fn = if op.errors.is_empty() {
@@ -1113,7 +1347,10 @@ fn builder(cx: &Ctx<'_>, r: &Resource, op: &Op) -> TokenStream {
             let t = cx.ty(&e.ty, &types);
             quote!( #(#pats)|* => #rt::__private::typed_error::<#t>(body), )
         });
-        let has_default = op.errors.iter().any(|e| e.statuses.iter().any(|s| s == "default"));
+        let has_default = op
+            .errors
+            .iter()
+            .any(|e| e.statuses.iter().any(|s| s == "default"));
         let fallback = (!has_default).then(|| quote!(_ => None,));
         build.push(quote!(request.error_decoder(Self::error_body);));
         quote! {
@@ -1125,6 +1362,9 @@ fn builder(cx: &Ctx<'_>, r: &Resource, op: &Op) -> TokenStream {
             }
         }
     };
+    if let Some(e) = &op.envelope {
+        build.push(quote!(request.envelope_errors(#e);));
+    }
     let request_fn_body = if build.is_empty() {
         quote!(#rt::__private::Request::new(#rt::__private::Method::#method_tokens, #template, #operation))
     } else {
@@ -1135,15 +1375,15 @@ fn builder(cx: &Ctx<'_>, r: &Resource, op: &Op) -> TokenStream {
         }
     };
     let success_ty = op.success.as_ref().map(|s| cx.typed(s, &types));
-    if let Some(e) = &op.envelope {
-        build.push(quote!(request.envelope_errors(#e);));
-    }
     let (out_ty, decode) = match &success_ty {
         Some(t) => (t.clone(), quote!(response.__decode(None))),
         None => (quote!(()), quote!(response.__decode_empty())),
     };
 
-    let streaming = op.streaming.as_ref().and_then(|s| streaming_methods(cx, s, &mode, &out_ty));
+    let streaming = op
+        .streaming
+        .as_ref()
+        .and_then(|s| streaming_methods(cx, s, &mode, &out_ty));
     let (paging_methods, paging_impl) = match paging_tokens(cx, op, &name, &out_ty) {
         Some((m, i)) => (m, i),
         None => (quote!(), quote!()),
@@ -1217,24 +1457,49 @@ fn status_pattern(s: &str) -> TokenStream {
     }
 }
 
-fn streaming_methods(cx: &Ctx<'_>, s: &super::ops::Streaming, mode: &BodyMode<'_>, out_ty: &TokenStream) -> Option<TokenStream> {
+fn streaming_methods(
+    cx: &Ctx<'_>,
+    s: &super::ops::Streaming,
+    mode: &BodyMode<'_>,
+    out_ty: &TokenStream,
+) -> Option<TokenStream> {
     let rt = &cx.rt;
     let types = quote!(super::types::);
-    let BodyMode::Fields { id, optional: false, .. } = mode else { return None };
+    let BodyMode::Fields {
+        id,
+        optional: false,
+        ..
+    } = mode
+    else {
+        return None;
+    };
     let def = cx.space.get(*id);
     let field = struct_field(cx.space, &TypeRef::Named(*id), &s.property)?;
     let fi = ident(&field.rust);
-    let DefKind::Enum { variants } = &cx.space.get(s.enum_id).kind else { return None };
+    let DefKind::Enum { variants } = &cx.space.get(s.enum_id).kind else {
+        return None;
+    };
     let enum_name = ident(&cx.space.get(s.enum_id).name);
-    let variant = |wire: &str| variants.iter().find(|v| v.wire == wire).map(|v| ident(&v.rust));
+    let variant = |wire: &str| {
+        variants
+            .iter()
+            .find(|v| v.wire == wire)
+            .map(|v| ident(&v.rust))
+    };
     let set = |v: &Ident| match repr(field, def) {
-        Repr::Optional | Repr::RequiredNullable => quote!(self.body.#fi = Some(#types #enum_name::#v);),
+        Repr::Optional | Repr::RequiredNullable => {
+            quote!(self.body.#fi = Some(#types #enum_name::#v);)
+        }
         Repr::Tristate => quote!(self.body.#fi = #rt::Nullable::Value(#types #enum_name::#v);),
         Repr::Plain | Repr::Defaulted => quote!(self.body.#fi = #types #enum_name::#v;),
     };
     let stream_v = variant(&s.stream)?;
     let set_stream = set(&stream_v);
-    let event_ty = if out_ty.is_empty() || out_ty.to_string() == "()" { quote!(#rt::__private::Value) } else { out_ty.clone() };
+    let event_ty = if out_ty.is_empty() || out_ty.to_string() == "()" {
+        quote!(#rt::__private::Value)
+    } else {
+        out_ty.clone()
+    };
     let stream_doc = format!(
         " Sends the request with `{}` set to `{}` and returns the response as a stream of events, decoded one at a time as they arrive.",
         s.property, s.stream
@@ -1273,7 +1538,12 @@ fn read_option(f: &Field, owner: &TypeDef, base: TokenStream) -> TokenStream {
     }
 }
 
-fn paging_tokens(cx: &Ctx<'_>, op: &Op, name: &Ident, page_ty: &TokenStream) -> Option<(TokenStream, TokenStream)> {
+fn paging_tokens(
+    cx: &Ctx<'_>,
+    op: &Op,
+    name: &Ident,
+    page_ty: &TokenStream,
+) -> Option<(TokenStream, TokenStream)> {
     let rt = &cx.rt;
     let types = quote!(super::types::);
     let paging = op.paging.as_ref()?;
@@ -1284,7 +1554,9 @@ fn paging_tokens(cx: &Ctx<'_>, op: &Op, name: &Ident, page_ty: &TokenStream) -> 
         Paging::Cursor { items, .. } | Paging::PageNumber { items, .. } => items,
     };
     let items = struct_field(cx.space, &success.ty, items_wire)?;
-    let TypeRef::Vec(item_ty, items_nullable) = &items.ty else { return None };
+    let TypeRef::Vec(item_ty, items_nullable) = &items.ty else {
+        return None;
+    };
     let item_tokens = cx.ty(item_ty, &types);
     let items_ident = ident(&items.rust);
     let direct = matches!(repr(items, owner), Repr::Plain | Repr::Defaulted);
@@ -1293,7 +1565,11 @@ fn paging_tokens(cx: &Ctx<'_>, op: &Op, name: &Ident, page_ty: &TokenStream) -> 
         (true, true) => quote!(page.#items_ident.into_iter().flatten().collect()),
         (false, nullable) => {
             let all = read_option(items, owner, quote!(page.#items_ident));
-            if nullable { quote!(#all.into_iter().flatten().flatten().collect()) } else { quote!(#all.unwrap_or_default()) }
+            if nullable {
+                quote!(#all.into_iter().flatten().flatten().collect())
+            } else {
+                quote!(#all.unwrap_or_default())
+            }
         }
     };
     let count = if direct {
@@ -1319,7 +1595,11 @@ fn paging_tokens(cx: &Ctx<'_>, op: &Op, name: &Ident, page_ty: &TokenStream) -> 
             let next_field = struct_field(cx.space, &success.ty, next)?;
             let nf = ident(&next_field.rust);
             let nv = read_option(next_field, owner, quote!(page.#nf.clone()));
-            let (get, set) = if p.required { (quote!(Some(self.#pf.clone())), quote!(next.#pf = cursor;)) } else { (quote!(self.#pf.clone()), quote!(next.#pf = Some(cursor);)) };
+            let (get, set) = if p.required {
+                (quote!(Some(self.#pf.clone())), quote!(next.#pf = cursor;))
+            } else {
+                (quote!(self.#pf.clone()), quote!(next.#pf = Some(cursor);))
+            };
             let methods = quote! {
                 /// Every page, following the cursor until the server returns none.
                 pub fn into_pages(self) -> #rt::PageStream<#page_ty> {
@@ -1349,14 +1629,27 @@ fn paging_tokens(cx: &Ctx<'_>, op: &Op, name: &Ident, page_ty: &TokenStream) -> 
             };
             Some((methods, imp))
         }
-        Paging::PageNumber { param, size_param, default_size, total, first, .. } => {
+        Paging::PageNumber {
+            param,
+            size_param,
+            default_size,
+            total,
+            first,
+            ..
+        } => {
             let p = &op.params[*param];
             let pf = ident(&p.rust);
             let int = cx.ty(&p.typed.ty, &types);
             let (get, set) = if p.required {
-                (quote!(u64::try_from(self.#pf).ok()), quote!(next.#pf = #int::try_from(page).unwrap_or(#int::MAX);))
+                (
+                    quote!(u64::try_from(self.#pf).ok()),
+                    quote!(next.#pf = #int::try_from(page).unwrap_or(#int::MAX);),
+                )
             } else {
-                (quote!(self.#pf.and_then(|page| u64::try_from(page).ok())), quote!(next.#pf = Some(#int::try_from(page).unwrap_or(#int::MAX));))
+                (
+                    quote!(self.#pf.and_then(|page| u64::try_from(page).ok())),
+                    quote!(next.#pf = Some(#int::try_from(page).unwrap_or(#int::MAX));),
+                )
             };
             let default_size = match default_size {
                 Some(n) => quote!(Some(#n)),
@@ -1374,7 +1667,10 @@ fn paging_tokens(cx: &Ctx<'_>, op: &Op, name: &Ident, page_ty: &TokenStream) -> 
                 }
                 None => default_size,
             };
-            let total_read = match total.as_ref().and_then(|t| struct_field(cx.space, &success.ty, t)) {
+            let total_read = match total
+                .as_ref()
+                .and_then(|t| struct_field(cx.space, &success.ty, t))
+            {
                 Some(tf) => {
                     let tfi = ident(&tf.rust);
                     let v = read_option(tf, owner, quote!(page.#tfi));

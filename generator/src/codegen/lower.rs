@@ -31,8 +31,14 @@ pub fn to_openapiv3(doc: &Value) -> Result<openapiv3::OpenAPI, Diagnostic> {
         let path = e.path().to_string();
         Diagnostic::error(
             "unreadable-document",
-            Location { pointer: Some(format!("#/{}", path.replace('.', "/"))), ..Location::default() },
-            format!("the merged document cannot be read as OpenAPI: {}", e.inner()),
+            Location {
+                pointer: Some(format!("#/{}", path.replace('.', "/"))),
+                ..Location::default()
+            },
+            format!(
+                "the merged document cannot be read as OpenAPI: {}",
+                e.inner()
+            ),
         )
     })
 }
@@ -50,12 +56,17 @@ fn is_null_schema(v: &Value) -> bool {
 }
 
 fn lower(schema: &mut Value) {
-    let Some(obj) = schema.as_object_mut() else { return };
+    let Some(obj) = schema.as_object_mut() else {
+        return;
+    };
 
     if let Some(c) = obj.remove("const") {
         obj.insert("enum".to_owned(), Value::Array(vec![c]));
     }
-    for (flag, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
+    for (flag, bound) in [
+        ("exclusiveMinimum", "minimum"),
+        ("exclusiveMaximum", "maximum"),
+    ] {
         if let Some(n @ Value::Number(_)) = obj.get(flag).cloned() {
             obj.insert(bound.to_owned(), n);
             obj.insert(flag.to_owned(), Value::Bool(true));
@@ -72,7 +83,11 @@ fn lower(schema: &mut Value) {
     // Type arrays.
     let mut nullable = false;
     if let Some(Value::Array(types)) = obj.get("type").cloned() {
-        let non_null: Vec<Value> = types.iter().filter(|t| t.as_str() != Some("null")).cloned().collect();
+        let non_null: Vec<Value> = types
+            .iter()
+            .filter(|t| t.as_str() != Some("null"))
+            .cloned()
+            .collect();
         nullable = non_null.len() < types.len();
         match non_null.as_slice() {
             [] => {
@@ -99,11 +114,17 @@ fn lower(schema: &mut Value) {
 
     // Null branches of anyOf / oneOf.
     for key in ["anyOf", "oneOf"] {
-        let Some(Value::Array(branches)) = obj.get(key) else { continue };
+        let Some(Value::Array(branches)) = obj.get(key) else {
+            continue;
+        };
         if !branches.iter().any(is_null_schema) {
             continue;
         }
-        let rest: Vec<Value> = branches.iter().filter(|b| !is_null_schema(b)).cloned().collect();
+        let rest: Vec<Value> = branches
+            .iter()
+            .filter(|b| !is_null_schema(b))
+            .cloned()
+            .collect();
         nullable = true;
         obj.remove(key);
         match rest.as_slice() {
@@ -131,11 +152,16 @@ fn lower(schema: &mut Value) {
 
 /// Folds the one non-null branch into the outer schema (outer annotations win).
 fn merge_branch(obj: &mut Map<String, Value>, branch: Value) {
-    let Value::Object(branch) = branch else { return };
+    let Value::Object(branch) = branch else {
+        return;
+    };
     if branch.contains_key("$ref") {
         let mut wrapper = Map::new();
         wrapper.insert("$ref".to_owned(), branch["$ref"].clone());
-        obj.insert("allOf".to_owned(), Value::Array(vec![Value::Object(wrapper)]));
+        obj.insert(
+            "allOf".to_owned(),
+            Value::Array(vec![Value::Object(wrapper)]),
+        );
         for (k, v) in branch {
             if k != "$ref" {
                 obj.entry(k).or_insert(v);
@@ -163,24 +189,47 @@ mod tests {
 
     #[test]
     fn null_branches_become_nullable() {
-        assert_eq!(low(json!({"anyOf": [{"type": "string"}, {"type": "null"}], "title": "T"})), json!({"title": "T", "type": "string", "nullable": true}));
-        assert_eq!(low(json!({"anyOf": [{"$ref": "#/x"}, {"type": "null"}], "description": "d"})), json!({"description": "d", "allOf": [{"$ref": "#/x"}], "nullable": true}));
-        assert_eq!(low(json!({"type": ["integer", "null"]})), json!({"type": "integer", "nullable": true}));
-        assert_eq!(low(json!({"type": "string", "enum": ["a", null]})), json!({"type": "string", "enum": ["a"], "nullable": true}));
+        assert_eq!(
+            low(json!({"anyOf": [{"type": "string"}, {"type": "null"}], "title": "T"})),
+            json!({"title": "T", "type": "string", "nullable": true})
+        );
+        assert_eq!(
+            low(json!({"anyOf": [{"$ref": "#/x"}, {"type": "null"}], "description": "d"})),
+            json!({"description": "d", "allOf": [{"$ref": "#/x"}], "nullable": true})
+        );
+        assert_eq!(
+            low(json!({"type": ["integer", "null"]})),
+            json!({"type": "integer", "nullable": true})
+        );
+        assert_eq!(
+            low(json!({"type": "string", "enum": ["a", null]})),
+            json!({"type": "string", "enum": ["a"], "nullable": true})
+        );
     }
 
     #[test]
     fn refs_with_siblings_const_and_bounds() {
-        assert_eq!(low(json!({"$ref": "#/x", "description": "d"})), json!({"description": "d", "allOf": [{"$ref": "#/x"}]}));
+        assert_eq!(
+            low(json!({"$ref": "#/x", "description": "d"})),
+            json!({"description": "d", "allOf": [{"$ref": "#/x"}]})
+        );
         assert_eq!(low(json!({"$ref": "#/x"})), json!({"$ref": "#/x"}));
         assert_eq!(low(json!({"const": "a"})), json!({"enum": ["a"]}));
-        assert_eq!(low(json!({"type": "integer", "exclusiveMinimum": 0})), json!({"type": "integer", "exclusiveMinimum": true, "minimum": 0}));
-        assert_eq!(low(json!({"type": "array"})), json!({"type": "array", "items": {}}));
+        assert_eq!(
+            low(json!({"type": "integer", "exclusiveMinimum": 0})),
+            json!({"type": "integer", "exclusiveMinimum": true, "minimum": 0})
+        );
+        assert_eq!(
+            low(json!({"type": "array"})),
+            json!({"type": "array", "items": {}})
+        );
     }
 
     #[test]
     fn the_alli_document_parses() {
-        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/openapi.json")).expect("read");
+        let text =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/openapi.json"))
+                .expect("read");
         let doc: Value = serde_json::from_str(&text).expect("json");
         let api = to_openapiv3(&doc).expect("parses");
         assert_eq!(api.paths.paths.len(), 19);

@@ -88,7 +88,11 @@ pub struct Generated {
 }
 
 /// Generates the Rust modules of `doc` (a merged, validated OpenAPI 3.1 document).
-pub fn generate(doc: &serde_json::Value, api_settings: &GeneratorSettings, settings: &CodegenSettings) -> Result<Generated, Failure> {
+pub fn generate(
+    doc: &serde_json::Value,
+    api_settings: &GeneratorSettings,
+    settings: &CodegenSettings,
+) -> Result<Generated, Failure> {
     let parsed = lower::to_openapiv3(doc).map_err(Failure::single)?;
     let api = ops::build(&parsed, api_settings);
     let mut warnings = api.diags.clone();
@@ -98,5 +102,9 @@ pub fn generate(doc: &serde_json::Value, api_settings: &GeneratorSettings, setti
     let files = emit::emit(&api, settings)
         .map_err(|e| Failure::single(Diagnostic::error("codegen", Location::default(), e)))?;
     warnings.sort();
-    Ok(Generated { files, api, warnings })
+    Ok(Generated {
+        files,
+        api,
+        warnings,
+    })
 }

@@ -16,11 +16,11 @@ pub enum Case {
 
 /// Rust keywords (strict and reserved, all editions).
 const KEYWORDS: &[&str] = &[
-    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for", "if",
-    "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "Self",
-    "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where", "while", "async",
-    "await", "dyn", "abstract", "become", "box", "do", "final", "macro", "override", "priv", "typeof",
-    "unsized", "virtual", "yield", "try", "gen",
+    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for",
+    "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return",
+    "self", "Self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where",
+    "while", "async", "await", "dyn", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
 ];
 
 /// Keywords that cannot be raw identifiers.
@@ -42,7 +42,13 @@ pub fn words(name: &str) -> Vec<String> {
 pub fn sanitize(name: &str, case: Case) -> String {
     let cleaned: String = name
         .chars()
-        .map(|c| if c.is_alphanumeric() || c == '_' { c } else { ' ' })
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                ' '
+            }
+        })
         .collect();
     let mut out = match case {
         Case::Pascal => cleaned.to_pascal_case(),
@@ -100,7 +106,11 @@ pub fn singular(name: &str) -> String {
             return name.to_owned();
         }
     }
-    if lower.ends_with("sses") || lower.ends_with("xes") || lower.ends_with("ches") || lower.ends_with("shes") {
+    if lower.ends_with("sses")
+        || lower.ends_with("xes")
+        || lower.ends_with("ches")
+        || lower.ends_with("shes")
+    {
         return name[..name.len() - 2].to_owned();
     }
     if lower.ends_with('s') && name.len() > 3 {
@@ -112,11 +122,12 @@ pub fn singular(name: &str) -> String {
 /// Verbs that start an operation's own name; what comes before the first of them in an
 /// operationId shared with other operationIds is a namespace (`django_..._api_get_list`).
 const VERBS: &[&str] = &[
-    "get", "list", "set", "update", "delete", "remove", "create", "add", "post", "put", "patch", "run",
-    "send", "start", "end", "stop", "stream", "search", "find", "fetch", "upload", "download",
-    "retrieve", "cancel", "submit", "execute", "generate", "count", "query", "read", "write", "reset",
-    "close", "open", "enable", "disable", "export", "import", "sync", "check", "validate", "login",
-    "logout", "register", "invite", "assign", "archive", "restore", "copy", "move", "replace",
+    "get", "list", "set", "update", "delete", "remove", "create", "add", "post", "put", "patch",
+    "run", "send", "start", "end", "stop", "stream", "search", "find", "fetch", "upload",
+    "download", "retrieve", "cancel", "submit", "execute", "generate", "count", "query", "read",
+    "write", "reset", "close", "open", "enable", "disable", "export", "import", "sync", "check",
+    "validate", "login", "logout", "register", "invite", "assign", "archive", "restore", "copy",
+    "move", "replace",
 ];
 
 /// Splits every operationId into words and strips namespace prefixes: the words before the
@@ -134,8 +145,15 @@ pub fn strip_namespaces(ids: &[String]) -> Vec<Vec<String>> {
                 return w.clone();
             }
             let prefix = &w[..verb];
-            let shared = split.iter().enumerate().any(|(j, other)| j != i && other.starts_with(prefix));
-            if shared { w[verb..].to_vec() } else { w.clone() }
+            let shared = split
+                .iter()
+                .enumerate()
+                .any(|(j, other)| j != i && other.starts_with(prefix));
+            if shared {
+                w[verb..].to_vec()
+            } else {
+                w.clone()
+            }
         })
         .collect()
 }
@@ -157,7 +175,9 @@ pub fn method_words(op_words: &[String], resource: &str, path_params: &[String])
     if w.len() >= 3 && w[w.len() - 2] == "by" {
         let last = &w[w.len() - 1];
         let is_param = last == "id"
-            || path_params.iter().any(|p| words(p).last().is_some_and(|l| l == last) || words(p).join("_") == *last);
+            || path_params
+                .iter()
+                .any(|p| words(p).last().is_some_and(|l| l == last) || words(p).join("_") == *last);
         if is_param {
             w.truncate(w.len() - 2);
         }
@@ -185,7 +205,10 @@ mod tests {
         assert_eq!(sanitize("__typename", Case::Snake), "typename");
         assert_eq!(sanitize("2fa-code", Case::Snake), "n2fa_code");
         assert_eq!(sanitize("order_1_editor", Case::Pascal), "Order1Editor");
-        assert_eq!(sanitize("LAST_CHAT_TIME_DESC", Case::Pascal), "LastChatTimeDesc");
+        assert_eq!(
+            sanitize("LAST_CHAT_TIME_DESC", Case::Pascal),
+            "LastChatTimeDesc"
+        );
         assert_eq!(sanitize("API-KEY", Case::Snake), "api_key");
         assert_eq!(sanitize("한국어", Case::Snake), "value");
         assert_eq!(sanitize("wu2", Case::Pascal), "Wu2");
@@ -230,15 +253,53 @@ mod tests {
     #[test]
     fn method_names_inside_a_resource() {
         let m = |w: &[&str], r: &str, p: &[&str]| {
-            method_words(&w.iter().map(|s| s.to_string()).collect::<Vec<_>>(), r, &p.iter().map(|s| s.to_string()).collect::<Vec<_>>()).join("_")
+            method_words(
+                &w.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+                r,
+                &p.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+            )
+            .join("_")
         };
-        assert_eq!(m(&["get", "list", "conversations"], "conversations", &[]), "list");
-        assert_eq!(m(&["get", "conversation", "by", "id"], "conversations", &["conversation_id"]), "get");
-        assert_eq!(m(&["get", "conversation", "state", "by", "id"], "conversations", &["conversation_id"]), "state");
-        assert_eq!(m(&["list", "conversation", "chats"], "conversations", &["conversation_id"]), "list_chats");
-        assert_eq!(m(&["conversation", "daily", "count"], "conversations", &[]), "daily_count");
-        assert_eq!(m(&["get", "generative", "answer"], "apps", &[]), "generative_answer");
-        assert_eq!(m(&["end", "conversation", "by", "agent"], "apps", &[]), "end_conversation_by_agent");
+        assert_eq!(
+            m(&["get", "list", "conversations"], "conversations", &[]),
+            "list"
+        );
+        assert_eq!(
+            m(
+                &["get", "conversation", "by", "id"],
+                "conversations",
+                &["conversation_id"]
+            ),
+            "get"
+        );
+        assert_eq!(
+            m(
+                &["get", "conversation", "state", "by", "id"],
+                "conversations",
+                &["conversation_id"]
+            ),
+            "state"
+        );
+        assert_eq!(
+            m(
+                &["list", "conversation", "chats"],
+                "conversations",
+                &["conversation_id"]
+            ),
+            "list_chats"
+        );
+        assert_eq!(
+            m(&["conversation", "daily", "count"], "conversations", &[]),
+            "daily_count"
+        );
+        assert_eq!(
+            m(&["get", "generative", "answer"], "apps", &[]),
+            "generative_answer"
+        );
+        assert_eq!(
+            m(&["end", "conversation", "by", "agent"], "apps", &[]),
+            "end_conversation_by_agent"
+        );
         assert_eq!(m(&["run", "app"], "apps", &["app_id"]), "run");
         assert_eq!(m(&["get"], "apps", &[]), "get");
     }

@@ -4,7 +4,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use heck::ToSnakeCase;
-use openapiv3::{OpenAPI, Operation as OaOperation, Parameter, ParameterSchemaOrContent, ReferenceOr, RequestBody, Response, StatusCode};
+use openapiv3::{
+    OpenAPI, Operation as OaOperation, Parameter, ParameterSchemaOrContent, ReferenceOr,
+    RequestBody, Response, StatusCode,
+};
 use serde_json::Value;
 
 use super::naming::{Case, method_words, sanitize, strip_namespaces, unique};
@@ -47,7 +50,9 @@ pub struct Param {
 impl Param {
     /// Description: the parameter's, else its schema's.
     pub fn doc(&self) -> Option<&str> {
-        self.description.as_deref().or(self.typed.info.description.as_deref())
+        self.description
+            .as_deref()
+            .or(self.typed.info.description.as_deref())
     }
 }
 
@@ -188,8 +193,22 @@ pub struct Api {
 
 /// Methods every builder has; parameters must not take these names.
 pub const RESERVED_METHODS: &[&str] = &[
-    "send", "send_raw", "timeout", "max_retries", "header", "without_header", "options", "into_stream",
-    "into_pages", "stream", "background", "body", "new", "request", "client", "page_concurrency",
+    "send",
+    "send_raw",
+    "timeout",
+    "max_retries",
+    "header",
+    "without_header",
+    "options",
+    "into_stream",
+    "into_pages",
+    "stream",
+    "background",
+    "body",
+    "new",
+    "request",
+    "client",
+    "page_concurrency",
 ];
 
 /// Lowers the parsed document into resources, operations and types.
@@ -204,10 +223,13 @@ pub fn build(api: &OpenAPI, settings: &GeneratorSettings) -> Api {
         id: String,
     }
     let mut raws: Vec<Raw<'_>> = Vec::new();
-    let mut paths: Vec<(&String, &ReferenceOr<openapiv3::PathItem>)> = api.paths.paths.iter().collect();
+    let mut paths: Vec<(&String, &ReferenceOr<openapiv3::PathItem>)> =
+        api.paths.paths.iter().collect();
     paths.sort_by(|a, b| a.0.cmp(b.0));
     for (path, item) in paths {
-        let ReferenceOr::Item(item) = item else { continue };
+        let ReferenceOr::Item(item) = item else {
+            continue;
+        };
         for method in METHODS {
             let op = match *method {
                 "get" => &item.get,
@@ -220,8 +242,15 @@ pub fn build(api: &OpenAPI, settings: &GeneratorSettings) -> Api {
                 _ => &item.trace,
             };
             let Some(op) = op else { continue };
-            let id = op.operation_id.clone().unwrap_or_else(|| format!("{method}_{}", path.replace(['{', '}'], "")).to_snake_case());
-            raws.push(Raw { path: path.clone(), method, op, id });
+            let id = op.operation_id.clone().unwrap_or_else(|| {
+                format!("{method}_{}", path.replace(['{', '}'], "")).to_snake_case()
+            });
+            raws.push(Raw {
+                path: path.clone(),
+                method,
+                op,
+                id,
+            });
         }
     }
     let ids: Vec<String> = raws.iter().map(|r| r.id.clone()).collect();
@@ -231,18 +260,22 @@ pub fn build(api: &OpenAPI, settings: &GeneratorSettings) -> Api {
     let tag_order: Vec<String> = api.tags.iter().map(|t| t.name.clone()).collect();
     let mut by_tag: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, r) in raws.iter().enumerate() {
-        let tag = r
-            .op
-            .extensions
-            .get("x-rust-resource")
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-            .or_else(|| r.op.tags.first().cloned())
-            .unwrap_or_else(|| "default".to_owned());
+        let tag =
+            r.op.extensions
+                .get("x-rust-resource")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+                .or_else(|| r.op.tags.first().cloned())
+                .unwrap_or_else(|| "default".to_owned());
         by_tag.entry(tag).or_default().push(i);
     }
     let mut tags: Vec<String> = by_tag.keys().cloned().collect();
-    tags.sort_by_key(|t| (tag_order.iter().position(|x| x == t).unwrap_or(usize::MAX), t.clone()));
+    tags.sort_by_key(|t| {
+        (
+            tag_order.iter().position(|x| x == t).unwrap_or(usize::MAX),
+            t.clone(),
+        )
+    });
 
     let mut resources = Vec::new();
     let mut module_names = BTreeSet::from(["types".to_owned(), "mod".to_owned()]);
@@ -259,8 +292,17 @@ pub fn build(api: &OpenAPI, settings: &GeneratorSettings) -> Api {
             let name = match pinned {
                 Some(p) => sanitize(p, Case::Snake),
                 None => {
-                    let path_params: Vec<String> = r.path.split('{').skip(1).filter_map(|s| s.split('}').next()).map(str::to_owned).collect();
-                    sanitize(&method_words(&stripped[i], &tag, &path_params).join("_"), Case::Snake)
+                    let path_params: Vec<String> = r
+                        .path
+                        .split('{')
+                        .skip(1)
+                        .filter_map(|s| s.split('}').next())
+                        .map(str::to_owned)
+                        .collect();
+                    sanitize(
+                        &method_words(&stripped[i], &tag, &path_params).join("_"),
+                        Case::Snake,
+                    )
                 }
             };
             names.push(name);
@@ -279,14 +321,40 @@ pub fn build(api: &OpenAPI, settings: &GeneratorSettings) -> Api {
                 name = sanitize(&stripped[i].join("_"), Case::Snake);
             }
             let method_name = unique(&name, &mut taken);
-            let builder = sanitize(&method_name, Case::Pascal).trim_start_matches("r#").to_owned();
+            let builder = sanitize(&method_name, Case::Pascal)
+                .trim_start_matches("r#")
+                .to_owned();
             let type_prefix = unique(&pascal(&stripped[i].join("_")), &mut prefixes);
             let pointer = Pointer::root().push("paths").push(&r.path).push(r.method);
-            let op = build_op(api, settings, &mut space, &mut diags, r.op, &r.path, r.method, &r.id, method_name, builder, type_prefix, pointer);
+            let op = build_op(
+                api,
+                settings,
+                &mut space,
+                &mut diags,
+                r.op,
+                &r.path,
+                r.method,
+                &r.id,
+                method_name,
+                builder,
+                type_prefix,
+                pointer,
+            );
             ops.push(op);
         }
-        let description = api.tags.iter().find(|t| t.name == tag).and_then(|t| t.description.clone());
-        resources.push(Resource { accessor: module.clone(), module, handle, tag, description, ops });
+        let description = api
+            .tags
+            .iter()
+            .find(|t| t.name == tag)
+            .and_then(|t| t.description.clone());
+        resources.push(Resource {
+            accessor: module.clone(),
+            module,
+            handle,
+            tag,
+            description,
+            ops,
+        });
     }
 
     for r in &resources {
@@ -332,7 +400,14 @@ fn build_op(
     pointer: Pointer,
 ) -> Op {
     let warn = |diags: &mut Diagnostics, code: &'static str, at: &Pointer, msg: String| {
-        diags.push(Diagnostic::warning(code, Location { pointer: Some(at.to_string()), ..Location::default() }, msg));
+        diags.push(Diagnostic::warning(
+            code,
+            Location {
+                pointer: Some(at.to_string()),
+                ..Location::default()
+            },
+            msg,
+        ));
     };
 
     // Parameters.
@@ -341,7 +416,12 @@ fn build_op(
     for (i, p) in op.parameters.iter().enumerate() {
         let at = pointer.push("parameters").index(i);
         let Some(p) = resolve_param(api, p) else {
-            warn(diags, "unresolved-parameter", &at, "parameter reference does not resolve; skipped".to_owned());
+            warn(
+                diags,
+                "unresolved-parameter",
+                &at,
+                "parameter reference does not resolve; skipped".to_owned(),
+            );
             continue;
         };
         let (data, location) = match &p {
@@ -349,15 +429,37 @@ fn build_op(
             Parameter::Query { parameter_data, .. } => (parameter_data, ParamIn::Query),
             Parameter::Header { parameter_data, .. } => (parameter_data, ParamIn::Header),
             Parameter::Cookie { parameter_data, .. } => {
-                warn(diags, "cookie-parameter", &at, format!("cookie parameter `{}` is not supported; skipped", parameter_data.name));
+                warn(
+                    diags,
+                    "cookie-parameter",
+                    &at,
+                    format!(
+                        "cookie parameter `{}` is not supported; skipped",
+                        parameter_data.name
+                    ),
+                );
                 continue;
             }
         };
         let typed = match &data.format {
-            ParameterSchemaOrContent::Schema(s) => space.type_of(s, &Cx::root(&type_prefix, &data.name, at.push("schema"))),
+            ParameterSchemaOrContent::Schema(s) => {
+                space.type_of(s, &Cx::root(&type_prefix, &data.name, at.push("schema")))
+            }
             ParameterSchemaOrContent::Content(_) => {
-                warn(diags, "parameter-content", &at, format!("parameter `{}` uses `content`; sent as JSON text", data.name));
-                Typed { ty: TypeRef::Json, nullable: false, info: SchemaInfo::default() }
+                warn(
+                    diags,
+                    "parameter-content",
+                    &at,
+                    format!(
+                        "parameter `{}` uses `content`; sent as JSON text",
+                        data.name
+                    ),
+                );
+                Typed {
+                    ty: TypeRef::Json,
+                    nullable: false,
+                    info: SchemaInfo::default(),
+                }
             }
         };
         let mut typed = typed;
@@ -366,7 +468,12 @@ fn build_op(
             t => t.is_scalar(space) || *t == TypeRef::Json,
         };
         if !plain {
-            warn(diags, "structured-parameter", &at, format!("parameter `{}` is an object; sent as JSON text", data.name));
+            warn(
+                diags,
+                "structured-parameter",
+                &at,
+                format!("parameter `{}` is an object; sent as JSON text", data.name),
+            );
             typed.ty = TypeRef::Json;
         }
         let rust = unique(&sanitize(&data.name, Case::Snake), &mut taken);
@@ -381,7 +488,12 @@ fn build_op(
         });
     }
     // Path parameters in the order of the path.
-    let order: Vec<String> = path.split('{').skip(1).filter_map(|s| s.split('}').next()).map(str::to_owned).collect();
+    let order: Vec<String> = path
+        .split('{')
+        .skip(1)
+        .filter_map(|s| s.split('}').next())
+        .map(str::to_owned)
+        .collect();
     params.sort_by_key(|p| match p.location {
         ParamIn::Path => order.iter().position(|o| *o == p.wire).unwrap_or(0),
         _ => usize::MAX,
@@ -409,19 +521,33 @@ fn build_op(
     let mut success = None;
     let mut decided = false;
     let mut error_schemas: Vec<(String, ReferenceOr<openapiv3::Schema>, Pointer)> = Vec::new();
-    let mut codes: Vec<(&StatusCode, &ReferenceOr<Response>)> = op.responses.responses.iter().collect();
+    let mut codes: Vec<(&StatusCode, &ReferenceOr<Response>)> =
+        op.responses.responses.iter().collect();
     codes.sort_by_key(|(c, _)| status_rank(c));
     for (code, r) in codes {
         let label = code.to_string();
         let at = pointer.push("responses").push(&label);
-        let Some(r) = resolve_response(api, r) else { continue };
-        let json = r.content.iter().find(|(ct, _)| is_json(ct)).and_then(|(ct, m)| m.schema.clone().map(|s| (ct.clone(), s)));
+        let Some(r) = resolve_response(api, r) else {
+            continue;
+        };
+        let json = r
+            .content
+            .iter()
+            .find(|(ct, _)| is_json(ct))
+            .and_then(|(ct, m)| m.schema.clone().map(|s| (ct.clone(), s)));
         if is_success(code) {
             // The first 2xx decides, with or without a body.
             if !decided {
                 decided = true;
                 if let Some((ct, schema)) = json {
-                    success = Some(space.type_of(&schema, &Cx::root(&type_prefix, "Response", at.push("content").push(&ct).push("schema"))));
+                    success = Some(space.type_of(
+                        &schema,
+                        &Cx::root(
+                            &type_prefix,
+                            "Response",
+                            at.push("content").push(&ct).push("schema"),
+                        ),
+                    ));
                 }
             }
         } else if let Some((ct, schema)) = json {
@@ -429,8 +555,17 @@ fn build_op(
         }
     }
     if let Some(ReferenceOr::Item(r)) = &op.responses.default {
-        if let Some(schema) = r.content.iter().find(|(ct, _)| is_json(ct)).and_then(|(_, m)| m.schema.clone()) {
-            error_schemas.push(("default".to_owned(), schema, pointer.push("responses").push("default")));
+        if let Some(schema) = r
+            .content
+            .iter()
+            .find(|(ct, _)| is_json(ct))
+            .and_then(|(_, m)| m.schema.clone())
+        {
+            error_schemas.push((
+                "default".to_owned(),
+                schema,
+                pointer.push("responses").push("default"),
+            ));
         }
     }
     let errors = error_bodies(space, &type_prefix, error_schemas);
@@ -457,32 +592,87 @@ fn build_op(
     out.envelope = settings
         .error_envelope_field
         .as_ref()
-        .filter(|f| out.success.as_ref().is_some_and(|s| struct_field(space, &s.ty, f).is_some()))
+        .filter(|f| {
+            out.success
+                .as_ref()
+                .is_some_and(|s| struct_field(space, &s.ty, f).is_some())
+        })
         .cloned();
+    if let (Some(field), Some(success)) = (&out.envelope, &out.success) {
+        // The client checks the envelope field itself; whatever shape an empty one takes
+        // (`null`, `[]`, `{}`), it must not make a successful answer fail to decode.
+        if let Some(id) = struct_of(space, &success.ty) {
+            space.loosen_field(id, field);
+        }
+    }
     out.streaming = detect_streaming(space, settings, &out);
     out.paging = detect_paging(space, settings, op, &out, diags);
     out
 }
 
-/// Error bodies: one `{Op}Error` type when every error status documents the same schema,
-/// else `{Op}Error{status}` per status.
-fn error_bodies(space: &mut TypeSpace, prefix: &str, schemas: Vec<(String, ReferenceOr<openapiv3::Schema>, Pointer)>) -> Vec<ErrorBody> {
-    let key = |s: &ReferenceOr<openapiv3::Schema>| serde_json::to_string(s).unwrap_or_default();
-    let distinct: BTreeSet<String> = schemas.iter().map(|(_, s, _)| key(s)).collect();
-    let mut out: Vec<ErrorBody> = Vec::new();
+/// Error bodies: statuses whose schemas agree (prose aside) share one type; one group is
+/// `{Op}Error`, several are `{Op}Error{first status}` each.
+fn error_bodies(
+    space: &mut TypeSpace,
+    prefix: &str,
+    schemas: Vec<(String, ReferenceOr<openapiv3::Schema>, Pointer)>,
+) -> Vec<ErrorBody> {
+    let key = |s: &ReferenceOr<openapiv3::Schema>| {
+        let mut v = serde_json::to_value(s).unwrap_or_default();
+        strip_prose(&mut v);
+        v.to_string()
+    };
+    let mut groups: Vec<(String, Vec<String>, ReferenceOr<openapiv3::Schema>, Pointer)> =
+        Vec::new();
     for (status, schema, at) in schemas {
-        let role = if distinct.len() <= 1 { "Error".to_owned() } else { format!("Error{}", status.replace('X', "xx")) };
-        let typed = space.type_of(&schema, &Cx::root(prefix, &role, at));
-        match out.iter_mut().find(|e| e.ty == typed.ty) {
-            Some(e) => e.statuses.push(status),
-            None => out.push(ErrorBody { statuses: vec![status], ty: typed.ty }),
+        let k = key(&schema);
+        match groups.iter_mut().find(|g| g.0 == k) {
+            Some(g) => g.1.push(status),
+            None => groups.push((k, vec![status], schema, at)),
         }
     }
-    out
+    let single = groups.len() <= 1;
+    groups
+        .into_iter()
+        .map(|(_, statuses, schema, at)| {
+            let role = if single {
+                "Error".to_owned()
+            } else {
+                format!("Error{}", statuses[0].replace('X', "xx"))
+            };
+            let typed = space.type_of(&schema, &Cx::root(prefix, &role, at));
+            ErrorBody {
+                statuses,
+                ty: typed.ty,
+            }
+        })
+        .collect()
+}
+
+/// Removes prose keywords (description, title, examples) everywhere.
+fn strip_prose(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            for k in ["description", "title", "example", "examples"] {
+                map.remove(k);
+            }
+            // `properties` maps names to schemas: recurse into the schemas, keep the names.
+            for (_, child) in map.iter_mut() {
+                strip_prose(child);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_prose),
+        _ => {}
+    }
 }
 
 fn is_json(content_type: &str) -> bool {
-    let ct = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let ct = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     ct == "application/json" || ct.ends_with("+json") || ct == "*/*"
 }
 
@@ -543,7 +733,11 @@ pub fn struct_of(space: &TypeSpace, ty: &TypeRef) -> Option<TypeId> {
 }
 
 /// The field of the struct behind `ty` with this wire name.
-pub fn struct_field<'a>(space: &'a TypeSpace, ty: &TypeRef, wire: &str) -> Option<&'a super::types::Field> {
+pub fn struct_field<'a>(
+    space: &'a TypeSpace,
+    ty: &TypeRef,
+    wire: &str,
+) -> Option<&'a super::types::Field> {
     let id = struct_of(space, ty)?;
     match &space.get(id).kind {
         DefKind::Struct { fields, .. } => fields.iter().find(|f| f.wire == wire),
@@ -555,8 +749,12 @@ fn detect_streaming(space: &TypeSpace, settings: &GeneratorSettings, op: &Op) ->
     let property = settings.stream_mode_property.as_ref()?;
     let body = op.body.as_ref()?;
     let field = struct_field(space, &body.typed.ty, property)?;
-    let TypeRef::Named(enum_id) = field.ty else { return None };
-    let DefKind::Enum { variants } = &space.get(enum_id).kind else { return None };
+    let TypeRef::Named(enum_id) = field.ty else {
+        return None;
+    };
+    let DefKind::Enum { variants } = &space.get(enum_id).kind else {
+        return None;
+    };
     let has = |v: &str| variants.iter().any(|x| x.wire == v);
     if !has("stream") {
         return None;
@@ -570,32 +768,52 @@ fn detect_streaming(space: &TypeSpace, settings: &GeneratorSettings, op: &Op) ->
 }
 
 fn names_or(list: &Option<Vec<String>>, default: &[&str]) -> Vec<String> {
-    list.clone().unwrap_or_else(|| default.iter().map(|s| (*s).to_owned()).collect())
+    list.clone()
+        .unwrap_or_else(|| default.iter().map(|s| (*s).to_owned()).collect())
 }
 
 /// Pagination from `x-pagination` or, without it, from the parameter and field names.
-fn detect_paging(space: &TypeSpace, settings: &GeneratorSettings, oa: &OaOperation, op: &Op, diags: &mut Diagnostics) -> Option<Paging> {
+fn detect_paging(
+    space: &TypeSpace,
+    settings: &GeneratorSettings,
+    oa: &OaOperation,
+    op: &Op,
+    diags: &mut Diagnostics,
+) -> Option<Paging> {
     let declared = oa.extensions.get("x-pagination");
     if declared == Some(&Value::Bool(false)) {
         return None;
     }
     let decl = declared.and_then(Value::as_object);
-    let get = |k: &str| decl.and_then(|d| d.get(k)).and_then(Value::as_str).map(str::to_owned);
+    let get = |k: &str| {
+        decl.and_then(|d| d.get(k))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
     let success = op.success.as_ref()?;
     let sid = struct_of(space, &success.ty)?;
-    let DefKind::Struct { fields, .. } = &space.get(sid).kind else { return None };
+    let DefKind::Struct { fields, .. } = &space.get(sid).kind else {
+        return None;
+    };
     let items = match get("items") {
         Some(i) => i,
         None => {
-            let arrays: Vec<&super::types::Field> = fields.iter().filter(|f| matches!(f.ty, TypeRef::Vec(..))).collect();
+            let arrays: Vec<&super::types::Field> = fields
+                .iter()
+                .filter(|f| matches!(f.ty, TypeRef::Vec(..)))
+                .collect();
             match arrays.as_slice() {
                 [one] => one.wire.clone(),
                 _ => {
                     if decl.is_some() {
                         diags.push(Diagnostic::error(
                             "pagination",
-                            Location { pointer: Some(op.pointer.to_string()), ..Location::default() },
-                            "`x-pagination` needs `items`: the response has no single array field".to_owned(),
+                            Location {
+                                pointer: Some(op.pointer.to_string()),
+                                ..Location::default()
+                            },
+                            "`x-pagination` needs `items`: the response has no single array field"
+                                .to_owned(),
                         ));
                     }
                     return None;
@@ -603,7 +821,11 @@ fn detect_paging(space: &TypeSpace, settings: &GeneratorSettings, oa: &OaOperati
             }
         }
     };
-    let query = |wire: &str| op.params.iter().position(|p| p.location == ParamIn::Query && p.wire == wire);
+    let query = |wire: &str| {
+        op.params
+            .iter()
+            .position(|p| p.location == ParamIn::Query && p.wire == wire)
+    };
     let kind = get("kind");
 
     let cursor_names = names_or(&settings.cursor_params, &["cursor"]);
@@ -613,42 +835,82 @@ fn detect_paging(space: &TypeSpace, settings: &GeneratorSettings, oa: &OaOperati
     if kind.as_deref().is_none_or(|k| k == "cursor") {
         if let Some(param) = cursor_param {
             let next = get("cursor-field").unwrap_or_else(|| op.params[param].wire.clone());
-            if fields.iter().any(|f| f.wire == next && f.ty == TypeRef::String) && op.params[param].typed.ty == TypeRef::String {
+            if fields
+                .iter()
+                .any(|f| f.wire == next && f.ty == TypeRef::String)
+                && op.params[param].typed.ty == TypeRef::String
+            {
                 return Some(Paging::Cursor { param, next, items });
             }
         }
     }
     if kind.as_deref().is_none_or(|k| k == "page-number") {
-        let page_names = names_or(&settings.page_params, &["pageNo", "page", "page_no", "pageNumber"]);
-        let page_param = get("page-param").and_then(|w| query(&w)).or_else(|| page_names.iter().find_map(|n| query(n)));
+        let page_names = names_or(
+            &settings.page_params,
+            &["pageNo", "page", "page_no", "pageNumber"],
+        );
+        let page_param = get("page-param")
+            .and_then(|w| query(&w))
+            .or_else(|| page_names.iter().find_map(|n| query(n)));
         if let Some(param) = page_param {
-            if !matches!(op.params[param].typed.ty, TypeRef::I32 | TypeRef::I64 | TypeRef::U32 | TypeRef::U64) {
+            if !matches!(
+                op.params[param].typed.ty,
+                TypeRef::I32 | TypeRef::I64 | TypeRef::U32 | TypeRef::U64
+            ) {
                 return None;
             }
-            let size_names = names_or(&settings.page_size_params, &["pageSize", "page_size", "limit", "perPage", "per_page"]);
-            let size_param = get("page-size-param").and_then(|w| query(&w)).or_else(|| size_names.iter().find_map(|n| query(n)));
-            let declared_size = decl.and_then(|d| d.get("page-size")).and_then(Value::as_u64);
-            let default_size = declared_size.or_else(|| size_param.and_then(|i| op.params[i].typed.info.default.as_ref()).and_then(Value::as_u64));
-            let total_names = names_or(&settings.total_fields, &["totalCount", "total", "total_count", "totalItems"]);
+            let size_names = names_or(
+                &settings.page_size_params,
+                &["pageSize", "page_size", "limit", "perPage", "per_page"],
+            );
+            let size_param = get("page-size-param")
+                .and_then(|w| query(&w))
+                .or_else(|| size_names.iter().find_map(|n| query(n)));
+            let declared_size = decl
+                .and_then(|d| d.get("page-size"))
+                .and_then(Value::as_u64);
+            let default_size = declared_size.or_else(|| {
+                size_param
+                    .and_then(|i| op.params[i].typed.info.default.as_ref())
+                    .and_then(Value::as_u64)
+            });
+            let total_names = names_or(
+                &settings.total_fields,
+                &["totalCount", "total", "total_count", "totalItems"],
+            );
             let total = get("total-field").or_else(|| {
                 total_names
                     .iter()
-                    .find(|n| fields.iter().any(|f| f.wire == **n && matches!(f.ty, TypeRef::I32 | TypeRef::I64 | TypeRef::U32 | TypeRef::U64)))
+                    .find(|n| {
+                        fields.iter().any(|f| {
+                            f.wire == **n
+                                && matches!(
+                                    f.ty,
+                                    TypeRef::I32 | TypeRef::I64 | TypeRef::U32 | TypeRef::U64
+                                )
+                        })
+                    })
                     .cloned()
             });
             let p = &op.params[param].typed.info;
-            let first = p
-                .default
-                .as_ref()
-                .and_then(Value::as_u64)
-                .unwrap_or(1);
-            return Some(Paging::PageNumber { param, size_param, default_size, total, items, first });
+            let first = p.default.as_ref().and_then(Value::as_u64).unwrap_or(1);
+            return Some(Paging::PageNumber {
+                param,
+                size_param,
+                default_size,
+                total,
+                items,
+                first,
+            });
         }
     }
     if decl.is_some() {
         diags.push(Diagnostic::error(
             "pagination",
-            Location { pointer: Some(op.pointer.to_string()), ..Location::default() },
+            Location {
+                pointer: Some(op.pointer.to_string()),
+                ..Location::default()
+            },
             "`x-pagination` is declared but no cursor or page parameter matches it".to_owned(),
         ));
     }

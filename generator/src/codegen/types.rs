@@ -18,8 +18,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use heck::ToPascalCase;
 use indexmap::IndexMap;
 use openapiv3::{
-    AdditionalProperties, AnySchema, ReferenceOr, Schema, SchemaData, SchemaKind, StringFormat, Type,
-    VariantOrUnknownOrEmpty,
+    AdditionalProperties, AnySchema, ReferenceOr, Schema, SchemaData, SchemaKind, StringFormat,
+    Type, VariantOrUnknownOrEmpty,
 };
 use serde_json::Value;
 
@@ -66,7 +66,14 @@ impl TypeRef {
     /// Whether values of this type are plain text on the wire (usable in paths and queries).
     pub fn is_scalar(&self, space: &TypeSpace) -> bool {
         match self {
-            TypeRef::String | TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::U32 | TypeRef::U64 | TypeRef::F32 | TypeRef::F64 => true,
+            TypeRef::String
+            | TypeRef::Bool
+            | TypeRef::I32
+            | TypeRef::I64
+            | TypeRef::U32
+            | TypeRef::U64
+            | TypeRef::F32
+            | TypeRef::F64 => true,
             TypeRef::Named(id) => match &space.get(*id).kind {
                 DefKind::Enum { .. } => true,
                 DefKind::Alias(inner) => inner.is_scalar(space),
@@ -194,7 +201,9 @@ impl TypeDef {
         if self.component {
             return format!("The `{}` schema.", self.origin.last().unwrap_or_default());
         }
-        let Some(c) = self.contexts.iter().min() else { return format!("The schema at `{}`.", self.origin) };
+        let Some(c) = self.contexts.iter().min() else {
+            return format!("The schema at `{}`.", self.origin);
+        };
         let mut path = String::new();
         for seg in c.segs.iter().skip(1) {
             if seg == "[]" {
@@ -211,11 +220,18 @@ impl TypeDef {
             "Request" => format!("the request body of `{}`", c.prefix),
             "Response" => format!("the response of `{}`", c.prefix),
             "Error" => format!("the error body of `{}`", c.prefix),
-            r if r.starts_with("Error") => format!("the error body of `{}` for status {}", c.prefix, r.trim_start_matches("Error").replace("xx", "XX")),
+            r if r.starts_with("Error") => format!(
+                "the error body of `{}` for status {}",
+                c.prefix,
+                r.trim_start_matches("Error").replace("xx", "XX")
+            ),
             "" => format!("`{}`", c.prefix),
             param => format!("parameter `{param}` of `{}`", c.prefix),
         };
-        let whole = if c.segs.len() <= 1 && !self.contexts.is_empty() && (role == "Request" || role == "Response" || role.starts_with("Error")) {
+        let whole = if c.segs.len() <= 1
+            && !self.contexts.is_empty()
+            && (role == "Request" || role == "Response" || role.starts_with("Error"))
+        {
             let mut s = whole;
             if let Some(first) = s.get_mut(0..1) {
                 first.make_ascii_uppercase();
@@ -224,7 +240,29 @@ impl TypeDef {
         } else {
             whole
         };
-        if path.is_empty() { format!("Values of {whole}.") } else { format!("`{path}` in {whole}.") }
+        let others: BTreeSet<&str> = self
+            .contexts
+            .iter()
+            .map(|x| x.prefix.as_str())
+            .filter(|p| *p != c.prefix)
+            .collect();
+        let also = if others.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " Also used by {}.",
+                others
+                    .iter()
+                    .map(|p| format!("`{p}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        if path.is_empty() {
+            format!("Values of {whole}.{also}")
+        } else {
+            format!("`{path}` in {whole}.{also}")
+        }
     }
 
     /// Whether any field is required (so the type has no `Default`).
@@ -252,7 +290,11 @@ pub struct Cx {
 impl Cx {
     /// A root context.
     pub fn root(prefix: &str, role: &str, pointer: Pointer) -> Cx {
-        Cx { prefix: prefix.to_owned(), segs: vec![role.to_owned()], pointer }
+        Cx {
+            prefix: prefix.to_owned(),
+            segs: vec![role.to_owned()],
+            pointer,
+        }
     }
 
     fn prop(&self, name: &str) -> Cx {
@@ -270,7 +312,10 @@ impl Cx {
     }
 
     fn at(&self, pointer: Pointer) -> Cx {
-        Cx { pointer, ..self.clone() }
+        Cx {
+            pointer,
+            ..self.clone()
+        }
     }
 
     /// Name candidates, shortest first: the prefix (unless dropped) followed by 1, 2, ... of
@@ -285,13 +330,21 @@ impl Cx {
                     None => words.push("Item".to_owned()),
                 }
             } else {
-                words.push(sanitize(seg, Case::Pascal).trim_start_matches("r#").to_owned());
+                words.push(
+                    sanitize(seg, Case::Pascal)
+                        .trim_start_matches("r#")
+                        .to_owned(),
+                );
             }
         }
         let mut out = Vec::new();
         for n in 1..=words.len() {
             let tail: String = words[words.len() - n..].concat();
-            out.push(if with_prefix { format!("{}{tail}", self.prefix) } else { tail });
+            out.push(if with_prefix {
+                format!("{}{tail}", self.prefix)
+            } else {
+                tail
+            });
         }
         if out.is_empty() {
             out.push(self.prefix.clone());
@@ -325,7 +378,10 @@ impl TypeSpace {
             let id = TypeId(space.defs.len());
             space.defs.push(TypeDef {
                 name: sanitize(name, Case::Pascal),
-                origin: Pointer::root().push("components").push("schemas").push(name),
+                origin: Pointer::root()
+                    .push("components")
+                    .push("schemas")
+                    .push(name),
                 info: SchemaInfo::default(),
                 kind: DefKind::Alias(TypeRef::Json),
                 component: true,
@@ -335,10 +391,14 @@ impl TypeSpace {
                 contexts: Vec::new(),
                 pinned: None,
             });
-            space.by_ref.insert(format!("#/components/schemas/{name}"), id);
+            space
+                .by_ref
+                .insert(format!("#/components/schemas/{name}"), id);
         }
         for name in names {
-            let Some(schema) = space.components.get(&name).cloned() else { continue };
+            let Some(schema) = space.components.get(&name).cloned() else {
+                continue;
+            };
             let id = space.by_ref[&format!("#/components/schemas/{name}")];
             let cx = Cx {
                 prefix: sanitize(&name, Case::Pascal),
@@ -376,7 +436,14 @@ impl TypeSpace {
     }
 
     fn warn(&mut self, code: &'static str, at: &Pointer, message: String) {
-        self.diags.push(Diagnostic::warning(code, Location { pointer: Some(at.to_string()), ..Location::default() }, message));
+        self.diags.push(Diagnostic::warning(
+            code,
+            Location {
+                pointer: Some(at.to_string()),
+                ..Location::default()
+            },
+            message,
+        ));
     }
 
     /// Fills in the definition of a component.
@@ -407,16 +474,39 @@ impl TypeSpace {
         match &s.schema_kind {
             SchemaKind::Type(Type::String(st)) if !st.enumeration.is_empty() => {
                 let values: Vec<String> = st.enumeration.iter().flatten().cloned().collect();
-                Some(DefKind::Enum { variants: values.into_iter().map(|wire| Variant { wire, rust: String::new() }).collect() })
+                Some(DefKind::Enum {
+                    variants: values
+                        .into_iter()
+                        .map(|wire| Variant {
+                            wire,
+                            rust: String::new(),
+                        })
+                        .collect(),
+                })
             }
             SchemaKind::Type(Type::Object(ot)) if !ot.properties.is_empty() => {
-                Some(self.struct_kind(&ot.properties, &ot.required, ot.additional_properties.as_ref(), cx))
+                Some(self.struct_kind(
+                    &ot.properties,
+                    &ot.required,
+                    ot.additional_properties.as_ref(),
+                    cx,
+                ))
             }
-            SchemaKind::Any(any) if !any.properties.is_empty() && any.typ.as_deref().is_none_or(|t| t == "object") => {
-                Some(self.struct_kind(&any.properties, &any.required, any.additional_properties.as_ref(), cx))
+            SchemaKind::Any(any)
+                if !any.properties.is_empty()
+                    && any.typ.as_deref().is_none_or(|t| t == "object") =>
+            {
+                Some(self.struct_kind(
+                    &any.properties,
+                    &any.required,
+                    any.additional_properties.as_ref(),
+                    cx,
+                ))
             }
             SchemaKind::AllOf { all_of } if all_of.len() > 1 => self.merged_all_of(all_of, cx),
-            SchemaKind::OneOf { one_of } | SchemaKind::AnyOf { any_of: one_of } => self.tagged_union(s, one_of, cx),
+            SchemaKind::OneOf { one_of } | SchemaKind::AnyOf { any_of: one_of } => {
+                self.tagged_union(s, one_of, cx)
+            }
             _ => None,
         }
     }
@@ -461,7 +551,9 @@ impl TypeSpace {
             let schema = self.resolve(part)?;
             let (p, r) = match &schema.schema_kind {
                 SchemaKind::Type(Type::Object(o)) => (o.properties.clone(), o.required.clone()),
-                SchemaKind::Any(a) if a.typ.as_deref().is_none_or(|t| t == "object") => (a.properties.clone(), a.required.clone()),
+                SchemaKind::Any(a) if a.typ.as_deref().is_none_or(|t| t == "object") => {
+                    (a.properties.clone(), a.required.clone())
+                }
                 _ => return None,
             };
             props.extend(p);
@@ -471,11 +563,18 @@ impl TypeSpace {
     }
 
     /// `oneOf`/`anyOf` of references with a discriminator → an internally tagged enum.
-    fn tagged_union(&mut self, s: &Schema, branches: &[ReferenceOr<Schema>], cx: &Cx) -> Option<DefKind> {
+    fn tagged_union(
+        &mut self,
+        s: &Schema,
+        branches: &[ReferenceOr<Schema>],
+        cx: &Cx,
+    ) -> Option<DefKind> {
         let disc = s.schema_data.discriminator.as_ref()?;
         let mut variants = Vec::new();
         for b in branches {
-            let ReferenceOr::Reference { reference } = b else { return None };
+            let ReferenceOr::Reference { reference } = b else {
+                return None;
+            };
             let id = self.component(reference)?;
             let short = reference.rsplit('/').next().unwrap_or_default().to_owned();
             let tag = disc
@@ -487,7 +586,10 @@ impl TypeSpace {
             variants.push((tag, sanitize(&short, Case::Pascal), id));
         }
         let _ = cx;
-        Some(DefKind::Tagged { tag: disc.property_name.clone(), variants })
+        Some(DefKind::Tagged {
+            tag: disc.property_name.clone(),
+            variants,
+        })
     }
 
     fn resolve(&self, s: &ReferenceOr<Schema>) -> Option<Schema> {
@@ -504,7 +606,12 @@ impl TypeSpace {
     }
 
     /// Registers an inline struct/enum, deduplicating identical schemas.
-    fn inline(&mut self, s: &Schema, kind_of: impl FnOnce(&mut Self) -> Option<DefKind>, cx: &Cx) -> Option<TypeId> {
+    fn inline(
+        &mut self,
+        s: &Schema,
+        kind_of: impl FnOnce(&mut Self) -> Option<DefKind>,
+        cx: &Cx,
+    ) -> Option<TypeId> {
         let key = serde_json::to_string(s).unwrap_or_default();
         if let Some(&id) = self.dedup.get(&key) {
             self.defs[id.0].contexts.push(cx.clone());
@@ -541,7 +648,11 @@ impl TypeSpace {
                         TypeRef::Json
                     }
                 };
-                return Typed { ty, nullable: false, info: SchemaInfo::default() };
+                return Typed {
+                    ty,
+                    nullable: false,
+                    info: SchemaInfo::default(),
+                };
             }
             ReferenceOr::Item(s) => s,
         };
@@ -559,12 +670,26 @@ impl TypeSpace {
                 }
             }
             SchemaKind::Type(Type::Integer(it)) => {
-                info.allowed = it.enumeration.iter().flatten().map(|v| Value::from(*v)).collect();
+                info.allowed = it
+                    .enumeration
+                    .iter()
+                    .flatten()
+                    .map(|v| Value::from(*v))
+                    .collect();
                 int_type(format_str(&it.format))
             }
             SchemaKind::Type(Type::Number(nt)) => {
-                info.allowed = nt.enumeration.iter().flatten().map(|v| Value::from(*v)).collect();
-                if format_str(&nt.format) == Some("float") { TypeRef::F32 } else { TypeRef::F64 }
+                info.allowed = nt
+                    .enumeration
+                    .iter()
+                    .flatten()
+                    .map(|v| Value::from(*v))
+                    .collect();
+                if format_str(&nt.format) == Some("float") {
+                    TypeRef::F32
+                } else {
+                    TypeRef::F64
+                }
             }
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Bool,
             SchemaKind::Type(Type::Object(ot)) => {
@@ -574,20 +699,28 @@ impl TypeSpace {
                     self.inline_struct(s, cx)
                 }
             }
-            SchemaKind::Type(Type::Array(at)) => self.array_type(at.items.as_ref().map(unbox).as_ref(), cx),
+            SchemaKind::Type(Type::Array(at)) => {
+                self.array_type(at.items.as_ref().map(unbox).as_ref(), cx)
+            }
             SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
                 // A described reference (or a wrapped inline schema).
                 let inner = self.type_of(&all_of[0], &cx.at(cx.pointer.push("allOf").index(0)));
                 merge_info(&mut info, inner.info);
-                return Typed { ty: inner.ty, nullable: nullable || inner.nullable, info };
+                return Typed {
+                    ty: inner.ty,
+                    nullable: nullable || inner.nullable,
+                    info,
+                };
             }
-            SchemaKind::AllOf { .. } => match self.inline(s, |sp| sp.object_or_enum(s, cx), cx) {
-                Some(id) => TypeRef::Named(id),
-                None => {
-                    self.warn("untyped-all-of", &cx.pointer, "`allOf` of schemas that are not all objects; mapped to serde_json::Value".to_owned());
-                    TypeRef::Json
+            SchemaKind::AllOf { .. } => {
+                match self.inline(s, |sp| sp.object_or_enum(s, cx), cx) {
+                    Some(id) => TypeRef::Named(id),
+                    None => {
+                        self.warn("untyped-all-of", &cx.pointer, "`allOf` of schemas that are not all objects; mapped to serde_json::Value".to_owned());
+                        TypeRef::Json
+                    }
                 }
-            },
+            }
             SchemaKind::OneOf { one_of: branches } | SchemaKind::AnyOf { any_of: branches } => {
                 match self.inline(s, |sp| sp.object_or_enum(s, cx), cx) {
                     Some(id) => TypeRef::Named(id),
@@ -605,7 +738,12 @@ impl TypeSpace {
                 }
             }
             SchemaKind::Not { .. } => {
-                self.warn("untyped-not", &cx.pointer, "`not` cannot be expressed in Rust types; mapped to serde_json::Value".to_owned());
+                self.warn(
+                    "untyped-not",
+                    &cx.pointer,
+                    "`not` cannot be expressed in Rust types; mapped to serde_json::Value"
+                        .to_owned(),
+                );
                 TypeRef::Json
             }
             SchemaKind::Any(any) => self.any_type(s, any, cx),
@@ -624,7 +762,11 @@ impl TypeSpace {
         match additional {
             Some(AdditionalProperties::Schema(v)) => {
                 let t = self.type_of(v, &cx.item("additionalProperties"));
-                if t.ty == TypeRef::Json { TypeRef::JsonObject } else { TypeRef::Map(Box::new(t.ty), t.nullable) }
+                if t.ty == TypeRef::Json {
+                    TypeRef::JsonObject
+                } else {
+                    TypeRef::Map(Box::new(t.ty), t.nullable)
+                }
             }
             _ => TypeRef::JsonObject,
         }
@@ -649,9 +791,21 @@ impl TypeSpace {
         }
         match typ {
             Some("string") if !any.enumeration.is_empty() => {
-                let values: Vec<String> = any.enumeration.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect();
+                let values: Vec<String> = any
+                    .enumeration
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect();
                 if values.len() == any.enumeration.len() {
-                    let enum_kind = DefKind::Enum { variants: values.into_iter().map(|wire| Variant { wire, rust: String::new() }).collect() };
+                    let enum_kind = DefKind::Enum {
+                        variants: values
+                            .into_iter()
+                            .map(|wire| Variant {
+                                wire,
+                                rust: String::new(),
+                            })
+                            .collect(),
+                    };
                     return match self.inline(s, |_| Some(enum_kind), cx) {
                         Some(id) => TypeRef::Named(id),
                         None => TypeRef::String,
@@ -661,11 +815,30 @@ impl TypeSpace {
             }
             Some("string") => TypeRef::String,
             Some("integer") => int_type(any.format.as_deref()),
-            Some("number") => if any.format.as_deref() == Some("float") { TypeRef::F32 } else { TypeRef::F64 },
+            Some("number") => {
+                if any.format.as_deref() == Some("float") {
+                    TypeRef::F32
+                } else {
+                    TypeRef::F64
+                }
+            }
             Some("boolean") => TypeRef::Bool,
             Some("object") => self.map_type(any.additional_properties.as_ref(), cx),
             Some("array") => self.array_type(any.items.as_ref().map(unbox).as_ref(), cx),
             _ => TypeRef::Json,
+        }
+    }
+
+    /// Makes field `wire` of struct `id` any JSON value (documented as checked by the client).
+    pub fn loosen_field(&mut self, id: TypeId, wire: &str) {
+        if let DefKind::Struct { fields, .. } = &mut self.defs[id.0].kind {
+            if let Some(f) = fields.iter_mut().find(|f| f.wire == wire) {
+                f.ty = TypeRef::Json;
+                f.nullable = false;
+                f.info.constraints.push(
+                    "checked by the client: a non-empty value makes the call fail with an API error".to_owned(),
+                );
+            }
         }
     }
 
@@ -681,7 +854,11 @@ impl TypeSpace {
                         continue;
                     }
                     let def = &mut self.defs[id.0];
-                    if request { def.in_request = true } else { def.in_response = true }
+                    if request {
+                        def.in_request = true
+                    } else {
+                        def.in_response = true
+                    }
                     match &def.kind {
                         DefKind::Struct { fields, additional } => {
                             stack.extend(fields.iter().map(|f| f.ty.clone()));
@@ -690,7 +867,9 @@ impl TypeSpace {
                             }
                         }
                         DefKind::Alias(a) => stack.push(a.clone()),
-                        DefKind::Tagged { variants, .. } => stack.extend(variants.iter().map(|v| TypeRef::Named(v.2))),
+                        DefKind::Tagged { variants, .. } => {
+                            stack.extend(variants.iter().map(|v| TypeRef::Named(v.2)))
+                        }
                         DefKind::Enum { .. } => {}
                     }
                 }
@@ -710,10 +889,16 @@ impl TypeSpace {
             def.name = unique(&def.name, &mut taken);
         }
         // Pinned inline names next, then the rest by depth (shortest context first).
-        let mut inline: Vec<usize> = (0..self.defs.len()).filter(|&i| !self.defs[i].component).collect();
+        let mut inline: Vec<usize> = (0..self.defs.len())
+            .filter(|&i| !self.defs[i].component)
+            .collect();
         inline.sort_by_key(|&i| {
             let d = &self.defs[i];
-            (d.pinned.is_none(), d.contexts.iter().map(|c| c.segs.len()).min().unwrap_or(0), i)
+            (
+                d.pinned.is_none(),
+                d.contexts.iter().map(|c| c.segs.len()).min().unwrap_or(0),
+                i,
+            )
         });
         for i in inline {
             let name = self.choose_name(i, &taken);
@@ -732,10 +917,19 @@ impl TypeSpace {
         }
         let mut contexts = def.contexts.clone();
         contexts.sort();
-        let Some(first) = contexts.first() else { return "Value".to_owned() };
+        let Some(first) = contexts.first() else {
+            return "Value".to_owned();
+        };
         if let Some(title) = &def.info.title {
-            let last = first.segs.iter().rev().find(|s| *s != "[]").cloned().unwrap_or_default();
-            let meaningful = squash(title) != squash(&last) && squash(title) != squash(&singular(&last));
+            let last = first
+                .segs
+                .iter()
+                .rev()
+                .find(|s| *s != "[]")
+                .cloned()
+                .unwrap_or_default();
+            let meaningful =
+                squash(title) != squash(&last) && squash(title) != squash(&singular(&last));
             let name = sanitize(title, Case::Pascal);
             if meaningful && !taken.contains(&name) && !name.starts_with("r#") {
                 return name;
@@ -751,24 +945,42 @@ impl TypeSpace {
             .iter()
             .find(|c| !taken.contains(*c))
             .cloned()
-            .unwrap_or_else(|| candidates.last().cloned().unwrap_or_else(|| "Value".to_owned()))
+            .unwrap_or_else(|| {
+                candidates
+                    .last()
+                    .cloned()
+                    .unwrap_or_else(|| "Value".to_owned())
+            })
     }
 
     /// Fields whose type contains the struct itself without a container in between.
     fn box_recursive_fields(&mut self) {
         let direct_edges = |space: &TypeSpace, id: TypeId| -> Vec<TypeId> {
             match &space.defs[id.0].kind {
-                DefKind::Struct { fields, .. } => fields.iter().filter_map(|f| if let TypeRef::Named(t) = f.ty { Some(t) } else { None }).collect(),
+                DefKind::Struct { fields, .. } => fields
+                    .iter()
+                    .filter_map(|f| {
+                        if let TypeRef::Named(t) = f.ty {
+                            Some(t)
+                        } else {
+                            None
+                        }
+                    })
+                    .collect(),
                 DefKind::Alias(TypeRef::Named(t)) => vec![*t],
                 DefKind::Tagged { variants, .. } => variants.iter().map(|v| v.2).collect(),
                 _ => Vec::new(),
             }
         };
         for i in 0..self.defs.len() {
-            let DefKind::Struct { fields, .. } = &self.defs[i].kind else { continue };
+            let DefKind::Struct { fields, .. } = &self.defs[i].kind else {
+                continue;
+            };
             let mut to_box = Vec::new();
             for (fi, f) in fields.iter().enumerate() {
-                let TypeRef::Named(start) = f.ty else { continue };
+                let TypeRef::Named(start) = f.ty else {
+                    continue;
+                };
                 // Can `start` reach `i` through direct edges?
                 let mut stack = vec![start];
                 let mut seen = BTreeSet::new();
@@ -798,7 +1010,10 @@ impl Typed {
 }
 
 fn squash(s: &str) -> String {
-    s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// Rust names of fields and variants, unique within their type.
@@ -817,7 +1032,11 @@ fn name_members(def: &mut TypeDef) {
             let mut taken = BTreeSet::new();
             taken.insert("Unknown".to_owned());
             for v in variants {
-                let base = if v.wire.is_empty() { "Empty".to_owned() } else { sanitize(&v.wire, Case::Pascal) };
+                let base = if v.wire.is_empty() {
+                    "Empty".to_owned()
+                } else {
+                    sanitize(&v.wire, Case::Pascal)
+                };
                 v.rust = unique(base.trim_start_matches("r#"), &mut taken);
             }
         }
@@ -828,12 +1047,17 @@ fn name_members(def: &mut TypeDef) {
 fn unbox(s: &ReferenceOr<Box<Schema>>) -> ReferenceOr<Schema> {
     match s {
         ReferenceOr::Item(b) => ReferenceOr::Item((**b).clone()),
-        ReferenceOr::Reference { reference } => ReferenceOr::Reference { reference: reference.clone() },
+        ReferenceOr::Reference { reference } => ReferenceOr::Reference {
+            reference: reference.clone(),
+        },
     }
 }
 
 fn pinned_name(data: &SchemaData) -> Option<String> {
-    data.extensions.get("x-rust-type-name").and_then(Value::as_str).map(str::to_owned)
+    data.extensions
+        .get("x-rust-type-name")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
 }
 
 fn format_str<T: std::fmt::Debug>(f: &VariantOrUnknownOrEmpty<T>) -> Option<&str> {
@@ -868,26 +1092,56 @@ fn info_of(data: &SchemaData, s: &Schema) -> SchemaInfo {
     match &s.schema_kind {
         SchemaKind::Type(Type::String(st)) => {
             match &st.format {
-                VariantOrUnknownOrEmpty::Item(f) => c.push(format!("format: `{}`", string_format(f))),
+                VariantOrUnknownOrEmpty::Item(f) => {
+                    c.push(format!("format: `{}`", string_format(f)))
+                }
                 VariantOrUnknownOrEmpty::Unknown(f) => c.push(format!("format: `{f}`")),
                 VariantOrUnknownOrEmpty::Empty => {}
             }
             if let Some(p) = &st.pattern {
                 c.push(format!("pattern: `{p}`"));
             }
-            bounds(c, "length", st.min_length.map(|v| v.to_string()), st.max_length.map(|v| v.to_string()), false, false);
+            bounds(
+                c,
+                "length",
+                st.min_length.map(|v| v.to_string()),
+                st.max_length.map(|v| v.to_string()),
+                false,
+                false,
+            );
         }
         SchemaKind::Type(Type::Integer(it)) => {
-            bounds(c, "value", it.minimum.map(|v| v.to_string()), it.maximum.map(|v| v.to_string()), it.exclusive_minimum, it.exclusive_maximum);
+            bounds(
+                c,
+                "value",
+                it.minimum.map(|v| v.to_string()),
+                it.maximum.map(|v| v.to_string()),
+                it.exclusive_minimum,
+                it.exclusive_maximum,
+            );
             if let Some(m) = it.multiple_of {
                 c.push(format!("multiple of {m}"));
             }
         }
         SchemaKind::Type(Type::Number(nt)) => {
-            bounds(c, "value", nt.minimum.map(|v| v.to_string()), nt.maximum.map(|v| v.to_string()), nt.exclusive_minimum, nt.exclusive_maximum);
+            bounds(
+                c,
+                "value",
+                nt.minimum.map(|v| v.to_string()),
+                nt.maximum.map(|v| v.to_string()),
+                nt.exclusive_minimum,
+                nt.exclusive_maximum,
+            );
         }
         SchemaKind::Type(Type::Array(at)) => {
-            bounds(c, "items", at.min_items.map(|v| v.to_string()), at.max_items.map(|v| v.to_string()), false, false);
+            bounds(
+                c,
+                "items",
+                at.min_items.map(|v| v.to_string()),
+                at.max_items.map(|v| v.to_string()),
+                false,
+                false,
+            );
             if at.unique_items {
                 c.push("items are unique".to_owned());
             }
@@ -907,7 +1161,14 @@ fn string_format(f: &StringFormat) -> &'static str {
     }
 }
 
-fn bounds(out: &mut Vec<String>, what: &str, min: Option<String>, max: Option<String>, xmin: bool, xmax: bool) {
+fn bounds(
+    out: &mut Vec<String>,
+    what: &str,
+    min: Option<String>,
+    max: Option<String>,
+    xmin: bool,
+    xmax: bool,
+) {
     let lo = if xmin { "<" } else { "≤" };
     let hi = if xmax { "<" } else { "≤" };
     match (min, max) {

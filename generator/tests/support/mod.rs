@@ -11,7 +11,10 @@ use generator::Layout;
 
 /// The real project root.
 pub fn project_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_path_buf()
 }
 
 /// A temporary project root holding a copy of chosen project folders; removed on drop.
@@ -98,7 +101,9 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 fn snapshot_dir(root: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
-    let Ok(entries) = fs::read_dir(dir) else { return };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries {
         let entry = entry.expect("entry");
         let path = entry.path();

@@ -103,8 +103,11 @@ impl Put {
 
     alli_api::__request_options!();
     /// Sets the query parameter `ids`.
-    pub fn ids(mut self, value: Vec<alli_api::__private::Value>) -> Self {
-        self.ids = Some(value);
+    pub fn ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<alli_api::__private::Value>>,
+    ) -> Self {
+        self.ids = Some(value.into_iter().map(Into::into).collect());
         self
     }
 

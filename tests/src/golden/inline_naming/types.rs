@@ -4,7 +4,7 @@
 //! Request and response types.
 #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
 
-/// `buttons[]` in the request body of `CreateOrder`.
+/// `buttons[]` in the request body of `CreateOrder`. Also used by `PreviewOrder`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Button {
     /// The `label` field.
@@ -137,7 +137,7 @@ pub struct PreviewOrderResponse {
     pub total: Option<f64>,
 }
 
-/// `buttons[].style` in the request body of `CreateOrder`.
+/// `buttons[].style` in the request body of `CreateOrder`. Also used by `PreviewOrder`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Style {
     /// The `bold` field.

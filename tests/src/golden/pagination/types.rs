@@ -4,7 +4,7 @@
 //! Request and response types.
 #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
 
-/// `entries[]` in the response of `ListEntries`.
+/// `entries[]` in the response of `ListEntries`. Also used by `ListThings`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Entry {
     /// The `id` field.

@@ -97,6 +97,7 @@ impl Count {
             "ai.count",
         );
         request.json(&self.body);
+        request.envelope_errors("errors");
         request
     }
 
@@ -146,12 +147,6 @@ impl Generate {
     /// Does not send the `X-Priority` header with this request, even when the client sets one.
     pub fn without_x_priority(mut self) -> Self {
         self.options.__remove_header("X-Priority");
-        self
-    }
-
-    /// Sets the body field `mode`.
-    pub fn mode(mut self, value: impl Into<super::types::GenerateMode>) -> Self {
-        self.body.mode = Some(value.into());
         self
     }
 
