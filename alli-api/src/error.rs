@@ -348,6 +348,12 @@ impl Error {
         self.inner.kind == ErrorKind::Timeout
     }
 
+    /// True for a 2xx answer whose `errors` envelope field was not empty (legacy endpoints
+    /// report failures that way).
+    pub fn is_envelope(&self) -> bool {
+        self.inner.kind == ErrorKind::Api && self.status().is_some_and(|s| s.is_success())
+    }
+
     /// True when the request can not have reached the server: the connection could not be
     /// established, or the request was rejected before sending. Such a request is safe to
     /// retry whatever its method.

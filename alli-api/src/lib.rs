@@ -78,6 +78,14 @@ pub use response::RawResponse;
 pub use http;
 /// The `reqwest` crate, for [`ClientBuilder::http_client`].
 pub use reqwest;
+/// The `serde_json` crate, whose `Value` and `Map` appear in this crate's API (free-form JSON).
+pub use serde_json;
+
+/// `use alli_api::prelude::*;` brings the stream extension traits needed to consume
+/// paginated [`ItemStream`]s and streaming [`EventStream`]s (`.next()`, `.try_next()`, ...).
+pub mod prelude {
+    pub use futures_util::{StreamExt as _, TryStreamExt as _};
+}
 
 /// Items used by generated code. Not part of the public API: no stability guarantee.
 #[doc(hidden)]

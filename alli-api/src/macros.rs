@@ -170,10 +170,10 @@ macro_rules! __request_options {
             self
         }
 
-        /// Replaces all per-request options set so far (headers set through this builder
-        /// included) with `options`.
+        /// Applies a set of per-request options on top of those set so far: what `options`
+        /// sets wins (timeout, retries, each header it sets or removes), the rest is kept.
         pub fn options(mut self, options: $crate::RequestOptions) -> Self {
-            self.options = options;
+            self.options = ::core::mem::take(&mut self.options).merge(options);
             self
         }
     };

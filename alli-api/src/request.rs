@@ -381,6 +381,18 @@ impl RequestOptions {
         self
     }
 
+    /// These options with `other` applied on top: what `other` sets wins (timeout, retries,
+    /// page concurrency, and each header it sets or removes); the rest is kept.
+    pub fn merge(mut self, other: RequestOptions) -> Self {
+        self.timeout = other.timeout.or(self.timeout);
+        self.max_retries = other.max_retries.or(self.max_retries);
+        self.page_concurrency = other.page_concurrency.or(self.page_concurrency);
+        for edit in other.headers {
+            self.edit(edit);
+        }
+        self
+    }
+
     /// Used by generated header-parameter setters: like [`header`](Self::header) in place.
     #[doc(hidden)]
     pub fn __set_header(&mut self, name: &'static str, value: String) {

@@ -60,7 +60,7 @@ impl<'a> Apps<'a> {
     ///
     /// ```no_run
     /// # async fn example(client: &alli_api::Client) -> alli_api::Result<()> {
-    /// let response = client.apps().create(alli_api::types::CreateAppType::SingleAction, "name", "description", "category", true, true, alli_api::types::CreateAppSingleActionAppInput::new("name", "description", "llm_model", Default::default(), Default::default())).send().await?;
+    /// let response = client.apps().create(alli_api::types::CreateAppType::SingleAction, "name", "description", "category", true, true, None).send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
@@ -73,7 +73,9 @@ impl<'a> Apps<'a> {
         category: impl Into<String>,
         published: bool,
         enabled: bool,
-        single_action_app_input: Option<super::types::CreateAppSingleActionAppInput>,
+        single_action_app_input: impl Into<
+            Option<super::types::CreateAppSingleActionAppInput>,
+        >,
     ) -> Create {
         Create::new(
             self.client.clone(),
@@ -403,7 +405,9 @@ impl Create {
         category: impl Into<String>,
         published: bool,
         enabled: bool,
-        single_action_app_input: Option<super::types::CreateAppSingleActionAppInput>,
+        single_action_app_input: impl Into<
+            Option<super::types::CreateAppSingleActionAppInput>,
+        >,
     ) -> Self {
         Self {
             client,
@@ -509,7 +513,7 @@ impl Run {
     /// Input variables for the LLM App. The structure depends on the app type. For single_action apps, this contains the app-specific input fields. For campaign apps, this can include prompt overrides and other configuration (body field `inputs`).
     pub fn inputs(
         mut self,
-        value: crate::__private::Map<String, crate::__private::Value>,
+        value: crate::serde_json::Map<String, crate::serde_json::Value>,
     ) -> Self {
         self.body.inputs = Some(value);
         self
@@ -942,7 +946,7 @@ impl RunSkill {
     /// 변수는 스킬의 변수를 설정하기 위한 JSON 객체입니다. Alli에서 변수에 대해 더 알아보려면 유저 가이드를 True조해 주세요 (body field `variables`).
     pub fn variables(
         mut self,
-        value: crate::__private::Map<String, crate::__private::Value>,
+        value: crate::serde_json::Map<String, crate::serde_json::Value>,
     ) -> Self {
         self.body.variables = Some(value);
         self

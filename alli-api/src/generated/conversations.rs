@@ -363,7 +363,7 @@ impl DailyCount {
 pub struct List {
     client: crate::Client,
     options: crate::RequestOptions,
-    user_ids: Option<Vec<crate::__private::Value>>,
+    user_ids: Option<Vec<crate::serde_json::Value>>,
     llm_app_id: Option<String>,
     category_id: Option<String>,
     started_at: Option<f64>,
@@ -417,7 +417,7 @@ impl List {
     /// Sets the query parameter `userIds`.
     pub fn user_ids(
         mut self,
-        value: impl IntoIterator<Item = impl Into<crate::__private::Value>>,
+        value: impl IntoIterator<Item = impl Into<crate::serde_json::Value>>,
     ) -> Self {
         self.user_ids = Some(value.into_iter().map(Into::into).collect());
         self

@@ -239,9 +239,9 @@ impl Chat {
         sender: impl Into<String>,
         message: impl Into<String>,
         timestamp: f64,
-        citations: Option<Vec<Citation>>,
-        rating: Option<bool>,
-        agent_rating: Option<bool>,
+        citations: impl Into<Option<Vec<Citation>>>,
+        rating: impl Into<Option<bool>>,
+        agent_rating: impl Into<Option<bool>>,
     ) -> Self {
         Self {
             id: id.into(),
@@ -249,9 +249,9 @@ impl Chat {
             message: message.into(),
             source: None,
             timestamp,
-            citations,
-            rating,
-            agent_rating,
+            citations: citations.into(),
+            rating: rating.into(),
+            agent_rating: agent_rating.into(),
         }
     }
 }
@@ -452,7 +452,7 @@ pub struct Conversation {
     ///
     /// Always present; `None` is JSON `null`.
     #[serde(deserialize_with = "crate::__private::serde_helpers::required_nullable")]
-    pub variables: Option<crate::__private::Map<String, crate::__private::Value>>,
+    pub variables: Option<crate::serde_json::Map<String, crate::serde_json::Value>>,
 }
 
 impl Conversation {
@@ -460,30 +460,32 @@ impl Conversation {
     pub fn new(
         id: impl Into<String>,
         title: impl Into<String>,
-        user: Option<User>,
+        user: impl Into<Option<User>>,
         created_at: f64,
-        last_chat_time: Option<f64>,
+        last_chat_time: impl Into<Option<f64>>,
         is_end: bool,
-        categories: Option<Vec<String>>,
-        memo: Option<String>,
+        categories: impl Into<Option<Vec<String>>>,
+        memo: impl Into<Option<String>>,
         chats: Vec<Chat>,
         chat_count: i64,
-        llm_app: Option<LlmApp>,
-        variables: Option<crate::__private::Map<String, crate::__private::Value>>,
+        llm_app: impl Into<Option<LlmApp>>,
+        variables: impl Into<
+            Option<crate::serde_json::Map<String, crate::serde_json::Value>>,
+        >,
     ) -> Self {
         Self {
             id: id.into(),
             title: title.into(),
-            user,
+            user: user.into(),
             created_at,
-            last_chat_time,
+            last_chat_time: last_chat_time.into(),
             is_end,
-            categories,
-            memo,
+            categories: categories.into(),
+            memo: memo.into(),
             chats,
             chat_count,
-            llm_app,
-            variables,
+            llm_app: llm_app.into(),
+            variables: variables.into(),
         }
     }
 }
@@ -519,9 +521,11 @@ pub struct ConversationDailyCountResponse {
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<ConversationDailyCountResult>,
+    /// Errors the server reports in the answer.
+    ///
     /// Constraint: checked by the client: a non-empty value makes the call fail with an API error.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub errors: Option<crate::__private::Value>,
+    pub errors: Option<crate::serde_json::Value>,
 }
 
 /// `result` in the response of `ConversationDailyCount`.
@@ -623,8 +627,14 @@ pub struct ConversationsResponse {
 
 impl ConversationsResponse {
     /// Creates a `ConversationsResponse` from its required fields; the others start absent.
-    pub fn new(conversations: Vec<Conversation>, cursor: Option<String>) -> Self {
-        Self { conversations, cursor }
+    pub fn new(
+        conversations: Vec<Conversation>,
+        cursor: impl Into<Option<String>>,
+    ) -> Self {
+        Self {
+            conversations,
+            cursor: cursor.into(),
+        }
     }
 }
 
@@ -754,7 +764,7 @@ impl CreateAppRequest {
         category: impl Into<String>,
         published: bool,
         enabled: bool,
-        single_action_app_input: Option<CreateAppSingleActionAppInput>,
+        single_action_app_input: impl Into<Option<CreateAppSingleActionAppInput>>,
     ) -> Self {
         Self {
             user_id: None,
@@ -764,7 +774,7 @@ impl CreateAppRequest {
             category: category.into(),
             published,
             enabled,
-            single_action_app_input,
+            single_action_app_input: single_action_app_input.into(),
         }
     }
 }
@@ -918,7 +928,7 @@ pub struct EndConversationByAgentResponse {
     ///
     /// Constraint: checked by the client: a non-empty value makes the call fail with an API error.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub errors: Option<crate::__private::Value>,
+    pub errors: Option<crate::serde_json::Value>,
 }
 
 /// `result` in the response of `EndConversationByAgent`.
@@ -1297,7 +1307,7 @@ impl GetGenerativeAnswerRequest {
 pub struct GetGenerativeAnswerResponse {
     /// 대시보드에 업로드된 문서에서 추출된 답변으로, answerFormat 매개변수에 따라 형식화되었습니다.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub answer: Option<crate::__private::Value>,
+    pub answer: Option<crate::serde_json::Value>,
     /// 이는 피드백을 제공하거나 취소하기 위한 답변을 식별하는 데 사용됩니다.
     #[serde(rename = "answerHash")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1319,7 +1329,7 @@ pub struct GetGenerativeAnswerResponse {
     pub document_name: Option<String>,
     /// 문서에 첨부된 해시태그.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hashtags: Option<Vec<crate::__private::Value>>,
+    pub hashtags: Option<Vec<crate::serde_json::Value>>,
     /// 답이 도출된 문서의 페이지 번호.
     #[serde(rename = "pageNo")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1333,11 +1343,11 @@ pub struct GetGenerativeAnswerResponse {
     /// 이 문서에 대한 에이전트의 피드백(대시보드 및 REST 호출을 통해).
     #[serde(rename = "agentFeedback")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agent_feedback: Option<crate::__private::Map<String, crate::__private::Value>>,
+    pub agent_feedback: Option<crate::serde_json::Map<String, crate::serde_json::Value>>,
     /// 이 문서에 대한 유저들의 피드백.
     #[serde(rename = "userFeedback")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_feedback: Option<crate::__private::Map<String, crate::__private::Value>>,
+    pub user_feedback: Option<crate::serde_json::Map<String, crate::serde_json::Value>>,
     /// 요청에서 returnPreview가 true이면, 문서 검색 미리보기의 html 본문이 표시됩니다.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
@@ -1370,7 +1380,7 @@ pub struct GetGenerativeAnswerResponse {
     pub intent: Option<String>,
     /// 요청에 단서가 True인 경우, 답변을 생성하는 데 사용된 소스가 여기에 반환됩니다.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub clues: Option<Vec<crate::__private::Value>>,
+    pub clues: Option<Vec<crate::serde_json::Value>>,
     /// If includeCitations is true in the request, structured citation information is returned here. Each citation corresponds to a \[number\] reference in the answer text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub citations: Option<Vec<GetGenerativeAnswerCitation>>,
@@ -1531,7 +1541,7 @@ pub struct RunAppError {
     /// Additional error details
     #[serde(rename = "errorObject")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error_object: Option<crate::__private::Map<String, crate::__private::Value>>,
+    pub error_object: Option<crate::serde_json::Map<String, crate::serde_json::Value>>,
 }
 
 /// Intermediate step information showing progress during generation. Used for displaying status messages during processing.
@@ -1579,7 +1589,7 @@ pub struct RunAppRequest {
     pub chat: Option<RunAppChat>,
     /// Input variables for the LLM App. The structure depends on the app type. For single_action apps, this contains the app-specific input fields. For campaign apps, this can include prompt overrides and other configuration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub inputs: Option<crate::__private::Map<String, crate::__private::Value>>,
+    pub inputs: Option<crate::serde_json::Map<String, crate::serde_json::Value>>,
     /// Execution mode. Use "sync" for synchronous responses or "stream" for streaming responses. Default is "sync".
     ///
     /// The server uses `"sync"` when absent.
@@ -1655,7 +1665,7 @@ pub struct RunAppResult {
     pub responses: Option<Vec<RunAppResultResponse>>,
     /// Variable values if requiredVariables was specified in the request. Contains the current values of project variables.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub variables: Option<crate::__private::Map<String, crate::__private::Value>>,
+    pub variables: Option<crate::serde_json::Map<String, crate::serde_json::Value>>,
     /// Conversation information when isStateful is true. Use the conversation.id for subsequent requests to continue the conversation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversation: Option<RunAppConversation>,
@@ -1675,7 +1685,7 @@ pub struct RunAppResultResponse {
     pub message: Option<String>,
     /// Source information for the message
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<crate::__private::Map<String, crate::__private::Value>>,
+    pub source: Option<crate::serde_json::Map<String, crate::serde_json::Value>>,
     /// The sender of the message
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sender: Option<String>,
@@ -1746,7 +1756,7 @@ pub struct RunSkillRequest {
     pub text: String,
     /// 변수는 스킬의 변수를 설정하기 위한 JSON 객체입니다. Alli에서 변수에 대해 더 알아보려면 유저 가이드를 True조해 주세요.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub variables: Option<crate::__private::Map<String, crate::__private::Value>>,
+    pub variables: Option<crate::serde_json::Map<String, crate::serde_json::Value>>,
 }
 
 impl RunSkillRequest {
@@ -1770,7 +1780,7 @@ pub struct RunSkillResponse {
     ///
     /// Constraint: checked by the client: a non-empty value makes the call fail with an API error.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub errors: Option<crate::__private::Value>,
+    pub errors: Option<crate::serde_json::Value>,
 }
 
 /// The request body of `SendChat`.
@@ -1799,9 +1809,11 @@ pub struct SendChatResponse {
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<SendChatResult>,
+    /// Errors the server reports in the answer.
+    ///
     /// Constraint: checked by the client: a non-empty value makes the call fail with an API error.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub errors: Option<crate::__private::Value>,
+    pub errors: Option<crate::serde_json::Value>,
 }
 
 /// `result` in the response of `SendChat`.
@@ -1973,9 +1985,11 @@ pub struct StartConversationResponse {
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<StartConversationResult>,
+    /// Errors the server reports in the answer.
+    ///
     /// Constraint: checked by the client: a non-empty value makes the call fail with an API error.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub errors: Option<crate::__private::Value>,
+    pub errors: Option<crate::serde_json::Value>,
 }
 
 /// `result` in the response of `StartConversation`.

@@ -60,8 +60,8 @@ impl Ctx<'_> {
             TypeRef::U64 => quote!(u64),
             TypeRef::F32 => quote!(f32),
             TypeRef::F64 => quote!(f64),
-            TypeRef::Json => quote!(#rt::__private::Value),
-            TypeRef::JsonObject => quote!(#rt::__private::Map<String, #rt::__private::Value>),
+            TypeRef::Json => quote!(#rt::serde_json::Value),
+            TypeRef::JsonObject => quote!(#rt::serde_json::Map<String, #rt::serde_json::Value>),
             TypeRef::Vec(inner, nullable) => {
                 let inner = self.ty(inner, types);
                 if *nullable {
@@ -134,7 +134,7 @@ pub fn type_string(api: &Api, t: &TypeRef) -> String {
     cx.ty(t, &TokenStream::new())
         .to_string()
         .replace(' ', "")
-        .replace("rt::__private::", "")
+        .replace("rt::serde_json::", "")
 }
 
 fn repr(f: &Field, def: &TypeDef) -> Repr {
@@ -426,7 +426,7 @@ fn type_def(cx: &Ctx<'_>, d: &TypeDef) -> Piece {
                 pub enum #name {
                     #(#vs,)*
                     /// A value whose discriminator this version of the client does not know, kept as is.
-                    Unknown(#rt::__private::Value),
+                    Unknown(#rt::serde_json::Value),
                 }
                 impl<'de> ::serde::Deserialize<'de> for #name {
                     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -571,12 +571,12 @@ fn struct_def(
             Repr::Plain | Repr::RequiredNullable => {
                 let (arg_ty, conv) = arg_type(cx, &f.ty, &none, f.boxed);
                 let arg_ty = if r == Repr::RequiredNullable {
-                    quote!(Option<#base>)
+                    quote!(impl Into<Option<#base>>)
                 } else {
                     arg_ty
                 };
                 let conv = if r == Repr::RequiredNullable {
-                    quote!(#fi)
+                    quote!(#fi.into())
                 } else {
                     conv(&fi)
                 };
@@ -671,7 +671,7 @@ fn arg_type(
         TypeRef::Vec(inner, false) if **inner == TypeRef::Json => {
             let rt = &cx.rt;
             (
-                quote!(impl IntoIterator<Item = impl Into<#rt::__private::Value>>),
+                quote!(impl IntoIterator<Item = impl Into<#rt::serde_json::Value>>),
                 Box::new(|i: &Ident| quote!(#i.into_iter().map(Into::into).collect())),
             )
         }
@@ -795,7 +795,8 @@ fn op_args(cx: &Ctx<'_>, op: &Op) -> Vec<Arg> {
         let name = ident(&p.rust);
         let (ty, conv) = arg_type(cx, &p.typed.ty, &types, false);
         let (ty, store) = if p.typed.nullable {
-            (cx.typed(&p.typed, &types), quote!(#name))
+            let base = cx.ty(&p.typed.ty, &types);
+            (quote!(impl Into<Option<#base>>), quote!(#name.into()))
         } else {
             (ty, conv(&name))
         };
@@ -810,7 +811,7 @@ fn op_args(cx: &Ctx<'_>, op: &Op) -> Vec<Arg> {
                 &format!("{where_} {}", code(&p.wire)),
                 &p.typed.info.constraints,
             ),
-            example: example_value(cx, &p.typed.ty, &p.wire, 0),
+            example: if p.typed.nullable { "None".to_owned() } else { example_value(cx, &p.typed.ty, &p.wire, 0) },
             name,
             ty,
             store,
@@ -828,24 +829,17 @@ fn op_args(cx: &Ctx<'_>, op: &Op) -> Vec<Arg> {
                 }
                 let name = ident(&m.name);
                 let (ty, conv) = arg_type(cx, &f.ty, &types, f.boxed);
-                let (ty, store) = if f.nullable && f.ty != TypeRef::Json {
-                    (
-                        cx.typed(
-                            &Typed {
-                                ty: f.ty.clone(),
-                                nullable: true,
-                                info: Default::default(),
-                            },
-                            &types,
-                        ),
-                        quote!(#name),
-                    )
+                let nullable = f.nullable && f.ty != TypeRef::Json;
+                let (ty, store) = if nullable {
+                    let base = cx.ty(&f.ty, &types);
+                    let base = if f.boxed { quote!(Box<#base>) } else { base };
+                    (quote!(impl Into<Option<#base>>), quote!(#name.into()))
                 } else {
                     (ty, conv(&name))
                 };
                 out.push(Arg {
                     doc: m.doc,
-                    example: example_value(cx, &f.ty, &f.wire, 0),
+                    example: if nullable { "None".to_owned() } else { example_value(cx, &f.ty, &f.wire, 0) },
                     name,
                     ty,
                     store,
@@ -1496,7 +1490,7 @@ fn streaming_methods(
     let stream_v = variant(&s.stream)?;
     let set_stream = set(&stream_v);
     let event_ty = if out_ty.is_empty() || out_ty.to_string() == "()" {
-        quote!(#rt::__private::Value)
+        quote!(#rt::serde_json::Value)
     } else {
         out_ty.clone()
     };

@@ -835,6 +835,9 @@ impl TypeSpace {
             if let Some(f) = fields.iter_mut().find(|f| f.wire == wire) {
                 f.ty = TypeRef::Json;
                 f.nullable = false;
+                if f.info.description.is_none() {
+                    f.info.description = Some("Errors the server reports in the answer.".to_owned());
+                }
                 f.info.constraints.push(
                     "checked by the client: a non-empty value makes the call fail with an API error".to_owned(),
                 );

@@ -82,7 +82,7 @@ pub struct Put {
     client: alli_api::Client,
     options: alli_api::RequestOptions,
     r#type: String,
-    ids: Option<Vec<alli_api::__private::Value>>,
+    ids: Option<Vec<alli_api::serde_json::Value>>,
     body: super::types::Shape,
 }
 
@@ -105,7 +105,7 @@ impl Put {
     /// Sets the query parameter `ids`.
     pub fn ids(
         mut self,
-        value: impl IntoIterator<Item = impl Into<alli_api::__private::Value>>,
+        value: impl IntoIterator<Item = impl Into<alli_api::serde_json::Value>>,
     ) -> Self {
         self.ids = Some(value.into_iter().map(Into::into).collect());
         self

@@ -64,13 +64,13 @@ pub struct PutShapeResponse {
     pub labels: Option<::std::collections::BTreeMap<String, String>>,
     /// The `extra` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extra: Option<alli_api::__private::Map<String, alli_api::__private::Value>>,
+    pub extra: Option<alli_api::serde_json::Map<String, alli_api::serde_json::Value>>,
     /// The `anything` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub anything: Option<alli_api::__private::Value>,
+    pub anything: Option<alli_api::serde_json::Value>,
     /// The `list` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub list: Option<Vec<alli_api::__private::Value>>,
+    pub list: Option<Vec<alli_api::serde_json::Value>>,
     /// The `self` field.
     #[serde(rename = "self")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -105,7 +105,7 @@ pub enum Shape {
     /// `kind: square`.
     Square(Square),
     /// A value whose discriminator this version of the client does not know, kept as is.
-    Unknown(alli_api::__private::Value),
+    Unknown(alli_api::serde_json::Value),
 }
 
 impl<'de> ::serde::Deserialize<'de> for Shape {
@@ -145,4 +145,4 @@ impl Square {
 }
 
 /// The `Untagged` schema.
-pub type Untagged = alli_api::__private::Value;
+pub type Untagged = alli_api::serde_json::Value;

@@ -37,11 +37,15 @@ pub struct Record {
 
 impl Record {
     /// Creates a `Record` from its required fields; the others start absent.
-    pub fn new(id: impl Into<String>, note: Option<String>, count: Option<i64>) -> Self {
+    pub fn new(
+        id: impl Into<String>,
+        note: impl Into<Option<String>>,
+        count: impl Into<Option<i64>>,
+    ) -> Self {
         Self {
             id: id.into(),
-            note,
-            count,
+            note: note.into(),
+            count: count.into(),
             label: None,
             comment: None,
             legacy: None,

@@ -55,7 +55,10 @@ pub struct ListThingsResponse {
 
 impl ListThingsResponse {
     /// Creates a `ListThingsResponse` from its required fields; the others start absent.
-    pub fn new(things: Vec<Entry>, cursor: Option<String>) -> Self {
-        Self { things, cursor }
+    pub fn new(things: Vec<Entry>, cursor: impl Into<Option<String>>) -> Self {
+        Self {
+            things,
+            cursor: cursor.into(),
+        }
     }
 }

@@ -21,9 +21,11 @@ pub struct CountResponse {
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<CountResult>,
+    /// Errors the server reports in the answer.
+    ///
     /// Constraint: checked by the client: a non-empty value makes the call fail with an API error.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub errors: Option<alli_api::__private::Value>,
+    pub errors: Option<alli_api::serde_json::Value>,
 }
 
 /// `result` in the response of `Count`.
