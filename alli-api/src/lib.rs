@@ -102,6 +102,7 @@ pub mod __private {
             deserialize_open_enum, deserialize_tagged, required_nullable, variant,
         };
     }
+    pub use bytes::Bytes;
     pub use http::Method;
     pub use serde;
     pub use serde_json::{Map, Value};

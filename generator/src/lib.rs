@@ -81,7 +81,29 @@ pub fn run_with(
     };
     let spec = spec::build(layout, fragments).map_err(|mut f| {
         let mut all = outputs.warnings.clone();
-        all.extend(std::mem::take(&mut f.diagnostics));
+        // Errors name the fragment (which is not written when the run fails): say which docs
+        // page and JSON block it comes from.
+        let sources: std::collections::BTreeMap<&std::path::Path, (&std::path::Path, usize)> =
+            outputs
+                .imported
+                .fragments
+                .iter()
+                .map(|f| (f.path.as_path(), (f.page.as_path(), f.page_line)))
+                .collect();
+        for mut d in std::mem::take(&mut f.diagnostics) {
+            let source = d
+                .location
+                .file
+                .as_deref()
+                .and_then(|file| sources.get(file));
+            if let (true, Some((page, line))) = (d.is_error(), source) {
+                d = d.with_note(format!(
+                    "in the JSON block at {}:{line}",
+                    diag::display_path(page)
+                ));
+            }
+            all.push(d);
+        }
         Failure::from(all)
     })?;
     outputs.files.insert(layout.openapi_file(), spec.to_json());
@@ -201,7 +223,7 @@ fn apply(layout: &Layout, outputs: Outputs) -> Result<Applied, Failure> {
             .map(|m| m.len())
     });
     let types = outputs.generated.as_ref().map(|g| g.api.space.len());
-    let spec_part = match (operations, schemas, types) {
+    let spec_part = match (operations, schemas.or(operations.map(|_| 0)), types) {
         (Some(o), Some(s), Some(t)) => {
             format!(", {o} operations, {s} named schemas, {t} Rust types")
         }
@@ -240,7 +262,11 @@ fn checked_in_api(
     let text = output::read_normalized(&layout.abs(&layout.openapi_file())).ok()??;
     let doc: serde_json::Value = serde_json::from_str(&text).ok()?;
     let parsed = codegen::lower::to_openapiv3(&doc).ok()?;
-    Some(codegen::ops::build(&parsed, settings))
+    Some(codegen::ops::build(
+        &parsed,
+        settings,
+        &codegen::CodegenSettings::default().reserved,
+    ))
 }
 
 /// The impact of `outputs` on the Rust API, against what is checked in.

@@ -23,6 +23,25 @@ fn check_refs(merged: &Merged, diags: &mut Diagnostics) {
     fn walk(value: &Value, at: &Pointer, doc: &Value, merged: &Merged, diags: &mut Diagnostics) {
         match value {
             Value::Object(obj) => {
+                // Discriminator mappings are references too (bare names mean components).
+                if let Some(Value::Object(mapping)) =
+                    obj.get("discriminator").and_then(|d| d.get("mapping"))
+                {
+                    for (key, v) in mapping {
+                        let Some(v) = v.as_str() else { continue };
+                        let target = crate::codegen::types::mapping_ref(v);
+                        let found = target
+                            .strip_prefix('#')
+                            .is_some_and(|p| Pointer::parse(p).get(doc).is_some());
+                        if !found {
+                            diags.push(Diagnostic::error(
+                                "dangling-ref",
+                                merged.origins.locate(&at.push("discriminator").push("mapping").push(key)),
+                                format!("discriminator mapping `{key}` points at `{v}`, which is not in the merged document"),
+                            ));
+                        }
+                    }
+                }
                 if let Some(Value::String(r)) = obj.get("$ref") {
                     let target = r.strip_prefix('#').map(Pointer::parse);
                     if target.as_ref().and_then(|t| t.get(doc)).is_none() {

@@ -592,7 +592,7 @@ impl Run {
         self.client.__execute(self.request(), &self.options).await
     }
 
-    /// Sends the request with `mode` set to `stream` and returns the response as a stream of events, decoded one at a time as they arrive.
+    /// Sends the request with `mode` set to `stream` and returns the answer as a stream of events, decoded one at a time as they arrive.
     pub async fn stream(
         mut self,
     ) -> crate::Result<crate::EventStream<super::types::RunAppResponse>> {
@@ -835,7 +835,7 @@ impl GenerativeAnswer {
         self.client.__execute(self.request(), &self.options).await
     }
 
-    /// Sends the request with `mode` set to `stream` and returns the response as a stream of events, decoded one at a time as they arrive.
+    /// Sends the request with `mode` set to `stream` and returns the answer as a stream of events, decoded one at a time as they arrive.
     pub async fn stream(
         mut self,
     ) -> crate::Result<crate::EventStream<super::types::GetGenerativeAnswerResponse>> {

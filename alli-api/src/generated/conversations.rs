@@ -75,7 +75,7 @@ impl<'a> Conversations<'a> {
     ///
     /// ```no_run
     /// # async fn example(client: &alli_api::Client) -> alli_api::Result<()> {
-    /// let response = client.conversations().bulk_update(Default::default()).send().await?;
+    /// let response = client.conversations().bulk_update(alli_api::types::ConversationInfoRequest::default()).send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }

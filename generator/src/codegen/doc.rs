@@ -67,6 +67,14 @@ fn escape_inline(line: &str) -> String {
             continue;
         }
         let Some(c) = rest.chars().next() else { break };
+        // Code spans are shown as they are: nothing inside them is escaped.
+        if c == '`' {
+            if let Some(end) = rest[1..].find('`') {
+                out.push_str(&rest[..end + 2]);
+                rest = &rest[end + 2..];
+                continue;
+            }
+        }
         match c {
             '[' => out.push_str("\\["),
             ']' => out.push_str("\\]"),

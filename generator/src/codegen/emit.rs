@@ -8,7 +8,9 @@ use serde_json::Value;
 
 use super::doc::{self, code, paragraphs};
 use super::naming::{Case, sanitize, unique};
-use super::ops::{Api, Op, Paging, ParamIn, RESERVED_METHODS, Resource, struct_field, struct_of};
+use super::ops::{
+    Answer, Api, Op, Paging, ParamIn, RESERVED_METHODS, Resource, struct_field, struct_of,
+};
 use super::types::{DefKind, Field, TypeDef, TypeId, TypeRef, TypeSpace, Typed};
 use super::{ClientAccessors, CodegenSettings};
 
@@ -695,12 +697,17 @@ enum BodyMode<'a> {
     Whole {
         optional: bool,
     },
+    /// A body that is not JSON: bytes the caller encodes, through `body_bytes()`.
+    Raw,
 }
 
 fn body_mode<'a>(cx: &Ctx<'a>, op: &Op) -> BodyMode<'a> {
     let Some(body) = &op.body else {
         return BodyMode::None;
     };
+    if body.raw {
+        return BodyMode::Raw;
+    }
     if body.typed.nullable {
         return BodyMode::Whole {
             optional: !body.required,
@@ -727,6 +734,8 @@ fn body_mode<'a>(cx: &Ctx<'a>, op: &Op) -> BodyMode<'a> {
 struct Member {
     /// The builder method / argument name.
     name: String,
+    /// The name of the method sending `null`, for optional nullable fields.
+    null: Option<String>,
     /// Docs.
     doc: String,
 }
@@ -811,7 +820,11 @@ fn op_args(cx: &Ctx<'_>, op: &Op) -> Vec<Arg> {
                 &format!("{where_} {}", code(&p.wire)),
                 &p.typed.info.constraints,
             ),
-            example: if p.typed.nullable { "None".to_owned() } else { example_value(cx, &p.typed.ty, &p.wire, 0) },
+            example: if p.typed.nullable {
+                "None".to_owned()
+            } else {
+                example_value(cx, &p.typed.ty, &p.wire, 0)
+            },
             name,
             ty,
             store,
@@ -839,7 +852,11 @@ fn op_args(cx: &Ctx<'_>, op: &Op) -> Vec<Arg> {
                 };
                 out.push(Arg {
                     doc: m.doc,
-                    example: if nullable { "None".to_owned() } else { example_value(cx, &f.ty, &f.wire, 0) },
+                    example: if nullable {
+                        "None".to_owned()
+                    } else {
+                        example_value(cx, &f.ty, &f.wire, 0)
+                    },
                     name,
                     ty,
                     store,
@@ -858,7 +875,11 @@ fn op_args(cx: &Ctx<'_>, op: &Op) -> Vec<Arg> {
                         .as_deref()
                         .map(doc::sanitize)
                         .unwrap_or_else(|| "The request body.".to_owned()),
-                    example: example_value(cx, &b.typed.ty, "body", 0),
+                    example: if b.typed.nullable {
+                        "None".to_owned()
+                    } else {
+                        example_concrete(cx, &b.typed.ty, "body", 0)
+                    },
                 });
             }
         }
@@ -880,18 +901,16 @@ fn body_members(op: &Op, fields: &[Field]) -> Vec<Member> {
     fields
         .iter()
         .map(|f| {
-            let mut name = unique(&sanitize(&f.wire, Case::Snake), &mut taken);
-            if f.nullable && !f.required {
-                let null = format!("{}_null", name.trim_start_matches("r#"));
-                if !taken.insert(null) {
-                    name = unique(
-                        &format!("body_{}", name.trim_start_matches("r#")),
-                        &mut taken,
-                    );
-                    taken.insert(format!("{name}_null"));
-                }
-            }
+            let name = unique(&sanitize(&f.wire, Case::Snake), &mut taken);
+            // `title` → `title_null`, `self` → `self_null` (not `self__null`).
+            let null = (f.nullable && !f.required).then(|| {
+                unique(
+                    &sanitize(&format!("{}_null", f.wire), Case::Snake),
+                    &mut taken,
+                )
+            });
             Member {
+                null,
                 doc: member_doc(
                     f.info.description.as_deref(),
                     &format!("body field {}", code(&f.wire)),
@@ -915,19 +934,32 @@ fn member_doc(description: Option<&str>, what: &str, constraints: &[String]) -> 
     s
 }
 
-/// A placeholder value for doc examples.
+/// A placeholder value for doc examples, for an argument taking `t` the way `arg_type`
+/// spells it (`impl Into<String>`, iterators of strings, ...).
 fn example_value(cx: &Ctx<'_>, t: &TypeRef, name: &str, depth: usize) -> String {
-    let krate = &cx.settings.crate_name;
     match t {
         TypeRef::String => format!("{:?}", name),
+        TypeRef::Vec(inner, false) if matches!(**inner, TypeRef::String | TypeRef::Json) => {
+            "[\"a\", \"b\"]".to_owned()
+        }
+        _ => example_concrete(cx, t, name, depth),
+    }
+}
+
+/// A placeholder value of exactly type `t`.
+fn example_concrete(cx: &Ctx<'_>, t: &TypeRef, name: &str, depth: usize) -> String {
+    let krate = &cx.settings.crate_name;
+    match t {
+        TypeRef::String => format!("String::from({:?})", name),
         TypeRef::Bool => "true".to_owned(),
         TypeRef::I32 | TypeRef::I64 | TypeRef::U32 | TypeRef::U64 => "1".to_owned(),
         TypeRef::F32 | TypeRef::F64 => "1.0".to_owned(),
         TypeRef::Named(id) => {
             let d = cx.space.get(*id);
+            let path = format!("{krate}::types::{}", d.name);
             match &d.kind {
                 DefKind::Enum { variants } if !variants.is_empty() => {
-                    format!("{krate}::types::{}::{}", d.name, variants[0].rust)
+                    format!("{path}::{}", variants[0].rust)
                 }
                 DefKind::Struct { fields, .. } if d.has_required_fields() && depth < 3 => {
                     let args: Vec<String> = fields
@@ -941,14 +973,26 @@ fn example_value(cx: &Ctx<'_>, t: &TypeRef, name: &str, depth: usize) -> String 
                             }
                         })
                         .collect();
-                    format!("{krate}::types::{}::new({})", d.name, args.join(", "))
+                    format!("{path}::new({})", args.join(", "))
                 }
-                DefKind::Alias(inner) => example_value(cx, inner, name, depth + 1),
-                _ => "Default::default()".to_owned(),
+                DefKind::Struct { .. } => format!("{path}::default()"),
+                DefKind::Alias(inner) if d.nullable => {
+                    let _ = inner;
+                    "None".to_owned()
+                }
+                DefKind::Alias(inner) => example_concrete(cx, inner, name, depth + 1),
+                DefKind::Tagged { variants, .. } => match variants.first() {
+                    Some((_, v, payload)) => format!(
+                        "{path}::{v}({})",
+                        example_concrete(cx, &TypeRef::Named(*payload), name, depth + 1)
+                    ),
+                    None => "Default::default()".to_owned(),
+                },
+                DefKind::Enum { .. } => format!("{path}::from(\"value\")"),
             }
         }
-        TypeRef::Vec(inner, _) if **inner == TypeRef::String => "[\"a\", \"b\"]".to_owned(),
-        _ => "Default::default()".to_owned(),
+        TypeRef::Vec(..) => "Vec::new()".to_owned(),
+        TypeRef::Json | TypeRef::JsonObject | TypeRef::Map(..) => "Default::default()".to_owned(),
     }
 }
 
@@ -982,14 +1026,24 @@ fn op_doc(cx: &Ctx<'_>, r: &Resource, op: &Op, args: &[Arg]) -> String {
         None => {}
     }
     if let Some(s) = &op.streaming {
-        how.push_str(&format!(
-            " `.stream()` sets `{}` to `{}` and returns the events as they arrive",
-            s.property, s.stream
-        ));
-        if let Some(b) = &s.background {
-            how.push_str(&format!("; `.background()` sets it to `{b}`"));
+        match &s.switch {
+            super::ops::StreamSwitch::Flag => how.push_str(&format!(
+                " `.stream()` sets `{}` to `true` and returns the events as they arrive.",
+                s.property
+            )),
+            super::ops::StreamSwitch::Enum {
+                stream, background, ..
+            } => {
+                how.push_str(&format!(
+                    " `.stream()` sets `{}` to `{stream}` and returns the events as they arrive",
+                    s.property
+                ));
+                if let Some(b) = background {
+                    how.push_str(&format!("; `.background()` sets it to `{b}`"));
+                }
+                how.push('.');
+            }
         }
-        how.push('.');
     }
     if op.envelope.is_some() {
         how.push_str(&format!(
@@ -1151,6 +1205,10 @@ fn builder(cx: &Ctx<'_>, r: &Resource, op: &Op) -> TokenStream {
         }
         _ => {}
     }
+    if let BodyMode::Raw = mode {
+        fields.push(quote!(body: Option<(String, Vec<u8>)>));
+        inits.push(quote!(body: None));
+    }
     let new_args = args.iter().map(|a| {
         let n = &a.name;
         let t = &a.ty;
@@ -1267,7 +1325,7 @@ fn builder(cx: &Ctx<'_>, r: &Resource, op: &Op) -> TokenStream {
                 }
             });
             if repr(f, def) == Repr::Tristate {
-                let null = format_ident!("{}_null", m.name.trim_start_matches("r#"));
+                let null = ident(m.null.as_deref().unwrap_or("value_null"));
                 let nd = format!(
                     " Sends `\"{}\": null` (for example to clear the value).",
                     f.wire
@@ -1305,6 +1363,25 @@ fn builder(cx: &Ctx<'_>, r: &Resource, op: &Op) -> TokenStream {
         });
     }
 
+    if let (BodyMode::Raw, Some(b)) = (&mode, &op.body) {
+        let doc = format!(
+            " Sets the request body, encoded by the caller: the API documents a `{}` body{}. `content_type` is sent as `Content-Type` (for multipart bodies, with its boundary).",
+            b.content_type,
+            if b.required {
+                ", which it requires"
+            } else {
+                ""
+            }
+        );
+        setters.push(quote! {
+            #[doc = #doc]
+            pub fn body_bytes(mut self, content_type: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
+                self.body = Some((content_type.into(), bytes.into()));
+                self
+            }
+        });
+    }
+
     // The request.
     let method_tokens = ident(&op.method);
     let template = &op.path;
@@ -1316,14 +1393,20 @@ fn builder(cx: &Ctx<'_>, r: &Resource, op: &Op) -> TokenStream {
         }
         let f = ident(&p.rust);
         let wire = &p.wire;
-        build.push(match p.location {
-            ParamIn::Path => quote!(request.path_param(#wire, &self.#f);),
-            ParamIn::Query => quote!(request.query(#wire, &self.#f);),
-            ParamIn::Header => quote!(request.header(#wire, &self.#f);),
+        build.push(match (p.location, p.separator) {
+            (ParamIn::Path, _) => quote!(request.path_param(#wire, &self.#f);),
+            (ParamIn::Query, Some(sep)) => quote!(request.query_joined(#wire, &self.#f, #sep);),
+            (ParamIn::Query, None) => quote!(request.query(#wire, &self.#f);),
+            (ParamIn::Header, _) => quote!(request.header(#wire, &self.#f);),
         });
     }
     match &mode {
         BodyMode::None => {}
+        BodyMode::Raw => build.push(quote! {
+            if let Some((content_type, bytes)) = &self.body {
+                request.raw_body(content_type, bytes);
+            }
+        }),
         BodyMode::Fields { optional: true, .. } | BodyMode::Whole { optional: true } => {
             build.push(quote! {
                 if let Some(body) = &self.body {
@@ -1332,6 +1415,21 @@ fn builder(cx: &Ctx<'_>, r: &Resource, op: &Op) -> TokenStream {
             })
         }
         _ => build.push(quote!(request.json(&self.body);)),
+    }
+    // A JSON media type other than `application/json` is sent as documented.
+    if let Some(b) = op
+        .body
+        .as_ref()
+        .filter(|b| !b.raw && b.content_type != "application/json")
+    {
+        let ct = &b.content_type;
+        build.push(quote!(request.header("Content-Type", &#ct);));
+    }
+    match &op.answer {
+        Answer::Text(ct) | Answer::Bytes(ct) | Answer::Events(ct) => {
+            build.push(quote!(request.header("Accept", &#ct);))
+        }
+        Answer::Json => {}
     }
     let error_fn = if op.errors.is_empty() {
         quote!()
@@ -1347,11 +1445,21 @@ fn builder(cx: &Ctx<'_>, r: &Resource, op: &Op) -> TokenStream {
             .any(|e| e.statuses.iter().any(|s| s == "default"));
         let fallback = (!has_default).then(|| quote!(_ => None,));
         build.push(quote!(request.error_decoder(Self::error_body);));
-        quote! {
-            fn error_body(status: u16, body: &[u8]) -> Option<Box<dyn #rt::__private::ErrorBody>> {
-                match status {
-                    #(#arms)*
-                    #fallback
+        let only_default = op.errors.len() == 1 && op.errors[0].statuses == ["default"];
+        if only_default {
+            let t = cx.ty(&op.errors[0].ty, &types);
+            quote! {
+                fn error_body(_status: u16, body: &[u8]) -> Option<Box<dyn #rt::__private::ErrorBody>> {
+                    #rt::__private::typed_error::<#t>(body)
+                }
+            }
+        } else {
+            quote! {
+                fn error_body(status: u16, body: &[u8]) -> Option<Box<dyn #rt::__private::ErrorBody>> {
+                    match status {
+                        #(#arms)*
+                        #fallback
+                    }
                 }
             }
         }
@@ -1369,9 +1477,34 @@ fn builder(cx: &Ctx<'_>, r: &Resource, op: &Op) -> TokenStream {
         }
     };
     let success_ty = op.success.as_ref().map(|s| cx.typed(s, &types));
-    let (out_ty, decode) = match &success_ty {
-        Some(t) => (t.clone(), quote!(response.__decode(None))),
-        None => (quote!(()), quote!(response.__decode_empty())),
+    let (out_ty, decode) = match (&op.answer, &success_ty) {
+        (Answer::Json, Some(t)) => (t.clone(), quote!(response.__decode(None))),
+        (Answer::Json, None) => (quote!(()), quote!(response.__decode_empty())),
+        (Answer::Text(_), _) => (quote!(String), quote!(Ok(response.text().into_owned()))),
+        (Answer::Bytes(_), _) => (
+            quote!(#rt::__private::Bytes),
+            quote!(Ok(response.into_body())),
+        ),
+        (Answer::Events(_), t) => {
+            let event = t.clone().unwrap_or_else(|| quote!(#rt::serde_json::Value));
+            (quote!(#rt::EventStream<#event>), quote!())
+        }
+    };
+    let send = match &op.answer {
+        Answer::Events(_) => quote! {
+            /// Sends the request and returns the answer as a stream of events, decoded one at a
+            /// time as they arrive.
+            pub async fn send(self) -> #rt::Result<#out_ty> {
+                self.client.__execute_stream(self.request(), &self.options).await
+            }
+        },
+        _ => quote! {
+            /// Sends the request and decodes the response.
+            pub async fn send(self) -> #rt::Result<#out_ty> {
+                let response = self.client.__execute(self.request(), &self.options).await?;
+                #decode
+            }
+        },
     };
 
     let streaming = op
@@ -1417,11 +1550,7 @@ fn builder(cx: &Ctx<'_>, r: &Resource, op: &Op) -> TokenStream {
 
             #error_fn
 
-            /// Sends the request and decodes the response.
-            pub async fn send(self) -> #rt::Result<#out_ty> {
-                let response = self.client.__execute(self.request(), &self.options).await?;
-                #decode
-            }
+            #send
 
             /// Sends the request and returns the response undecoded (status, headers, body).
             pub async fn send_raw(self) -> #rt::Result<#rt::RawResponse> {
@@ -1457,6 +1586,7 @@ fn streaming_methods(
     mode: &BodyMode<'_>,
     out_ty: &TokenStream,
 ) -> Option<TokenStream> {
+    use super::ops::StreamSwitch;
     let rt = &cx.rt;
     let types = quote!(super::types::);
     let BodyMode::Fields {
@@ -1470,40 +1600,51 @@ fn streaming_methods(
     let def = cx.space.get(*id);
     let field = struct_field(cx.space, &TypeRef::Named(*id), &s.property)?;
     let fi = ident(&field.rust);
-    let DefKind::Enum { variants } = &cx.space.get(s.enum_id).kind else {
-        return None;
+    let assign = |value: TokenStream| match repr(field, def) {
+        Repr::Optional | Repr::RequiredNullable => quote!(self.body.#fi = Some(#value);),
+        Repr::Tristate => quote!(self.body.#fi = #rt::Nullable::Value(#value);),
+        Repr::Plain | Repr::Defaulted => quote!(self.body.#fi = #value;),
     };
-    let enum_name = ident(&cx.space.get(s.enum_id).name);
-    let variant = |wire: &str| {
-        variants
-            .iter()
-            .find(|v| v.wire == wire)
-            .map(|v| ident(&v.rust))
-    };
-    let set = |v: &Ident| match repr(field, def) {
-        Repr::Optional | Repr::RequiredNullable => {
-            quote!(self.body.#fi = Some(#types #enum_name::#v);)
+    let (set_stream, stream_value, background) = match &s.switch {
+        StreamSwitch::Flag => (assign(quote!(true)), "true".to_owned(), None),
+        StreamSwitch::Enum {
+            enum_id,
+            stream,
+            background,
+        } => {
+            let DefKind::Enum { variants } = &cx.space.get(*enum_id).kind else {
+                return None;
+            };
+            let enum_name = ident(&cx.space.get(*enum_id).name);
+            let variant = |wire: &str| {
+                variants
+                    .iter()
+                    .find(|v| v.wire == wire)
+                    .map(|v| ident(&v.rust))
+            };
+            let sv = variant(stream)?;
+            let bg = background
+                .as_deref()
+                .and_then(|b| variant(b).map(|v| (b.to_owned(), v)));
+            (
+                assign(quote!(#types #enum_name::#sv)),
+                format!("`{stream}`"),
+                bg.map(|(wire, v)| (wire, assign(quote!(#types #enum_name::#v)))),
+            )
         }
-        Repr::Tristate => quote!(self.body.#fi = #rt::Nullable::Value(#types #enum_name::#v);),
-        Repr::Plain | Repr::Defaulted => quote!(self.body.#fi = #types #enum_name::#v;),
     };
-    let stream_v = variant(&s.stream)?;
-    let set_stream = set(&stream_v);
-    let event_ty = if out_ty.is_empty() || out_ty.to_string() == "()" {
-        quote!(#rt::serde_json::Value)
-    } else {
-        out_ty.clone()
+    let event_ty = match &s.event {
+        Some(t) => cx.typed(t, &types),
+        None => quote!(#rt::serde_json::Value),
     };
     let stream_doc = format!(
-        " Sends the request with `{}` set to `{}` and returns the response as a stream of events, decoded one at a time as they arrive.",
-        s.property, s.stream
+        " Sends the request with `{}` set to {stream_value} and returns the answer as a stream of events, decoded one at a time as they arrive.",
+        s.property
     );
-    let background = s.background.as_deref().and_then(variant).map(|bv| {
-        let set_bg = set(&bv);
+    let background = background.map(|(wire, set_bg)| {
         let bg_doc = format!(
-            " Sends the request with `{}` set to `{}`: the server starts the run and answers at once.",
-            s.property,
-            s.background.as_deref().unwrap_or_default()
+            " Sends the request with `{}` set to `{wire}`: the server starts the run and answers at once.",
+            s.property
         );
         quote! {
             #[doc = #bg_doc]
@@ -1583,12 +1724,31 @@ fn paging_tokens(
         }
     };
     match paging {
-        Paging::Cursor { param, next, .. } => {
+        Paging::Cursor {
+            param,
+            next,
+            has_more,
+            ..
+        } => {
             let p = &op.params[*param];
             let pf = ident(&p.rust);
             let next_field = struct_field(cx.space, &success.ty, next)?;
             let nf = ident(&next_field.rust);
-            let nv = read_option(next_field, owner, quote!(page.#nf.clone()));
+            let mut nv = read_option(next_field, owner, quote!(page.#nf.clone()));
+            // A documented "more pages follow" flag that says no ends the stream.
+            if let Some(hm) = has_more
+                .as_ref()
+                .and_then(|h| struct_field(cx.space, &success.ty, h))
+            {
+                let hf = ident(&hm.rust);
+                let more = read_option(hm, owner, quote!(page.#hf));
+                nv = quote! {
+                    if #more == Some(false) {
+                        return None;
+                    }
+                    #nv
+                };
+            }
             let (get, set) = if p.required {
                 (quote!(Some(self.#pf.clone())), quote!(next.#pf = cursor;))
             } else {

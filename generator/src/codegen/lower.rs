@@ -61,6 +61,19 @@ fn lower(schema: &mut Value) {
     };
 
     if let Some(c) = obj.remove("const") {
+        // A const without `type` still has one: the JSON type of its value.
+        if !obj.contains_key("type") {
+            let ty = match &c {
+                Value::String(_) => Some("string"),
+                Value::Bool(_) => Some("boolean"),
+                Value::Number(n) if n.is_i64() || n.is_u64() => Some("integer"),
+                Value::Number(_) => Some("number"),
+                _ => None,
+            };
+            if let Some(ty) = ty {
+                obj.insert("type".to_owned(), json!(ty));
+            }
+        }
         obj.insert("enum".to_owned(), Value::Array(vec![c]));
     }
     for (flag, bound) in [
@@ -214,7 +227,10 @@ mod tests {
             json!({"description": "d", "allOf": [{"$ref": "#/x"}]})
         );
         assert_eq!(low(json!({"$ref": "#/x"})), json!({"$ref": "#/x"}));
-        assert_eq!(low(json!({"const": "a"})), json!({"enum": ["a"]}));
+        assert_eq!(
+            low(json!({"const": "a"})),
+            json!({"type": "string", "enum": ["a"]})
+        );
         assert_eq!(
             low(json!({"type": "integer", "exclusiveMinimum": 0})),
             json!({"type": "integer", "exclusiveMinimum": true, "minimum": 0})

@@ -35,7 +35,40 @@ pub struct CodegenSettings {
     pub doc_examples: bool,
     /// The command named in every file's preamble.
     pub command: String,
+    /// Names a resource module or client accessor must not take: the runtime crate's root
+    /// items (generated modules are re-exported there) and the client's own methods.
+    pub reserved: Vec<String>,
 }
+
+/// The alli-api runtime's crate-root names and `Client` methods.
+const RUNTIME_NAMES: &[&str] = &[
+    "types",
+    "mod",
+    "generated",
+    "prelude",
+    "http",
+    "reqwest",
+    "serde_json",
+    "client",
+    "error",
+    "event_stream",
+    "execute",
+    "headers",
+    "macros",
+    "nullable",
+    "pagination",
+    "request",
+    "response",
+    "retry",
+    "serde_helpers",
+    "builder",
+    "new",
+    "base_url",
+    "timeout",
+    "max_retries",
+    "page_concurrency",
+    "clone",
+];
 
 impl Default for CodegenSettings {
     fn default() -> Self {
@@ -46,6 +79,7 @@ impl Default for CodegenSettings {
             crate_name: "alli_api".to_owned(),
             doc_examples: true,
             command: "cargo xtask regen".to_owned(),
+            reserved: RUNTIME_NAMES.iter().map(|s| (*s).to_owned()).collect(),
         }
     }
 }
@@ -94,7 +128,7 @@ pub fn generate(
     settings: &CodegenSettings,
 ) -> Result<Generated, Failure> {
     let parsed = lower::to_openapiv3(doc).map_err(Failure::single)?;
-    let api = ops::build(&parsed, api_settings);
+    let api = ops::build(&parsed, api_settings, &settings.reserved);
     let mut warnings = api.diags.clone();
     if warnings.has_errors() {
         return Err(warnings.into());

@@ -23,6 +23,52 @@ const KEYWORDS: &[&str] = &[
     "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
 ];
 
+/// Type-namespace names the generated code uses unqualified (the Rust prelude and friends): a
+/// generated type, handle or builder of one of these names would shadow it.
+pub const PRELUDE_TYPES: &[&str] = &[
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Box",
+    "Default",
+    "Clone",
+    "Copy",
+    "Send",
+    "Sync",
+    "Sized",
+    "Unpin",
+    "Drop",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "Iterator",
+    "IntoIterator",
+    "DoubleEndedIterator",
+    "ExactSizeIterator",
+    "Extend",
+    "FromIterator",
+    "ToString",
+    "ToOwned",
+    "From",
+    "Into",
+    "TryFrom",
+    "TryInto",
+    "AsRef",
+    "AsMut",
+    "PartialEq",
+    "Eq",
+    "PartialOrd",
+    "Ord",
+    "Debug",
+    "Hash",
+    "Self",
+];
+
 /// Keywords that cannot be raw identifiers.
 const NOT_RAW: &[&str] = &["crate", "self", "Self", "super"];
 
@@ -172,20 +218,23 @@ pub fn method_words(op_words: &[String], resource: &str, path_params: &[String])
         }
     }
     // `..._by_id`, `..._by_<param>`: the argument says it.
-    if w.len() >= 3 && w[w.len() - 2] == "by" {
-        let last = &w[w.len() - 1];
-        let is_param = last == "id"
-            || path_params
-                .iter()
-                .any(|p| words(p).last().is_some_and(|l| l == last) || words(p).join("_") == *last);
-        if is_param {
-            w.truncate(w.len() - 2);
+    if let Some(k) = w.iter().rposition(|x| x == "by") {
+        let tail = w[k + 1..].join("_");
+        let is_param = !tail.is_empty()
+            && (tail == "id"
+                || path_params.iter().any(|p| {
+                    let pw = words(p);
+                    pw.join("_") == tail || pw.last().is_some_and(|l| *l == tail)
+                }));
+        if is_param && k >= 1 {
+            w.truncate(k);
         }
     }
     if w.len() >= 2 && w[0] == "get" && w[1] == "list" {
         w.remove(0);
     }
-    if w.len() >= 2 && w[0] == "get" {
+    // A getter drops `get` (Rust naming), unless `by ...` follows.
+    if w.len() >= 2 && w[0] == "get" && w[1] != "by" {
         w.remove(0);
     }
     if w.is_empty() {
@@ -302,5 +351,13 @@ mod tests {
         );
         assert_eq!(m(&["run", "app"], "apps", &["app_id"]), "run");
         assert_eq!(m(&["get"], "apps", &[]), "get");
+        assert_eq!(
+            m(&["get", "pets", "by", "pet", "id"], "pets", &["petId"]),
+            "get"
+        );
+        assert_eq!(
+            m(&["get", "user", "by", "name"], "user", &[]),
+            "get_by_name"
+        );
     }
 }

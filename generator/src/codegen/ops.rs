@@ -10,7 +10,7 @@ use openapiv3::{
 };
 use serde_json::Value;
 
-use super::naming::{Case, method_words, sanitize, strip_namespaces, unique};
+use super::naming::{Case, PRELUDE_TYPES, method_words, sanitize, strip_namespaces, unique};
 use super::types::{Cx, DefKind, SchemaInfo, TypeId, TypeRef, TypeSpace, Typed, pascal};
 use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::docs::METHODS;
@@ -45,6 +45,8 @@ pub struct Param {
     pub description: Option<String>,
     /// Deprecated.
     pub deprecated: bool,
+    /// For lists sent as one `name=a,b` pair (`explode: false`): the separator.
+    pub separator: Option<&'static str>,
 }
 
 impl Param {
@@ -67,6 +69,22 @@ pub struct Body {
     pub content_type: String,
     /// The body's description.
     pub description: Option<String>,
+    /// Not JSON (multipart, binary, text, form): sent as bytes the caller encodes.
+    pub raw: bool,
+}
+
+/// What a successful answer carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    /// JSON, decoded into [`Op::success`] (or nothing documented: `()`).
+    Json,
+    /// Text (`text/*`): a `String`.
+    Text(String),
+    /// Any other media type: the bytes.
+    Bytes(String),
+    /// A stream of events (`text/event-stream`, NDJSON): `send()` returns an event stream of
+    /// [`Op::success`] (or JSON values).
+    Events(String),
 }
 
 /// How an operation pages through results.
@@ -80,6 +98,8 @@ pub enum Paging {
         next: String,
         /// Wire name of the response array holding the items.
         items: String,
+        /// Wire name of a boolean response field saying whether more pages follow.
+        has_more: Option<String>,
     },
     /// A page number in; the end is a short or empty page, or the total reached.
     PageNumber {
@@ -98,17 +118,31 @@ pub enum Paging {
     },
 }
 
-/// An operation whose body selects streaming through an enum property.
+/// An operation whose body property selects a streamed answer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Streaming {
-    /// Wire name of the body property (`mode`).
+    /// Wire name of the body property (`mode`, `stream`).
     pub property: String,
-    /// The enum type of that property.
-    pub enum_id: TypeId,
-    /// Wire value selecting a stream (`stream`).
-    pub stream: String,
-    /// Wire value selecting a background run (`background`), if the enum has it.
-    pub background: Option<String>,
+    /// How the property selects streaming.
+    pub switch: StreamSwitch,
+    /// The type of one event: the documented event-stream schema, else the success type.
+    pub event: Option<Typed>,
+}
+
+/// How a body property selects streaming.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StreamSwitch {
+    /// An enum property: `stream` selects a stream, `background` (if any) a background run.
+    Enum {
+        /// The enum type.
+        enum_id: TypeId,
+        /// Wire value selecting a stream.
+        stream: String,
+        /// Wire value selecting a background run.
+        background: Option<String>,
+    },
+    /// A boolean property: `true` selects a stream.
+    Flag,
 }
 
 /// A typed error body for some statuses.
@@ -147,6 +181,8 @@ pub struct Op {
     pub body: Option<Body>,
     /// The success type (`None`: no JSON body documented).
     pub success: Option<Typed>,
+    /// What the success body is.
+    pub answer: Answer,
     /// Typed error bodies.
     pub errors: Vec<ErrorBody>,
     /// Envelope field to check in 2xx bodies.
@@ -212,7 +248,7 @@ pub const RESERVED_METHODS: &[&str] = &[
 ];
 
 /// Lowers the parsed document into resources, operations and types.
-pub fn build(api: &OpenAPI, settings: &GeneratorSettings) -> Api {
+pub fn build(api: &OpenAPI, settings: &GeneratorSettings, reserved: &[String]) -> Api {
     let mut space = TypeSpace::new(api);
     let mut diags = Diagnostics::new();
 
@@ -242,9 +278,10 @@ pub fn build(api: &OpenAPI, settings: &GeneratorSettings) -> Api {
                 _ => &item.trace,
             };
             let Some(op) = op else { continue };
-            let id = op.operation_id.clone().unwrap_or_else(|| {
-                format!("{method}_{}", path.replace(['{', '}'], "")).to_snake_case()
-            });
+            let id = op
+                .operation_id
+                .clone()
+                .unwrap_or_else(|| synthesized_id(method, path));
             raws.push(Raw {
                 path: path.clone(),
                 method,
@@ -278,12 +315,36 @@ pub fn build(api: &OpenAPI, settings: &GeneratorSettings) -> Api {
     });
 
     let mut resources = Vec::new();
-    let mut module_names = BTreeSet::from(["types".to_owned(), "mod".to_owned()]);
+    // Module names double as client accessors: unique, never a keyword (file names cannot be
+    // raw identifiers), never a runtime name.
+    let mut module_names: BTreeSet<String> = reserved.iter().cloned().collect();
     let mut prefixes = BTreeSet::new();
     for tag in tags {
         let members = &by_tag[&tag];
-        let module = unique(&sanitize(&tag, Case::Snake), &mut module_names);
-        let handle = sanitize(&tag, Case::Pascal);
+        let base = sanitize(&tag, Case::Snake);
+        let base = if base.starts_with("r#") || module_names.contains(&base) {
+            format!("{}_api", base.trim_start_matches("r#"))
+        } else {
+            base
+        };
+        if base != sanitize(&tag, Case::Snake) || module_names.contains(&base) {
+            diags.push(Diagnostic::warning(
+                "renamed-resource",
+                Location::default(),
+                format!("tag `{tag}` gives module and accessor `{base}`: its plain name is a Rust keyword or taken"),
+            ));
+        }
+        let module = unique(&base, &mut module_names);
+        let handle = {
+            let h = sanitize(&tag, Case::Pascal)
+                .trim_start_matches("r#")
+                .to_owned();
+            if PRELUDE_TYPES.contains(&h.as_str()) {
+                format!("{h}Api")
+            } else {
+                h
+            }
+        };
         // Method names, with collisions resolved by falling back to the full name.
         let mut names: Vec<String> = Vec::new();
         for &i in members {
@@ -311,19 +372,31 @@ pub fn build(api: &OpenAPI, settings: &GeneratorSettings) -> Api {
         for n in &names {
             *counts.entry(n.clone()).or_default() += 1;
         }
-        let mut taken = BTreeSet::new();
+        // `new` is the handle's constructor.
+        let mut taken = BTreeSet::from(["new".to_owned()]);
+        let mut builders: BTreeSet<String> =
+            PRELUDE_TYPES.iter().map(|s| (*s).to_owned()).collect();
+        builders.insert(handle.clone());
         let mut ops = Vec::new();
         for (k, &i) in members.iter().enumerate() {
             let r = &raws[i];
             let pinned = r.op.extensions.contains_key("x-rust-name");
             let mut name = names[k].clone();
-            if counts[&name] > 1 && !pinned {
+            if (counts[&name] > 1 || taken.contains(&name)) && !pinned {
                 name = sanitize(&stripped[i].join("_"), Case::Snake);
             }
             let method_name = unique(&name, &mut taken);
-            let builder = sanitize(&method_name, Case::Pascal)
-                .trim_start_matches("r#")
-                .to_owned();
+            let builder = {
+                let b = sanitize(&method_name, Case::Pascal)
+                    .trim_start_matches("r#")
+                    .to_owned();
+                let b = if builders.contains(&b) {
+                    format!("{b}Request")
+                } else {
+                    b
+                };
+                unique(&b, &mut builders)
+            };
             let type_prefix = unique(&pascal(&stripped[i].join("_")), &mut prefixes);
             let pointer = Pointer::root().push("paths").push(&r.path).push(r.method);
             let op = build_op(
@@ -424,9 +497,25 @@ fn build_op(
             );
             continue;
         };
+        let mut separator = None;
         let (data, location) = match &p {
             Parameter::Path { parameter_data, .. } => (parameter_data, ParamIn::Path),
-            Parameter::Query { parameter_data, .. } => (parameter_data, ParamIn::Query),
+            Parameter::Query {
+                parameter_data,
+                style,
+                ..
+            } => {
+                let explode = parameter_data
+                    .explode
+                    .unwrap_or(matches!(style, openapiv3::QueryStyle::Form));
+                separator = match style {
+                    openapiv3::QueryStyle::Form if !explode => Some(","),
+                    openapiv3::QueryStyle::SpaceDelimited => Some(" "),
+                    openapiv3::QueryStyle::PipeDelimited => Some("|"),
+                    _ => None,
+                };
+                (parameter_data, ParamIn::Query)
+            }
             Parameter::Header { parameter_data, .. } => (parameter_data, ParamIn::Header),
             Parameter::Cookie { parameter_data, .. } => {
                 warn(
@@ -463,9 +552,9 @@ fn build_op(
             }
         };
         let mut typed = typed;
-        let plain = match &typed.ty {
-            TypeRef::Vec(inner, _) => inner.is_scalar(space) || **inner == TypeRef::Json,
-            t => t.is_scalar(space) || *t == TypeRef::Json,
+        let plain = match resolved(space, &typed.ty) {
+            TypeRef::Vec(inner, _) => inner.is_scalar(space) || *inner == TypeRef::Json,
+            t => t.is_scalar(space) || t == TypeRef::Json,
         };
         if !plain {
             warn(
@@ -477,6 +566,8 @@ fn build_op(
             typed.ty = TypeRef::Json;
         }
         let rust = unique(&sanitize(&data.name, Case::Snake), &mut taken);
+        let separator =
+            separator.filter(|_| matches!(resolved(space, &typed.ty), TypeRef::Vec(..)));
         params.push(Param {
             wire: data.name.clone(),
             rust,
@@ -485,6 +576,7 @@ fn build_op(
             typed,
             description: data.description.clone(),
             deprecated: data.deprecated.unwrap_or(false),
+            separator,
         });
     }
     // Path parameters in the order of the path.
@@ -508,17 +600,33 @@ fn build_op(
             .iter()
             .find(|(ct, _)| is_json(ct))
             .or_else(|| b.content.first())?;
+        let raw = |content_type: &str| Body {
+            typed: Typed { ty: TypeRef::Json, nullable: false, info: SchemaInfo::default() },
+            required: b.required,
+            content_type: content_type.to_owned(),
+            description: b.description.clone(),
+            raw: true,
+        };
         if !is_json(content_type) {
-            warn(diags, "unsupported-body", &at, format!("request body of type `{content_type}` is not supported; the operation is generated without it"));
-            return None;
+            warn(
+                diags,
+                "raw-body",
+                &at,
+                format!("request body of type `{content_type}`: the caller passes it encoded (`body_bytes`)"),
+            );
+            return Some(raw(content_type));
         }
-        let schema = media.schema.as_ref()?;
+        let Some(schema) = media.schema.as_ref() else {
+            return Some(raw(content_type));
+        };
         let typed = space.type_of(schema, &Cx::root(&type_prefix, "Request", at.push("content").push(content_type).push("schema")));
-        Some(Body { typed, required: b.required, content_type: content_type.clone(), description: b.description.clone() })
+        Some(Body { typed, required: b.required, content_type: content_type.clone(), description: b.description.clone(), raw: false })
     });
 
     // Responses.
     let mut success = None;
+    let mut answer = Answer::Json;
+    let mut event = None;
     let mut decided = false;
     let mut error_schemas: Vec<(String, ReferenceOr<openapiv3::Schema>, Pointer)> = Vec::new();
     let mut codes: Vec<(&StatusCode, &ReferenceOr<Response>)> =
@@ -539,23 +647,22 @@ fn build_op(
             // The first 2xx decides, with or without a body.
             if !decided {
                 decided = true;
-                if let Some((ct, schema)) = json {
-                    success = Some(space.type_of(
-                        &schema,
-                        &Cx::root(
-                            &type_prefix,
-                            "Response",
-                            at.push("content").push(&ct).push("schema"),
-                        ),
-                    ));
-                }
+                (success, answer, event) = success_of(space, &type_prefix, &r, &at);
             }
         } else if let Some((ct, schema)) = json {
             error_schemas.push((label, schema, at.push("content").push(&ct).push("schema")));
         }
     }
     if let Some(ReferenceOr::Item(r)) = &op.responses.default {
-        if let Some(schema) = r
+        if !decided {
+            // No 2xx documented: `default` describes success too.
+            (success, answer, event) = success_of(
+                space,
+                &type_prefix,
+                r,
+                &pointer.push("responses").push("default"),
+            );
+        } else if let Some(schema) = r
             .content
             .iter()
             .find(|(ct, _)| is_json(ct))
@@ -583,6 +690,7 @@ fn build_op(
         params,
         body,
         success,
+        answer,
         errors,
         envelope: None,
         paging: None,
@@ -605,7 +713,7 @@ fn build_op(
             space.loosen_field(id, field);
         }
     }
-    out.streaming = detect_streaming(space, settings, &out);
+    out.streaming = detect_streaming(space, settings, &out, event);
     out.paging = detect_paging(space, settings, op, &out, diags);
     out
 }
@@ -647,6 +755,108 @@ fn error_bodies(
             }
         })
         .collect()
+}
+
+/// An operationId for an operation without one, from the method and the literal path
+/// segments: `GET /pets` → `list_pets`, `GET /pets/{petId}` → `get_pet_by_pet_id`,
+/// `POST /pets` → `create_pet`, `PATCH /pets/{petId}` → `update_pet_by_pet_id`.
+fn synthesized_id(method: &str, path: &str) -> String {
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let last_is_param = segments.last().is_some_and(|s| s.starts_with('{'));
+    let verb = match (method, last_is_param) {
+        ("get", false) => "list",
+        ("post", _) => "create",
+        ("put" | "patch", _) => "update",
+        (m, _) => m,
+    };
+    let mut literals: Vec<String> = segments
+        .iter()
+        .filter(|s| !s.starts_with('{'))
+        .map(|s| (*s).to_owned())
+        .collect();
+    if verb != "list" {
+        if let Some(last) = literals.last_mut() {
+            *last = super::naming::singular(last);
+        }
+    }
+    let mut words = vec![verb.to_owned()];
+    words.extend(literals);
+    if let Some(last) = segments.last().filter(|_| last_is_param) {
+        words.push(format!("by_{}", last.trim_matches(['{', '}'])));
+    }
+    words.join("_").to_snake_case()
+}
+
+/// The type behind aliases.
+pub fn resolved(space: &TypeSpace, ty: &TypeRef) -> TypeRef {
+    match ty {
+        TypeRef::Named(id) => match &space.get(*id).kind {
+            DefKind::Alias(inner) => resolved(space, inner),
+            _ => ty.clone(),
+        },
+        _ => ty.clone(),
+    }
+}
+
+/// What a success response carries: JSON (typed), text, bytes, or a stream of events; and the
+/// event type when an event stream is documented beside JSON.
+fn success_of(
+    space: &mut TypeSpace,
+    prefix: &str,
+    r: &Response,
+    at: &Pointer,
+) -> (Option<Typed>, Answer, Option<Typed>) {
+    let typed =
+        |space: &mut TypeSpace, role: &str, ct: &str, schema: &ReferenceOr<openapiv3::Schema>| {
+            space.type_of(
+                schema,
+                &Cx::root(prefix, role, at.push("content").push(ct).push("schema")),
+            )
+        };
+    let events = r
+        .content
+        .iter()
+        .find(|(ct, _)| is_event_stream(ct))
+        .map(|(ct, m)| (ct.clone(), m.schema.clone()));
+    if let Some((ct, media)) = r
+        .content
+        .iter()
+        .find(|(ct, _)| is_json(ct) && !is_event_stream(ct))
+    {
+        let json = media
+            .schema
+            .as_ref()
+            .map(|s| typed(space, "Response", ct, s));
+        let event =
+            events.and_then(|(ect, schema)| schema.map(|s| typed(space, "Event", &ect, &s)));
+        return (json, Answer::Json, event);
+    }
+    if let Some((ct, schema)) = events {
+        let event = schema.map(|s| typed(space, "Event", &ct, &s));
+        return (event, Answer::Events(ct), None);
+    }
+    match r.content.first() {
+        Some((ct, _)) if ct.starts_with("text/") => (None, Answer::Text(ct.clone()), None),
+        Some((ct, _)) => (None, Answer::Bytes(ct.clone()), None),
+        None => (None, Answer::Json, None),
+    }
+}
+
+fn is_event_stream(content_type: &str) -> bool {
+    let ct = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    matches!(
+        ct.as_str(),
+        "text/event-stream"
+            | "application/x-ndjson"
+            | "application/jsonl"
+            | "application/json-seq"
+            | "application/stream+json"
+    )
 }
 
 /// Removes prose keywords (description, title, examples) everywhere.
@@ -745,26 +955,50 @@ pub fn struct_field<'a>(
     }
 }
 
-fn detect_streaming(space: &TypeSpace, settings: &GeneratorSettings, op: &Op) -> Option<Streaming> {
-    let property = settings.stream_mode_property.as_ref()?;
+/// Streaming: a body property named by `stream-mode-property` whose enum has `stream` (or
+/// which is a boolean), or — without that setting — a boolean `stream` property of an
+/// operation that documents an event-stream answer.
+fn detect_streaming(
+    space: &TypeSpace,
+    settings: &GeneratorSettings,
+    op: &Op,
+    event: Option<Typed>,
+) -> Option<Streaming> {
     let body = op.body.as_ref()?;
-    let field = struct_field(space, &body.typed.ty, property)?;
-    let TypeRef::Named(enum_id) = field.ty else {
-        return None;
+    let documented_events = event.is_some() || matches!(op.answer, Answer::Events(_));
+    let property = match &settings.stream_mode_property {
+        Some(p) => p.clone(),
+        None if documented_events => "stream".to_owned(),
+        None => return None,
     };
-    let DefKind::Enum { variants } = &space.get(enum_id).kind else {
-        return None;
-    };
-    let has = |v: &str| variants.iter().any(|x| x.wire == v);
-    if !has("stream") {
-        return None;
+    let field = struct_field(space, &body.typed.ty, &property)?;
+    let event = event.or_else(|| op.success.clone());
+    match &field.ty {
+        TypeRef::Bool => Some(Streaming {
+            property,
+            switch: StreamSwitch::Flag,
+            event,
+        }),
+        TypeRef::Named(enum_id) => {
+            let DefKind::Enum { variants } = &space.get(*enum_id).kind else {
+                return None;
+            };
+            let has = |v: &str| variants.iter().any(|x| x.wire == v);
+            if !has("stream") {
+                return None;
+            }
+            Some(Streaming {
+                property,
+                switch: StreamSwitch::Enum {
+                    enum_id: *enum_id,
+                    stream: "stream".to_owned(),
+                    background: has("background").then(|| "background".to_owned()),
+                },
+                event,
+            })
+        }
+        _ => None,
     }
-    Some(Streaming {
-        property: property.clone(),
-        enum_id,
-        stream: "stream".to_owned(),
-        background: has("background").then(|| "background".to_owned()),
-    })
 }
 
 fn names_or(list: &Option<Vec<String>>, default: &[&str]) -> Vec<String> {
@@ -828,19 +1062,65 @@ fn detect_paging(
     };
     let kind = get("kind");
 
-    let cursor_names = names_or(&settings.cursor_params, &["cursor"]);
+    let cursor_names = names_or(
+        &settings.cursor_params,
+        &[
+            "cursor",
+            "after",
+            "starting_after",
+            "page_token",
+            "pageToken",
+            "next_token",
+            "nextToken",
+        ],
+    );
     let cursor_param = get("cursor-param")
         .and_then(|w| query(&w))
         .or_else(|| cursor_names.iter().find_map(|n| query(n)));
     if kind.as_deref().is_none_or(|k| k == "cursor") {
         if let Some(param) = cursor_param {
-            let next = get("cursor-field").unwrap_or_else(|| op.params[param].wire.clone());
-            if fields
+            // The next cursor: a field of the parameter's name, or a usual next-cursor name.
+            let string_field = |w: &str| {
+                fields
+                    .iter()
+                    .any(|f| f.wire == w && f.ty == TypeRef::String)
+            };
+            let wire = op.params[param].wire.clone();
+            let next = get("cursor-field").or_else(|| {
+                [
+                    wire.as_str(),
+                    "next_cursor",
+                    "nextCursor",
+                    "next_page_token",
+                    "nextPageToken",
+                    "next_token",
+                    "nextToken",
+                    "last_id",
+                    "lastId",
+                ]
                 .iter()
-                .any(|f| f.wire == next && f.ty == TypeRef::String)
-                && op.params[param].typed.ty == TypeRef::String
-            {
-                return Some(Paging::Cursor { param, next, items });
+                .find(|w| string_field(w))
+                .map(|w| (*w).to_owned())
+            });
+            let has_more = get("has-more-field").or_else(|| {
+                ["has_more", "hasMore", "has_next", "hasNext"]
+                    .iter()
+                    .find(|w| {
+                        fields
+                            .iter()
+                            .any(|f| f.wire == **w && f.ty == TypeRef::Bool)
+                    })
+                    .map(|w| (*w).to_owned())
+            });
+            if let Some(next) = next {
+                if string_field(&next) && op.params[param].typed.ty == TypeRef::String {
+                    return Some(Paging::Cursor {
+                        param,
+                        next,
+                        items,
+                        has_more,
+                    });
+                }
             }
         }
     }
@@ -893,7 +1173,12 @@ fn detect_paging(
                     .cloned()
             });
             let p = &op.params[param].typed.info;
-            let first = p.default.as_ref().and_then(Value::as_u64).unwrap_or(1);
+            let first = p
+                .default
+                .as_ref()
+                .and_then(Value::as_u64)
+                .or_else(|| p.minimum.filter(|m| *m >= 0.0).map(|m| m.ceil() as u64))
+                .unwrap_or(1);
             return Some(Paging::PageNumber {
                 param,
                 size_param,

@@ -23,7 +23,7 @@ use openapiv3::{
 };
 use serde_json::Value;
 
-use super::naming::{Case, sanitize, singular, unique};
+use super::naming::{Case, PRELUDE_TYPES, sanitize, singular, unique};
 use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::pointer::Pointer;
 
@@ -103,6 +103,8 @@ pub struct SchemaInfo {
     pub constraints: Vec<String>,
     /// Allowed values of a non-string enum, for docs.
     pub allowed: Vec<Value>,
+    /// `minimum` of a number.
+    pub minimum: Option<f64>,
 }
 
 /// A schema mapped to Rust.
@@ -205,7 +207,10 @@ impl TypeDef {
             return format!("The schema at `{}`.", self.origin);
         };
         let mut path = String::new();
-        for seg in c.segs.iter().skip(1) {
+        // Below a component, every segment is a property; below an operation, the first is a
+        // role (`Request`, `Response`, a parameter name).
+        let skip = usize::from(!c.component);
+        for seg in c.segs.iter().skip(skip) {
             if seg == "[]" {
                 path.push_str("[]");
             } else {
@@ -215,8 +220,13 @@ impl TypeDef {
                 path.push_str(seg);
             }
         }
-        let role = c.segs.first().map(String::as_str).unwrap_or_default();
+        let role = if c.component {
+            ""
+        } else {
+            c.segs.first().map(String::as_str).unwrap_or_default()
+        };
         let whole = match role {
+            "" if c.component => format!("the `{}` schema", c.prefix),
             "Request" => format!("the request body of `{}`", c.prefix),
             "Response" => format!("the response of `{}`", c.prefix),
             "Error" => format!("the error body of `{}`", c.prefix),
@@ -285,6 +295,8 @@ pub struct Cx {
     pub segs: Vec<String>,
     /// Where the schema is (for messages).
     pub pointer: Pointer,
+    /// Whether the prefix is a component (its segments are then all properties).
+    pub component: bool,
 }
 
 impl Cx {
@@ -294,6 +306,7 @@ impl Cx {
             prefix: prefix.to_owned(),
             segs: vec![role.to_owned()],
             pointer,
+            component: false,
         }
     }
 
@@ -404,6 +417,7 @@ impl TypeSpace {
                 prefix: sanitize(&name, Case::Pascal),
                 segs: Vec::new(),
                 pointer: space.defs[id.0].origin.clone(),
+                component: true,
             };
             space.define(id, &schema, &cx);
         }
@@ -522,11 +536,14 @@ impl TypeSpace {
         for (name, prop) in properties {
             let prop = unbox(prop);
             let typed = self.type_of(&prop, &cx.prop(name));
+            // A read-only field is absent from requests, a write-only one from responses: one
+            // struct serves both, so neither is required.
+            let one_way = typed.info.read_only || typed.info.write_only;
             fields.push(Field {
                 wire: name.clone(),
                 rust: String::new(),
                 ty: typed.ty,
-                required: required.contains(name),
+                required: required.contains(name) && !one_way,
                 nullable: typed.nullable,
                 info: typed.info,
                 boxed: false,
@@ -547,19 +564,43 @@ impl TypeSpace {
     fn merged_all_of(&mut self, parts: &[ReferenceOr<Schema>], cx: &Cx) -> Option<DefKind> {
         let mut props: IndexMap<String, ReferenceOr<Box<Schema>>> = IndexMap::new();
         let mut required: Vec<String> = Vec::new();
+        self.collect_all_of(parts, &mut props, &mut required, 0)?;
+        Some(self.struct_kind(&props, &required, None, cx))
+    }
+
+    /// Properties and required names of `allOf` parts, through references and nested `allOf`s.
+    fn collect_all_of(
+        &self,
+        parts: &[ReferenceOr<Schema>],
+        props: &mut IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &mut Vec<String>,
+        depth: usize,
+    ) -> Option<()> {
+        if depth > 16 {
+            return None; // a reference cycle through allOf
+        }
         for part in parts {
             let schema = self.resolve(part)?;
-            let (p, r) = match &schema.schema_kind {
-                SchemaKind::Type(Type::Object(o)) => (o.properties.clone(), o.required.clone()),
+            match &schema.schema_kind {
+                SchemaKind::Type(Type::Object(o)) => {
+                    props.extend(o.properties.clone());
+                    required.extend(o.required.clone());
+                }
+                SchemaKind::AllOf { all_of } => {
+                    self.collect_all_of(all_of, props, required, depth + 1)?
+                }
                 SchemaKind::Any(a) if a.typ.as_deref().is_none_or(|t| t == "object") => {
-                    (a.properties.clone(), a.required.clone())
+                    // Also a part that only adds `required` names.
+                    props.extend(a.properties.clone());
+                    required.extend(a.required.clone());
+                    if !a.all_of.is_empty() {
+                        self.collect_all_of(&a.all_of, props, required, depth + 1)?;
+                    }
                 }
                 _ => return None,
-            };
-            props.extend(p);
-            required.extend(r);
+            }
         }
-        Some(self.struct_kind(&props, &required, None, cx))
+        Some(())
     }
 
     /// `oneOf`/`anyOf` of references with a discriminator → an internally tagged enum.
@@ -577,10 +618,11 @@ impl TypeSpace {
             };
             let id = self.component(reference)?;
             let short = reference.rsplit('/').next().unwrap_or_default().to_owned();
+            // Mapping values are references or, equally valid, bare schema names.
             let tag = disc
                 .mapping
                 .iter()
-                .find(|(_, r)| *r == reference)
+                .find(|(_, r)| *r == reference || mapping_ref(r) == *reference)
                 .map(|(k, _)| k.clone())
                 .unwrap_or_else(|| short.clone());
             variants.push((tag, sanitize(&short, Case::Pascal), id));
@@ -612,7 +654,17 @@ impl TypeSpace {
         kind_of: impl FnOnce(&mut Self) -> Option<DefKind>,
         cx: &Cx,
     ) -> Option<TypeId> {
-        let key = serde_json::to_string(s).unwrap_or_default();
+        // Identical schemas share a type when they also sit under the same name (the same
+        // property, or the same role): an `{id}` object in one place and in another unrelated
+        // one are different things that happen to look alike.
+        let place = cx
+            .segs
+            .iter()
+            .rev()
+            .find(|s| *s != "[]")
+            .map(String::as_str)
+            .unwrap_or_default();
+        let key = format!("{place}|{}", serde_json::to_string(s).unwrap_or_default());
         if let Some(&id) = self.dedup.get(&key) {
             self.defs[id.0].contexts.push(cx.clone());
             // Walk the schema again so the types below it learn this context too.
@@ -676,7 +728,7 @@ impl TypeSpace {
                     .flatten()
                     .map(|v| Value::from(*v))
                     .collect();
-                int_type(format_str(&it.format))
+                int_type(format_str(&it.format).as_deref())
             }
             SchemaKind::Type(Type::Number(nt)) => {
                 info.allowed = nt
@@ -685,7 +737,7 @@ impl TypeSpace {
                     .flatten()
                     .map(|v| Value::from(*v))
                     .collect();
-                if format_str(&nt.format) == Some("float") {
+                if format_str(&nt.format).as_deref() == Some("float") {
                     TypeRef::F32
                 } else {
                     TypeRef::F64
@@ -836,7 +888,8 @@ impl TypeSpace {
                 f.ty = TypeRef::Json;
                 f.nullable = false;
                 if f.info.description.is_none() {
-                    f.info.description = Some("Errors the server reports in the answer.".to_owned());
+                    f.info.description =
+                        Some("Errors the server reports in the answer.".to_owned());
                 }
                 f.info.constraints.push(
                     "checked by the client: a non-empty value makes the call fail with an API error".to_owned(),
@@ -883,13 +936,26 @@ impl TypeSpace {
 
     /// The naming pass and the recursion check; call once, after every schema was mapped.
     pub fn finish(&mut self) {
-        let mut taken: BTreeSet<String> = BTreeSet::new();
-        // Components first: they keep their names.
+        // Prelude names are never given to a type: generated code uses them unqualified.
+        let mut taken: BTreeSet<String> = PRELUDE_TYPES.iter().map(|s| (*s).to_owned()).collect();
+        // Components first: they keep their names (but for prelude names, which get `Schema`).
+        let mut renamed = Vec::new();
         for def in self.defs.iter_mut().filter(|d| d.component) {
             if let Some(p) = &def.pinned {
                 def.name = sanitize(p, Case::Pascal);
             }
+            if PRELUDE_TYPES.contains(&def.name.as_str()) {
+                renamed.push((def.origin.clone(), def.name.clone()));
+                def.name = format!("{}Schema", def.name);
+            }
             def.name = unique(&def.name, &mut taken);
+        }
+        for (at, name) in renamed {
+            self.warn(
+                "renamed-type",
+                &at,
+                format!("component `{name}` is called `{name}Schema` in Rust: `{name}` is a name of the Rust prelude (pin another with `x-rust-type-name`)"),
+            );
         }
         // Pinned inline names next, then the rest by depth (shortest context first).
         let mut inline: Vec<usize> = (0..self.defs.len())
@@ -1012,6 +1078,15 @@ impl Typed {
     }
 }
 
+/// A discriminator mapping value as a reference (`Dog` → `#/components/schemas/Dog`).
+pub fn mapping_ref(value: &str) -> String {
+    if value.starts_with('#') || value.contains('/') {
+        value.to_owned()
+    } else {
+        format!("#/components/schemas/{value}")
+    }
+}
+
 fn squash(s: &str) -> String {
     s.chars()
         .filter(|c| c.is_alphanumeric())
@@ -1063,10 +1138,12 @@ fn pinned_name(data: &SchemaData) -> Option<String> {
         .map(str::to_owned)
 }
 
-fn format_str<T: std::fmt::Debug>(f: &VariantOrUnknownOrEmpty<T>) -> Option<&str> {
+fn format_str<T: std::fmt::Debug>(f: &VariantOrUnknownOrEmpty<T>) -> Option<String> {
     match f {
-        VariantOrUnknownOrEmpty::Unknown(s) => Some(s.as_str()),
-        _ => None,
+        VariantOrUnknownOrEmpty::Unknown(s) => Some(s.clone()),
+        // Known formats (`int32`, `float`, ...) come as variants: their Debug name, lowered.
+        VariantOrUnknownOrEmpty::Item(v) => Some(format!("{v:?}").to_ascii_lowercase()),
+        VariantOrUnknownOrEmpty::Empty => None,
     }
 }
 
@@ -1090,6 +1167,11 @@ fn info_of(data: &SchemaData, s: &Schema) -> SchemaInfo {
         write_only: data.write_only,
         constraints: Vec::new(),
         allowed: Vec::new(),
+        minimum: match &s.schema_kind {
+            SchemaKind::Type(Type::Integer(it)) => it.minimum.map(|m| m as f64),
+            SchemaKind::Type(Type::Number(nt)) => nt.minimum,
+            _ => None,
+        },
     };
     let c = &mut info.constraints;
     match &s.schema_kind {

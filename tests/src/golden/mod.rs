@@ -5,6 +5,8 @@ pub mod composition;
 pub mod enums;
 pub mod error_bodies;
 pub mod inline_naming;
+pub mod names;
 pub mod nullability;
 pub mod pagination;
 pub mod requests;
+pub mod wire_shapes;

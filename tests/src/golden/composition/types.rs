@@ -10,12 +10,12 @@ pub struct Circle {
     /// The `kind` field.
     pub kind: String,
     /// The `radius` field.
-    pub radius: f64,
+    pub radius: f32,
 }
 
 impl Circle {
     /// Creates a `Circle` from its required fields; the others start absent.
-    pub fn new(kind: impl Into<String>, radius: f64) -> Self {
+    pub fn new(kind: impl Into<String>, radius: f32) -> Self {
         Self { kind: kind.into(), radius }
     }
 }

@@ -26,7 +26,7 @@ impl<'a> Jobs<'a> {
     ///
     /// Documented error bodies, available through `Error::body::<T>()`:
     ///
-    /// - 400, 401: [`Error4xxxx`](super::types::Error4xxxx)
+    /// - 400, 401: [`RunJobError`](super::types::RunJobError)
     pub fn run(&self) -> Run {
         Run::new(self.client.clone())
     }
@@ -44,7 +44,7 @@ impl<'a> Jobs<'a> {
     /// Documented error bodies, available through `Error::body::<T>()`:
     ///
     /// - 404: [`GetJobError404`](super::types::GetJobError404)
-    /// - 4XX: [`Error4xxxx`](super::types::Error4xxxx)
+    /// - 4XX: [`GetJobError4xxxx`](super::types::GetJobError4xxxx)
     /// - default: [`GetJobErrordefault`](super::types::GetJobErrordefault)
     pub fn get(&self, id: impl Into<String>) -> Get {
         Get::new(self.client.clone(), id)
@@ -99,7 +99,7 @@ impl Run {
     ) -> Option<Box<dyn alli_api::__private::ErrorBody>> {
         match status {
             400u16 | 401u16 => {
-                alli_api::__private::typed_error::<super::types::Error4xxxx>(body)
+                alli_api::__private::typed_error::<super::types::RunJobError>(body)
             }
             _ => None,
         }
@@ -156,7 +156,7 @@ impl Get {
                 alli_api::__private::typed_error::<super::types::GetJobError404>(body)
             }
             400u16..=499u16 => {
-                alli_api::__private::typed_error::<super::types::Error4xxxx>(body)
+                alli_api::__private::typed_error::<super::types::GetJobError4xxxx>(body)
             }
             _ => {
                 alli_api::__private::typed_error::<

@@ -4,20 +4,20 @@
 //! Request and response types.
 #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
 
-/// The error body of `GetJob` for status 4XXXX.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct Error4xxxx {
-    /// The `errors` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub errors: Option<Vec<String>>,
-}
-
 /// The error body of `GetJob` for status 404.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetJobError404 {
     /// The `detail` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+}
+
+/// The error body of `GetJob` for status 4XXXX.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct GetJobError4xxxx {
+    /// The `errors` field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<String>>,
 }
 
 /// The error body of `GetJob` for status default.
@@ -36,12 +36,12 @@ pub struct GetJobResponse {
     pub state: Option<String>,
 }
 
-/// `error` in the response of `RunJob`.
+/// The error body of `RunJob`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RunJobError {
-    /// The `code` field.
+    /// The `errors` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
+    pub errors: Option<Vec<String>>,
 }
 
 /// The request body of `RunJob`.
@@ -60,5 +60,13 @@ pub struct RunJobResponse {
     pub result: Option<String>,
     /// The `error` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<RunJobError>,
+    pub error: Option<RunJobResponseError>,
+}
+
+/// `error` in the response of `RunJob`.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct RunJobResponseError {
+    /// The `code` field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
 }

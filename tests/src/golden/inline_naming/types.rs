@@ -49,12 +49,12 @@ pub struct CreateOrderLine {
     /// The `sku` field.
     pub sku: String,
     /// Constraint: value ≥ 1.
-    pub quantity: i64,
+    pub quantity: i32,
 }
 
 impl CreateOrderLine {
     /// Creates a `CreateOrderLine` from its required fields; the others start absent.
-    pub fn new(sku: impl Into<String>, quantity: i64) -> Self {
+    pub fn new(sku: impl Into<String>, quantity: i32) -> Self {
         Self { sku: sku.into(), quantity }
     }
 }

@@ -103,14 +103,14 @@ impl ListEntries {
 
     /// Every item of every page, in order; pages after the first are fetched
     /// concurrently (see `page_concurrency`).
-    pub fn into_stream(self) -> alli_api::ItemStream<super::types::Entry> {
+    pub fn into_stream(self) -> alli_api::ItemStream<super::types::ListEntriesEntry> {
         alli_api::__private::page_number_items(self)
     }
 }
 
 impl alli_api::__private::PageNumberPaged for ListEntries {
     type Page = super::types::ListEntriesResponse;
-    type Item = super::types::Entry;
+    type Item = super::types::ListEntriesEntry;
     fn fetch(
         self,
     ) -> alli_api::__private::BoxFuture<'static, alli_api::Result<Self::Page>> {
@@ -312,14 +312,14 @@ impl List {
 
     /// Every item of every page, in order; the next page is requested while the
     /// current one is consumed.
-    pub fn into_stream(self) -> alli_api::ItemStream<super::types::Entry> {
+    pub fn into_stream(self) -> alli_api::ItemStream<super::types::ListThingsThing> {
         alli_api::__private::cursor_items(self)
     }
 }
 
 impl alli_api::__private::CursorPaged for List {
     type Page = super::types::ListThingsResponse;
-    type Item = super::types::Entry;
+    type Item = super::types::ListThingsThing;
     fn fetch(
         self,
     ) -> alli_api::__private::BoxFuture<'static, alli_api::Result<Self::Page>> {

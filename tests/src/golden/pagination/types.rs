@@ -4,15 +4,15 @@
 //! Request and response types.
 #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
 
-/// `entries[]` in the response of `ListEntries`. Also used by `ListThings`.
+/// `entries[]` in the response of `ListEntries`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct Entry {
+pub struct ListEntriesEntry {
     /// The `id` field.
     pub id: String,
 }
 
-impl Entry {
-    /// Creates a `Entry` from its required fields; the others start absent.
+impl ListEntriesEntry {
+    /// Creates a `ListEntriesEntry` from its required fields; the others start absent.
     pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
@@ -22,7 +22,7 @@ impl Entry {
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListEntriesResponse {
     /// The `entries` field.
-    pub entries: Vec<Entry>,
+    pub entries: Vec<ListEntriesEntry>,
     /// The `totalCount` field.
     #[serde(rename = "totalCount")]
     pub total_count: i64,
@@ -30,7 +30,7 @@ pub struct ListEntriesResponse {
 
 impl ListEntriesResponse {
     /// Creates a `ListEntriesResponse` from its required fields; the others start absent.
-    pub fn new(entries: Vec<Entry>, total_count: i64) -> Self {
+    pub fn new(entries: Vec<ListEntriesEntry>, total_count: i64) -> Self {
         Self { entries, total_count }
     }
 }
@@ -47,7 +47,7 @@ pub struct ListLogsResponse {
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListThingsResponse {
     /// The `things` field.
-    pub things: Vec<Entry>,
+    pub things: Vec<ListThingsThing>,
     /// Always present; `None` is JSON `null`.
     #[serde(deserialize_with = "alli_api::__private::serde_helpers::required_nullable")]
     pub cursor: Option<String>,
@@ -55,10 +55,24 @@ pub struct ListThingsResponse {
 
 impl ListThingsResponse {
     /// Creates a `ListThingsResponse` from its required fields; the others start absent.
-    pub fn new(things: Vec<Entry>, cursor: impl Into<Option<String>>) -> Self {
+    pub fn new(things: Vec<ListThingsThing>, cursor: impl Into<Option<String>>) -> Self {
         Self {
             things,
             cursor: cursor.into(),
         }
+    }
+}
+
+/// `things[]` in the response of `ListThings`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListThingsThing {
+    /// The `id` field.
+    pub id: String,
+}
+
+impl ListThingsThing {
+    /// Creates a `ListThingsThing` from its required fields; the others start absent.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into() }
     }
 }

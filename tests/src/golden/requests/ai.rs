@@ -178,7 +178,7 @@ impl Generate {
         self.client.__execute(self.request(), &self.options).await
     }
 
-    /// Sends the request with `mode` set to `stream` and returns the response as a stream of events, decoded one at a time as they arrive.
+    /// Sends the request with `mode` set to `stream` and returns the answer as a stream of events, decoded one at a time as they arrive.
     pub async fn stream(
         mut self,
     ) -> alli_api::Result<alli_api::EventStream<super::types::GenerateResponse>> {
