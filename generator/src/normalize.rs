@@ -136,9 +136,14 @@ fn normalize_document(doc: &mut Value, ctx: &mut Ctx<'_>) {
             .or_else(|| obj.get("swagger"))
             .map(Value::to_string)
             .unwrap_or_else(|| "none".to_owned());
+        let key = if obj.contains_key("openapi") {
+            "openapi"
+        } else {
+            "swagger"
+        };
         ctx.error(
             "unsupported-version",
-            &root.push("openapi"),
+            &root.push(key),
             format!(
                 "OpenAPI version {found} is not supported; fragments must be OpenAPI 3.0 or 3.1"
             ),
@@ -641,7 +646,7 @@ mod tests {
         assert_eq!(
             w,
             vec![
-                "error[unsupported-version]: f.yaml: #/openapi: OpenAPI version \"2.0\" is not supported; fragments must be OpenAPI 3.0 or 3.1"
+                "error[unsupported-version]: f.yaml: #/swagger: OpenAPI version \"2.0\" is not supported; fragments must be OpenAPI 3.0 or 3.1"
             ]
         );
         let (_, w) = run(doc_with_schema(json!({"$ref": "other.yaml#/X"})));

@@ -35,6 +35,9 @@ pub struct CodegenSettings {
     pub doc_examples: bool,
     /// The command named in every file's preamble.
     pub command: String,
+    /// The header the runtime sends an API key in (`ClientBuilder::api_key`); security
+    /// schemes the runtime cannot satisfy are reported.
+    pub api_key_header: String,
     /// Names a resource module or client accessor must not take: the runtime crate's root
     /// items (generated modules are re-exported there) and the client's own methods.
     pub reserved: Vec<String>,
@@ -80,6 +83,7 @@ impl Default for CodegenSettings {
             doc_examples: true,
             command: "cargo xtask regen".to_owned(),
             reserved: RUNTIME_NAMES.iter().map(|s| (*s).to_owned()).collect(),
+            api_key_header: "API-KEY".to_owned(),
         }
     }
 }
@@ -130,6 +134,7 @@ pub fn generate(
     let parsed = lower::to_openapiv3(doc).map_err(Failure::single)?;
     let api = ops::build(&parsed, api_settings, &settings.reserved);
     let mut warnings = api.diags.clone();
+    warnings.extend(check_security(doc, settings));
     if warnings.has_errors() {
         return Err(warnings.into());
     }
@@ -141,4 +146,38 @@ pub fn generate(
         api,
         warnings,
     })
+}
+
+/// Security schemes the runtime cannot satisfy: it sends an API key in one header, or a bearer
+/// token.
+fn check_security(doc: &serde_json::Value, settings: &CodegenSettings) -> Diagnostics {
+    let mut out = Diagnostics::new();
+    let schemes = doc
+        .pointer("/components/securitySchemes")
+        .and_then(|v| v.as_object());
+    for (name, scheme) in schemes.into_iter().flatten() {
+        let get = |k: &str| scheme.get(k).and_then(|v| v.as_str()).unwrap_or_default();
+        let supported = match get("type") {
+            "apiKey" => {
+                get("in") == "header" && get("name").eq_ignore_ascii_case(&settings.api_key_header)
+            }
+            "http" => get("scheme").eq_ignore_ascii_case("bearer"),
+            _ => false,
+        };
+        if !supported {
+            let at = crate::pointer::Pointer::root()
+                .push("components")
+                .push("securitySchemes")
+                .push(name);
+            out.push(Diagnostic::warning(
+                "unsupported-security",
+                Location { pointer: Some(at.to_string()), ..Location::default() },
+                format!(
+                    "security scheme `{name}` is not what the client runtime sends (an API key in the `{}` header, or a bearer token); set it with a default header",
+                    settings.api_key_header
+                ),
+            ));
+        }
+    }
+    out
 }
