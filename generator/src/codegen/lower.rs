@@ -28,19 +28,91 @@ pub fn to_openapiv3(doc: &Value) -> Result<openapiv3::OpenAPI, Diagnostic> {
         obj.insert("openapi".to_owned(), json!("3.0.3"));
     }
     serde_path_to_error::deserialize(&lowered).map_err(|e| {
-        let path = e.path().to_string();
+        // The crate's maps lose the path; find the part that does not read, one by one.
+        let (at, message) = locate_unreadable(&lowered)
+            .unwrap_or_else(|| (pointer_of(Pointer::root(), e.path()), e.inner().to_string()));
         Diagnostic::error(
             "unreadable-document",
             Location {
-                pointer: Some(format!("#/{}", path.replace('.', "/"))),
+                pointer: Some(at.to_string()),
                 ..Location::default()
             },
-            format!(
-                "the merged document cannot be read as OpenAPI: {}",
-                e.inner()
-            ),
+            format!("this part of the merged document cannot be read as OpenAPI: {message}"),
         )
     })
+}
+
+/// Converts a serde path into a JSON pointer below `base`.
+fn pointer_of(base: Pointer, path: &serde_path_to_error::Path) -> Pointer {
+    use serde_path_to_error::Segment;
+    let mut at = base;
+    for seg in path.iter() {
+        at = match seg {
+            Segment::Seq { index } => at.index(*index),
+            Segment::Map { key } => at.push(key),
+            Segment::Enum { variant } => at.push(variant),
+            Segment::Unknown => at,
+        };
+    }
+    at
+}
+
+/// The first operation or component that does not parse, with its own error.
+fn locate_unreadable(doc: &Value) -> Option<(Pointer, String)> {
+    fn try_part<T: serde::de::DeserializeOwned>(
+        v: &Value,
+        at: Pointer,
+    ) -> Option<(Pointer, String)> {
+        serde_path_to_error::deserialize::<_, T>(v)
+            .err()
+            .map(|e| (pointer_of(at, e.path()), e.inner().to_string()))
+    }
+    let root = Pointer::root();
+    for (path, item) in doc
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let at = root.push("paths").push(path);
+        for (key, op) in item.as_object().into_iter().flatten() {
+            if crate::docs::METHODS.contains(&key.as_str()) {
+                if let Some(found) = try_part::<openapiv3::Operation>(op, at.push(key)) {
+                    return Some(found);
+                }
+            }
+        }
+        if let Some(found) = try_part::<openapiv3::PathItem>(item, at) {
+            return Some(found);
+        }
+    }
+    if let Some(components) = doc.get("components") {
+        for (kind, items) in components.as_object().into_iter().flatten() {
+            for (name, item) in items.as_object().into_iter().flatten() {
+                let at = root.push("components").push(kind).push(name);
+                let found = match kind.as_str() {
+                    "schemas" => try_part::<openapiv3::ReferenceOr<openapiv3::Schema>>(item, at),
+                    "parameters" => {
+                        try_part::<openapiv3::ReferenceOr<openapiv3::Parameter>>(item, at)
+                    }
+                    "responses" => {
+                        try_part::<openapiv3::ReferenceOr<openapiv3::Response>>(item, at)
+                    }
+                    "requestBodies" => {
+                        try_part::<openapiv3::ReferenceOr<openapiv3::RequestBody>>(item, at)
+                    }
+                    "securitySchemes" => {
+                        try_part::<openapiv3::ReferenceOr<openapiv3::SecurityScheme>>(item, at)
+                    }
+                    _ => None,
+                };
+                if found.is_some() {
+                    return found;
+                }
+            }
+        }
+    }
+    None
 }
 
 struct Lowering;
