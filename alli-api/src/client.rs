@@ -20,8 +20,11 @@ pub const DEFAULT_USER_AGENT: &str = concat!("alli-api-rust/", env!("CARGO_PKG_V
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
 /// Default connect timeout: 10 s.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// Default number of pages fetched at once by page-number pagination.
-pub const DEFAULT_PAGE_CONCURRENCY: usize = 4;
+/// Default number of pages fetched at once by page-number pagination: 10, so a typical export
+/// (a first page that tells the total, then the rest) takes two round trips. Without a total
+/// count pages are requested ahead speculatively, and a list that ends early may cost up to
+/// this many extra requests; lower it with `page_concurrency` for such APIs.
+pub const DEFAULT_PAGE_CONCURRENCY: usize = 10;
 /// Default size limit of one streamed event: 16 MiB.
 pub const DEFAULT_MAX_EVENT_SIZE: usize = 16 * 1024 * 1024;
 
@@ -301,7 +304,7 @@ impl ClientBuilder {
         self
     }
 
-    /// How many pages page-number pagination may fetch at once (default 4; at least 1).
+    /// How many pages page-number pagination may fetch at once (default 10; at least 1).
     pub fn page_concurrency(mut self, pages: usize) -> Self {
         self.page_concurrency = pages.max(1);
         self

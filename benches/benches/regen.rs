@@ -23,6 +23,10 @@ use benches::{oag, paths, project};
 use criterion::Criterion;
 use generator::{Change, Layout};
 
+/// The allocator `cargo xtask regen` uses, so the in-process figures match the command.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn operations(outputs: &generator::Outputs) -> usize {
     let doc = outputs.spec.as_ref().expect("spec").document();
     doc["paths"]

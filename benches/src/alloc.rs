@@ -1,5 +1,6 @@
-//! A counting global allocator: the system allocator plus counters of live bytes, peak live
-//! bytes and allocations, so a bench can report the peak heap of one pipeline run.
+//! A counting global allocator: mimalloc (the allocator `cargo xtask regen` uses) plus counters
+//! of live bytes, peak live bytes and allocations, so a bench can report the peak heap of one
+//! pipeline run.
 //!
 //! Counting is on only inside [`measure`]: the atomic counters cost ~15 % of the pipeline's
 //! time (tens of millions of allocations), so timed runs must not count.
@@ -9,7 +10,9 @@
 //! static ALLOC: benches::alloc::Counting = benches::alloc::Counting;
 //! ```
 
-use std::alloc::{GlobalAlloc, Layout, System};
+use std::alloc::{GlobalAlloc, Layout};
+
+use mimalloc::MiMalloc as System;
 use std::sync::atomic::{AtomicBool, AtomicIsize, AtomicU64, Ordering};
 
 static ENABLED: AtomicBool = AtomicBool::new(false);
@@ -37,7 +40,7 @@ fn shrank(by: usize) {
 }
 
 #[allow(unsafe_code)]
-// SAFETY: every method forwards to `System` with the caller's arguments unchanged; the
+// SAFETY: every method forwards to mimalloc with the caller's arguments unchanged; the
 // counters are only bookkeeping.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {

@@ -50,7 +50,7 @@ pub struct FragmentFile {
     /// The document (what the YAML parses to).
     pub document: Value,
     /// JSON pointer → 1-based line in `text`.
-    pub lines: BTreeMap<String, usize>,
+    pub lines: crate::normalize::LineMap,
 }
 
 /// The result of importing a set of pages.
@@ -244,8 +244,11 @@ fn page_name(raw: String) -> Option<String> {
 pub fn import(layout: &Layout, pages: &[DocPage]) -> Result<Imported, Failure> {
     let mut diags = Diagnostics::new();
     let mut parsed: Vec<(&DocPage, Vec<PageEndpoint>)> = Vec::new();
-    for page in pages {
-        match parse_page(&page.path, &page.text) {
+    let results = crate::par::map(pages.iter().collect(), |page| {
+        (page, parse_page(&page.path, &page.text))
+    });
+    for (page, result) in results {
+        match result {
             Ok(p) => {
                 diags.extend(p.warnings);
                 parsed.push((page, p.endpoints));
@@ -261,6 +264,7 @@ pub fn import(layout: &Layout, pages: &[DocPage]) -> Result<Imported, Failure> {
     // Within a locale, an endpoint lives on one page, and two endpoints never share a file.
     let mut seen: BTreeMap<(String, String, String), (PathBuf, usize)> = BTreeMap::new();
     let mut files: BTreeMap<PathBuf, (String, PathBuf, usize)> = BTreeMap::new();
+    let mut jobs: Vec<(PathBuf, &DocPage, &PageEndpoint)> = Vec::new();
     for (page, endpoints) in &parsed {
         for e in endpoints {
             let key = (page.locale.clone(), e.method.clone(), e.path.clone());
@@ -300,10 +304,14 @@ pub fn import(layout: &Layout, pages: &[DocPage]) -> Result<Imported, Failure> {
                 continue;
             }
             files.insert(path.clone(), (e.label(), page.path.clone(), e.line));
-            match fragment_file(path, page, e) {
-                Ok(f) => imported.fragments.push(f),
-                Err(d) => diags.push(d),
-            }
+            jobs.push((path, *page, e));
+        }
+    }
+    // Writing (and reading back) each fragment is independent work.
+    for result in crate::par::map(jobs, |(path, page, e)| fragment_file(path, page, e)) {
+        match result {
+            Ok(f) => imported.fragments.push(f),
+            Err(d) => diags.push(d),
         }
     }
     diags.extend(check_locales(layout, &parsed));
@@ -398,11 +406,7 @@ fn fragment_file(
         ));
     }
     let text = format!("{}{}", header(&e.label(), &page.path), emitted.text);
-    let lines = emitted
-        .lines
-        .into_iter()
-        .map(|(p, l)| (p, l + HEADER_LINES))
-        .collect();
+    let lines = std::sync::Arc::new(emitted.lines.shifted(HEADER_LINES));
     Ok(FragmentFile {
         path,
         locale: page.locale.clone(),
@@ -424,10 +428,7 @@ fn header(label: &str, page: &Path) -> String {
 }
 
 /// Reads a fragment file back: its document and the pointer → line map.
-pub fn read_fragment(
-    rel: &Path,
-    text: &str,
-) -> Result<(Value, BTreeMap<String, usize>), Diagnostic> {
+pub fn read_fragment(rel: &Path, text: &str) -> Result<(Value, yaml::Lines), Diagnostic> {
     let document: Value = serde_yaml::from_str(text).map_err(|err| {
         let mut at = Location::file(rel);
         if let Some(loc) = err.location() {
@@ -444,13 +445,9 @@ pub fn read_fragment(
     let lines = if text.ends_with(&emitted.text)
         && text.lines().count() == emitted.text.lines().count() + HEADER_LINES
     {
-        emitted
-            .lines
-            .into_iter()
-            .map(|(p, l)| (p, l + HEADER_LINES))
-            .collect()
+        emitted.lines.shifted(HEADER_LINES)
     } else {
-        BTreeMap::new()
+        yaml::Lines::default()
     };
     Ok((document, lines))
 }

@@ -31,6 +31,7 @@ pub mod merge;
 pub mod normalize;
 pub mod output;
 pub mod overrides;
+pub mod par;
 pub mod pointer;
 pub mod spec;
 pub mod validate;
@@ -77,7 +78,7 @@ pub fn run_with(
         outputs.files = FileSet::new();
         spec::fragments_from_disk(layout)?
     } else {
-        spec::fragments_from_import(&outputs.imported, layout.primary_locale())
+        spec::take_fragments_from_import(&mut outputs.imported, layout.primary_locale())
     };
     let spec = spec::build(layout, fragments).map_err(|mut f| {
         let mut all = outputs.warnings.clone();
@@ -273,6 +274,18 @@ fn checked_in_api(
 pub fn api_impact(layout: &Layout, outputs: &Outputs) -> Option<impact::Impact> {
     let spec = outputs.spec.as_ref()?;
     let new = &outputs.generated.as_ref()?.api;
+    // The same generated code is the same API: nothing to compare.
+    let generated_dir = layout.generated_dir();
+    let unchanged = outputs
+        .files
+        .compare(layout)
+        .ok()?
+        .iter()
+        .filter(|(p, _)| p.starts_with(&generated_dir))
+        .all(|(_, c)| *c == Change::Unchanged);
+    if unchanged {
+        return Some(impact::Impact::default());
+    }
     let old = checked_in_api(layout, &spec.settings)?;
     Some(impact::compare(&old, new))
 }

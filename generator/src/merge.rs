@@ -35,14 +35,14 @@ pub const COMPONENT_KINDS: &[&str] = &[
 /// Where the nodes of a merged document came from.
 #[derive(Debug, Clone, Default)]
 pub struct Origins {
-    files: Vec<(PathBuf, BTreeMap<String, usize>)>,
+    files: Vec<(PathBuf, crate::normalize::LineMap)>,
     /// Pointer prefix in the merged document → index into `files`.
     prefixes: BTreeMap<String, usize>,
 }
 
 impl Origins {
     /// Registers a source file; returns its index.
-    pub fn add_file(&mut self, file: &Path, lines: BTreeMap<String, usize>) -> usize {
+    pub fn add_file(&mut self, file: &Path, lines: crate::normalize::LineMap) -> usize {
         self.files.push((file.to_path_buf(), lines));
         self.files.len() - 1
     }
@@ -471,7 +471,7 @@ mod tests {
         Fragment {
             file: PathBuf::from(file),
             document: doc,
-            lines: BTreeMap::new(),
+            lines: Default::default(),
         }
     }
 

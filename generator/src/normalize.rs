@@ -18,14 +18,13 @@
 //!
 //! `anyOf: [X, {type: "null"}]` and `type: [X, "null"]` are already 3.1 and stay as they are.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value, json};
 
 use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::docs::METHODS;
-use crate::pointer::Pointer;
+use crate::pointer::{Pointer, Step};
 use crate::walk::{SchemaVisitor, walk_document};
 
 /// A fragment ready to merge.
@@ -36,7 +35,7 @@ pub struct Fragment {
     /// The document.
     pub document: Value,
     /// JSON pointer (without `#`) → 1-based line in the file, when known.
-    pub lines: BTreeMap<String, usize>,
+    pub lines: LineMap,
 }
 
 impl Fragment {
@@ -47,12 +46,15 @@ impl Fragment {
     }
 }
 
+/// JSON pointer → 1-based line, shared between stages without copying.
+pub type LineMap = std::sync::Arc<crate::yaml::Lines>;
+
 /// A location in `file` at `at`, with the line of the nearest enclosing node in `lines`.
-pub fn locate(file: &Path, lines: &BTreeMap<String, usize>, at: &Pointer) -> Location {
+pub fn locate(file: &Path, lines: &crate::yaml::Lines, at: &Pointer) -> Location {
     let mut loc = Location::pointer(file, at.to_string());
     let mut probe = Some(at.clone());
     while let Some(p) = probe {
-        if let Some(&line) = lines.get(p.as_str()) {
+        if let Some(line) = lines.get(p.as_str()) {
             loc.line = Some(line);
             break;
         }
@@ -484,28 +486,42 @@ fn admits_null(obj: &Map<String, Value>) -> bool {
 
 /// Every `$ref` must point inside the document.
 fn check_refs(value: &Value, at: &Pointer, ctx: &mut Ctx<'_>) {
-    match value {
-        Value::Object(obj) => {
-            if let Some(Value::String(r)) = obj.get("$ref") {
-                if !r.starts_with('#') {
-                    ctx.error(
-                        "external-ref",
-                        &at.push("$ref"),
-                        format!("`{r}` points outside the fragment; only `#/...` references are supported"),
-                    );
+    fn walk<'a>(value: &'a Value, steps: &mut Vec<Step<'a>>, base: &Pointer, ctx: &mut Ctx<'_>) {
+        match value {
+            Value::Object(obj) => {
+                if let Some(Value::String(r)) = obj.get("$ref") {
+                    if !r.starts_with('#') {
+                        let mut at = base.clone();
+                        for step in steps.iter() {
+                            at = match step {
+                                Step::Key(k) => at.push(k),
+                                Step::Index(i) => at.index(*i),
+                            };
+                        }
+                        ctx.error(
+                            "external-ref",
+                            &at.push("$ref"),
+                            format!("`{r}` points outside the fragment; only `#/...` references are supported"),
+                        );
+                    }
+                }
+                for (k, v) in obj {
+                    steps.push(Step::Key(k));
+                    walk(v, steps, base, ctx);
+                    steps.pop();
                 }
             }
-            for (k, v) in obj {
-                check_refs(v, &at.push(k), ctx);
+            Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    steps.push(Step::Index(i));
+                    walk(v, steps, base, ctx);
+                    steps.pop();
+                }
             }
+            _ => {}
         }
-        Value::Array(items) => {
-            for (i, v) in items.iter().enumerate() {
-                check_refs(v, &at.index(i), ctx);
-            }
-        }
-        _ => {}
     }
+    walk(value, &mut Vec::new(), at, ctx);
 }
 
 #[cfg(test)]
@@ -516,7 +532,7 @@ mod tests {
         let mut f = Fragment {
             file: PathBuf::from("f.yaml"),
             document: doc,
-            lines: BTreeMap::new(),
+            lines: LineMap::default(),
         };
         let mut diags = Diagnostics::new();
         normalize(&mut f, &mut diags);

@@ -70,6 +70,28 @@ impl std::fmt::Display for Pointer {
     }
 }
 
+/// A step of a path being walked, borrowed from the document: walks that visit every node keep
+/// a stack of these and build a [`Pointer`] only when they have something to report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step<'a> {
+    /// An object member.
+    Key(&'a str),
+    /// An array item.
+    Index(usize),
+}
+
+/// The pointer of a stack of steps.
+pub fn from_steps(steps: &[Step<'_>]) -> Pointer {
+    let mut at = Pointer::root();
+    for step in steps {
+        at = match step {
+            Step::Key(k) => at.push(k),
+            Step::Index(i) => at.index(*i),
+        };
+    }
+    at
+}
+
 /// Escapes one reference token (`~` → `~0`, `/` → `~1`).
 pub fn escape(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")

@@ -39,9 +39,15 @@ impl Spec {
 /// Builds the merged document from the primary-locale fragments (in any order).
 pub fn build(layout: &Layout, fragments: Vec<Fragment>) -> Result<Spec, Failure> {
     let mut diags = Diagnostics::new();
-    let mut fragments = fragments;
-    for fragment in &mut fragments {
-        normalize::normalize(fragment, &mut diags);
+    let normalized = crate::par::map(fragments, |mut fragment| {
+        let mut d = Diagnostics::new();
+        normalize::normalize(&mut fragment, &mut d);
+        (fragment, d)
+    });
+    let mut fragments = Vec::with_capacity(normalized.len());
+    for (fragment, d) in normalized {
+        diags.extend(d);
+        fragments.push(fragment);
     }
     if diags.has_errors() {
         return Err(sorted(diags).into());
@@ -68,6 +74,24 @@ pub fn build(layout: &Layout, fragments: Vec<Fragment>) -> Result<Spec, Failure>
 fn sorted(mut d: Diagnostics) -> Diagnostics {
     d.sort();
     d
+}
+
+/// Fragments of the primary locale from an import, moved out of it (their documents in
+/// `imported` are left as `null`).
+pub fn take_fragments_from_import(
+    imported: &mut crate::import::Imported,
+    locale: &str,
+) -> Vec<Fragment> {
+    imported
+        .fragments
+        .iter_mut()
+        .filter(|f| f.locale == locale)
+        .map(|f| Fragment {
+            file: f.path.clone(),
+            document: std::mem::take(&mut f.document),
+            lines: f.lines.clone(),
+        })
+        .collect()
 }
 
 /// Fragments of the primary locale from an import.
@@ -103,7 +127,7 @@ pub fn fragments_from_disk(layout: &Layout) -> Result<Vec<Fragment>, Failure> {
             Ok((document, lines)) => out.push(Fragment {
                 file: rel,
                 document,
-                lines,
+                lines: lines.into(),
             }),
             Err(d) => errors.push(d),
         }

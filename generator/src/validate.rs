@@ -10,7 +10,7 @@ use serde_json::Value;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::docs::METHODS;
 use crate::merge::Merged;
-use crate::pointer::Pointer;
+use crate::pointer::{Pointer, Step, from_steps};
 
 /// Validates (and, for security requirements, repairs) `merged`.
 pub fn validate(merged: &mut Merged, diags: &mut Diagnostics) {
@@ -20,7 +20,13 @@ pub fn validate(merged: &mut Merged, diags: &mut Diagnostics) {
 }
 
 fn check_refs(merged: &Merged, diags: &mut Diagnostics) {
-    fn walk(value: &Value, at: &Pointer, doc: &Value, merged: &Merged, diags: &mut Diagnostics) {
+    fn walk<'a>(
+        value: &'a Value,
+        steps: &mut Vec<Step<'a>>,
+        doc: &Value,
+        merged: &Merged,
+        diags: &mut Diagnostics,
+    ) {
         match value {
             Value::Object(obj) => {
                 // Discriminator mappings are references too (bare names mean components).
@@ -34,9 +40,13 @@ fn check_refs(merged: &Merged, diags: &mut Diagnostics) {
                             .strip_prefix('#')
                             .is_some_and(|p| Pointer::parse(p).get(doc).is_some());
                         if !found {
+                            let at = from_steps(steps)
+                                .push("discriminator")
+                                .push("mapping")
+                                .push(key);
                             diags.push(Diagnostic::error(
                                 "dangling-ref",
-                                merged.origins.locate(&at.push("discriminator").push("mapping").push(key)),
+                                merged.origins.locate(&at),
                                 format!("discriminator mapping `{key}` points at `{v}`, which is not in the merged document"),
                             ));
                         }
@@ -47,18 +57,22 @@ fn check_refs(merged: &Merged, diags: &mut Diagnostics) {
                     if target.as_ref().and_then(|t| t.get(doc)).is_none() {
                         diags.push(Diagnostic::error(
                             "dangling-ref",
-                            merged.origins.locate(&at.push("$ref")),
+                            merged.origins.locate(&from_steps(steps).push("$ref")),
                             format!("`{r}` points at nothing in the merged document"),
                         ));
                     }
                 }
                 for (k, v) in obj {
-                    walk(v, &at.push(k), doc, merged, diags);
+                    steps.push(Step::Key(k));
+                    walk(v, steps, doc, merged, diags);
+                    steps.pop();
                 }
             }
             Value::Array(items) => {
                 for (i, v) in items.iter().enumerate() {
-                    walk(v, &at.index(i), doc, merged, diags);
+                    steps.push(Step::Index(i));
+                    walk(v, steps, doc, merged, diags);
+                    steps.pop();
                 }
             }
             _ => {}
@@ -66,7 +80,7 @@ fn check_refs(merged: &Merged, diags: &mut Diagnostics) {
     }
     walk(
         &merged.document,
-        &Pointer::root(),
+        &mut Vec::new(),
         &merged.document,
         merged,
         diags,

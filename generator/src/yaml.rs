@@ -7,29 +7,99 @@
 //! quoted. It also records the line on which every node starts, so diagnostics can point at
 //! a line of a fragment.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use serde_json::Value;
 
-use crate::pointer::Pointer;
+/// The line on which each node of a YAML document starts, by JSON pointer. Nodes are keyed by
+/// a hash of their pointer, built token by token while writing: no pointer string is made
+/// per node (documents have hundreds of thousands of them).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Lines {
+    by_pointer: HashMap<u64, u32>,
+    /// Added to every line (lines before the YAML, e.g. a header comment).
+    offset: u32,
+}
+
+impl Lines {
+    /// The line of the node at `pointer` (`/a/b`, escaped as in JSON pointers; `""` is the root).
+    pub fn get(&self, pointer: &str) -> Option<usize> {
+        let mut h = ROOT_HASH;
+        if !pointer.is_empty() {
+            for token in pointer.trim_start_matches('/').split('/') {
+                h = child_hash(h, token.as_bytes());
+            }
+        }
+        self.by_pointer.get(&h).map(|l| (l + self.offset) as usize)
+    }
+
+    /// These lines moved down by `n` (for text written before the YAML).
+    pub fn shifted(mut self, n: usize) -> Lines {
+        self.offset = self
+            .offset
+            .saturating_add(u32::try_from(n).unwrap_or(u32::MAX));
+        self
+    }
+
+    /// Whether no line is known.
+    pub fn is_empty(&self) -> bool {
+        self.by_pointer.is_empty()
+    }
+}
+
+const ROOT_HASH: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// FNV-1a of the parent's hash, a separator and the (escaped) token.
+fn child_hash(parent: u64, token: &[u8]) -> u64 {
+    let mut h = (parent ^ u64::from(b'/')).wrapping_mul(0x0000_0100_0000_01b3);
+    for b in token {
+        h = (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// The hash of a key's token: escaped like a JSON pointer token (`~` → `~0`, `/` → `~1`).
+fn key_hash(parent: u64, key: &str) -> u64 {
+    if key.contains(['~', '/']) {
+        child_hash(parent, crate::pointer::escape(key).as_bytes())
+    } else {
+        child_hash(parent, key.as_bytes())
+    }
+}
+
+/// The hash of an array index's token (its decimal digits).
+fn index_hash(parent: u64, i: usize) -> u64 {
+    let mut digits = [0u8; 20];
+    let mut n = i;
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    child_hash(parent, &digits[start..])
+}
 
 /// YAML text plus the line (1-based) at which each JSON pointer's node starts.
 #[derive(Debug, Clone, Default)]
 pub struct Emitted {
     /// The YAML document, ending with a newline.
     pub text: String,
-    /// `pointer (without '#') → line`, relative to the first line of `text`.
-    pub lines: BTreeMap<String, usize>,
+    /// The line of each node, relative to the first line of `text`.
+    pub lines: Lines,
 }
 
 /// Writes `value` as a YAML document (no `---` marker).
 pub fn to_yaml(value: &Value) -> Emitted {
     let mut w = Writer::default();
-    w.lines.insert(String::new(), 1);
+    w.lines.by_pointer.insert(ROOT_HASH, 1);
     match value {
-        Value::Object(map) if !map.is_empty() => w.mapping(map, 0, &Pointer::root()),
-        Value::Array(items) if !items.is_empty() => w.sequence(items, 0, &Pointer::root()),
+        Value::Object(map) if !map.is_empty() => w.mapping(map, 0, ROOT_HASH),
+        Value::Array(items) if !items.is_empty() => w.sequence(items, 0, ROOT_HASH),
         scalar => {
             w.scalar_inline(scalar, 0);
             w.out.push('\n');
@@ -47,7 +117,7 @@ struct Writer {
     out: String,
     /// The 1-based number of the line being written.
     line: usize,
-    lines: BTreeMap<String, usize>,
+    lines: Lines,
 }
 
 impl Writer {
@@ -62,13 +132,13 @@ impl Writer {
         self.line += 1;
     }
 
-    fn mark(&mut self, pointer: &Pointer) {
-        self.lines
-            .insert(pointer.as_str().to_owned(), self.line.max(1));
+    fn mark(&mut self, node: u64) {
+        let line = u32::try_from(self.line.max(1)).unwrap_or(u32::MAX);
+        self.lines.by_pointer.insert(node, line);
     }
 
     /// A non-empty mapping whose first key starts on the current (fresh) line.
-    fn mapping(&mut self, map: &serde_json::Map<String, Value>, indent: usize, at: &Pointer) {
+    fn mapping(&mut self, map: &serde_json::Map<String, Value>, indent: usize, at: u64) {
         let mut first = true;
         for (key, value) in map {
             if !first {
@@ -78,16 +148,16 @@ impl Writer {
             if self.line == 0 {
                 self.line = 1;
             }
-            let child = at.push(key);
-            self.mark(&child);
+            let child = key_hash(at, key);
+            self.mark(child);
             self.out.push_str(&key_text(key));
             self.out.push(':');
-            self.value_after_key(value, indent, &child);
+            self.value_after_key(value, indent, child);
         }
     }
 
     /// A non-empty sequence whose first item starts on the current (fresh) line.
-    fn sequence(&mut self, items: &[Value], indent: usize, at: &Pointer) {
+    fn sequence(&mut self, items: &[Value], indent: usize, at: u64) {
         for (i, item) in items.iter().enumerate() {
             if i > 0 {
                 self.indent(indent);
@@ -95,14 +165,12 @@ impl Writer {
             if self.line == 0 {
                 self.line = 1;
             }
-            let child = at.index(i);
-            self.mark(&child);
+            let child = index_hash(at, i);
+            self.mark(child);
             self.out.push_str("- ");
             match item {
-                Value::Object(map) if !map.is_empty() => self.mapping(map, indent + 2, &child),
-                Value::Array(inner) if !inner.is_empty() => {
-                    self.sequence(inner, indent + 2, &child)
-                }
+                Value::Object(map) if !map.is_empty() => self.mapping(map, indent + 2, child),
+                Value::Array(inner) if !inner.is_empty() => self.sequence(inner, indent + 2, child),
                 scalar => {
                     self.scalar_inline(scalar, indent + 2);
                     self.newline();
@@ -111,7 +179,7 @@ impl Writer {
         }
     }
 
-    fn value_after_key(&mut self, value: &Value, indent: usize, at: &Pointer) {
+    fn value_after_key(&mut self, value: &Value, indent: usize, at: u64) {
         match value {
             Value::Object(map) if !map.is_empty() => {
                 self.newline();
@@ -315,12 +383,16 @@ mod tests {
         let e = round_trip(&v);
         let out = to_yaml(&v);
         assert_eq!(e, "a:\n  b:\n    - 1\n    - c: 2\nd: x\n");
-        assert_eq!(out.lines["/a"], 1);
-        assert_eq!(out.lines["/a/b"], 2);
-        assert_eq!(out.lines["/a/b/0"], 3);
-        assert_eq!(out.lines["/a/b/1"], 4);
-        assert_eq!(out.lines["/a/b/1/c"], 4);
-        assert_eq!(out.lines["/d"], 5);
+        assert_eq!(out.lines.get("/a"), Some(1));
+        assert_eq!(out.lines.get("/a/b"), Some(2));
+        assert_eq!(out.lines.get("/a/b/0"), Some(3));
+        assert_eq!(out.lines.get("/a/b/1"), Some(4));
+        assert_eq!(out.lines.get("/a/b/1/c"), Some(4));
+        assert_eq!(out.lines.get("/d"), Some(5));
+        assert_eq!(out.lines.get("/nope"), None);
+        assert_eq!(out.lines.clone().shifted(2).get("/d"), Some(7));
+        let escaped = to_yaml(&json!({"a/b": {"~c": 1}}));
+        assert_eq!(escaped.lines.get("/a~1b/~0c"), Some(2));
     }
 
     #[test]

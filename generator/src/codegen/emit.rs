@@ -221,31 +221,34 @@ enum Piece {
 }
 
 /// Formats a file made of pieces.
-fn format_pieces(pieces: Vec<Piece>, cx: &Ctx<'_>) -> Result<String, String> {
-    let mut out = preamble(cx.settings);
-    for (i, piece) in pieces.into_iter().enumerate() {
-        if i > 0 && !out.ends_with("\n\n") {
-            out.push('\n');
-        }
-        match piece {
-            Piece::Items(tokens) => out.push_str(&unparse(tokens)?),
-            Piece::OpenEnum(tokens) => {
-                let body = unparse(tokens)?;
-                out.push_str(&format!("{}::__open_enum! {{\n", cx.settings.runtime));
-                for line in body.lines() {
-                    if line.is_empty() {
-                        out.push('\n');
-                    } else {
-                        out.push_str("    ");
-                        out.push_str(line);
-                        out.push('\n');
-                    }
-                }
-                out.push_str("}\n");
-            }
-        }
+/// Appends a formatted piece, one blank line after the previous one.
+fn join_piece(out: &mut String, text: &str) {
+    if !out.ends_with("\n\n") {
+        out.push('\n');
     }
-    Ok(out)
+    out.push_str(text);
+}
+
+/// One piece as formatted text.
+fn piece_text(piece: Piece, cx: &Ctx<'_>) -> Result<String, String> {
+    Ok(match piece {
+        Piece::Items(tokens) => unparse(tokens)?,
+        Piece::OpenEnum(tokens) => {
+            let body = unparse(tokens)?;
+            let mut out = format!("{}::__open_enum! {{\n", cx.settings.runtime);
+            for line in body.lines() {
+                if line.is_empty() {
+                    out.push('\n');
+                } else {
+                    out.push_str("    ");
+                    out.push_str(line);
+                    out.push('\n');
+                }
+            }
+            out.push_str("}\n");
+            out
+        }
+    })
 }
 
 /// A blank line between items and between methods, as rustfmt leaves them: after a line that
@@ -291,22 +294,57 @@ fn space_items(text: &str) -> String {
 
 /// Every generated file: `(file name, contents)`.
 pub fn emit(api: &Api, settings: &CodegenSettings) -> Result<Vec<(String, String)>, String> {
+    // Token streams are not `Send`: each worker builds its own context and tokens, and hands
+    // back text. Work items: the types (one each), the resource modules, mod.rs.
+    enum Job<'a> {
+        Type(&'a TypeDef),
+        Resource(&'a Resource),
+        Mod,
+    }
+    let mut defs: Vec<&TypeDef> = api.space.defs().map(|(_, d)| d).collect();
+    defs.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut jobs: Vec<Job<'_>> = defs.into_iter().map(Job::Type).collect();
+    jobs.extend(api.resources.iter().map(Job::Resource));
+    jobs.push(Job::Mod);
+    let texts = super::super::par::map(jobs, |job| {
+        let cx = Ctx {
+            api,
+            space: &api.space,
+            settings,
+            rt: path(&settings.runtime),
+        };
+        match job {
+            Job::Type(d) => piece_text(type_def(&cx, d), &cx).map(|t| (None, t)),
+            Job::Resource(r) => format(resource_file(&cx, r), settings)
+                .map(|t| (Some(format!("{}.rs", r.module)), t)),
+            Job::Mod => format(mod_file(&cx), settings).map(|t| (Some("mod.rs".to_owned()), t)),
+        }
+    });
     let cx = Ctx {
         api,
         space: &api.space,
         settings,
         rt: path(&settings.runtime),
     };
+    let mut types = preamble(settings);
+    types.push_str(&piece_text(types_header(), &cx)?);
     let mut files = Vec::new();
-    files.push(("types.rs".to_owned(), format_pieces(types_file(&cx), &cx)?));
-    for r in &api.resources {
-        files.push((
-            format!("{}.rs", r.module),
-            format(resource_file(&cx, r), settings)?,
-        ));
+    for text in texts {
+        match text? {
+            (None, piece) => join_piece(&mut types, &piece),
+            (Some(name), text) => files.push((name, text)),
+        }
     }
-    files.push(("mod.rs".to_owned(), format(mod_file(&cx), settings)?));
+    files.insert(0, ("types.rs".to_owned(), types));
     Ok(files)
+}
+
+/// The inner attributes at the top of `types.rs`.
+fn types_header() -> Piece {
+    Piece::Items(quote! {
+        #![doc = " Request and response types."]
+        #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
+    })
 }
 
 fn mod_file(cx: &Ctx<'_>) -> TokenStream {
@@ -360,19 +398,6 @@ fn resource_doc(r: &Resource) -> String {
 
 // ---------------------------------------------------------------------------------------
 // Types
-
-fn types_file(cx: &Ctx<'_>) -> Vec<Piece> {
-    let mut defs: Vec<(TypeId, &TypeDef)> = cx.space.defs().collect();
-    defs.sort_by(|a, b| a.1.name.cmp(&b.1.name));
-    let mut pieces = vec![Piece::Items(quote! {
-        #![doc = " Request and response types."]
-        #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
-    })];
-    for (_, d) in defs {
-        pieces.push(type_def(cx, d));
-    }
-    pieces
-}
 
 fn type_doc(d: &TypeDef) -> String {
     let mut parts = vec![match (&d.info.description, &d.info.title) {
