@@ -166,3 +166,46 @@ fn mutated_docs_pages_end_in_output_or_located_errors_never_a_panic() {
         "only {generated} of 120 mutated runs generated code"
     );
 }
+
+#[test]
+fn reference_cycles_end_in_output_or_errors_not_a_stack_overflow() {
+    let doc = serde_json::json!({
+        "openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+        "components": {
+            "schemas": {
+                "A": {"$ref": "#/components/schemas/B"},
+                "B": {"$ref": "#/components/schemas/A"},
+                "Self": {"$ref": "#/components/schemas/Self"},
+                "Loop": {"allOf": [{"$ref": "#/components/schemas/Loop"}, {"type": "object", "properties": {"x": {"type": "string"}}}]},
+                "Holder": {"type": "object", "properties": {"a": {"$ref": "#/components/schemas/A"}, "l": {"$ref": "#/components/schemas/Loop"}}}
+            },
+            "parameters": {
+                "P": {"$ref": "#/components/parameters/Q"},
+                "Q": {"$ref": "#/components/parameters/P"}
+            }
+        },
+        "paths": {"/x": {"get": {"operationId": "getX", "tags": ["x"],
+            "parameters": [{"$ref": "#/components/parameters/P"}],
+            "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Holder"}}}}}}}}
+    });
+    let sandbox = Sandbox::empty();
+    sandbox.write(
+        "spec/docs/en/x.md",
+        &format!("# X\n\n## X\n\n```json\n{doc}\n```\n"),
+    );
+    match generator::run(&sandbox.layout(), &[]) {
+        Ok(outputs) => {
+            let warnings = outputs.warnings.to_string();
+            assert!(warnings.contains("warning[ref-cycle]"), "{warnings}");
+        }
+        Err(failure) => {
+            assert!(
+                failure
+                    .diagnostics
+                    .iter()
+                    .all(|d| d.location.pointer.is_some() || d.location.file.is_some()),
+                "{failure}"
+            );
+        }
+    }
+}

@@ -900,34 +900,40 @@ fn status_rank(code: &StatusCode) -> (u16, u16) {
     }
 }
 
-fn resolve_param(api: &OpenAPI, p: &ReferenceOr<Parameter>) -> Option<Parameter> {
-    match p {
-        ReferenceOr::Item(p) => Some(p.clone()),
-        ReferenceOr::Reference { reference } => {
-            let name = reference.strip_prefix("#/components/parameters/")?;
-            resolve_param(api, api.components.as_ref()?.parameters.get(name)?)
+/// Follows `$ref`s to a component of one kind (`#/components/<kind>/<name>`).
+fn resolve<T: Clone>(
+    api: &OpenAPI,
+    item: &ReferenceOr<T>,
+    kind: &str,
+    components: fn(&openapiv3::Components) -> &indexmap::IndexMap<String, ReferenceOr<T>>,
+) -> Option<T> {
+    let mut item = item;
+    // A chain of references is followed a bounded number of times (a cycle resolves to None).
+    for _ in 0..16 {
+        match item {
+            ReferenceOr::Item(t) => return Some(t.clone()),
+            ReferenceOr::Reference { reference } => {
+                let name = reference
+                    .strip_prefix("#/components/")?
+                    .strip_prefix(kind)?
+                    .strip_prefix('/')?;
+                item = components(api.components.as_ref()?).get(name)?;
+            }
         }
     }
+    None
+}
+
+fn resolve_param(api: &OpenAPI, p: &ReferenceOr<Parameter>) -> Option<Parameter> {
+    resolve(api, p, "parameters", |c| &c.parameters)
 }
 
 fn resolve_body(api: &OpenAPI, b: &ReferenceOr<RequestBody>) -> Option<RequestBody> {
-    match b {
-        ReferenceOr::Item(b) => Some(b.clone()),
-        ReferenceOr::Reference { reference } => {
-            let name = reference.strip_prefix("#/components/requestBodies/")?;
-            resolve_body(api, api.components.as_ref()?.request_bodies.get(name)?)
-        }
-    }
+    resolve(api, b, "requestBodies", |c| &c.request_bodies)
 }
 
 fn resolve_response(api: &OpenAPI, r: &ReferenceOr<Response>) -> Option<Response> {
-    match r {
-        ReferenceOr::Item(r) => Some(r.clone()),
-        ReferenceOr::Reference { reference } => {
-            let name = reference.strip_prefix("#/components/responses/")?;
-            resolve_response(api, api.components.as_ref()?.responses.get(name)?)
-        }
-    }
+    resolve(api, r, "responses", |c| &c.responses)
 }
 
 /// The struct behind `ty` (through aliases).

@@ -421,7 +421,31 @@ impl TypeSpace {
             };
             space.define(id, &schema, &cx);
         }
+        space.break_alias_cycles();
         space
+    }
+
+    /// Components that are only references to each other in a loop (`A: {$ref: B}`,
+    /// `B: {$ref: A}`) describe no value: they become `serde_json::Value`, with a warning.
+    fn break_alias_cycles(&mut self) {
+        for start in 0..self.defs.len() {
+            let mut id = start;
+            let mut steps = 0;
+            while let DefKind::Alias(TypeRef::Named(next)) = &self.defs[id].kind {
+                id = next.0;
+                steps += 1;
+                if id == start || steps > self.defs.len() {
+                    let at = self.defs[start].origin.clone();
+                    self.warn(
+                        "ref-cycle",
+                        &at,
+                        "the schema is a `$ref` to itself, directly or through others; mapped to serde_json::Value".to_owned(),
+                    );
+                    self.defs[start].kind = DefKind::Alias(TypeRef::Json);
+                    break;
+                }
+            }
+        }
     }
 
     /// The type with this id.
@@ -635,16 +659,19 @@ impl TypeSpace {
     }
 
     fn resolve(&self, s: &ReferenceOr<Schema>) -> Option<Schema> {
-        match s {
-            ReferenceOr::Item(s) => Some(s.clone()),
-            ReferenceOr::Reference { reference } => {
-                let name = reference.strip_prefix("#/components/schemas/")?;
-                match self.components.get(name)? {
-                    ReferenceOr::Item(s) => Some(s.clone()),
-                    r @ ReferenceOr::Reference { .. } => self.resolve(r),
+        let mut s = s;
+        // Chains of references are followed a bounded number of times (a cycle gives None).
+        for _ in 0..16 {
+            match s {
+                ReferenceOr::Item(schema) => return Some(schema.clone()),
+                ReferenceOr::Reference { reference } => {
+                    s = self
+                        .components
+                        .get(reference.strip_prefix("#/components/schemas/")?)?;
                 }
             }
         }
+        None
     }
 
     /// Registers an inline struct/enum, deduplicating identical schemas.
