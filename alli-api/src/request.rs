@@ -106,7 +106,12 @@ impl Request {
 
     /// Appends one `name=v1<sep>v2...` pair for a list (OpenAPI `explode: false` styles:
     /// `,` for `form`, ` ` for `spaceDelimited`, `|` for `pipeDelimited`); nothing when empty.
-    pub fn query_joined(&mut self, name: &'static str, value: &dyn QueryValue, separator: &'static str) {
+    pub fn query_joined(
+        &mut self,
+        name: &'static str,
+        value: &dyn QueryValue,
+        separator: &'static str,
+    ) {
         let mut values = Vec::new();
         value.each_value(&mut |v: &str| values.push(v.to_owned()));
         if values.is_empty() {
@@ -118,7 +123,8 @@ impl Request {
 
     /// Sets a body that is not JSON: `content_type` and the bytes as they are.
     pub fn raw_body(&mut self, content_type: &str, body: &[u8]) {
-        self.headers.retain(|(n, _)| !n.eq_ignore_ascii_case("content-type"));
+        self.headers
+            .retain(|(n, _)| !n.eq_ignore_ascii_case("content-type"));
         self.headers.push(("Content-Type", content_type.to_owned()));
         self.body = Some(Bytes::copy_from_slice(body));
     }

@@ -4,6 +4,8 @@
 //! cargo xtask import [--locale L] [PAGE_OR_URL ...]   docs pages → spec/fragments
 //! cargo xtask regen                                    import + merge + generate, write all
 //! cargo xtask check [--impact]                         fail when anything checked in is stale
+//! cargo xtask test [ARGS ...]                          install pinned checkers, run all tests
+//! cargo xtask lint                                     rustfmt, clippy and rustdoc, warnings denied
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -35,6 +37,10 @@ commands:
       Install the pinned third-party checkers if missing (Prism and Redocly from
       tools/package-lock.json, openapi-spec-validator from tools/requirements.txt into
       .venv/), then run `cargo test --workspace [ARGS ...]`.
+  lint
+      `cargo fmt --all --check`, `cargo clippy --workspace --all-targets -- -D warnings`
+      and `cargo doc --workspace --no-deps` with RUSTDOCFLAGS=-D warnings: the generated
+      crate, the runtime, the generator and the tests stay warning-free.
 ";
 
 fn main() -> ExitCode {
@@ -46,6 +52,7 @@ fn main() -> ExitCode {
         Some("check") if args.len() == 1 => check(&layout),
         Some("check") if args.len() == 2 && args[1] == "--impact" => impact(&layout),
         Some("test") => test(&layout, &args[1..]),
+        Some("lint") if args.len() == 1 => lint(&layout),
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");
             Ok(())
@@ -190,6 +197,27 @@ fn test(layout: &Layout, args: &[String]) -> Result<(), String> {
         .current_dir(root)
         .env("REDOCLY_TELEMETRY", "off")
         .env("REDOCLY_SUPPRESS_UPDATE_NOTICE", "true"))
+}
+
+/// Formatting, lints and docs of the whole workspace, warnings denied.
+fn lint(layout: &Layout) -> Result<(), String> {
+    let root = layout.root();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let cargo = |args: &[&str]| {
+        let mut cmd = Command::new(&cargo);
+        cmd.args(args).current_dir(root);
+        cmd
+    };
+    run(&mut cargo(&["fmt", "--all", "--check"]))?;
+    run(&mut cargo(&[
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    run(cargo(&["doc", "--workspace", "--no-deps"]).env("RUSTDOCFLAGS", "-D warnings"))
 }
 
 /// Whether `stamp` is missing or older than any of `inputs`.
