@@ -226,18 +226,20 @@ impl Diagnostics {
 
     /// The closing count line (`2 errors, 5 warnings`).
     pub fn summary(&self) -> String {
-        fn plural(n: usize, word: &str) -> String {
-            if n == 1 {
-                format!("1 {word}")
-            } else {
-                format!("{n} {word}s")
-            }
-        }
         format!(
             "{}, {}",
             plural(self.error_count(), "error"),
             plural(self.warning_count(), "warning")
         )
+    }
+}
+
+/// `1 warning`, `3 warnings`.
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
     }
 }
 

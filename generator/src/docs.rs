@@ -16,6 +16,13 @@ pub const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
+/// The parameter names of a path template, in order: `/a/{id}/b/{n}` → `id`, `n`.
+pub fn path_params(path: &str) -> impl Iterator<Item = &str> {
+    path.split('{')
+        .skip(1)
+        .filter_map(|s| s.split_once('}').map(|(name, _)| name))
+}
+
 /// One endpoint found on a page.
 #[derive(Debug, Clone)]
 pub struct PageEndpoint {

@@ -13,6 +13,7 @@ use std::fmt;
 use crate::codegen::emit::{field_repr_name, type_string};
 use crate::codegen::ops::{Api, Op, ParamIn};
 use crate::codegen::types::DefKind;
+use crate::diag::plural;
 
 /// One change.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -41,14 +42,10 @@ impl Impact {
         let breaking = self.changes.iter().filter(|c| c.breaking).count();
         match (self.changes.len(), breaking) {
             (0, _) => "API impact: none".to_owned(),
-            (n, 0) => format!("API impact: {n} change{} (none breaking)", plural(n)),
-            (n, b) => format!("API impact: {n} change{} ({b} breaking)", plural(n)),
+            (n, 0) => format!("API impact: {} (none breaking)", plural(n, "change")),
+            (n, b) => format!("API impact: {} ({b} breaking)", plural(n, "change")),
         }
     }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 impl fmt::Display for Impact {

@@ -241,7 +241,7 @@ fn apply(layout: &Layout, outputs: Outputs) -> Result<Applied, Failure> {
             .map(|f| &f.page)
             .collect::<std::collections::BTreeSet<_>>()
             .len(),
-        plural(outputs.warnings.warning_count(), "warning"),
+        diag::plural(outputs.warnings.warning_count(), "warning"),
     );
     Ok(Applied {
         fragment_report,
@@ -325,12 +325,4 @@ fn count_operations(doc: &serde_json::Value) -> usize {
                 .sum()
         })
         .unwrap_or(0)
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
 }

@@ -108,11 +108,8 @@ fn check_operations(merged: &Merged, diags: &mut Diagnostics) {
         .into_iter()
         .flatten()
     {
-        let template_params: BTreeSet<String> = path
-            .split('{')
-            .skip(1)
-            .filter_map(|s| s.split_once('}').map(|(name, _)| name.to_owned()))
-            .collect();
+        let template_params: BTreeSet<String> =
+            crate::docs::path_params(path).map(str::to_owned).collect();
         for method in METHODS {
             let Some(op) = item.get(*method) else {
                 continue;

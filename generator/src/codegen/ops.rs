@@ -353,11 +353,7 @@ pub fn build(api: &OpenAPI, settings: &GeneratorSettings, reserved: &[String]) -
             let name = match pinned {
                 Some(p) => sanitize(p, Case::Snake),
                 None => {
-                    let path_params: Vec<String> = r
-                        .path
-                        .split('{')
-                        .skip(1)
-                        .filter_map(|s| s.split('}').next())
+                    let path_params: Vec<String> = crate::docs::path_params(&r.path)
                         .map(str::to_owned)
                         .collect();
                     sanitize(
@@ -580,12 +576,7 @@ fn build_op(
         });
     }
     // Path parameters in the order of the path.
-    let order: Vec<String> = path
-        .split('{')
-        .skip(1)
-        .filter_map(|s| s.split('}').next())
-        .map(str::to_owned)
-        .collect();
+    let order: Vec<&str> = crate::docs::path_params(path).collect();
     params.sort_by_key(|p| match p.location {
         ParamIn::Path => order.iter().position(|o| *o == p.wire).unwrap_or(0),
         _ => usize::MAX,
