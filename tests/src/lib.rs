@@ -6,6 +6,7 @@
 pub mod golden;
 pub mod prism;
 pub mod server;
+pub mod spans;
 
 use std::time::Duration;
 

@@ -1,10 +1,9 @@
 //! Broken input never panics: the real docs pages, mutated at random (deterministically), go
 //! through the whole pipeline; every run ends in output or in located errors.
 
-mod support;
 
 use serde_json::Value;
-use support::{Sandbox, project_root};
+use crate::support::{Sandbox, project_root};
 
 /// xorshift64*: deterministic, no dependency.
 struct Rng(u64);

@@ -7,7 +7,8 @@
 //! Which operations were called is not written by hand: the `alli_api.request` tracing span of
 //! each request gives its method and path template, and the set of those must equal the set of
 //! `METHOD path` of the spec (a new endpoint fails this test until it is called here; a path the
-//! client sends that the spec lacks fails it too). Own test binary: it installs a subscriber.
+//! client sends that the spec lacks fails it too). The spans of this test's thread are captured
+//! through `alli_api_tests::spans`, so tests running beside it in the binary do not count.
 //!
 //! Prism is at `tools/node_modules/.bin/prism` (`cargo xtask test` installs it); when it is
 //! missing this test fails and says so.
@@ -476,14 +477,12 @@ macro_rules! call {
 /// fields, is accepted by Prism and its response decodes into the generated types; and Prism's
 /// rejections come back as API errors.
 ///
-/// One test function (one thread), on purpose: with a single scoped tracing dispatcher,
-/// tracing-core computes a callsite's interest from the default dispatcher of whichever thread
-/// hits the callsite first, so a second test thread sending requests without the subscriber
-/// could switch the `alli_api.request` span off for this one.
+/// One test function on one thread: `alli_api_tests::spans::capture` records the spans of
+/// this thread only.
 #[tokio::test]
 async fn every_operation_against_prism() {
     let spans = Spans::default();
-    let _guard = tracing::subscriber::set_default(spans.clone());
+    let _guard = alli_api_tests::spans::capture(spans.clone());
     let started = std::time::Instant::now();
     let prism = Prism::start();
     let client = client(&prism);

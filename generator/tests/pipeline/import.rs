@@ -1,6 +1,5 @@
 //! The import stage: docs pages → fragments, on the real pages and on broken ones.
 
-mod support;
 
 use std::fs;
 use std::io::{Read, Write};
@@ -8,7 +7,7 @@ use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 
 use generator::{Change, PageSource};
-use support::{Sandbox, json_blocks, project_root};
+use crate::support::{Sandbox, json_blocks, project_root};
 
 fn fragment_files(root: &Path) -> Vec<PathBuf> {
     fn walk(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -1,5 +1,5 @@
 //! The `alli_api.request` span and retry events carry method, path template, operation,
-//! attempt and status, and never a credential. (Own test binary: it installs a subscriber.)
+//! attempt and status, and never a credential. (Captured per thread through `alli_api_tests::spans`.)
 
 use std::fmt::{Debug, Write as _};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -71,7 +71,7 @@ impl Subscriber for Capture {
 #[tokio::test]
 async fn request_span_fields_and_no_secrets() {
     let capture = Capture::default();
-    let _guard = tracing::subscriber::set_default(capture.clone());
+    let _guard = alli_api_tests::spans::capture(capture.clone());
 
     let server = TestServer::start().await;
     server.push_all([

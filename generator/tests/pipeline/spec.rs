@@ -1,10 +1,9 @@
 //! The spec stage on the real docs and on broken variants of them: normalize, merge,
 //! overrides, validate, and a deterministic `spec/openapi.json`.
 
-mod support;
 
 use serde_json::Value;
-use support::{Sandbox, project_root};
+use crate::support::{Sandbox, project_root};
 
 /// Applies `edit` to the JSON block of `page` (a docs page under `spec/docs/`) that documents
 /// `method path`.

@@ -18,9 +18,8 @@ use alli_api::types;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
-use support::{fixture, object, strings};
+use crate::support::{fixture, object, strings};
 
-mod support;
 
 // ---------- support ----------
 

@@ -4,16 +4,15 @@
 //! does not build fails the suite.
 //!
 //! After an intended change of the output, accept the new files with
-//! `GOLDEN=overwrite cargo test -p generator --test golden` and review the diff.
+//! `GOLDEN=overwrite cargo test -p generator --test pipeline golden` and review the diff.
 
-mod support;
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use generator::codegen::CodegenSettings;
-use support::{Sandbox, project_root};
+use crate::support::{Sandbox, project_root};
 
 /// PascalCase of a fixture name (`error_bodies` → `ErrorBodies`).
 fn pascal(s: &str) -> String {
@@ -58,7 +57,7 @@ fn produce(name: &str, dir: &Path) -> BTreeMap<PathBuf, String> {
         .with_runtime("alli_api")
         .with_accessor_trait(format!("{}Api", pascal(name)))
         .with_doc_examples(false)
-        .with_command("GOLDEN=overwrite cargo test -p generator --test golden");
+        .with_command("GOLDEN=overwrite cargo test -p generator --test pipeline golden");
     let mut out = BTreeMap::new();
     let fixture_dir = PathBuf::from("generator/tests/golden").join(name);
     match generator::run_with(&sandbox.layout(), &[], &settings) {
@@ -145,7 +144,7 @@ fn generated_output_matches_the_checked_in_golden_files() {
     }
     assert!(
         stale.is_empty(),
-        "golden files differ from the generator's output:\n  {}\nreview the change, then accept it with `GOLDEN=overwrite cargo test -p generator --test golden`",
+        "golden files differ from the generator's output:\n  {}\nreview the change, then accept it with `GOLDEN=overwrite cargo test -p generator --test pipeline golden`",
         stale.join("\n  ")
     );
 }

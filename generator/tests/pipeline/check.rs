@@ -1,10 +1,9 @@
 //! Drift: everything checked in must equal what `cargo xtask regen` writes.
 
-mod support;
 
 use std::process::Command;
 
-use support::{Sandbox, project_root};
+use crate::support::{Sandbox, project_root};
 
 #[test]
 fn everything_checked_in_is_up_to_date() {

@@ -14,9 +14,8 @@ use alli_api::{Client, ErrorKind, Nullable};
 use alli_api_tests::{RecordedRequest, Reply, TEST_API_KEY, TestServer, client_builder};
 use futures_util::{StreamExt, TryStreamExt};
 use serde_json::{Map, Value, json};
-use support::{fixture, object, strings};
+use crate::support::{fixture, object, strings};
 
-mod support;
 
 // ---------- support ----------
 

@@ -1,12 +1,11 @@
 //! Third-party checkers agree that spec/openapi.json is valid OpenAPI 3.1. They are installed
 //! (pinned) by `cargo xtask test`; a missing checker fails the test rather than skipping it.
 
-mod support;
 
 use std::path::PathBuf;
 use std::process::Command;
 
-use support::project_root;
+use crate::support::project_root;
 
 fn tool(rel: &str) -> PathBuf {
     let path = project_root().join(rel);

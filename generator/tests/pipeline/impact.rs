@@ -1,12 +1,11 @@
 //! A docs change, end to end: regen reports the API impact (breaking or not), the tree is
 //! clean for `check`, and the regenerated crate compiles.
 
-mod support;
 
 use std::process::Command;
 
 use serde_json::Value;
-use support::{Sandbox, project_root};
+use crate::support::{Sandbox, project_root};
 
 /// Applies `edit` to every JSON block of a docs page.
 fn edit_blocks(sandbox: &Sandbox, page: &str, mut edit: impl FnMut(&mut Value)) {

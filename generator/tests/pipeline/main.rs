@@ -1,0 +1,13 @@
+//! Integration tests of the generator, one test binary for the crate: import, merge and
+//! validate, golden outputs, drift checks, API impact, lint and robustness. Each module covers
+//! one area.
+
+mod support;
+
+mod check;
+mod golden;
+mod impact;
+mod import;
+mod lint;
+mod robustness;
+mod spec;
