@@ -62,6 +62,16 @@ impl Layout {
         PathBuf::from("alli-api/src/generated")
     }
 
+    /// `alli-api/Cargo.toml`: the generated crate's manifest (its features are generated).
+    pub fn crate_manifest(&self) -> PathBuf {
+        PathBuf::from("alli-api/Cargo.toml")
+    }
+
+    /// `alli-api/public-api.txt`: the generated crate's public API, one item per line.
+    pub fn public_api_file(&self) -> PathBuf {
+        PathBuf::from("alli-api/public-api.txt")
+    }
+
     /// A project-relative path made absolute.
     pub fn abs(&self, rel: &Path) -> PathBuf {
         self.root.join(rel)

@@ -27,6 +27,7 @@ pub mod fetch;
 pub mod impact;
 pub mod import;
 pub mod layout;
+pub mod manifest;
 pub mod merge;
 pub mod normalize;
 pub mod output;
@@ -56,6 +57,8 @@ pub struct Outputs {
     pub spec: Option<spec::Spec>,
     /// The generated code (absent when only the import stage ran).
     pub generated: Option<codegen::Generated>,
+    /// The public API of the generated code (absent when only the import stage ran).
+    pub listing: Option<codegen::surface::ApiListing>,
     /// Warnings of every stage.
     pub warnings: Diagnostics,
 }
@@ -131,6 +134,20 @@ pub fn run_with(
     for (name, text) in &generated.files {
         outputs.files.insert(dir.join(name), text.clone());
     }
+    let listing = codegen::surface::listing(&generated.model, settings);
+    outputs
+        .files
+        .insert(layout.public_api_file(), listing.to_string());
+    if settings.resource_features {
+        let manifest = manifest::with_features(layout, &generated.model, settings)
+            .map_err(|d| {
+                let mut all = outputs.warnings.clone();
+                all.push(d);
+                Failure::from(all)
+            })?;
+        outputs.files.insert(layout.crate_manifest(), manifest);
+    }
+    outputs.listing = Some(listing);
     outputs
         .warnings
         .extend(relocate(generated.warnings.clone()));
@@ -158,6 +175,7 @@ pub fn run_import(layout: &Layout, new_pages: &[import::DocPage]) -> Result<Outp
         imported,
         spec: None,
         generated: None,
+        listing: None,
         warnings,
     })
 }
@@ -223,7 +241,7 @@ fn apply(layout: &Layout, outputs: Outputs) -> Result<Applied, Failure> {
             .and_then(|v| v.as_object())
             .map(|m| m.len())
     });
-    let types = outputs.generated.as_ref().map(|g| g.api.space.len());
+    let types = outputs.generated.as_ref().map(|g| g.model.types.len());
     let spec_part = match (operations, schemas.or(operations.map(|_| 0)), types) {
         (Some(o), Some(s), Some(t)) => {
             format!(", {o} operations, {s} named schemas, {t} Rust types")
@@ -255,38 +273,27 @@ fn apply(layout: &Layout, outputs: Outputs) -> Result<Applied, Failure> {
     })
 }
 
-/// The API generated from the checked-in `spec/openapi.json`, if there is one that reads.
-fn checked_in_api(
+/// The public API checked in: `alli-api/public-api.txt`, or — before there is one — the API
+/// the current generator makes of the checked-in `spec/openapi.json`.
+fn checked_in_listing(
     layout: &Layout,
     settings: &overrides::GeneratorSettings,
-) -> Option<codegen::ops::Api> {
+) -> Option<codegen::surface::ApiListing> {
+    let codegen_settings = codegen::CodegenSettings::default();
+    if let Ok(Some(text)) = output::read_normalized(&layout.abs(&layout.public_api_file())) {
+        return codegen::surface::ApiListing::parse(&text);
+    }
     let text = output::read_normalized(&layout.abs(&layout.openapi_file())).ok()??;
     let doc: serde_json::Value = serde_json::from_str(&text).ok()?;
-    let parsed = codegen::lower::to_openapiv3(&doc).ok()?;
-    Some(codegen::ops::build(
-        &parsed,
-        settings,
-        &codegen::CodegenSettings::default().reserved,
-    ))
+    let (model, _) = codegen::resolve(&doc, settings, &codegen_settings).ok()?;
+    Some(codegen::surface::listing(&model, &codegen_settings))
 }
 
 /// The impact of `outputs` on the Rust API, against what is checked in.
 pub fn api_impact(layout: &Layout, outputs: &Outputs) -> Option<impact::Impact> {
     let spec = outputs.spec.as_ref()?;
-    let new = &outputs.generated.as_ref()?.api;
-    // The same generated code is the same API: nothing to compare.
-    let generated_dir = layout.generated_dir();
-    let unchanged = outputs
-        .files
-        .compare(layout)
-        .ok()?
-        .iter()
-        .filter(|(p, _)| p.starts_with(&generated_dir))
-        .all(|(_, c)| *c == Change::Unchanged);
-    if unchanged {
-        return Some(impact::Impact::default());
-    }
-    let old = checked_in_api(layout, &spec.settings)?;
+    let new = outputs.listing.as_ref()?;
+    let old = checked_in_listing(layout, &spec.settings)?;
     Some(impact::compare(&old, new))
 }
 

@@ -35,7 +35,7 @@ fn check_refs(merged: &Merged, diags: &mut Diagnostics) {
                 {
                     for (key, v) in mapping {
                         let Some(v) = v.as_str() else { continue };
-                        let target = crate::codegen::types::mapping_ref(v);
+                        let target = crate::codegen::ir::types::mapping_ref(v);
                         let found = target
                             .strip_prefix('#')
                             .is_some_and(|p| Pointer::parse(p).get(doc).is_some());

@@ -1,11 +1,18 @@
-//! Generate: the merged document → IR (type registry + operations) → Rust modules.
+//! Generate: the merged document → IR → names → resolved model → Rust modules.
+//!
+//! ```text
+//!  merged document ──lower──▶ openapiv3 ──ir::build──▶ IR (what the document says)
+//!    ──naming::name_all──▶ names ──model::resolve──▶ Model (every decision)
+//!    ──emit::emit──▶ Rust files          ──surface──▶ API listing, impact report
+//! ```
 
 pub mod doc;
 pub mod emit;
+pub mod ir;
 pub mod lower;
+pub mod model;
 pub mod naming;
-pub mod ops;
-pub mod types;
+pub mod surface;
 
 use crate::diag::{Diagnostic, Diagnostics, Failure, Location};
 use crate::overrides::GeneratorSettings;
@@ -41,6 +48,15 @@ pub struct CodegenSettings {
     /// Names a resource module or client accessor must not take: the runtime crate's root
     /// items (generated modules are re-exported there) and the client's own methods.
     pub reserved: Vec<String>,
+    /// The runtime crate's cargo feature that adds the other direction's serde trait to every
+    /// type (response types are otherwise only `Deserialize`, request types only
+    /// `Serialize`); `None`: every type derives both.
+    pub serde_feature: Option<String>,
+    /// Whether every resource module is a cargo feature of the generated crate (types are
+    /// gated by the features of the resources that use them).
+    pub resource_features: bool,
+    /// Features of the runtime that are on by default besides the resources.
+    pub default_features: Vec<String>,
 }
 
 /// The alli-api runtime's crate-root names and `Client` methods.
@@ -84,6 +100,9 @@ impl Default for CodegenSettings {
             command: "cargo xtask regen".to_owned(),
             reserved: RUNTIME_NAMES.iter().map(|s| (*s).to_owned()).collect(),
             api_key_header: "API-KEY".to_owned(),
+            serde_feature: Some("full-serde".to_owned()),
+            resource_features: true,
+            default_features: vec!["rustls".to_owned()],
         }
     }
 }
@@ -112,6 +131,14 @@ impl CodegenSettings {
         self.command = command.into();
         self
     }
+
+    /// Turns the generated crate's cargo features (per-resource features, `full-serde`) on or
+    /// off; off for code that lives in a crate without them.
+    pub fn with_crate_features(mut self, on: bool) -> Self {
+        self.resource_features = on;
+        self.serde_feature = on.then(|| "full-serde".to_owned());
+        self
+    }
 }
 
 /// The generated files and what was generated.
@@ -119,10 +146,28 @@ impl CodegenSettings {
 pub struct Generated {
     /// `(file name, contents)`, e.g. `("types.rs", ..)`.
     pub files: Vec<(String, String)>,
-    /// The IR (for summaries and impact reports).
-    pub api: ops::Api,
+    /// The resolved model (for summaries, the API listing and impact reports).
+    pub model: model::Model,
     /// Warnings.
     pub warnings: Diagnostics,
+}
+
+/// Resolves the model of `doc` (a merged, validated OpenAPI 3.1 document), with the
+/// diagnostics of every step.
+pub fn resolve(
+    doc: &serde_json::Value,
+    api_settings: &GeneratorSettings,
+    settings: &CodegenSettings,
+) -> Result<(model::Model, Diagnostics), Failure> {
+    let parsed = lower::to_openapiv3(doc).map_err(Failure::single)?;
+    let mut ir = ir::build(&parsed, api_settings.error_envelope_field.as_deref());
+    let names = naming::name_all(&mut ir, &settings.reserved);
+    let mut model = model::resolve(&ir, &names, api_settings, settings);
+    let mut diags = std::mem::take(&mut ir.diags);
+    diags.extend(names.diags);
+    diags.extend(std::mem::take(&mut model.diags));
+    diags.extend(check_security(doc, settings));
+    Ok((model, diags))
 }
 
 /// Generates the Rust modules of `doc` (a merged, validated OpenAPI 3.1 document).
@@ -131,19 +176,16 @@ pub fn generate(
     api_settings: &GeneratorSettings,
     settings: &CodegenSettings,
 ) -> Result<Generated, Failure> {
-    let parsed = lower::to_openapiv3(doc).map_err(Failure::single)?;
-    let api = ops::build(&parsed, api_settings, &settings.reserved);
-    let mut warnings = api.diags.clone();
-    warnings.extend(check_security(doc, settings));
+    let (model, mut warnings) = resolve(doc, api_settings, settings)?;
     if warnings.has_errors() {
         return Err(warnings.into());
     }
-    let files = emit::emit(&api, settings)
+    let files = emit::emit(&model, settings)
         .map_err(|e| Failure::single(Diagnostic::error("codegen", Location::default(), e)))?;
     warnings.sort();
     Ok(Generated {
         files,
-        api,
+        model,
         warnings,
     })
 }

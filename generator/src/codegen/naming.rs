@@ -1,9 +1,16 @@
-//! Rust names: one place for casing, keywords, leading digits and clashes, and the rules that
-//! turn operationIds into method names.
+//! Rust names: every naming rule of the generator, in one place — casing, keywords, leading
+//! digits and clashes; resource modules and handles; method and builder names from
+//! operationIds; type names from their contexts; field, variant and setter names. The naming
+//! pass ([`name_all`]) runs once over the IR; nothing else invents a name.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use heck::{ToPascalCase, ToSnakeCase};
+
+use super::ir::Ir;
+use super::ir::ops::{Op, ParamIn};
+use super::ir::types::{Cx, CxRoot, DefKind, Field, TypeDef};
+use crate::diag::{Diagnostic, Diagnostics, Location};
 
 /// The casing a name is converted to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -241,6 +248,521 @@ pub fn method_words(op_words: &[String], resource: &str, path_params: &[String])
         w = op_words.to_vec();
     }
     w
+}
+
+/// Methods every builder has; parameters and body fields must not take these names.
+pub const RESERVED_METHODS: &[&str] = &[
+    "send",
+    "send_raw",
+    "timeout",
+    "max_retries",
+    "header",
+    "without_header",
+    "options",
+    "into_stream",
+    "into_pages",
+    "stream",
+    "background",
+    "body",
+    "new",
+    "request",
+    "client",
+    "page_concurrency",
+];
+
+/// The names of one resource (the operations of one tag).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourceNames {
+    /// The tag (or `x-rust-resource`).
+    pub tag: String,
+    /// Module name and cargo feature (`conversations`).
+    pub module: String,
+    /// Handle type (`Conversations`).
+    pub handle: String,
+    /// Accessor on the client (`conversations`).
+    pub accessor: String,
+    /// Indices of its operations in the IR, in path order.
+    pub ops: Vec<usize>,
+}
+
+/// The names of one operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpNames {
+    /// Index of its resource in [`Names::resources`].
+    pub resource: usize,
+    /// The method on the resource handle (`list`; may be a raw identifier).
+    pub method: String,
+    /// The request builder type (`ListConversations`).
+    pub builder: String,
+    /// Prefix of the names of its inline types (`GetListConversations`).
+    pub prefix: String,
+}
+
+/// Every name of the operations side; type, field and variant names are written into the IR's
+/// type registry.
+#[derive(Debug, Clone)]
+pub struct Names {
+    /// Resources, in tag order of the document, then by name.
+    pub resources: Vec<ResourceNames>,
+    /// Per IR operation.
+    pub ops: Vec<OpNames>,
+    /// Warnings (names that had to be changed).
+    pub diags: Diagnostics,
+}
+
+/// The naming pass: names resources, operations, builders and every type of `ir`. `reserved`
+/// are names a resource module or accessor must not take (the runtime crate's root items and
+/// the client's own methods).
+pub fn name_all(ir: &mut Ir, reserved: &[String]) -> Names {
+    let mut diags = Diagnostics::new();
+    let ids: Vec<String> = ir
+        .ops
+        .iter()
+        .map(|op| {
+            op.operation_id
+                .clone()
+                .unwrap_or_else(|| synthesized_id(&op.method, &op.path))
+        })
+        .collect();
+    let stripped = strip_namespaces(&ids);
+    let mut resources = resource_names(ir, reserved, &mut diags);
+    let mut ops: Vec<Option<OpNames>> = vec![None; ir.ops.len()];
+    let mut builders: BTreeSet<String> = PRELUDE_TYPES.iter().map(|s| (*s).to_owned()).collect();
+    builders.extend(resources.iter().map(|r| r.handle.clone()));
+    let mut prefixes = BTreeSet::new();
+    for (ri, r) in resources.iter_mut().enumerate() {
+        let methods = method_names(&ir.ops, &r.ops, &stripped, &r.tag);
+        for (&i, method) in r.ops.iter().zip(methods) {
+            let builder = builder_name(&method, &r.tag, &mut builders);
+            let prefix = unique(&stripped[i].join("_").to_pascal_case(), &mut prefixes);
+            ops[i] = Some(OpNames {
+                resource: ri,
+                method,
+                builder,
+                prefix,
+            });
+        }
+    }
+    let ops: Vec<OpNames> = ops
+        .into_iter()
+        .map(|o| {
+            o.unwrap_or_else(|| OpNames {
+                resource: 0,
+                method: String::new(),
+                builder: String::new(),
+                prefix: String::new(),
+            })
+        })
+        .collect();
+    let prefix_of: Vec<String> = ops.iter().map(|o| o.prefix.clone()).collect();
+    diags.extend(name_types(ir, &prefix_of));
+    Names {
+        resources,
+        ops,
+        diags,
+    }
+}
+
+/// Resources by tag, in tag order of the document, then by name. Module names double as
+/// client accessors: unique, never a keyword (file names cannot be raw identifiers), never a
+/// reserved name.
+fn resource_names(ir: &Ir, reserved: &[String], diags: &mut Diagnostics) -> Vec<ResourceNames> {
+    let mut by_tag: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, op) in ir.ops.iter().enumerate() {
+        by_tag.entry(op.tag.as_str()).or_default().push(i);
+    }
+    let mut tags: Vec<&str> = by_tag.keys().copied().collect();
+    tags.sort_by_key(|t| {
+        (
+            ir.tags.iter().position(|x| x.0 == *t).unwrap_or(usize::MAX),
+            t.to_string(),
+        )
+    });
+    let mut modules: BTreeSet<String> = reserved.iter().cloned().collect();
+    tags.into_iter()
+        .map(|tag| {
+            let plain = sanitize(tag, Case::Snake);
+            let base = if plain.starts_with("r#") || modules.contains(&plain) {
+                format!("{}_api", plain.trim_start_matches("r#"))
+            } else {
+                plain.clone()
+            };
+            if base != plain || modules.contains(&base) {
+                diags.push(Diagnostic::warning(
+                    "renamed-resource",
+                    Location::default(),
+                    format!("tag `{tag}` gives module and accessor `{base}`: its plain name is a Rust keyword or taken"),
+                ));
+            }
+            let module = unique(&base, &mut modules);
+            let handle = {
+                let h = sanitize(tag, Case::Pascal)
+                    .trim_start_matches("r#")
+                    .to_owned();
+                if PRELUDE_TYPES.contains(&h.as_str()) {
+                    format!("{h}Api")
+                } else {
+                    h
+                }
+            };
+            ResourceNames {
+                tag: tag.to_owned(),
+                accessor: module.clone(),
+                module,
+                handle,
+                ops: by_tag[tag].clone(),
+            }
+        })
+        .collect()
+}
+
+/// Method names of one resource's operations: `x-rust-name`, else the operationId's words
+/// without namespace, resource noun and `by <param>`; a name two operations would share falls
+/// back to the full operationId words.
+fn method_names(ops: &[Op], members: &[usize], stripped: &[Vec<String>], tag: &str) -> Vec<String> {
+    let names: Vec<String> = members
+        .iter()
+        .map(|&i| {
+            let op = &ops[i];
+            match &op.pinned_name {
+                Some(p) => sanitize(p, Case::Snake),
+                None => {
+                    let path_params: Vec<String> = crate::docs::path_params(&op.path)
+                        .map(str::to_owned)
+                        .collect();
+                    sanitize(
+                        &method_words(&stripped[i], tag, &path_params).join("_"),
+                        Case::Snake,
+                    )
+                }
+            }
+        })
+        .collect();
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for n in &names {
+        *counts.entry(n.as_str()).or_default() += 1;
+    }
+    // `new` is the handle's constructor.
+    let mut taken = BTreeSet::from(["new".to_owned()]);
+    members
+        .iter()
+        .zip(&names)
+        .map(|(&i, name)| {
+            let pinned = ops[i].pinned_name.is_some();
+            let mut name = name.clone();
+            if (counts[name.as_str()] > 1 || taken.contains(&name)) && !pinned {
+                name = sanitize(&stripped[i].join("_"), Case::Snake);
+            }
+            unique(&name, &mut taken)
+        })
+        .collect()
+}
+
+/// The request builder's type name: the method name in PascalCase, with the resource noun
+/// added to a one-word name (`list` → `ListConversations`, `get` → `GetConversation`,
+/// `state` → `ConversationState`); unique in the crate, so docs and errors say what it builds.
+fn builder_name(method: &str, tag: &str, taken: &mut BTreeSet<String>) -> String {
+    let bare = method.trim_start_matches("r#");
+    let plural = sanitize(tag, Case::Pascal)
+        .trim_start_matches("r#")
+        .to_owned();
+    let single = singular(&plural);
+    let method_words = words(bare);
+    let base = match method_words.as_slice() {
+        [one] if one == "list" => format!("List{plural}"),
+        [one] if VERBS.contains(&one.as_str()) => format!("{}{single}", one.to_pascal_case()),
+        [one] => format!("{single}{}", one.to_pascal_case()),
+        _ => bare.to_pascal_case(),
+    };
+    if !taken.contains(&base) {
+        taken.insert(base.clone());
+        return base;
+    }
+    unique(&format!("{single}{}", bare.to_pascal_case()), taken)
+}
+
+/// An operationId for an operation without one, from the method and the literal path
+/// segments: `GET /pets` → `list_pets`, `GET /pets/{petId}` → `get_pet_by_pet_id`,
+/// `POST /pets` → `create_pet`, `PATCH /pets/{petId}` → `update_pet_by_pet_id`.
+pub fn synthesized_id(method: &str, path: &str) -> String {
+    let method = method.to_ascii_lowercase();
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let last_is_param = segments.last().is_some_and(|s| s.starts_with('{'));
+    let verb = match (method.as_str(), last_is_param) {
+        ("get", false) => "list",
+        ("post", _) => "create",
+        ("put" | "patch", _) => "update",
+        (m, _) => m,
+    };
+    let mut literals: Vec<String> = segments
+        .iter()
+        .filter(|s| !s.starts_with('{'))
+        .map(|s| (*s).to_owned())
+        .collect();
+    if verb != "list" {
+        if let Some(last) = literals.last_mut() {
+            *last = singular(last);
+        }
+    }
+    let mut words = vec![verb.to_owned()];
+    words.extend(literals);
+    if let Some(last) = segments.last().filter(|_| last_is_param) {
+        words.push(format!("by_{}", last.trim_matches(['{', '}'])));
+    }
+    words.join("_").to_snake_case()
+}
+
+/// Names every type of the registry, and the fields and variants of each: components keep
+/// their names (PascalCase), `x-rust-type-name` pins a name, a meaningful `title` wins,
+/// otherwise `{Operation}{Role}` at the root (`RunAppRequest`, `RunSkillError`) and
+/// `{Operation}{Property}` below, growing with parent properties only to avoid a clash; a type
+/// used by several operations drops the operation prefix. `prefixes[i]` is operation `i`'s
+/// prefix. Names are independent of visiting order.
+fn name_types(ir: &mut Ir, prefixes: &[String]) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    let space = &ir.space;
+    let defs: Vec<&TypeDef> = space.defs().map(|(_, d)| d).collect();
+    let mut names: Vec<String> = vec![String::new(); defs.len()];
+    // Prelude names are never given to a type: generated code uses them unqualified.
+    let mut taken: BTreeSet<String> = PRELUDE_TYPES.iter().map(|s| (*s).to_owned()).collect();
+    // Components first: they keep their names (but for prelude names, which get `Schema`).
+    for (i, def) in defs.iter().enumerate().filter(|(_, d)| d.component) {
+        let own = def.origin.last().unwrap_or_default();
+        let mut name = sanitize(def.pinned.as_deref().unwrap_or(own.as_str()), Case::Pascal);
+        if PRELUDE_TYPES.contains(&name.as_str()) {
+            diags.push(Diagnostic::warning(
+                "renamed-type",
+                Location {
+                    pointer: Some(def.origin.to_string()),
+                    ..Location::default()
+                },
+                format!("component `{name}` is called `{name}Schema` in Rust: `{name}` is a name of the Rust prelude (pin another with `x-rust-type-name`)"),
+            ));
+            name = format!("{name}Schema");
+        }
+        names[i] = unique(&name, &mut taken);
+    }
+    // Pinned inline names next, then the rest by depth (shortest context first).
+    let mut inline: Vec<usize> = (0..defs.len()).filter(|&i| !defs[i].component).collect();
+    inline.sort_by_key(|&i| {
+        let d = defs[i];
+        (
+            d.pinned.is_none(),
+            d.contexts.iter().map(|c| c.segs.len()).min().unwrap_or(0),
+            i,
+        )
+    });
+    let prefix = |cx: &Cx| -> String {
+        match &cx.root {
+            CxRoot::Component(name) => sanitize(name, Case::Pascal),
+            CxRoot::Op(i) => prefixes.get(*i).cloned().unwrap_or_default(),
+        }
+    };
+    for i in inline {
+        let name = inline_name(defs[i], &taken, &prefix);
+        names[i] = unique(&name, &mut taken);
+    }
+    ir.space.set_names(names, name_members);
+    diags
+}
+
+/// The name of an inline type, before making it unique.
+fn inline_name(def: &TypeDef, taken: &BTreeSet<String>, prefix: &dyn Fn(&Cx) -> String) -> String {
+    if let Some(p) = &def.pinned {
+        return sanitize(p, Case::Pascal);
+    }
+    let mut contexts = def.contexts.clone();
+    contexts.sort();
+    let Some(first) = contexts.first() else {
+        return "Value".to_owned();
+    };
+    if let Some(title) = &def.info.title {
+        let last = first
+            .segs
+            .iter()
+            .rev()
+            .find(|s| *s != "[]")
+            .cloned()
+            .unwrap_or_default();
+        let name = sanitize(title, Case::Pascal);
+        if is_meaningful_title(title, &last) && !taken.contains(&name) && !name.starts_with("r#")
+        {
+            return name;
+        }
+    }
+    let prefixes: BTreeSet<String> = contexts.iter().map(prefix).collect();
+    let shared = prefixes.len() > 1;
+    let own = prefix(first);
+    let mut candidates = context_candidates(first, &own, !shared);
+    if shared {
+        candidates.extend(context_candidates(first, &own, true));
+    }
+    candidates
+        .iter()
+        .find(|c| !taken.contains(*c))
+        .cloned()
+        .unwrap_or_else(|| {
+            candidates
+                .last()
+                .cloned()
+                .unwrap_or_else(|| "Value".to_owned())
+        })
+}
+
+/// Whether a schema `title` says more than the property it sits under (Pydantic titles are
+/// often just the property name, `Accessagents` for `accessAgents`).
+pub fn is_meaningful_title(title: &str, property: &str) -> bool {
+    squash(title) != squash(property) && squash(title) != squash(&singular(property))
+}
+
+/// Name candidates of a context, shortest first: the prefix (unless dropped) followed by 1,
+/// 2, ... of the last segments; `[]` singularizes the segment before.
+fn context_candidates(cx: &Cx, prefix: &str, with_prefix: bool) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    for seg in &cx.segs {
+        if seg == "[]" {
+            match words.pop() {
+                Some(last) => words.push(singular(&last)),
+                None => words.push("Item".to_owned()),
+            }
+        } else {
+            words.push(
+                sanitize(seg, Case::Pascal)
+                    .trim_start_matches("r#")
+                    .to_owned(),
+            );
+        }
+    }
+    let mut out = Vec::new();
+    for n in 1..=words.len() {
+        let tail: String = words[words.len() - n..].concat();
+        out.push(if with_prefix {
+            format!("{prefix}{tail}")
+        } else {
+            tail
+        });
+    }
+    if out.is_empty() {
+        out.push(prefix.to_owned());
+    }
+    out
+}
+
+fn squash(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Rust names of fields and variants, unique within their type.
+fn name_members(def: &mut TypeDef) {
+    match &mut def.kind {
+        DefKind::Struct { fields, additional } => {
+            let mut taken = BTreeSet::new();
+            if additional.is_some() {
+                taken.insert("additional_properties".to_owned());
+            }
+            for f in fields {
+                f.rust = unique(&sanitize(&f.wire, Case::Snake), &mut taken);
+            }
+        }
+        DefKind::Enum { variants } => {
+            let mut taken = BTreeSet::new();
+            taken.insert("Unknown".to_owned());
+            for v in variants {
+                let base = if v.wire.is_empty() {
+                    "Empty".to_owned()
+                } else {
+                    sanitize(&v.wire, Case::Pascal)
+                };
+                v.rust = unique(base.trim_start_matches("r#"), &mut taken);
+            }
+        }
+        DefKind::Tagged { variants, .. } => {
+            let mut taken = BTreeSet::from(["Unknown".to_owned()]);
+            for v in variants {
+                let base = sanitize(&v.component, Case::Pascal);
+                v.rust = unique(base.trim_start_matches("r#"), &mut taken);
+            }
+        }
+        DefKind::Alias(_) => {}
+    }
+}
+
+/// The names of one builder member: a setter or argument for a body field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberNames {
+    /// The setter / argument name.
+    pub name: String,
+    /// The name of the method sending `null`, for optional nullable fields.
+    pub null: Option<String>,
+}
+
+/// Names of an operation's parameters as builder fields and methods, unique against the
+/// builder's own methods.
+pub fn param_names(op: &Op) -> Vec<String> {
+    let mut taken: BTreeSet<String> = RESERVED_METHODS.iter().map(|s| (*s).to_owned()).collect();
+    op.params
+        .iter()
+        .map(|p| unique(&sanitize(&p.wire, Case::Snake), &mut taken))
+        .collect()
+}
+
+/// Names of the body fields as builder members, unique against the parameters (and their
+/// `without_` methods) and the builder's own methods; `title` → `title_null` for a field that
+/// can be sent as `null`.
+pub fn body_member_names(op: &Op, params: &[String], fields: &[Field]) -> Vec<MemberNames> {
+    let mut taken: BTreeSet<String> = RESERVED_METHODS.iter().map(|s| (*s).to_owned()).collect();
+    for (p, name) in op.params.iter().zip(params) {
+        taken.insert(name.clone());
+        if p.location == ParamIn::Header && !p.required {
+            taken.insert(without_name(name));
+        }
+    }
+    fields
+        .iter()
+        .map(|f| {
+            let name = unique(&sanitize(&f.wire, Case::Snake), &mut taken);
+            // `self` → `self_null` (not `self__null`).
+            let null = (f.nullable && !f.required).then(|| {
+                unique(
+                    &sanitize(&format!("{}_null", f.wire), Case::Snake),
+                    &mut taken,
+                )
+            });
+            MemberNames { name, null }
+        })
+        .collect()
+}
+
+/// The method that removes a header parameter: `without_<name>`.
+pub fn without_name(param: &str) -> String {
+    format!("without_{}", param.trim_start_matches("r#"))
+}
+
+/// The name of a struct's chainable setter for a field that can be sent as `null`.
+pub fn null_setter_name(field: &str, taken: &mut BTreeSet<String>) -> String {
+    unique(
+        &sanitize(&format!("{}_null", field.trim_start_matches("r#")), Case::Snake),
+        taken,
+    )
+}
+
+/// The struct holding the required fields of type `ty` by name: `App` → `AppRequired`, and a
+/// request body `CreateAppRequest` → `CreateAppRequired`.
+pub fn required_struct_name(ty: &str, taken: &BTreeSet<String>) -> String {
+    let stem = ty
+        .strip_suffix("Request")
+        .filter(|s| !s.is_empty())
+        .unwrap_or(ty);
+    let mut taken = taken.clone();
+    unique(&format!("{stem}Required"), &mut taken)
+}
+
+/// A label for the tracing span and errors: `conversations.list`.
+pub fn operation_label(tag: &str, method: &str) -> String {
+    format!("{tag}.{}", method.trim_start_matches("r#"))
 }
 
 #[cfg(test)]

@@ -9,18 +9,24 @@ pub mod sessions;
 pub mod timeout_api;
 pub mod translations;
 pub mod type_api;
+
 /// The resource handles of this API, on the runtime's client.
 pub trait NamesApi {
     /// Operations tagged `default`.
     fn default(&self) -> default::DefaultApi<'_>;
+
     /// Operations tagged `search`.
     fn search(&self) -> search::Search<'_>;
+
     /// Operations tagged `sessions`.
     fn sessions(&self) -> sessions::Sessions<'_>;
+
     /// Operations tagged `timeout`.
     fn timeout_api(&self) -> timeout_api::Timeout<'_>;
+
     /// Operations tagged `translations`.
     fn translations(&self) -> translations::Translations<'_>;
+
     /// Operations tagged `type`.
     fn type_api(&self) -> type_api::Type<'_>;
 }
