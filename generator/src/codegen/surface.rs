@@ -82,16 +82,26 @@ impl ApiItem {
         (self.kind, &self.path)
     }
 
-    /// The item as one listing line.
+    /// The item in one line: kind, path, signature, features.
     pub fn line(&self) -> String {
         let mut line = format!("{} {}{}", self.kind.word(), self.path, self.signature);
         if !self.features.is_empty() {
             line.push_str(&format!("  [feature {}]", self.features.join(" | ")));
         }
-        if let Some(note) = &self.note {
-            line.push_str(&format!("  // {note}"));
-        }
         line
+    }
+
+    /// The item as a line of the listing file: [`ApiItem::line`] and the note, as a comment.
+    pub fn listing_line(&self) -> String {
+        match &self.note {
+            Some(note) => format!("{}  // {note}", self.line()),
+            None => self.line(),
+        }
+    }
+
+    /// The kind as written in the listing (`fn`, `async fn`, `field`, ...).
+    pub fn kind_word(&self) -> &'static str {
+        self.kind.word()
     }
 
     /// An item from its kind, path and signature; the owner follows from the path.
@@ -195,7 +205,7 @@ impl ApiListing {
 impl fmt::Display for ApiListing {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for item in &self.items {
-            writeln!(f, "{}", item.line())?;
+            writeln!(f, "{}", item.listing_line())?;
         }
         Ok(())
     }
@@ -501,7 +511,7 @@ mod tests {
             "enum alli_api::types::ObjectAccessType #[non_exhaustive]",
         ] {
             let item = ApiItem::parse(line).expect(line);
-            assert_eq!(item.line(), line);
+            assert_eq!(item.listing_line(), line);
         }
         let f = ApiItem::parse("field a::T::x: i64").expect("field");
         assert_eq!((f.path.as_str(), f.owner.as_str()), ("a::T::x", "a::T"));

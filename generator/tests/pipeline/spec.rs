@@ -55,7 +55,7 @@ fn regen_err(sandbox: &Sandbox) -> String {
 }
 
 fn full_copy() -> Sandbox {
-    Sandbox::with(&["spec", "alli-api/src/generated"])
+    Sandbox::with(&["spec", "alli-api/src/generated", "alli-api/public-api.txt"])
 }
 
 #[test]
