@@ -585,8 +585,7 @@ fn inline_name(def: &TypeDef, taken: &BTreeSet<String>, prefix: &dyn Fn(&Cx) -> 
             .cloned()
             .unwrap_or_default();
         let name = sanitize(title, Case::Pascal);
-        if is_meaningful_title(title, &last) && !taken.contains(&name) && !name.starts_with("r#")
-        {
+        if is_meaningful_title(title, &last) && !taken.contains(&name) && !name.starts_with("r#") {
             return name;
         }
     }
@@ -744,7 +743,10 @@ pub fn without_name(param: &str) -> String {
 /// The name of a struct's chainable setter for a field that can be sent as `null`.
 pub fn null_setter_name(field: &str, taken: &mut BTreeSet<String>) -> String {
     unique(
-        &sanitize(&format!("{}_null", field.trim_start_matches("r#")), Case::Snake),
+        &sanitize(
+            &format!("{}_null", field.trim_start_matches("r#")),
+            Case::Snake,
+        ),
         taken,
     )
 }

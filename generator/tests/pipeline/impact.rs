@@ -14,7 +14,10 @@ use serde_json::Value;
 use crate::support::{Sandbox, project_root};
 use crate::surface::differences;
 
-const CONVERSATIONS: [&str; 2] = ["spec/docs/en/conversations.md", "spec/docs/ko/conversations.md"];
+const CONVERSATIONS: [&str; 2] = [
+    "spec/docs/en/conversations.md",
+    "spec/docs/ko/conversations.md",
+];
 const APPS: [&str; 1] = ["spec/docs/en/apps.md"];
 
 /// A sandbox holding what regen reads and writes.
@@ -91,9 +94,14 @@ fn assert_lines(impact: &Impact, expected: &[&str]) {
 #[test]
 fn an_optional_nullable_body_field_made_required() {
     let sandbox = project();
-    edit_schema(&sandbox, &CONVERSATIONS, "/components/schemas/ConversationInfoRequest", |s| {
-        s["required"] = serde_json::json!(["title"]);
-    });
+    edit_schema(
+        &sandbox,
+        &CONVERSATIONS,
+        "/components/schemas/ConversationInfoRequest",
+        |s| {
+            s["required"] = serde_json::json!(["title"]);
+        },
+    );
     let impact = regen(&sandbox);
     assert!(impact.is_breaking(), "{impact}");
     assert_lines(
@@ -113,10 +121,16 @@ fn an_optional_nullable_body_field_made_required() {
 #[test]
 fn a_nullable_field_made_non_null_and_a_type_change() {
     let sandbox = project();
-    edit_schema(&sandbox, &CONVERSATIONS, "/components/schemas/Conversation/properties", |p| {
-        p["memo"] = serde_json::json!({"type": "string", "description": "Conversation memo"});
-        p["chatCount"] = serde_json::json!({"type": "string", "description": "Total chat count"});
-    });
+    edit_schema(
+        &sandbox,
+        &CONVERSATIONS,
+        "/components/schemas/Conversation/properties",
+        |p| {
+            p["memo"] = serde_json::json!({"type": "string", "description": "Conversation memo"});
+            p["chatCount"] =
+                serde_json::json!({"type": "string", "description": "Total chat count"});
+        },
+    );
     let impact = regen(&sandbox);
     assert_lines(
         &impact,
@@ -131,9 +145,14 @@ fn a_nullable_field_made_non_null_and_a_type_change() {
 #[test]
 fn enum_values_removed_and_added() {
     let sandbox = project();
-    edit_schema(&sandbox, &APPS, "/components/schemas/ObjectAccessType/enum", |e| {
-        *e = serde_json::json!(["order_1_editor", "order_3_viewer"]);
-    });
+    edit_schema(
+        &sandbox,
+        &APPS,
+        "/components/schemas/ObjectAccessType/enum",
+        |e| {
+            *e = serde_json::json!(["order_1_editor", "order_3_viewer"]);
+        },
+    );
     let impact = regen(&sandbox);
     assert_lines(
         &impact,
@@ -155,7 +174,10 @@ fn operations_removed_and_added() {
     );
     let apps = sandbox.read(APPS[0]);
     let block = r#"{"openapi":"3.1.0","info":{"title":"Alli API Documentation","version":"1.0.0"},"tags":[{"name":"apps","description":"App related APIs"}],"servers":[{"url":"https://backend.alli.ai","description":"US"}],"security":[{"ApiKeyAuth":[]}],"components":{"securitySchemes":{"ApiKeyAuth":{"type":"apiKey","in":"header","name":"API-KEY","description":"Your API key for authentication"}}},"paths":{"/webapi/apps/{app_id}/archive":{"post":{"tags":["apps"],"operationId":"archiveApp","summary":"Archive App","parameters":[{"name":"app_id","in":"path","required":true,"schema":{"type":"string"}}],"responses":{"200":{"description":"OK","content":{"application/json":{"schema":{"type":"object","properties":{"archived":{"type":"boolean"}}}}}}}}}}}"#;
-    sandbox.write(APPS[0], &format!("{apps}\n## Archive App\n\n```json\n{block}\n```\n"));
+    sandbox.write(
+        APPS[0],
+        &format!("{apps}\n## Archive App\n\n```json\n{block}\n```\n"),
+    );
     let impact = regen(&sandbox);
     assert_lines(
         &impact,
@@ -173,14 +195,18 @@ fn operations_removed_and_added() {
 fn a_query_parameter_removed_removes_its_setter() {
     let sandbox = project();
     edit_blocks(&sandbox, &APPS, |v| {
-        if let Some(Value::Array(params)) = v.pointer_mut("/paths/~1webapi~1v2~1apps/get/parameters") {
+        if let Some(Value::Array(params)) =
+            v.pointer_mut("/paths/~1webapi~1v2~1apps/get/parameters")
+        {
             params.retain(|p| p.get("name") != Some(&Value::from("searchTerm")));
         }
     });
     let impact = regen(&sandbox);
     assert_lines(
         &impact,
-        &["breaking:   removed fn alli_api::apps::ListApps::search_term(self, value: impl Into<String>) -> Self"],
+        &[
+            "breaking:   removed fn alli_api::apps::ListApps::search_term(self, value: impl Into<String>) -> Self",
+        ],
     );
     assert_eq!(impact.changes.len(), 1, "{impact}");
 }
@@ -189,11 +215,18 @@ fn a_query_parameter_removed_removes_its_setter() {
 fn optional_fields_added_to_a_response_and_a_request_are_not_breaking() {
     let sandbox = project();
     edit_schema(&sandbox, &APPS, "/components/schemas/App/properties", |p| {
-        p["archived"] = serde_json::json!({"type": "boolean", "description": "Whether the app is archived"});
+        p["archived"] =
+            serde_json::json!({"type": "boolean", "description": "Whether the app is archived"});
     });
-    edit_schema(&sandbox, &APPS, "/components/schemas/UpdateAppRequest/properties", |p| {
-        p["archived"] = serde_json::json!({"type": "boolean", "description": "Archive the app"});
-    });
+    edit_schema(
+        &sandbox,
+        &APPS,
+        "/components/schemas/UpdateAppRequest/properties",
+        |p| {
+            p["archived"] =
+                serde_json::json!({"type": "boolean", "description": "Archive the app"});
+        },
+    );
     let impact = regen(&sandbox);
     assert!(!impact.is_breaking(), "{impact}");
     assert_lines(
@@ -215,28 +248,55 @@ fn a_combined_docs_change_regenerates_into_a_compiling_crate_and_a_clean_check()
     let manifest: String = manifest
         .lines()
         .filter(|l| !l.starts_with("default-members"))
-        .map(|l| if l.starts_with("members") { r#"members = ["alli-api"]"# } else { l })
+        .map(|l| {
+            if l.starts_with("members") {
+                r#"members = ["alli-api"]"#
+            } else {
+                l
+            }
+        })
         .collect::<Vec<_>>()
         .join("\n");
     sandbox.write("Cargo.toml", &manifest);
-    edit_schema(&sandbox, &CONVERSATIONS, "/components/schemas/ConversationInfoRequest", |s| {
-        s["required"] = serde_json::json!(["title"]);
-    });
+    edit_schema(
+        &sandbox,
+        &CONVERSATIONS,
+        "/components/schemas/ConversationInfoRequest",
+        |s| {
+            s["required"] = serde_json::json!(["title"]);
+        },
+    );
     remove_endpoint(
         &sandbox,
         &CONVERSATIONS,
         "/webapi/v2/conversations/{conversation_id}/chats/{chat_id}",
     );
-    edit_schema(&sandbox, &APPS, "/components/schemas/ObjectAccessType/enum", |e| {
-        *e = serde_json::json!(["order_1_editor", "order_3_viewer"]);
-    });
+    edit_schema(
+        &sandbox,
+        &APPS,
+        "/components/schemas/ObjectAccessType/enum",
+        |e| {
+            *e = serde_json::json!(["order_1_editor", "order_3_viewer"]);
+        },
+    );
     let applied = generator::regen(&sandbox.layout(), &[], None).expect("regen");
     assert!(applied.impact.expect("impact").is_breaking());
     generator::check(&sandbox.layout()).expect("a clean check after regen");
     let out = Command::new(env!("CARGO"))
-        .args(["check", "--quiet", "--offline", "-p", "alli-api", "--lib", "--all-features"])
+        .args([
+            "check",
+            "--quiet",
+            "--offline",
+            "-p",
+            "alli-api",
+            "--lib",
+            "--all-features",
+        ])
         .current_dir(sandbox.root())
-        .env("CARGO_TARGET_DIR", project_root().join("target/impact-test"))
+        .env(
+            "CARGO_TARGET_DIR",
+            project_root().join("target/impact-test"),
+        )
         .output()
         .expect("cargo check");
     assert!(

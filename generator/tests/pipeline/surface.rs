@@ -132,10 +132,7 @@ impl Reader<'_> {
                     let path = format!("{module}::{}", s.ident);
                     let features = cfg_features(&s.attrs);
                     let generics = tokens_text(&s.generics.to_token_stream());
-                    let ne = s
-                        .attrs
-                        .iter()
-                        .any(|a| a.path().is_ident("non_exhaustive"));
+                    let ne = s.attrs.iter().any(|a| a.path().is_ident("non_exhaustive"));
                     let sig = format!("{generics}{}", if ne { " #[non_exhaustive]" } else { "" });
                     self.put(ItemKind::Struct, path.clone(), sig, &features);
                     self.derives(&path, &s.attrs, &features);
@@ -157,20 +154,35 @@ impl Reader<'_> {
                     };
                     let path = format!("{module}::{}", e.ident);
                     let features = cfg_features(&e.attrs);
-                    self.put(ItemKind::Enum, path.clone(), " #[non_exhaustive]".to_owned(), &features);
+                    self.put(
+                        ItemKind::Enum,
+                        path.clone(),
+                        " #[non_exhaustive]".to_owned(),
+                        &features,
+                    );
                     for v in &e.variants {
                         let wire = v
                             .discriminant
                             .as_ref()
                             .map(|(_, e)| e.to_token_stream().to_string())
                             .unwrap_or_default();
-                        self.put(ItemKind::Variant, format!("{path}::{}", v.ident), format!(" = {wire}"), &features);
+                        self.put(
+                            ItemKind::Variant,
+                            format!("{path}::{}", v.ident),
+                            format!(" = {wire}"),
+                            &features,
+                        );
                     }
                 }
                 syn::Item::Enum(e) if matches!(e.vis, syn::Visibility::Public(_)) => {
                     let path = format!("{module}::{}", e.ident);
                     let features = cfg_features(&e.attrs);
-                    self.put(ItemKind::Enum, path.clone(), " #[non_exhaustive]".to_owned(), &features);
+                    self.put(
+                        ItemKind::Enum,
+                        path.clone(),
+                        " #[non_exhaustive]".to_owned(),
+                        &features,
+                    );
                     self.derives(&path, &e.attrs, &features);
                     for v in &e.variants {
                         let payload = v
@@ -179,7 +191,12 @@ impl Reader<'_> {
                             .map(|f| self.ty(f.ty.to_token_stream()))
                             .collect::<Vec<_>>()
                             .join(", ");
-                        self.put(ItemKind::Variant, format!("{path}::{}", v.ident), format!("({payload})"), &features);
+                        self.put(
+                            ItemKind::Variant,
+                            format!("{path}::{}", v.ident),
+                            format!("({payload})"),
+                            &features,
+                        );
                     }
                 }
                 syn::Item::Type(t) if matches!(t.vis, syn::Visibility::Public(_)) => {
@@ -207,14 +224,20 @@ impl Reader<'_> {
                 return; // hidden runtime traits (pagination)
             }
             let t = t.replace("::serde::", "serde::").replace("<'de>", "");
-            self.put(ItemKind::Impl, format!("{t} for {owner}"), String::new(), &features);
+            self.put(
+                ItemKind::Impl,
+                format!("{t} for {owner}"),
+                String::new(),
+                &features,
+            );
             return;
         }
         for item in &i.items {
             match item {
                 syn::ImplItem::Fn(f) if matches!(f.vis, syn::Visibility::Public(_)) => {
                     let hidden = f.attrs.iter().any(|a| {
-                        a.path().is_ident("doc") && a.meta.to_token_stream().to_string().contains("hidden")
+                        a.path().is_ident("doc")
+                            && a.meta.to_token_stream().to_string().contains("hidden")
                     });
                     if hidden {
                         continue;
@@ -224,7 +247,9 @@ impl Reader<'_> {
                         .inputs
                         .iter()
                         .map(|a| match a {
-                            syn::FnArg::Receiver(r) => tokens_text(&r.to_token_stream()).replace("mut self", "self"),
+                            syn::FnArg::Receiver(r) => {
+                                tokens_text(&r.to_token_stream()).replace("mut self", "self")
+                            }
                             syn::FnArg::Typed(t) => format!(
                                 "{}: {}",
                                 tokens_text(&t.pat.to_token_stream()),
@@ -268,7 +293,13 @@ impl Reader<'_> {
                             }
                         }
                         Some("__request_options") => {
-                            let mut names = vec!["timeout", "max_retries", "header", "without_header", "options"];
+                            let mut names = vec![
+                                "timeout",
+                                "max_retries",
+                                "header",
+                                "without_header",
+                                "options",
+                            ];
                             if args.iter().any(|a| a == "page_concurrency") {
                                 names.push("page_concurrency");
                             }
@@ -287,12 +318,20 @@ impl Reader<'_> {
 
 /// Every difference between `listing` and the generated files (`path → text`, paths under
 /// `alli-api/src/generated/`), as readable lines.
-pub(crate) fn differences(listing: &ApiListing, files: &BTreeMap<PathBuf, String>, krate: &str) -> Vec<String> {
+pub(crate) fn differences(
+    listing: &ApiListing,
+    files: &BTreeMap<PathBuf, String>,
+    krate: &str,
+) -> Vec<String> {
     let generated: BTreeSet<String> = listing
         .items
         .iter()
         .filter(|i| matches!(i.kind, ItemKind::Struct | ItemKind::Enum | ItemKind::Type))
-        .filter_map(|i| i.path.strip_prefix(&format!("{krate}::types::")).map(str::to_owned))
+        .filter_map(|i| {
+            i.path
+                .strip_prefix(&format!("{krate}::types::"))
+                .map(str::to_owned)
+        })
         .collect();
     // The features of each resource module, from `mod.rs`.
     let mut module_features: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -320,11 +359,17 @@ pub(crate) fn differences(listing: &ApiListing, files: &BTreeMap<PathBuf, String
         if stem == "mod" {
             continue;
         }
-        let file = syn::parse_file(text).unwrap_or_else(|e| panic!("{} does not parse: {e}", path.display()));
+        let file = syn::parse_file(text)
+            .unwrap_or_else(|e| panic!("{} does not parse: {e}", path.display()));
         reader.module_features = module_features.get(stem).cloned().unwrap_or_default();
         if stem != "types" {
             let features = reader.module_features.clone();
-            reader.put(ItemKind::Mod, format!("{krate}::{stem}"), String::new(), &[]);
+            reader.put(
+                ItemKind::Mod,
+                format!("{krate}::{stem}"),
+                String::new(),
+                &[],
+            );
             reader.module_features = features;
         }
         reader.file(&format!("{krate}::{stem}"), &file);
@@ -336,8 +381,11 @@ pub(crate) fn differences(listing: &ApiListing, files: &BTreeMap<PathBuf, String
         .map(|((_, p), _)| p.clone())
         .collect();
     let mut diffs = Vec::new();
-    let listed: BTreeMap<(ItemKind, String), &ApiItem> =
-        listing.items.iter().map(|i| ((i.kind, i.path.clone()), i)).collect();
+    let listed: BTreeMap<(ItemKind, String), &ApiItem> = listing
+        .items
+        .iter()
+        .map(|i| ((i.kind, i.path.clone()), i))
+        .collect();
     for ((kind, path), item) in &listed {
         match reader.out.get(&(*kind, path.clone())) {
             Some((sig, features)) => {
@@ -350,7 +398,10 @@ pub(crate) fn differences(listing: &ApiListing, files: &BTreeMap<PathBuf, String
                 }
             }
             None => {
-                let by_macro = reader.macro_methods.contains(&(item.owner.clone(), path.rsplit("::").next().unwrap_or_default().to_owned()));
+                let by_macro = reader.macro_methods.contains(&(
+                    item.owner.clone(),
+                    path.rsplit("::").next().unwrap_or_default().to_owned(),
+                ));
                 // `__open_enum!` expands the enum's methods, its `Unknown` variant and impls.
                 let enum_expansion = macro_enums.contains(&item.owner)
                     && (matches!(kind, ItemKind::Fn | ItemKind::Const | ItemKind::Impl)
@@ -376,7 +427,11 @@ fn the_listing_is_what_the_emitter_printed() {
     let root = project_root();
     let text = std::fs::read_to_string(root.join("alli-api/public-api.txt")).expect("listing");
     let listing = ApiListing::parse(&text).expect("the listing reads back");
-    assert_eq!(listing.to_string(), text, "the listing reads back to the same text");
+    assert_eq!(
+        listing.to_string(),
+        text,
+        "the listing reads back to the same text"
+    );
     let mut files = BTreeMap::new();
     for e in std::fs::read_dir(root.join("alli-api/src/generated")).expect("generated dir") {
         let p = e.expect("entry").path();

@@ -86,15 +86,8 @@ impl OpCx<'_> {
         let params = self.params(&param_names);
         let body = self.body_plan();
         let (answer, output) = self.answer();
-        let streaming = streaming::resolve(
-            self.ir,
-            self.types,
-            op,
-            &body,
-            &output,
-            api_settings,
-            diags,
-        );
+        let streaming =
+            streaming::resolve(self.ir, self.types, op, &body, &output, api_settings, diags);
         let (args, setters) = self.members(&params, &param_names, &body, streaming.as_ref());
         let paging = paging::resolve(self.types, op, &params, &output, api_settings, diags);
         let _ = settings;
@@ -153,7 +146,10 @@ impl OpCx<'_> {
                     // A query cannot say null: a nullable optional parameter is just optional.
                     (ParamIn::Header, false) => None,
                     (_, false) => Some(value.clone().option()),
-                    (_, true) if p.typed.nullable && p.typed.ty != crate::codegen::ir::types::TypeRef::Json => {
+                    (_, true)
+                        if p.typed.nullable
+                            && p.typed.ty != crate::codegen::ir::types::TypeRef::Json =>
+                    {
                         Some(value.clone().option())
                     }
                     (_, true) => Some(value.clone()),

@@ -108,8 +108,11 @@ pub(super) fn resolve(
         error(
             diags,
             match decl.get("items") {
-                Some(name) => format!("`x-pagination` names items `{name}`, which is not an array field of the response"),
-                None => "`x-pagination` needs `items`: the response has no single array field".to_owned(),
+                Some(name) => format!(
+                    "`x-pagination` names items `{name}`, which is not an array field of the response"
+                ),
+                None => "`x-pagination` needs `items`: the response has no single array field"
+                    .to_owned(),
             },
         );
         return None;
@@ -121,12 +124,20 @@ pub(super) fn resolve(
     };
     let kind = decl.get("kind");
     if kind.as_deref().is_none_or(|k| k == "cursor") {
-        let names = settings.cursor_params.clone().unwrap_or_else(|| owned(CURSOR_PARAMS));
+        let names = settings
+            .cursor_params
+            .clone()
+            .unwrap_or_else(|| owned(CURSOR_PARAMS));
         let param = match decl.get("cursor-param") {
             Some(w) => match query(&w) {
                 Some(i) => Some(i),
                 None => {
-                    error(diags, format!("`x-pagination` names cursor parameter `{w}`, which is not a query parameter of the operation"));
+                    error(
+                        diags,
+                        format!(
+                            "`x-pagination` names cursor parameter `{w}`, which is not a query parameter of the operation"
+                        ),
+                    );
                     return None;
                 }
             },
@@ -143,14 +154,24 @@ pub(super) fn resolve(
             };
             if let Some(next) = next {
                 let Some(next) = field(fields, &next, |t| *t == RustType::String) else {
-                    error(diags, format!("`x-pagination` names cursor field `{next}`, which is not a string field of the response"));
+                    error(
+                        diags,
+                        format!(
+                            "`x-pagination` names cursor field `{next}`, which is not a string field of the response"
+                        ),
+                    );
                     return None;
                 };
                 let has_more = match decl.get("has-more-field") {
                     Some(w) => match field(fields, &w, |t| *t == RustType::Bool) {
                         Some(f) => Some(f),
                         None => {
-                            error(diags, format!("`x-pagination` names has-more field `{w}`, which is not a boolean field of the response"));
+                            error(
+                                diags,
+                                format!(
+                                    "`x-pagination` names has-more field `{w}`, which is not a boolean field of the response"
+                                ),
+                            );
                             return None;
                         }
                     },
@@ -168,7 +189,10 @@ pub(super) fn resolve(
         }
     }
     if kind.as_deref().is_none_or(|k| k == "page-number") {
-        let names = settings.page_params.clone().unwrap_or_else(|| owned(PAGE_PARAMS));
+        let names = settings
+            .page_params
+            .clone()
+            .unwrap_or_else(|| owned(PAGE_PARAMS));
         let param = decl
             .get("page-param")
             .and_then(|w| query(&w))
@@ -200,7 +224,12 @@ pub(super) fn resolve(
                 Some(w) => match field(fields, &w, RustType::is_integer) {
                     Some(f) => Some(f),
                     None => {
-                        error(diags, format!("`x-pagination` names total field `{w}`, which is not an integer field of the response"));
+                        error(
+                            diags,
+                            format!(
+                                "`x-pagination` names total field `{w}`, which is not an integer field of the response"
+                            ),
+                        );
                         return None;
                     }
                 },

@@ -8,8 +8,7 @@
 //! event-stream schema, else of the success type.
 
 use super::{
-    BodyPlan, FieldRead, RustType, StreamPlan, StreamValue, TypeEntry, TypeKind,
-    types::nullable_of,
+    BodyPlan, FieldRead, RustType, StreamPlan, StreamValue, TypeEntry, TypeKind, types::nullable_of,
 };
 use crate::codegen::ir::Ir;
 use crate::codegen::ir::ops::{Answer, Op};

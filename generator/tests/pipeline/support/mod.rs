@@ -47,8 +47,7 @@ impl Sandbox {
         let manifest = root.join("alli-api/Cargo.toml");
         if !manifest.exists() {
             fs::create_dir_all(root.join("alli-api")).expect("mkdir");
-            fs::copy(project_root().join("alli-api/Cargo.toml"), &manifest)
-                .expect("copy manifest");
+            fs::copy(project_root().join("alli-api/Cargo.toml"), &manifest).expect("copy manifest");
         }
         Sandbox { root }
     }
