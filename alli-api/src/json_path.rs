@@ -71,7 +71,9 @@ pub(crate) fn path_at(text: &[u8], line: usize, column: usize, eof: bool) -> Str
             _ => {
                 current = start_value(&mut stack);
                 expecting = false;
-                while i < text.len() && !matches!(text[i], b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t') {
+                while i < text.len()
+                    && !matches!(text[i], b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t')
+                {
                     i += 1;
                 }
             }
@@ -204,7 +206,10 @@ mod tests {
         assert_eq!(path::<Page>(body), "conversations[1].createdAt");
         let pretty = "{\n  \"conversations\": [\n    {\"id\": \"a\", \"createdAt\": 1},\n    {\"id\": 7, \"createdAt\": 2}\n  ]\n}";
         assert_eq!(path::<Page>(pretty), "conversations[1].id");
-        assert_eq!(path::<Page>(r#"{"conversations":{},"cursor":null}"#), "conversations");
+        assert_eq!(
+            path::<Page>(r#"{"conversations":{},"cursor":null}"#),
+            "conversations"
+        );
         assert_eq!(path::<Page>(r#"{"conversations":[],"cursor":5}"#), "cursor");
     }
 
@@ -229,7 +234,10 @@ mod tests {
 
     #[test]
     fn syntax_errors_and_trailing_characters() {
-        assert_eq!(path::<Page>(r#"{"conversations":[{"id":"a","createdAt":1}"#), "conversations");
+        assert_eq!(
+            path::<Page>(r#"{"conversations":[{"id":"a","createdAt":1}"#),
+            "conversations"
+        );
         assert_eq!(path::<Vec<u8>>("[1,2] x"), ".");
     }
 }
