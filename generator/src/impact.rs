@@ -26,6 +26,8 @@ pub enum ChangeKind {
     Changed,
     /// An item that is now deprecated.
     Deprecated,
+    /// An item renamed on purpose; the old name lives on as a deprecated alias.
+    Renamed,
     /// An item that is gone.
     Removed,
 }
@@ -76,6 +78,7 @@ impl fmt::Display for Impact {
             } else {
                 match c.kind {
                     ChangeKind::Deprecated => "deprecated:",
+                    ChangeKind::Renamed => "renamed:",
                     ChangeKind::Removed | ChangeKind::Changed => "changed:",
                     ChangeKind::Added => "added:",
                 }
@@ -119,8 +122,45 @@ pub fn compare(old: &ApiListing, new: &ApiListing) -> Impact {
             .count()
     };
     let mut changes = Vec::new();
+    // Types renamed on purpose: the old path is now a deprecated alias of the new one. The old
+    // type's members and the new type are reported once, as the rename.
+    let mut renamed_from: BTreeSet<String> = BTreeSet::new();
+    let mut renamed_to: BTreeSet<String> = BTreeSet::new();
+    for ((kind, path), item) in &after {
+        let Some(target) = renamed_target(&item.signature) else {
+            continue;
+        };
+        let old_type = [ItemKind::Struct, ItemKind::Enum]
+            .iter()
+            .find_map(|k| before.get(&(*k, path.clone())));
+        if *kind == ItemKind::Type {
+            if let Some(old) = old_type {
+                let new_path = item
+                    .signature
+                    .trim_start_matches(" = ")
+                    .split(' ')
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned();
+                renamed_from.insert(old.path.clone());
+                renamed_to.insert(new_path.clone());
+                changes.push(Change {
+                    breaking: false,
+                    kind: ChangeKind::Renamed,
+                    what: format!(
+                        "renamed {} {path} → {target} (a deprecated alias keeps the old name)",
+                        old.kind_word()
+                    ),
+                    operation: None,
+                });
+            }
+        }
+    }
     for (key, item) in &before {
         if after.contains_key(key) {
+            continue;
+        }
+        if renamed_from.contains(&item.owner) {
             continue;
         }
         if item.owner != item.path
@@ -146,7 +186,27 @@ pub fn compare(old: &ApiListing, new: &ApiListing) -> Impact {
         });
     }
     for (key, item) in &after {
+        if renamed_to.contains(&item.owner)
+            || (renamed_target(&item.signature).is_some() && renamed_from.contains(&item.path))
+        {
+            continue;
+        }
         let Some(was) = before.get(key) else {
+            if let Some(target) = renamed_target(&item.signature) {
+                // An alias kept for a rename made on purpose (its old item is reported above or
+                // was already an alias).
+                changes.push(Change {
+                    breaking: false,
+                    kind: ChangeKind::Renamed,
+                    what: format!(
+                        "renamed {} {} → {target} (a deprecated alias keeps the old name)",
+                        item.kind_word(),
+                        item.path
+                    ),
+                    operation: item.note.clone(),
+                });
+                continue;
+            }
             if item.owner != item.path
                 && new_owners.contains(&item.owner)
                 && !old_owners.contains(&item.owner)
@@ -188,12 +248,27 @@ pub fn compare(old: &ApiListing, new: &ApiListing) -> Impact {
     Impact { changes }
 }
 
+/// The new name of an alias kept for a rename: `… #[deprecated(renamed to X)]` → `X`.
+fn renamed_target(signature: &str) -> Option<&str> {
+    signature
+        .split(" #[deprecated(renamed to ")
+        .nth(1)
+        .and_then(|r| r.strip_suffix(")]"))
+}
+
 /// Whether a changed item breaks callers.
 fn classify(was: &ApiItem, now: &ApiItem) -> (bool, ChangeKind) {
     let features_loosened = now.features.is_empty() && !was.features.is_empty();
     let same_features = was.features == now.features;
     let strip = |s: &str, attr: &str| s.replace(attr, "");
     if was.signature != now.signature {
+        // The same item, now a deprecated alias of a renamed one (same signature otherwise).
+        if renamed_target(&now.signature).is_some()
+            && now.signature.starts_with(&was.signature)
+            && (same_features || features_loosened)
+        {
+            return (false, ChangeKind::Renamed);
+        }
         if strip(&now.signature, " #[deprecated]") == was.signature
             && (same_features || features_loosened)
         {

@@ -52,6 +52,11 @@ impl Layout {
         PathBuf::from("spec/overrides.yaml")
     }
 
+    /// `spec/api.lock`: the public names of the generated client, pinned.
+    pub fn lock_file(&self) -> PathBuf {
+        PathBuf::from("spec/api.lock")
+    }
+
     /// `spec/openapi.json`: the merged document.
     pub fn openapi_file(&self) -> PathBuf {
         PathBuf::from("spec/openapi.json")

@@ -27,6 +27,7 @@ pub mod fetch;
 pub mod impact;
 pub mod import;
 pub mod layout;
+pub mod lock;
 pub mod manifest;
 pub mod merge;
 pub mod normalize;
@@ -124,16 +125,28 @@ pub fn run_with(
         }
         out
     };
-    let generated = codegen::generate(spec.document(), &spec.settings, settings).map_err(|f| {
-        let mut all = outputs.warnings.clone();
-        all.extend(relocate(f.diagnostics));
-        Failure::from(all)
-    })?;
+    let pins = codegen::Pins {
+        lock: lock::Lock::load(layout.root(), &layout.lock_file()).map_err(|d| {
+            let mut all = outputs.warnings.clone();
+            all.push(d);
+            Failure::from(all)
+        })?,
+        previous: previous_names(layout),
+    };
+    let generated =
+        codegen::generate(spec.document(), &spec.settings, settings, &pins).map_err(|f| {
+            let mut all = outputs.warnings.clone();
+            all.extend(relocate(f.diagnostics));
+            Failure::from(all)
+        })?;
     let dir = layout.generated_dir();
     outputs.files.own_dir(dir.clone(), "rs");
     for (name, text) in &generated.files {
         outputs.files.insert(dir.join(name), text.clone());
     }
+    outputs
+        .files
+        .insert(layout.lock_file(), generated.lock.to_text());
     let listing = codegen::surface::listing(&generated.model, settings);
     outputs
         .files
@@ -191,8 +204,10 @@ pub struct Applied {
     pub warnings: Diagnostics,
     /// The one-line summary.
     pub summary: String,
-    /// What changed in the Rust API, compared with the checked-in `spec/openapi.json`.
+    /// What changed in the Rust API, compared with what is checked in.
     pub impact: Option<impact::Impact>,
+    /// Names that are new, moved, renamed or gone (`spec/api.lock`).
+    pub name_notes: Vec<String>,
 }
 
 /// `cargo xtask import`: imports the docs pages (with pages from `sources` stored under
@@ -270,6 +285,7 @@ fn apply(layout: &Layout, outputs: Outputs) -> Result<Applied, Failure> {
         warnings: outputs.warnings,
         summary,
         impact,
+        name_notes: outputs.generated.map(|g| g.name_notes).unwrap_or_default(),
     })
 }
 
@@ -285,8 +301,23 @@ fn checked_in_listing(
     }
     let text = output::read_normalized(&layout.abs(&layout.openapi_file())).ok()??;
     let doc: serde_json::Value = serde_json::from_str(&text).ok()?;
-    let (model, _) = codegen::resolve(&doc, settings, &codegen_settings).ok()?;
-    Some(codegen::surface::listing(&model, &codegen_settings))
+    let resolved =
+        codegen::resolve(&doc, settings, &codegen_settings, &codegen::Pins::default()).ok()?;
+    Some(codegen::surface::listing(
+        &resolved.model,
+        &codegen_settings,
+    ))
+}
+
+/// The names of the checked-in code, read from its API listing (none before there is one).
+fn previous_names(layout: &Layout) -> codegen::naming::Previous {
+    let Ok(Some(text)) = output::read_normalized(&layout.abs(&layout.public_api_file())) else {
+        return codegen::naming::Previous::default();
+    };
+    let Some(listing) = codegen::surface::ApiListing::parse(&text) else {
+        return codegen::naming::Previous::default();
+    };
+    listing.previous_names()
 }
 
 /// The impact of `outputs` on the Rust API, against what is checked in.

@@ -148,8 +148,35 @@ pub struct Generated {
     pub files: Vec<(String, String)>,
     /// The resolved model (for summaries, the API listing and impact reports).
     pub model: model::Model,
+    /// The lock after this run.
+    pub lock: crate::lock::Lock,
+    /// New, moved, renamed and removed names.
+    pub name_notes: Vec<String>,
     /// Warnings.
     pub warnings: Diagnostics,
+}
+
+/// What pins names: `spec/api.lock`, and the names the checked-in code had (to recognise a
+/// rename made in the lock).
+#[derive(Debug, Clone, Default)]
+pub struct Pins {
+    /// The lock as checked in.
+    pub lock: crate::lock::Lock,
+    /// The checked-in code's names.
+    pub previous: naming::Previous,
+}
+
+/// The resolved model of a document and what naming it said.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    /// The model.
+    pub model: model::Model,
+    /// The lock after this run.
+    pub lock: crate::lock::Lock,
+    /// New, moved, renamed and removed names.
+    pub name_notes: Vec<String>,
+    /// Diagnostics of every step.
+    pub diags: Diagnostics,
 }
 
 /// Resolves the model of `doc` (a merged, validated OpenAPI 3.1 document), with the
@@ -158,16 +185,22 @@ pub fn resolve(
     doc: &serde_json::Value,
     api_settings: &GeneratorSettings,
     settings: &CodegenSettings,
-) -> Result<(model::Model, Diagnostics), Failure> {
+    pins: &Pins,
+) -> Result<Resolved, Failure> {
     let parsed = lower::to_openapiv3(doc).map_err(Failure::single)?;
     let mut ir = ir::build(&parsed, api_settings.error_envelope_field.as_deref());
-    let names = naming::name_all(&mut ir, &settings.reserved);
+    let names = naming::name_all(&mut ir, &settings.reserved, &pins.lock, &pins.previous);
     let mut model = model::resolve(&ir, &names, api_settings, settings);
     let mut diags = std::mem::take(&mut ir.diags);
-    diags.extend(names.diags);
+    diags.extend(names.diags.clone());
     diags.extend(std::mem::take(&mut model.diags));
     diags.extend(check_security(doc, settings));
-    Ok((model, diags))
+    Ok(Resolved {
+        model,
+        lock: names.lock,
+        name_notes: names.notes,
+        diags,
+    })
 }
 
 /// Generates the Rust modules of `doc` (a merged, validated OpenAPI 3.1 document).
@@ -175,8 +208,14 @@ pub fn generate(
     doc: &serde_json::Value,
     api_settings: &GeneratorSettings,
     settings: &CodegenSettings,
+    pins: &Pins,
 ) -> Result<Generated, Failure> {
-    let (model, mut warnings) = resolve(doc, api_settings, settings)?;
+    let Resolved {
+        model,
+        lock,
+        name_notes,
+        diags: mut warnings,
+    } = resolve(doc, api_settings, settings, pins)?;
     if warnings.has_errors() {
         return Err(warnings.into());
     }
@@ -186,6 +225,8 @@ pub fn generate(
     Ok(Generated {
         files,
         model,
+        lock,
+        name_notes,
         warnings,
     })
 }

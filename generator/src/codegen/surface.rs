@@ -214,6 +214,39 @@ impl ApiListing {
     }
 }
 
+impl ApiListing {
+    /// The names the listed code had: per operation key its module, method and builder (from
+    /// the handle methods' notes), per type key its name (from the types' notes).
+    pub fn previous_names(&self) -> crate::codegen::naming::Previous {
+        let mut out = crate::codegen::naming::Previous::default();
+        for item in &self.items {
+            let Some(note) = &item.note else { continue };
+            let segs: Vec<&str> = item.path.split("::").collect();
+            match item.kind {
+                ItemKind::Fn if segs.len() == 4 => {
+                    // `krate::module::Handle::method(..) -> krate::module::Builder`.
+                    let builder = item
+                        .signature
+                        .rsplit("-> ")
+                        .next()
+                        .and_then(|r| r.split(' ').next())
+                        .and_then(|r| r.rsplit("::").next())
+                        .unwrap_or_default();
+                    out.ops.insert(
+                        note.clone(),
+                        (segs[1].to_owned(), segs[3].to_owned(), builder.to_owned()),
+                    );
+                }
+                ItemKind::Struct | ItemKind::Enum | ItemKind::Type if segs.len() == 3 => {
+                    out.types.insert(note.clone(), segs[2].to_owned());
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+}
+
 impl fmt::Display for ApiListing {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for item in &self.items {
@@ -284,6 +317,13 @@ impl Lister<'_> {
         a.text(&self.p)
     }
 
+    /// Notes the last pushed item with `note`.
+    fn note_last(&mut self, note: &str) {
+        if let Some(item) = self.items.last_mut() {
+            item.note = Some(note.to_owned());
+        }
+    }
+
     fn ty(&mut self, id: TypeId, t: &TypeEntry) {
         let path = format!("{}::types::{}", self.krate, t.name);
         let features: Vec<String> = self
@@ -292,10 +332,19 @@ impl Lister<'_> {
             .into_iter()
             .map(str::to_owned)
             .collect();
+        for old in &t.aliases {
+            self.push(
+                ItemKind::Type,
+                format!("{}::types::{old}", self.krate),
+                format!(" = {path} #[deprecated(renamed to {})]", t.name),
+                &features,
+            );
+        }
         match &t.kind {
             TypeKind::Alias(target) => {
                 let sig = format!(" = {}", self.t(target));
                 self.push(ItemKind::Type, path.clone(), sig, &features);
+                self.note_last(&t.key);
             }
             TypeKind::Enum(e) => {
                 self.push(
@@ -304,6 +353,7 @@ impl Lister<'_> {
                     " #[non_exhaustive]".to_owned(),
                     &features,
                 );
+                self.note_last(&t.key);
                 for v in &e.variants {
                     self.push(
                         ItemKind::Variant,
@@ -370,6 +420,7 @@ impl Lister<'_> {
                     " #[non_exhaustive]".to_owned(),
                     &features,
                 );
+                self.note_last(&t.key);
                 for v in &u.variants {
                     let payload = self.t(&RustType::Named(v.payload));
                     self.push(
@@ -411,6 +462,7 @@ impl Lister<'_> {
             attrs.to_owned(),
             features,
         );
+        self.note_last(&t.key);
         for f in &s.fields {
             let sig = format!(": {}", self.t(&f.ty));
             self.push(
@@ -515,6 +567,23 @@ impl Lister<'_> {
             format!("(&self) -> {handle}<'_>"),
             &features,
         );
+        for old in &r.aliases {
+            self.push(
+                ItemKind::Mod,
+                format!("{k}::{old}"),
+                format!(" #[deprecated(renamed to {})]", r.module),
+                &features,
+            );
+            self.push(
+                ItemKind::Fn,
+                format!("{k}::Client::{old}"),
+                format!(
+                    "(&self) -> {handle}<'_> #[deprecated(renamed to {})]",
+                    r.accessor
+                ),
+                &features,
+            );
+        }
         self.push(
             ItemKind::Struct,
             handle.clone(),

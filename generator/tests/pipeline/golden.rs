@@ -72,6 +72,10 @@ fn produce(name: &str, dir: &Path) -> BTreeMap<PathBuf, String> {
                 files[Path::new("alli-api/public-api.txt")].clone(),
             );
             out.insert(
+                fixture_dir.join("api.lock"),
+                files[Path::new("spec/api.lock")].clone(),
+            );
+            out.insert(
                 fixture_dir.join("diagnostics.txt"),
                 outputs
                     .warnings

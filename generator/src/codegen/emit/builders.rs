@@ -21,6 +21,18 @@ pub(super) fn resource_file(cx: &Ctx<'_>, r: &Resource) -> TokenStream {
     let builders = r.ops.iter().map(|op| builder(cx, r, op));
     let accessor = ident(&r.accessor);
     let accessor_doc = doc::attrs(&r.docs);
+    let accessor_aliases = r.aliases.iter().map(|old| {
+        let old = ident(old);
+        let note = format!("renamed to `{}`", r.accessor);
+        let d = format!(" Renamed to [`{}`](Self::{}).", r.accessor, r.accessor);
+        quote! {
+            #[doc = #d]
+            #[deprecated(note = #note)]
+            pub fn #old(&self) -> #handle<'_> {
+                #handle::new(self)
+            }
+        }
+    });
     let accessor_impl = match &cx.settings.accessors {
         ClientAccessors::Inherent => {
             let client = super::runtime_path(&cx.settings.client_type);
@@ -30,11 +42,25 @@ pub(super) fn resource_file(cx: &Ctx<'_>, r: &Resource) -> TokenStream {
                     pub fn #accessor(&self) -> #handle<'_> {
                         #handle::new(self)
                     }
+                    #(#accessor_aliases)*
                 }
             }
         }
         ClientAccessors::Trait(_) => quote!(),
     };
+    let builder_aliases = r.ops.iter().flat_map(|op| {
+        let new = ident(&op.builder);
+        op.builder_aliases.iter().map(move |old| {
+            let old = ident(old);
+            let note = format!("renamed to `{}`", op.builder);
+            let d = format!(" Renamed to [`{}`].", op.builder);
+            quote! {
+                #[doc = #d]
+                #[deprecated(note = #note)]
+                pub type #old = #new;
+            }
+        })
+    });
     let inner_doc = format!(" {}", r.docs.replace('\n', "\n "));
     let handle_docs = doc::attrs(&paragraphs([r.docs.clone(), handle_doc]));
     quote! {
@@ -55,6 +81,7 @@ pub(super) fn resource_file(cx: &Ctx<'_>, r: &Resource) -> TokenStream {
             #(#methods)*
         }
         #(#builders)*
+        #(#builder_aliases)*
     }
 }
 
@@ -72,12 +99,30 @@ fn handle_method(cx: &Ctx<'_>, r: &Resource, op: &Operation) -> TokenStream {
     let deprecated = op
         .deprecated
         .then(|| quote!(#[deprecated = "deprecated by the API"]));
+    let sig: Vec<TokenStream> = sig.collect();
+    let names: Vec<_> = names.collect();
+    let aliases = op.method_aliases.iter().map(|old| {
+        let old = ident(old);
+        let note = format!("renamed to `{}`", op.name.trim_start_matches("r#"));
+        let d = format!(
+            " Renamed to [`{0}`](Self::{0}).",
+            op.name.trim_start_matches("r#")
+        );
+        quote! {
+            #[doc = #d]
+            #[deprecated(note = #note)]
+            pub fn #old(&self, #(#sig),*) -> #b {
+                self.#m(#(#names),*)
+            }
+        }
+    });
     quote! {
         #docs
         #deprecated
         pub fn #m(&self, #(#sig),*) -> #b {
             #b::new(self.client.clone(), #(#names),*)
         }
+        #(#aliases)*
     }
 }
 

@@ -165,7 +165,20 @@ fn mod_file(cx: &Ctx<'_>) -> TokenStream {
     let mods = cx.model.resources.iter().map(|r| {
         let m = ident(&r.module);
         let cfg = cx.resource_cfg(&r.module);
-        quote! { #cfg pub mod #m; }
+        let aliases = r.aliases.iter().map(|old| {
+            let old = ident(old);
+            let note = format!("renamed to `{}`", r.module);
+            let d = format!(" Renamed to [`{}`].", r.module);
+            quote! {
+                #[doc = #d]
+                #[deprecated(note = #note)]
+                #cfg
+                pub mod #old {
+                    pub use super::#m::*;
+                }
+            }
+        });
+        quote! { #cfg pub mod #m; #(#aliases)* }
     });
     let accessors = match &cx.settings.accessors {
         ClientAccessors::Inherent => quote!(),

@@ -14,6 +14,26 @@ use crate::codegen::model::{
 /// The pieces of one type: its definition (and a required-fields struct, if it has one).
 pub(super) fn type_items(cx: &Ctx<'_>, id: TypeId) -> Vec<Piece> {
     let t = cx.model.ty(id);
+    let mut pieces = definition(cx, id);
+    let name = ident(&t.name);
+    let cfg = cx.type_cfg(id);
+    for old in &t.aliases {
+        let old = ident(old);
+        let note = format!("renamed to `{}`", t.name);
+        let d = format!(" Renamed to [`{}`].", t.name);
+        pieces.push(Piece::Items(quote! {
+            #[doc = #d]
+            #[deprecated(note = #note)]
+            #cfg
+            pub type #old = #name;
+        }));
+    }
+    pieces
+}
+
+/// The definition of a type.
+fn definition(cx: &Ctx<'_>, id: TypeId) -> Vec<Piece> {
+    let t = cx.model.ty(id);
     let name = ident(&t.name);
     let docs = doc::attrs(&t.docs);
     let cfg = cx.type_cfg(id);

@@ -107,6 +107,10 @@ pub enum Derive {
 pub struct TypeEntry {
     /// The Rust name.
     pub name: String,
+    /// Its stable key in `spec/api.lock`.
+    pub key: String,
+    /// Former names, kept as deprecated aliases.
+    pub aliases: Vec<String>,
     /// Where it is defined in the merged document.
     pub origin: Pointer,
     /// The doc comment (may be empty: no filler).
@@ -362,6 +366,8 @@ pub struct Resource {
     pub accessor: String,
     /// The module's doc comment.
     pub docs: String,
+    /// Former module names, kept as deprecated aliases.
+    pub aliases: Vec<String>,
     /// Operations, in path order.
     pub ops: Vec<Operation>,
 }
@@ -381,6 +387,10 @@ pub struct Operation {
     pub name: String,
     /// The request builder type.
     pub builder: String,
+    /// Former method names, kept as deprecated aliases.
+    pub method_aliases: Vec<String>,
+    /// Former builder names, kept as deprecated aliases.
+    pub builder_aliases: Vec<String>,
     /// The label of the tracing span and errors (`conversations.list`).
     pub label: String,
     /// Summary, description and deprecation, as documented.
@@ -704,7 +714,7 @@ pub fn resolve(
 ) -> Model {
     let mut diags = Diagnostics::new();
     let used_by = types::used_by(ir, names);
-    let types = types::resolve(ir, &used_by, settings);
+    let types = types::resolve(ir, names, &used_by, settings);
     let resources = ops::resolve(ir, names, &types, api_settings, settings, &mut diags);
     Model {
         title: ir.title.clone(),
@@ -738,7 +748,14 @@ pub(crate) mod testing {
 
     /// The model of `doc` with the default settings, and the diagnostics of resolving it.
     pub(crate) fn model(doc: &Value, api: &GeneratorSettings) -> (Model, Diagnostics) {
-        crate::codegen::resolve(doc, api, &CodegenSettings::default()).expect("the document reads")
+        let resolved = crate::codegen::resolve(
+            doc,
+            api,
+            &CodegenSettings::default(),
+            &crate::codegen::Pins::default(),
+        )
+        .expect("the document reads");
+        (resolved.model, resolved.diags)
     }
 
     /// The operation with this key (`GET /x`).

@@ -42,6 +42,7 @@ pub(super) fn resolve(
                     Some(d) => doc::sanitize(&d),
                     None => format!("Operations tagged {}.", code(&r.tag)),
                 },
+                aliases: r.aliases.clone(),
                 ops: r
                     .ops
                     .iter()
@@ -98,6 +99,8 @@ impl OpCx<'_> {
             path: op.path.clone(),
             name: on.method.clone(),
             builder: on.builder.clone(),
+            method_aliases: on.method_aliases.clone(),
+            builder_aliases: on.builder_aliases.clone(),
             label: naming::operation_label(tag, &on.method),
             summary: op.summary.clone(),
             description: op.description.clone(),

@@ -77,6 +77,7 @@ pub(super) fn used_by(ir: &Ir, names: &Names) -> Vec<BTreeSet<usize>> {
 /// Resolves every type of the registry.
 pub(super) fn resolve(
     ir: &Ir,
+    names: &Names,
     used_by: &[BTreeSet<usize>],
     settings: &CodegenSettings,
 ) -> Vec<TypeEntry> {
@@ -125,6 +126,8 @@ pub(super) fn resolve(
             };
             TypeEntry {
                 name: def.name.clone(),
+                key: names.type_keys.get(id.0).cloned().unwrap_or_default(),
+                aliases: names.type_aliases.get(id.0).cloned().unwrap_or_default(),
                 origin: def.origin.clone(),
                 docs: type_docs(ir, def),
                 deprecated: def.info.deprecated,

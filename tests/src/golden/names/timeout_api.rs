@@ -7,11 +7,11 @@
 ///
 /// The `timeout` operations: `client.timeout_api()`.
 #[derive(Clone, Copy, Debug)]
-pub struct Timeout<'a> {
+pub struct TimeoutApi<'a> {
     client: &'a alli_api::Client,
 }
 
-impl<'a> Timeout<'a> {
+impl<'a> TimeoutApi<'a> {
     /// The handle on `client`.
     #[doc(hidden)]
     pub fn new(client: &'a alli_api::Client) -> Self {
@@ -26,7 +26,7 @@ impl<'a> Timeout<'a> {
     }
 }
 
-/// Request builder for [`Timeout::timeouts`]: set optional parameters, then `.send().await`.
+/// Request builder for [`TimeoutApi::timeouts`]: set optional parameters, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct TimeoutTimeouts {

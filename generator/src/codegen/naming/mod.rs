@@ -1,16 +1,19 @@
 //! Rust names: every naming rule of the generator, in one place — casing, keywords, leading
 //! digits and clashes; resource modules and handles; method and builder names from
 //! operationIds; type names from their contexts; field, variant and setter names. The naming
-//! pass ([`name_all`]) runs once over the IR; nothing else invents a name.
+//! pass ([`name_all`], in `pass`) runs once over the IR, takes pinned names from `spec/api.lock`
+//! first and derives the rest with these rules; nothing else invents a name.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use heck::{ToPascalCase, ToSnakeCase};
 
-use super::ir::Ir;
 use super::ir::ops::{Op, ParamIn};
-use super::ir::types::{Cx, CxRoot, DefKind, Field, TypeDef};
-use crate::diag::{Diagnostic, Diagnostics, Location};
+use super::ir::types::{Cx, DefKind, Field, TypeDef};
+
+mod pass;
+
+pub use pass::{Names, OpNames, Previous, ResourceNames, context_key, name_all, type_key};
 
 /// The casing a name is converted to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -183,10 +186,62 @@ const VERBS: &[&str] = &[
     "move", "replace",
 ];
 
-/// Splits every operationId into words and strips namespace prefixes: the words before the
-/// first verb, when at least two other words precede it and another operationId shares them.
-pub fn strip_namespaces(ids: &[String]) -> Vec<Vec<String>> {
-    let split: Vec<Vec<String>> = ids.iter().map(|id| words(id)).collect();
+/// Words that end the module path of a server framework's operationId
+/// (`<project>_<app>_views_<module>_api_<verb>_<noun>`): what follows the last one is the
+/// operation's own name.
+const NAMESPACE_MARKERS: &[&str] = &[
+    "api",
+    "apis",
+    "views",
+    "view",
+    "controller",
+    "controllers",
+    "handler",
+    "handlers",
+    "routes",
+    "router",
+    "endpoints",
+];
+
+/// The words of an operation's own name, from its operationId (or, without one, from its
+/// method and path): a module path before the last namespace marker is dropped
+/// (`django_server_llm_app_views_rest_knowledge_base_api_knowledge_base_diff` →
+/// `knowledge base diff`), and so is FastAPI's default suffix, the path and the method
+/// (`download_document_by_name_download_document_by_name__project_id__get` →
+/// `download document by name`).
+pub fn operation_words(id: Option<&str>, method: &str, path: &str) -> Vec<String> {
+    let Some(id) = id else {
+        return words(&synthesized_id(method, path));
+    };
+    let mut w = words(id);
+    // FastAPI: `<function>_<path words>_<method>`.
+    let method = method.to_ascii_lowercase();
+    let path_words: Vec<String> = path
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|s| !s.is_empty())
+        .flat_map(words)
+        .collect();
+    if w.last() == Some(&method) && !path_words.is_empty() {
+        let body = &w[..w.len() - 1];
+        if body.len() > path_words.len() && body.ends_with(&path_words) {
+            w = body[..body.len() - path_words.len()].to_vec();
+        }
+    }
+    // A module path: two or more words, then a namespace marker.
+    if let Some(last) = w
+        .iter()
+        .rposition(|x| NAMESPACE_MARKERS.contains(&x.as_str()))
+    {
+        if last >= 2 && last + 1 < w.len() {
+            w = w[last + 1..].to_vec();
+        }
+    }
+    w
+}
+
+/// Strips namespace prefixes from operations' words: the words before the first verb, when at
+/// least two words precede it and another operation shares them.
+pub fn strip_namespaces(split: &[Vec<String>]) -> Vec<Vec<String>> {
     split
         .iter()
         .enumerate()
@@ -270,198 +325,10 @@ pub const RESERVED_METHODS: &[&str] = &[
     "page_concurrency",
 ];
 
-/// The names of one resource (the operations of one tag).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ResourceNames {
-    /// The tag (or `x-rust-resource`).
-    pub tag: String,
-    /// Module name and cargo feature (`conversations`).
-    pub module: String,
-    /// Handle type (`Conversations`).
-    pub handle: String,
-    /// Accessor on the client (`conversations`).
-    pub accessor: String,
-    /// Indices of its operations in the IR, in path order.
-    pub ops: Vec<usize>,
-}
-
-/// The names of one operation.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OpNames {
-    /// Index of its resource in [`Names::resources`].
-    pub resource: usize,
-    /// The method on the resource handle (`list`; may be a raw identifier).
-    pub method: String,
-    /// The request builder type (`ListConversations`).
-    pub builder: String,
-    /// Prefix of the names of its inline types (`GetListConversations`).
-    pub prefix: String,
-}
-
-/// Every name of the operations side; type, field and variant names are written into the IR's
-/// type registry.
-#[derive(Debug, Clone)]
-pub struct Names {
-    /// Resources, in tag order of the document, then by name.
-    pub resources: Vec<ResourceNames>,
-    /// Per IR operation.
-    pub ops: Vec<OpNames>,
-    /// Warnings (names that had to be changed).
-    pub diags: Diagnostics,
-}
-
-/// The naming pass: names resources, operations, builders and every type of `ir`. `reserved`
-/// are names a resource module or accessor must not take (the runtime crate's root items and
-/// the client's own methods).
-pub fn name_all(ir: &mut Ir, reserved: &[String]) -> Names {
-    let mut diags = Diagnostics::new();
-    let ids: Vec<String> = ir
-        .ops
-        .iter()
-        .map(|op| {
-            op.operation_id
-                .clone()
-                .unwrap_or_else(|| synthesized_id(&op.method, &op.path))
-        })
-        .collect();
-    let stripped = strip_namespaces(&ids);
-    let mut resources = resource_names(ir, reserved, &mut diags);
-    let mut ops: Vec<Option<OpNames>> = vec![None; ir.ops.len()];
-    let mut builders: BTreeSet<String> = PRELUDE_TYPES.iter().map(|s| (*s).to_owned()).collect();
-    builders.extend(resources.iter().map(|r| r.handle.clone()));
-    let mut prefixes = BTreeSet::new();
-    for (ri, r) in resources.iter_mut().enumerate() {
-        let methods = method_names(&ir.ops, &r.ops, &stripped, &r.tag);
-        for (&i, method) in r.ops.iter().zip(methods) {
-            let builder = builder_name(&method, &r.tag, &mut builders);
-            let prefix = unique(&stripped[i].join("_").to_pascal_case(), &mut prefixes);
-            ops[i] = Some(OpNames {
-                resource: ri,
-                method,
-                builder,
-                prefix,
-            });
-        }
-    }
-    let ops: Vec<OpNames> = ops
-        .into_iter()
-        .map(|o| {
-            o.unwrap_or_else(|| OpNames {
-                resource: 0,
-                method: String::new(),
-                builder: String::new(),
-                prefix: String::new(),
-            })
-        })
-        .collect();
-    let prefix_of: Vec<String> = ops.iter().map(|o| o.prefix.clone()).collect();
-    diags.extend(name_types(ir, &prefix_of));
-    Names {
-        resources,
-        ops,
-        diags,
-    }
-}
-
-/// Resources by tag, in tag order of the document, then by name. Module names double as
-/// client accessors: unique, never a keyword (file names cannot be raw identifiers), never a
-/// reserved name.
-fn resource_names(ir: &Ir, reserved: &[String], diags: &mut Diagnostics) -> Vec<ResourceNames> {
-    let mut by_tag: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (i, op) in ir.ops.iter().enumerate() {
-        by_tag.entry(op.tag.as_str()).or_default().push(i);
-    }
-    let mut tags: Vec<&str> = by_tag.keys().copied().collect();
-    tags.sort_by_key(|t| {
-        (
-            ir.tags.iter().position(|x| x.0 == *t).unwrap_or(usize::MAX),
-            t.to_string(),
-        )
-    });
-    let mut modules: BTreeSet<String> = reserved.iter().cloned().collect();
-    tags.into_iter()
-        .map(|tag| {
-            let plain = sanitize(tag, Case::Snake);
-            let base = if plain.starts_with("r#") || modules.contains(&plain) {
-                format!("{}_api", plain.trim_start_matches("r#"))
-            } else {
-                plain.clone()
-            };
-            if base != plain || modules.contains(&base) {
-                diags.push(Diagnostic::warning(
-                    "renamed-resource",
-                    Location::default(),
-                    format!("tag `{tag}` gives module and accessor `{base}`: its plain name is a Rust keyword or taken"),
-                ));
-            }
-            let module = unique(&base, &mut modules);
-            let handle = {
-                let h = sanitize(tag, Case::Pascal)
-                    .trim_start_matches("r#")
-                    .to_owned();
-                if PRELUDE_TYPES.contains(&h.as_str()) {
-                    format!("{h}Api")
-                } else {
-                    h
-                }
-            };
-            ResourceNames {
-                tag: tag.to_owned(),
-                accessor: module.clone(),
-                module,
-                handle,
-                ops: by_tag[tag].clone(),
-            }
-        })
-        .collect()
-}
-
-/// Method names of one resource's operations: `x-rust-name`, else the operationId's words
-/// without namespace, resource noun and `by <param>`; a name two operations would share falls
-/// back to the full operationId words.
-fn method_names(ops: &[Op], members: &[usize], stripped: &[Vec<String>], tag: &str) -> Vec<String> {
-    let names: Vec<String> = members
-        .iter()
-        .map(|&i| {
-            let op = &ops[i];
-            match &op.pinned_name {
-                Some(p) => sanitize(p, Case::Snake),
-                None => {
-                    let path_params: Vec<String> = crate::docs::path_params(&op.path)
-                        .map(str::to_owned)
-                        .collect();
-                    sanitize(
-                        &method_words(&stripped[i], tag, &path_params).join("_"),
-                        Case::Snake,
-                    )
-                }
-            }
-        })
-        .collect();
-    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for n in &names {
-        *counts.entry(n.as_str()).or_default() += 1;
-    }
-    // `new` is the handle's constructor.
-    let mut taken = BTreeSet::from(["new".to_owned()]);
-    members
-        .iter()
-        .zip(&names)
-        .map(|(&i, name)| {
-            let pinned = ops[i].pinned_name.is_some();
-            let mut name = name.clone();
-            if (counts[name.as_str()] > 1 || taken.contains(&name)) && !pinned {
-                name = sanitize(&stripped[i].join("_"), Case::Snake);
-            }
-            unique(&name, &mut taken)
-        })
-        .collect()
-}
-
 /// The request builder's type name: the method name in PascalCase, with the resource noun
 /// added to a one-word name (`list` → `ListConversations`, `get` → `GetConversation`,
 /// `state` → `ConversationState`); unique in the crate, so docs and errors say what it builds.
-fn builder_name(method: &str, tag: &str, taken: &mut BTreeSet<String>) -> String {
+pub(crate) fn builder_name(method: &str, tag: &str, taken: &mut BTreeSet<String>) -> String {
     let bare = method.trim_start_matches("r#");
     let plural = sanitize(tag, Case::Pascal)
         .trim_start_matches("r#")
@@ -512,102 +379,6 @@ pub fn synthesized_id(method: &str, path: &str) -> String {
     words.join("_").to_snake_case()
 }
 
-/// Names every type of the registry, and the fields and variants of each: components keep
-/// their names (PascalCase), `x-rust-type-name` pins a name, a meaningful `title` wins,
-/// otherwise `{Operation}{Role}` at the root (`RunAppRequest`, `RunSkillError`) and
-/// `{Operation}{Property}` below, growing with parent properties only to avoid a clash; a type
-/// used by several operations drops the operation prefix. `prefixes[i]` is operation `i`'s
-/// prefix. Names are independent of visiting order.
-fn name_types(ir: &mut Ir, prefixes: &[String]) -> Diagnostics {
-    let mut diags = Diagnostics::new();
-    let space = &ir.space;
-    let defs: Vec<&TypeDef> = space.defs().map(|(_, d)| d).collect();
-    let mut names: Vec<String> = vec![String::new(); defs.len()];
-    // Prelude names are never given to a type: generated code uses them unqualified.
-    let mut taken: BTreeSet<String> = PRELUDE_TYPES.iter().map(|s| (*s).to_owned()).collect();
-    // Components first: they keep their names (but for prelude names, which get `Schema`).
-    for (i, def) in defs.iter().enumerate().filter(|(_, d)| d.component) {
-        let own = def.origin.last().unwrap_or_default();
-        let mut name = sanitize(def.pinned.as_deref().unwrap_or(own.as_str()), Case::Pascal);
-        if PRELUDE_TYPES.contains(&name.as_str()) {
-            diags.push(Diagnostic::warning(
-                "renamed-type",
-                Location {
-                    pointer: Some(def.origin.to_string()),
-                    ..Location::default()
-                },
-                format!("component `{name}` is called `{name}Schema` in Rust: `{name}` is a name of the Rust prelude (pin another with `x-rust-type-name`)"),
-            ));
-            name = format!("{name}Schema");
-        }
-        names[i] = unique(&name, &mut taken);
-    }
-    // Pinned inline names next, then the rest by depth (shortest context first).
-    let mut inline: Vec<usize> = (0..defs.len()).filter(|&i| !defs[i].component).collect();
-    inline.sort_by_key(|&i| {
-        let d = defs[i];
-        (
-            d.pinned.is_none(),
-            d.contexts.iter().map(|c| c.segs.len()).min().unwrap_or(0),
-            i,
-        )
-    });
-    let prefix = |cx: &Cx| -> String {
-        match &cx.root {
-            CxRoot::Component(name) => sanitize(name, Case::Pascal),
-            CxRoot::Op(i) => prefixes.get(*i).cloned().unwrap_or_default(),
-        }
-    };
-    for i in inline {
-        let name = inline_name(defs[i], &taken, &prefix);
-        names[i] = unique(&name, &mut taken);
-    }
-    ir.space.set_names(names, name_members);
-    diags
-}
-
-/// The name of an inline type, before making it unique.
-fn inline_name(def: &TypeDef, taken: &BTreeSet<String>, prefix: &dyn Fn(&Cx) -> String) -> String {
-    if let Some(p) = &def.pinned {
-        return sanitize(p, Case::Pascal);
-    }
-    let mut contexts = def.contexts.clone();
-    contexts.sort();
-    let Some(first) = contexts.first() else {
-        return "Value".to_owned();
-    };
-    if let Some(title) = &def.info.title {
-        let last = first
-            .segs
-            .iter()
-            .rev()
-            .find(|s| *s != "[]")
-            .cloned()
-            .unwrap_or_default();
-        let name = sanitize(title, Case::Pascal);
-        if is_meaningful_title(title, &last) && !taken.contains(&name) && !name.starts_with("r#") {
-            return name;
-        }
-    }
-    let prefixes: BTreeSet<String> = contexts.iter().map(prefix).collect();
-    let shared = prefixes.len() > 1;
-    let own = prefix(first);
-    let mut candidates = context_candidates(first, &own, !shared);
-    if shared {
-        candidates.extend(context_candidates(first, &own, true));
-    }
-    candidates
-        .iter()
-        .find(|c| !taken.contains(*c))
-        .cloned()
-        .unwrap_or_else(|| {
-            candidates
-                .last()
-                .cloned()
-                .unwrap_or_else(|| "Value".to_owned())
-        })
-}
-
 /// Whether a schema `title` says more than the property it sits under (Pydantic titles are
 /// often just the property name, `Accessagents` for `accessAgents`).
 pub fn is_meaningful_title(title: &str, property: &str) -> bool {
@@ -616,7 +387,7 @@ pub fn is_meaningful_title(title: &str, property: &str) -> bool {
 
 /// Name candidates of a context, shortest first: the prefix (unless dropped) followed by 1,
 /// 2, ... of the last segments; `[]` singularizes the segment before.
-fn context_candidates(cx: &Cx, prefix: &str, with_prefix: bool) -> Vec<String> {
+pub(crate) fn context_candidates(cx: &Cx, prefix: &str, with_prefix: bool) -> Vec<String> {
     let mut words: Vec<String> = Vec::new();
     for seg in &cx.segs {
         if seg == "[]" {
@@ -655,7 +426,7 @@ fn squash(s: &str) -> String {
 }
 
 /// Rust names of fields and variants, unique within their type.
-fn name_members(def: &mut TypeDef) {
+pub(crate) fn name_members(def: &mut TypeDef) {
     match &mut def.kind {
         DefKind::Struct { fields, additional } => {
             let mut taken = BTreeSet::new();
@@ -815,7 +586,8 @@ mod tests {
             "conversationDailyCount".to_owned(),
             "my_module_get_thing".to_owned(),
         ];
-        let s = strip_namespaces(&ids);
+        let split: Vec<Vec<String>> = ids.iter().map(|id| words(id)).collect();
+        let s = strip_namespaces(&split);
         assert_eq!(s[0], vec!["get", "list", "conversations"]);
         assert_eq!(s[1], vec!["stop", "conversation"]);
         assert_eq!(s[2], vec!["get", "apps"]);
@@ -943,5 +715,42 @@ mod tests {
             synthesized_id("DELETE", "/pets/{petId}"),
             "delete_pet_by_pet_id"
         );
+    }
+
+    #[test]
+    fn operation_words_drop_framework_noise() {
+        let w = |id: Option<&str>, m: &str, p: &str| operation_words(id, m, p).join("_");
+        assert_eq!(
+            w(
+                Some("django_server_llm_app_views_rest_knowledge_base_api_knowledge_base_diff"),
+                "POST",
+                "/webapi/v2/knowledge_base_diff"
+            ),
+            "knowledge_base_diff"
+        );
+        assert_eq!(
+            w(
+                Some("django_server_llm_app_views_rest_conversation_api_get_list_conversations"),
+                "GET",
+                "/webapi/v2/conversations"
+            ),
+            "get_list_conversations"
+        );
+        assert_eq!(
+            w(
+                Some("download_document_by_name_download_document_by_name__project_id__get"),
+                "GET",
+                "/download_document_by_name/{project_id}"
+            ),
+            "download_document_by_name"
+        );
+        assert_eq!(
+            w(Some("read_items_items__get"), "GET", "/items/"),
+            "read_items"
+        );
+        assert_eq!(w(Some("getApps"), "GET", "/webapi/apps"), "get_apps");
+        assert_eq!(w(None, "GET", "/pets/{petId}"), "get_pet_by_pet_id");
+        // Words that merely look like markers at the start stay.
+        assert_eq!(w(Some("api_status"), "GET", "/status"), "api_status");
     }
 }
