@@ -126,6 +126,7 @@ pub fn compare(old: &ApiListing, new: &ApiListing) -> Impact {
     // type's members and the new type are reported once, as the rename.
     let mut renamed_from: BTreeSet<String> = BTreeSet::new();
     let mut renamed_to: BTreeSet<String> = BTreeSet::new();
+    let mut renames: BTreeMap<String, String> = BTreeMap::new();
     for ((kind, path), item) in &after {
         let Some(target) = renamed_target(&item.signature) else {
             continue;
@@ -144,6 +145,7 @@ pub fn compare(old: &ApiListing, new: &ApiListing) -> Impact {
                     .to_owned();
                 renamed_from.insert(old.path.clone());
                 renamed_to.insert(new_path.clone());
+                renames.insert(old.path.clone(), new_path.clone());
                 changes.push(Change {
                     breaking: false,
                     kind: ChangeKind::Renamed,
@@ -233,7 +235,10 @@ pub fn compare(old: &ApiListing, new: &ApiListing) -> Impact {
             });
             continue;
         };
-        if was.signature == item.signature && was.features == item.features {
+        if (was.signature == item.signature
+            || with_renames(&was.signature, &renames) == item.signature)
+            && was.features == item.features
+        {
             continue;
         }
         let (breaking, kind) = classify(was, item);
@@ -246,6 +251,26 @@ pub fn compare(old: &ApiListing, new: &ApiListing) -> Impact {
     }
     changes.sort_by(|a, b| (!a.breaking, &a.what).cmp(&(!b.breaking, &b.what)));
     Impact { changes }
+}
+
+/// `signature` with renamed types written by their new paths (the old ones are aliases of
+/// them, so nothing changed for callers).
+fn with_renames(signature: &str, renames: &BTreeMap<String, String>) -> String {
+    let mut out = signature.to_owned();
+    for (old, new) in renames {
+        let mut result = String::with_capacity(out.len());
+        let mut rest = out.as_str();
+        while let Some(i) = rest.find(old.as_str()) {
+            let after = &rest[i + old.len()..];
+            let boundary = !after.starts_with(|c: char| c.is_alphanumeric() || c == '_');
+            result.push_str(&rest[..i]);
+            result.push_str(if boundary { new } else { old });
+            rest = after;
+        }
+        result.push_str(rest);
+        out = result;
+    }
+    out
 }
 
 /// The new name of an alias kept for a rename: `… #[deprecated(renamed to X)]` → `X`.

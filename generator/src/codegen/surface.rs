@@ -527,6 +527,14 @@ impl Lister<'_> {
         }
         if let Some(req) = &s.constructor.required_struct {
             let rpath = format!("{}::types::{req}", self.krate);
+            for old in &s.constructor.required_aliases {
+                self.push(
+                    ItemKind::Type,
+                    format!("{}::types::{old}", self.krate),
+                    format!(" = {rpath} #[deprecated(renamed to {req})]"),
+                    features,
+                );
+            }
             self.push(ItemKind::Struct, rpath.clone(), String::new(), features);
             for a in &s.constructor.args {
                 let f = &s.fields[a.field];
@@ -613,18 +621,35 @@ impl Lister<'_> {
             .map(|a| format!("{}: {}", a.name, self.a(&a.ty)))
             .collect();
         let deprecated = if op.deprecated { " #[deprecated]" } else { "" };
+        let params = format!(
+            "(&self{}{})",
+            if args.is_empty() { "" } else { ", " },
+            args.join(", ")
+        );
         let mut method = ApiItem::new(
             ItemKind::Fn,
             format!("{handle}::{}", op.name),
-            format!(
-                "(&self{}{}) -> {builder}{deprecated}",
-                if args.is_empty() { "" } else { ", " },
-                args.join(", ")
-            ),
+            format!("{params} -> {builder}{deprecated}"),
             features.to_vec(),
         );
         method.note = Some(op.key.clone());
         self.items.push(method);
+        for old in &op.method_aliases {
+            self.push(
+                ItemKind::Fn,
+                format!("{handle}::{old}"),
+                format!("{params} -> {builder} #[deprecated(renamed to {})]", op.name),
+                features,
+            );
+        }
+        for old in &op.builder_aliases {
+            self.push(
+                ItemKind::Type,
+                format!("{module}::{old}"),
+                format!(" = {builder} #[deprecated(renamed to {})]", op.builder),
+                features,
+            );
+        }
         self.push(ItemKind::Struct, builder.clone(), String::new(), features);
         self.impls(
             &builder,

@@ -9,6 +9,7 @@ mod golden;
 mod impact;
 mod import;
 mod lint;
+mod lock;
 mod robustness;
 mod spec;
 mod surface;

@@ -63,6 +63,17 @@ fn definition(cx: &Ctx<'_>, id: TypeId) -> Vec<Piece> {
             let mut pieces = Vec::new();
             if let Some(required) = &s.constructor.required_struct {
                 pieces.push(Piece::Items(required_struct(cx, t, s, required, &cfg)));
+                for old in &s.constructor.required_aliases {
+                    let (old_i, new_i) = (ident(old), ident(required));
+                    let note = format!("renamed to `{required}`");
+                    let d = format!(" Renamed to [`{required}`].");
+                    pieces.push(Piece::Items(quote! {
+                        #[doc = #d]
+                        #[deprecated(note = #note)]
+                        #cfg
+                        pub type #old_i = #new_i;
+                    }));
+                }
             }
             pieces.insert(0, Piece::Items(struct_items(cx, t, s, docs, &cfg)));
             pieces

@@ -181,6 +181,9 @@ pub struct Constructor {
     /// When set, `new` takes one struct of this name holding the required fields by name
     /// (many required fields, or adjacent ones of the same type, would be easy to swap).
     pub required_struct: Option<String>,
+    /// Former names of the required-fields struct (the type was renamed), kept as deprecated
+    /// aliases.
+    pub required_aliases: Vec<String>,
     /// The doc comment.
     pub docs: String,
 }

@@ -94,6 +94,7 @@ pub(super) fn resolve(
                 DefKind::Struct { fields, additional } => TypeKind::Struct(struct_def(
                     space,
                     def,
+                    names.type_aliases.get(id.0).map(Vec::as_slice).unwrap_or_default(),
                     direction,
                     fields,
                     additional.as_ref(),
@@ -162,9 +163,11 @@ fn built_by_callers(d: Direction) -> bool {
     d.request || !d.response
 }
 
+#[allow(clippy::too_many_arguments)]
 fn struct_def(
     space: &TypeSpace,
     def: &TypeDef,
+    aliases: &[String],
     direction: Direction,
     fields: &[Field],
     additional: Option<&(TypeRef, bool)>,
@@ -198,7 +201,13 @@ fn struct_def(
         (false, true) => DefaultImpl::Custom,
         (false, false) => DefaultImpl::Derive,
     };
-    let constructor = constructor(def, &out, type_names);
+    let mut constructor = constructor(def, &out, type_names);
+    if constructor.required_struct.is_some() {
+        constructor.required_aliases = aliases
+            .iter()
+            .map(|a| naming::required_struct_name(a, &BTreeSet::new()))
+            .collect();
+    }
     StructDef {
         fields: out,
         additional: additional.map(|(t, nullable)| nullable_of(t, *nullable)),
@@ -363,6 +372,7 @@ fn constructor(
     Constructor {
         args,
         required_struct,
+        required_aliases: Vec::new(),
         docs,
     }
 }

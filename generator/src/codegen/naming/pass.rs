@@ -147,6 +147,7 @@ pub fn name_all(ir: &mut Ir, reserved: &[String], lock: &Lock, previous: &Previo
         notes: Vec::new(),
         diags: Diagnostics::new(),
         first_lock: lock.operations.is_empty() && lock.types.is_empty(),
+        moved: BTreeMap::new(),
     };
     let matched = pass.match_ops(ir, lock);
     let (resources, op_resource) = pass.resources(ir, reserved, lock, &matched, previous);
@@ -203,6 +204,9 @@ struct Pass {
     notes: Vec<String>,
     diags: Diagnostics,
     first_lock: bool,
+    /// Endpoints that moved: new `METHOD /path` → the old one (their inline types' keys
+    /// follow them).
+    moved: BTreeMap<String, String>,
 }
 
 impl Pass {
@@ -252,6 +256,7 @@ impl Pass {
                         "moved: {old} → {} keeps {}().{}",
                         op.key, e.resource, e.method
                     ));
+                    self.moved.insert(op.key.clone(), old.clone());
                     out.push(Some(e.clone()));
                 }
                 None => out.push(None),
@@ -511,6 +516,23 @@ impl Pass {
         let prefixes: Vec<String> = ops.iter().map(|o| o.prefix.clone()).collect();
         let defs: Vec<TypeDef> = ir.space.defs().map(|(_, d)| d.clone()).collect();
         let keys: Vec<Vec<String>> = defs.iter().map(|d| type_key(d, &ir.ops)).collect();
+        // Keys as the lock knows them: below a moved endpoint, under its old path.
+        let lock_keys: Vec<Vec<String>> = keys
+            .iter()
+            .map(|ks| {
+                let mut out = ks.clone();
+                for k in ks {
+                    for (new, old) in &self.moved {
+                        if let Some(rest) = k.strip_prefix(new.as_str()) {
+                            if rest.is_empty() || rest.starts_with(" → ") {
+                                out.push(format!("{old}{rest}"));
+                            }
+                        }
+                    }
+                }
+                out
+            })
+            .collect();
         let mut names: Vec<Option<String>> = vec![None; defs.len()];
         let mut aliases: Vec<Vec<String>> = vec![Vec::new(); defs.len()];
         let mut taken: BTreeSet<String> = PRELUDE_TYPES.iter().map(|s| (*s).to_owned()).collect();
@@ -520,7 +542,7 @@ impl Pass {
         }
         // Locked names.
         for (i, d) in defs.iter().enumerate() {
-            let Some(entry) = keys[i].iter().find_map(|k| lock.types.get(k)) else {
+            let Some(entry) = lock_keys[i].iter().find_map(|k| lock.types.get(k)) else {
                 continue;
             };
             let mut name = entry.name().to_owned();
@@ -536,7 +558,7 @@ impl Pass {
                     name = pinned;
                 }
             }
-            if let Some(old) = keys[i].iter().find_map(|k| previous.types.get(k)) {
+            if let Some(old) = lock_keys[i].iter().find_map(|k| previous.types.get(k)) {
                 if *old != name && !al.contains(old) {
                     self.note(format!(
                         "renamed: type {old} → {name} (deprecated alias kept; delete it from spec/api.lock to drop it)"
@@ -549,6 +571,15 @@ impl Pass {
             names[i] = Some(name);
             aliases[i] = al;
         }
+        // A struct's required-fields struct is named after it (`AppRequired`): those names are
+        // kept free, so a new type never takes one and renames a companion.
+        let companions: Vec<String> = names
+            .iter()
+            .flatten()
+            .chain(aliases.iter().flatten())
+            .map(|n| super::required_struct_name(n, &BTreeSet::new()))
+            .collect();
+        taken.extend(companions);
         // Derived names: components, then pinned inline names, then the rest by depth.
         let unnamed_components: Vec<usize> = (0..defs.len())
             .filter(|&i| defs[i].component && names[i].is_none())
@@ -568,7 +599,9 @@ impl Pass {
                 ));
                 name = format!("{name}Schema");
             }
-            names[i] = Some(unique(&name, &mut taken));
+            let name = unique(&name, &mut taken);
+            taken.insert(super::required_struct_name(&name, &BTreeSet::new()));
+            names[i] = Some(name);
         }
         let mut inline: Vec<usize> = (0..defs.len())
             .filter(|&i| !defs[i].component && names[i].is_none())
@@ -590,6 +623,7 @@ impl Pass {
         for i in inline {
             let name = inline_name(&defs[i], &taken, &prefix);
             let name = unique(&name, &mut taken);
+            taken.insert(super::required_struct_name(&name, &BTreeSet::new()));
             self.check_length(&name, &keys[i][0], "type");
             names[i] = Some(name);
         }
@@ -597,7 +631,7 @@ impl Pass {
         let mut locked = BTreeMap::new();
         for (i, name) in names.iter().enumerate() {
             let key = keys[i].first().cloned().unwrap_or_default();
-            if !keys[i].iter().any(|k| lock.types.contains_key(k)) {
+            if !lock_keys[i].iter().any(|k| lock.types.contains_key(k)) {
                 self.note(format!("new type name: {name} ({key})"));
             }
             locked.insert(key, TypeEntry::new(name.clone(), aliases[i].clone()));

@@ -137,3 +137,11 @@ pub fn json_blocks(page: &str) -> Vec<serde_json::Value> {
     }
     out
 }
+
+/// Held while a test runs cargo on a sandbox with the shared target dir
+/// `target/impact-test`: cargo names a path package's artifacts without its path, so two
+/// sandboxes built at once would read each other's `alli-api`.
+pub fn shared_target() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock().unwrap_or_else(|p| p.into_inner())
+}
