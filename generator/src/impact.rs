@@ -114,7 +114,9 @@ pub fn compare(old: &ApiListing, new: &ApiListing) -> Impact {
         })
     };
     let count = |m: &BTreeMap<(ItemKind, String), ApiItem>, owner: &str| {
-        m.values().filter(|i| i.owner == owner && i.path != owner).count()
+        m.values()
+            .filter(|i| i.owner == owner && i.path != owner)
+            .count()
     };
     let mut changes = Vec::new();
     for (key, item) in &before {
@@ -128,7 +130,11 @@ pub fn compare(old: &ApiListing, new: &ApiListing) -> Impact {
             continue; // the owner is gone: reported once
         }
         let what = if item.owner == item.path && count(&before, &item.path) > 0 {
-            format!("removed {} (with {})", item.line(), plural(count(&before, &item.path), "item"))
+            format!(
+                "removed {} (with {})",
+                item.line(),
+                plural(count(&before, &item.path), "item")
+            )
         } else {
             format!("removed {}", item.line())
         };
@@ -151,7 +157,11 @@ pub fn compare(old: &ApiListing, new: &ApiListing) -> Impact {
                 && matches!(item.kind, ItemKind::Field | ItemKind::Variant)
                 && exhaustive(&after, &item.owner);
             let what = if item.owner == item.path && count(&after, &item.path) > 0 {
-                format!("new {} (with {})", item.line(), plural(count(&after, &item.path), "item"))
+                format!(
+                    "new {} (with {})",
+                    item.line(),
+                    plural(count(&after, &item.path), "item")
+                )
             } else {
                 format!("new {}", item.line())
             };
@@ -246,7 +256,10 @@ mod tests {
         );
         assert!(!impact.is_breaking());
         assert_eq!(impact.changes[0].kind, ChangeKind::Deprecated);
-        let impact = compare(&listing(vec![owner.clone(), f("()")]), &listing(vec![owner]));
+        let impact = compare(
+            &listing(vec![owner.clone(), f("()")]),
+            &listing(vec![owner]),
+        );
         assert!(impact.is_breaking());
     }
 

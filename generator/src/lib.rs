@@ -139,8 +139,8 @@ pub fn run_with(
         .files
         .insert(layout.public_api_file(), listing.to_string());
     if settings.resource_features {
-        let manifest = manifest::with_features(layout, &generated.model, settings)
-            .map_err(|d| {
+        let manifest =
+            manifest::with_features(layout, &generated.model, settings).map_err(|d| {
                 let mut all = outputs.warnings.clone();
                 all.push(d);
                 Failure::from(all)

@@ -8,7 +8,8 @@ use crate::diag::{Diagnostic, Location};
 use crate::layout::Layout;
 
 /// The line that opens the generated block.
-pub const BEGIN: &str = "# BEGIN generated features (`cargo xtask regen`: one per resource module, all on by default)";
+pub const BEGIN: &str =
+    "# BEGIN generated features (`cargo xtask regen`: one per resource module, all on by default)";
 /// The line that closes it.
 pub const END: &str = "# END generated features";
 
@@ -47,7 +48,10 @@ fn feature_block(model: &Model, settings: &CodegenSettings) -> String {
     default.extend(model.resources.iter().map(|r| format!("{:?}", r.module)));
     let mut out = format!("default = [{}]\n", default.join(", "));
     for r in &model.resources {
-        out.push_str(&format!("## The `{}` operations (`client.{}()`).\n", r.tag, r.accessor));
+        out.push_str(&format!(
+            "## The `{}` operations (`client.{}()`).\n",
+            r.tag, r.accessor
+        ));
         out.push_str(&format!("{} = []\n", r.module));
     }
     out
@@ -67,11 +71,15 @@ mod tests {
 
     #[test]
     fn only_the_block_changes() {
-        let text = format!("[package]\nname = \"x\"\n\n[features]\n{BEGIN}\nold = []\n{END}\nrustls = []\n");
+        let text = format!(
+            "[package]\nname = \"x\"\n\n[features]\n{BEGIN}\nold = []\n{END}\nrustls = []\n"
+        );
         let out = replace_block(&text, "default = [\"a\"]\na = []\n").expect("markers");
         assert_eq!(
             out,
-            format!("[package]\nname = \"x\"\n\n[features]\n{BEGIN}\ndefault = [\"a\"]\na = []\n{END}\nrustls = []\n")
+            format!(
+                "[package]\nname = \"x\"\n\n[features]\n{BEGIN}\ndefault = [\"a\"]\na = []\n{END}\nrustls = []\n"
+            )
         );
         assert_eq!(replace_block("[features]\n", "x"), None);
     }

@@ -585,8 +585,7 @@ fn inline_name(def: &TypeDef, taken: &BTreeSet<String>, prefix: &dyn Fn(&Cx) -> 
             .cloned()
             .unwrap_or_default();
         let name = sanitize(title, Case::Pascal);
-        if is_meaningful_title(title, &last) && !taken.contains(&name) && !name.starts_with("r#")
-        {
+        if is_meaningful_title(title, &last) && !taken.contains(&name) && !name.starts_with("r#") {
             return name;
         }
     }
@@ -744,7 +743,10 @@ pub fn without_name(param: &str) -> String {
 /// The name of a struct's chainable setter for a field that can be sent as `null`.
 pub fn null_setter_name(field: &str, taken: &mut BTreeSet<String>) -> String {
     unique(
-        &sanitize(&format!("{}_null", field.trim_start_matches("r#")), Case::Snake),
+        &sanitize(
+            &format!("{}_null", field.trim_start_matches("r#")),
+            Case::Snake,
+        ),
         taken,
     )
 }
@@ -880,6 +882,66 @@ mod tests {
         assert_eq!(
             m(&["get", "user", "by", "name"], "user", &[]),
             "get_by_name"
+        );
+    }
+
+    #[test]
+    fn builder_names_say_what_they_build() {
+        let mut taken = BTreeSet::new();
+        assert_eq!(
+            builder_name("list", "conversations", &mut taken),
+            "ListConversations"
+        );
+        assert_eq!(
+            builder_name("get", "conversations", &mut taken),
+            "GetConversation"
+        );
+        assert_eq!(
+            builder_name("state", "conversations", &mut taken),
+            "ConversationState"
+        );
+        assert_eq!(
+            builder_name("list_chats", "conversations", &mut taken),
+            "ListChats"
+        );
+        assert_eq!(
+            builder_name("r#type", "sessions", &mut taken),
+            "SessionType"
+        );
+        // Unique in the crate: a second `list_chats` elsewhere is prefixed with its resource.
+        assert_eq!(
+            builder_name("list_chats", "apps", &mut taken),
+            "AppListChats"
+        );
+        assert_eq!(
+            builder_name("get", "knowledge_bases", &mut taken),
+            "GetKnowledgeBase"
+        );
+    }
+
+    #[test]
+    fn required_struct_names() {
+        let taken = BTreeSet::from(["AppRequired".to_owned()]);
+        assert_eq!(
+            required_struct_name("CreateAppRequest", &taken),
+            "CreateAppRequired"
+        );
+        assert_eq!(required_struct_name("App", &taken), "AppRequired2");
+        assert_eq!(required_struct_name("Request", &taken), "RequestRequired");
+    }
+
+    #[test]
+    fn synthesized_operation_ids() {
+        assert_eq!(synthesized_id("GET", "/pets"), "list_pets");
+        assert_eq!(synthesized_id("get", "/pets/{petId}"), "get_pet_by_pet_id");
+        assert_eq!(synthesized_id("POST", "/pets"), "create_pet");
+        assert_eq!(
+            synthesized_id("PATCH", "/pets/{petId}"),
+            "update_pet_by_pet_id"
+        );
+        assert_eq!(
+            synthesized_id("DELETE", "/pets/{petId}"),
+            "delete_pet_by_pet_id"
         );
     }
 }

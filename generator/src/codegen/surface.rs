@@ -82,16 +82,26 @@ impl ApiItem {
         (self.kind, &self.path)
     }
 
-    /// The item as one listing line.
+    /// The item in one line: kind, path, signature, features.
     pub fn line(&self) -> String {
         let mut line = format!("{} {}{}", self.kind.word(), self.path, self.signature);
         if !self.features.is_empty() {
             line.push_str(&format!("  [feature {}]", self.features.join(" | ")));
         }
-        if let Some(note) = &self.note {
-            line.push_str(&format!("  // {note}"));
-        }
         line
+    }
+
+    /// The item as a line of the listing file: [`ApiItem::line`] and the note, as a comment.
+    pub fn listing_line(&self) -> String {
+        match &self.note {
+            Some(note) => format!("{}  // {note}", self.line()),
+            None => self.line(),
+        }
+    }
+
+    /// The kind as written in the listing (`fn`, `async fn`, `field`, ...).
+    pub fn kind_word(&self) -> &'static str {
+        self.kind.word()
     }
 
     /// An item from its kind, path and signature; the owner follows from the path.
@@ -113,7 +123,10 @@ impl ApiItem {
             Some((l, n)) => (l, Some(n.to_owned())),
             None => (line, None),
         };
-        let (line, features) = match line.strip_suffix(']').and_then(|l| l.rsplit_once("  [feature ")) {
+        let (line, features) = match line
+            .strip_suffix(']')
+            .and_then(|l| l.rsplit_once("  [feature "))
+        {
             Some((l, f)) => (l, f.split(" | ").map(str::to_owned).collect()),
             None => (line, Vec::new()),
         };
@@ -130,13 +143,22 @@ impl ApiItem {
             ItemKind::Impl,
         ]
         .into_iter()
-        .find_map(|k| line.strip_prefix(k.word()).and_then(|r| r.strip_prefix(' ')).map(|r| (k, r)))?;
+        .find_map(|k| {
+            line.strip_prefix(k.word())
+                .and_then(|r| r.strip_prefix(' '))
+                .map(|r| (k, r))
+        })?;
         let split = if kind == ItemKind::Impl {
             rest.len()
         } else {
             path_end(rest)
         };
-        let mut item = ApiItem::new(kind, rest[..split].to_owned(), rest[split..].to_owned(), features);
+        let mut item = ApiItem::new(
+            kind,
+            rest[..split].to_owned(),
+            rest[split..].to_owned(),
+            features,
+        );
         item.note = note;
         Some(item)
     }
@@ -195,7 +217,7 @@ impl ApiListing {
 impl fmt::Display for ApiListing {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for item in &self.items {
-            writeln!(f, "{}", item.line())?;
+            writeln!(f, "{}", item.listing_line())?;
         }
         Ok(())
     }
@@ -206,9 +228,8 @@ pub fn listing(model: &Model, settings: &CodegenSettings) -> ApiListing {
     let krate = settings.crate_name.clone();
     let names = model.type_names();
     let runtime: proc_macro2::TokenStream = krate.parse().unwrap_or_else(|_| quote!(crate));
-    let types_path: proc_macro2::TokenStream = format!("{krate}::types::")
-        .parse()
-        .unwrap_or_default();
+    let types_path: proc_macro2::TokenStream =
+        format!("{krate}::types::").parse().unwrap_or_default();
     let p = PrintCx {
         types: types_path,
         runtime,
@@ -242,8 +263,7 @@ struct Lister<'a> {
 }
 
 impl Lister<'_> {
-    fn push(&mut self, kind: ItemKind, path: String, signature: String, features: &[String], owner: &str) {
-        let _ = owner;
+    fn push(&mut self, kind: ItemKind, path: String, signature: String, features: &[String]) {
         self.items
             .push(ApiItem::new(kind, path, signature, features.to_vec()));
     }
@@ -252,7 +272,7 @@ impl Lister<'_> {
         for (tr, extra) in traits {
             let mut f = features.to_vec();
             f.extend(extra.iter().cloned());
-            self.push(ItemKind::Impl, format!("{tr} for {ty}"), String::new(), &f, ty);
+            self.push(ItemKind::Impl, format!("{tr} for {ty}"), String::new(), &f);
         }
     }
 
@@ -275,36 +295,97 @@ impl Lister<'_> {
         match &t.kind {
             TypeKind::Alias(target) => {
                 let sig = format!(" = {}", self.t(target));
-                self.push(ItemKind::Type, path.clone(), sig, &features, &path);
+                self.push(ItemKind::Type, path.clone(), sig, &features);
             }
             TypeKind::Enum(e) => {
-                self.push(ItemKind::Enum, path.clone(), " #[non_exhaustive]".to_owned(), &features, &path);
+                self.push(
+                    ItemKind::Enum,
+                    path.clone(),
+                    " #[non_exhaustive]".to_owned(),
+                    &features,
+                );
                 for v in &e.variants {
-                    self.push(ItemKind::Variant, format!("{path}::{}", v.rust), format!(" = {:?}", v.wire), &features, &path);
+                    self.push(
+                        ItemKind::Variant,
+                        format!("{path}::{}", v.rust),
+                        format!(" = {:?}", v.wire),
+                        &features,
+                    );
                 }
-                self.push(ItemKind::Variant, format!("{path}::Unknown"), "(String)".to_owned(), &features, &path);
-                self.push(ItemKind::Fn, format!("{path}::as_str"), "(&self) -> &str".to_owned(), &features, &path);
-                self.push(ItemKind::Fn, format!("{path}::is_unknown"), "(&self) -> bool".to_owned(), &features, &path);
-                self.push(ItemKind::Const, format!("{path}::KNOWN_VALUES"), ": &'static [&'static str]".to_owned(), &features, &path);
+                self.push(
+                    ItemKind::Variant,
+                    format!("{path}::Unknown"),
+                    "(String)".to_owned(),
+                    &features,
+                );
+                self.push(
+                    ItemKind::Fn,
+                    format!("{path}::as_str"),
+                    "(&self) -> &str".to_owned(),
+                    &features,
+                );
+                self.push(
+                    ItemKind::Fn,
+                    format!("{path}::is_unknown"),
+                    "(&self) -> bool".to_owned(),
+                    &features,
+                );
+                self.push(
+                    ItemKind::Const,
+                    format!("{path}::KNOWN_VALUES"),
+                    ": &'static [&'static str]".to_owned(),
+                    &features,
+                );
                 let traits: Vec<(&str, Vec<String>)> = [
-                    "Clone", "Debug", "PartialEq", "Eq", "Hash", "PartialOrd", "Ord",
-                    "AsRef<str>", "Display", "FromStr", "From<&str>", "From<String>",
-                    "serde::Serialize", "serde::Deserialize",
+                    "Clone",
+                    "Debug",
+                    "PartialEq",
+                    "Eq",
+                    "Hash",
+                    "PartialOrd",
+                    "Ord",
+                    "AsRef<str>",
+                    "Display",
+                    "FromStr",
+                    "From<&str>",
+                    "From<String>",
+                    "serde::Serialize",
+                    "serde::Deserialize",
                 ]
                 .into_iter()
                 .map(|t| (t, Vec::new()))
                 .collect();
                 self.impls(&path, &traits, &features);
-                self.push(ItemKind::Impl, format!("From<{}> for String", t.name), String::new(), &features, &path);
+                self.push(
+                    ItemKind::Impl,
+                    format!("From<{}> for String", t.name),
+                    String::new(),
+                    &features,
+                );
             }
             TypeKind::Union(u) => {
-                self.push(ItemKind::Enum, path.clone(), " #[non_exhaustive]".to_owned(), &features, &path);
+                self.push(
+                    ItemKind::Enum,
+                    path.clone(),
+                    " #[non_exhaustive]".to_owned(),
+                    &features,
+                );
                 for v in &u.variants {
                     let payload = self.t(&RustType::Named(v.payload));
-                    self.push(ItemKind::Variant, format!("{path}::{}", v.rust), format!("({payload})"), &features, &path);
+                    self.push(
+                        ItemKind::Variant,
+                        format!("{path}::{}", v.rust),
+                        format!("({payload})"),
+                        &features,
+                    );
                 }
                 let json = self.t(&RustType::Json);
-                self.push(ItemKind::Variant, format!("{path}::Unknown"), format!("({json})"), &features, &path);
+                self.push(
+                    ItemKind::Variant,
+                    format!("{path}::Unknown"),
+                    format!("({json})"),
+                    &features,
+                );
                 let traits = vec![
                     ("Clone", Vec::new()),
                     ("Debug", Vec::new()),
@@ -319,15 +400,34 @@ impl Lister<'_> {
     }
 
     fn structure(&mut self, path: &str, t: &TypeEntry, s: &StructDef, features: &[String]) {
-        let attrs = if s.non_exhaustive { " #[non_exhaustive]" } else { "" };
-        self.push(ItemKind::Struct, path.to_owned(), attrs.to_owned(), features, path);
+        let attrs = if s.non_exhaustive {
+            " #[non_exhaustive]"
+        } else {
+            ""
+        };
+        self.push(
+            ItemKind::Struct,
+            path.to_owned(),
+            attrs.to_owned(),
+            features,
+        );
         for f in &s.fields {
             let sig = format!(": {}", self.t(&f.ty));
-            self.push(ItemKind::Field, format!("{path}::{}", f.rust), sig, features, path);
+            self.push(
+                ItemKind::Field,
+                format!("{path}::{}", f.rust),
+                sig,
+                features,
+            );
         }
         if let Some(v) = &s.additional {
             let sig = format!(": std::collections::BTreeMap<String, {}>", self.t(v));
-            self.push(ItemKind::Field, format!("{path}::additional_properties"), sig, features, path);
+            self.push(
+                ItemKind::Field,
+                format!("{path}::additional_properties"),
+                sig,
+                features,
+            );
         }
         let mut traits = vec![
             ("Clone", Vec::new()),
@@ -349,24 +449,52 @@ impl Lister<'_> {
                 .map(|a| format!("{}: {}", s.fields[a.field].rust, self.a(&a.input)))
                 .collect(),
         };
-        self.push(ItemKind::Fn, format!("{path}::new"), format!("({}) -> Self", params.join(", ")), features, path);
+        self.push(
+            ItemKind::Fn,
+            format!("{path}::new"),
+            format!("({}) -> Self", params.join(", ")),
+            features,
+        );
         for f in &s.fields {
             let Some(names) = &f.setter else { continue };
             let sig = format!("(self, value: {}) -> Self", self.a(&f.input));
-            self.push(ItemKind::Fn, format!("{path}::{}", names.set), sig, features, path);
+            self.push(
+                ItemKind::Fn,
+                format!("{path}::{}", names.set),
+                sig,
+                features,
+            );
             if let Some(null) = &names.null {
-                self.push(ItemKind::Fn, format!("{path}::{null}"), "(self) -> Self".to_owned(), features, path);
+                self.push(
+                    ItemKind::Fn,
+                    format!("{path}::{null}"),
+                    "(self) -> Self".to_owned(),
+                    features,
+                );
             }
         }
         if let Some(req) = &s.constructor.required_struct {
             let rpath = format!("{}::types::{req}", self.krate);
-            self.push(ItemKind::Struct, rpath.clone(), String::new(), features, &rpath);
+            self.push(ItemKind::Struct, rpath.clone(), String::new(), features);
             for a in &s.constructor.args {
                 let f = &s.fields[a.field];
                 let sig = format!(": {}", self.t(&a.plain));
-                self.push(ItemKind::Field, format!("{rpath}::{}", f.rust), sig, features, &rpath);
+                self.push(
+                    ItemKind::Field,
+                    format!("{rpath}::{}", f.rust),
+                    sig,
+                    features,
+                );
             }
-            self.impls(&rpath, &[("Clone", Vec::new()), ("Debug", Vec::new()), ("PartialEq", Vec::new())], features);
+            self.impls(
+                &rpath,
+                &[
+                    ("Clone", Vec::new()),
+                    ("Debug", Vec::new()),
+                    ("PartialEq", Vec::new()),
+                ],
+                features,
+            );
         }
         let _ = t;
     }
@@ -379,17 +507,29 @@ impl Lister<'_> {
         } else {
             Vec::new()
         };
-        self.push(ItemKind::Mod, module.clone(), String::new(), &features, &module);
+        self.push(ItemKind::Mod, module.clone(), String::new(), &features);
         let handle = format!("{module}::{}", r.handle);
         self.push(
             ItemKind::Fn,
             format!("{k}::Client::{}", r.accessor),
             format!("(&self) -> {handle}<'_>"),
             &features,
-            &format!("{k}::Client"),
         );
-        self.push(ItemKind::Struct, handle.clone(), "<'a>".to_owned(), &features, &handle);
-        self.impls(&handle, &[("Clone", Vec::new()), ("Copy", Vec::new()), ("Debug", Vec::new())], &features);
+        self.push(
+            ItemKind::Struct,
+            handle.clone(),
+            "<'a>".to_owned(),
+            &features,
+        );
+        self.impls(
+            &handle,
+            &[
+                ("Clone", Vec::new()),
+                ("Copy", Vec::new()),
+                ("Debug", Vec::new()),
+            ],
+            &features,
+        );
         for op in &r.ops {
             self.operation(&module, &handle, op, &features);
         }
@@ -407,23 +547,46 @@ impl Lister<'_> {
         let mut method = ApiItem::new(
             ItemKind::Fn,
             format!("{handle}::{}", op.name),
-            format!("(&self{}{}) -> {builder}{deprecated}", if args.is_empty() { "" } else { ", " }, args.join(", ")),
+            format!(
+                "(&self{}{}) -> {builder}{deprecated}",
+                if args.is_empty() { "" } else { ", " },
+                args.join(", ")
+            ),
             features.to_vec(),
         );
         method.note = Some(op.key.clone());
         self.items.push(method);
-        self.push(ItemKind::Struct, builder.clone(), String::new(), features, &builder);
-        self.impls(&builder, &[("Clone", Vec::new()), ("Debug", Vec::new())], features);
+        self.push(ItemKind::Struct, builder.clone(), String::new(), features);
+        self.impls(
+            &builder,
+            &[("Clone", Vec::new()), ("Debug", Vec::new())],
+            features,
+        );
         let m = |name: &str| format!("{builder}::{}", name);
         let mut methods: Vec<(String, String)> = vec![
-            ("timeout".into(), "(self, timeout: core::time::Duration) -> Self".into()),
+            (
+                "timeout".into(),
+                "(self, timeout: core::time::Duration) -> Self".into(),
+            ),
             ("max_retries".into(), "(self, retries: u32) -> Self".into()),
-            ("header".into(), "(self, name: impl Into<String>, value: impl Into<String>) -> Self".into()),
-            ("without_header".into(), "(self, name: impl Into<String>) -> Self".into()),
-            ("options".into(), format!("(self, options: {k}::RequestOptions) -> Self")),
+            (
+                "header".into(),
+                "(self, name: impl Into<String>, value: impl Into<String>) -> Self".into(),
+            ),
+            (
+                "without_header".into(),
+                "(self, name: impl Into<String>) -> Self".into(),
+            ),
+            (
+                "options".into(),
+                format!("(self, options: {k}::RequestOptions) -> Self"),
+            ),
         ];
         if matches!(op.paging, Some(PagingPlan::PageNumber { .. })) {
-            methods.push(("page_concurrency".into(), "(self, pages: usize) -> Self".into()));
+            methods.push((
+                "page_concurrency".into(),
+                "(self, pages: usize) -> Self".into(),
+            ));
         }
         for s in &op.setters {
             let sig = match &s.kind {
@@ -436,7 +599,10 @@ impl Lister<'_> {
                 }
                 SetterKind::Header { param, without } => {
                     methods.push((without.clone(), "(self) -> Self".into()));
-                    format!("(self, value: {}) -> Self", self.t(&op.params[*param].value))
+                    format!(
+                        "(self, value: {}) -> Self",
+                        self.t(&op.params[*param].value)
+                    )
                 }
                 SetterKind::BodyFieldNull { .. } => "(self) -> Self".to_owned(),
                 SetterKind::Body { ty } => format!("(self, body: {}) -> Self", self.t(ty)),
@@ -450,25 +616,37 @@ impl Lister<'_> {
         let out = self.t(&op.output);
         let mut async_methods: Vec<(String, String)> = vec![
             ("send".into(), format!("(self) -> {k}::Result<{out}>")),
-            ("send_raw".into(), format!("(self) -> {k}::Result<{k}::RawResponse>")),
+            (
+                "send_raw".into(),
+                format!("(self) -> {k}::Result<{k}::RawResponse>"),
+            ),
         ];
         if let Some(s) = &op.streaming {
             let event = self.t(&s.event);
-            async_methods.push(("stream".into(), format!("(self) -> {k}::Result<{k}::EventStream<{event}>>")));
+            async_methods.push((
+                "stream".into(),
+                format!("(self) -> {k}::Result<{k}::EventStream<{event}>>"),
+            ));
             if s.background.is_some() {
                 async_methods.push(("background".into(), format!("(self) -> {k}::Result<{out}>")));
             }
         }
         for (name, sig) in async_methods {
-            self.push(ItemKind::AsyncFn, m(&name), sig, features, &builder);
+            self.push(ItemKind::AsyncFn, m(&name), sig, features);
         }
         if let Some(plan) = &op.paging {
             let item = self.t(&plan.items().item);
-            methods.push(("into_pages".into(), format!("(self) -> {k}::PageStream<{out}>")));
-            methods.push(("into_stream".into(), format!("(self) -> {k}::ItemStream<{item}>")));
+            methods.push((
+                "into_pages".into(),
+                format!("(self) -> {k}::PageStream<{out}>"),
+            ));
+            methods.push((
+                "into_stream".into(),
+                format!("(self) -> {k}::ItemStream<{item}>"),
+            ));
         }
         for (name, sig) in methods {
-            self.push(ItemKind::Fn, m(&name), sig, features, &builder);
+            self.push(ItemKind::Fn, m(&name), sig, features);
         }
     }
 }
@@ -501,7 +679,7 @@ mod tests {
             "enum alli_api::types::ObjectAccessType #[non_exhaustive]",
         ] {
             let item = ApiItem::parse(line).expect(line);
-            assert_eq!(item.line(), line);
+            assert_eq!(item.listing_line(), line);
         }
         let f = ApiItem::parse("field a::T::x: i64").expect("field");
         assert_eq!((f.path.as_str(), f.owner.as_str()), ("a::T::x", "a::T"));

@@ -11,3 +11,4 @@ mod import;
 mod lint;
 mod robustness;
 mod spec;
+mod surface;

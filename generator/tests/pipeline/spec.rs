@@ -1,9 +1,8 @@
 //! The spec stage on the real docs and on broken variants of them: normalize, merge,
 //! overrides, validate, and a deterministic `spec/openapi.json`.
 
-
-use serde_json::Value;
 use crate::support::{Sandbox, project_root};
+use serde_json::Value;
 
 /// Applies `edit` to the JSON block of `page` (a docs page under `spec/docs/`) that documents
 /// `method path`.
@@ -55,7 +54,7 @@ fn regen_err(sandbox: &Sandbox) -> String {
 }
 
 fn full_copy() -> Sandbox {
-    Sandbox::with(&["spec", "alli-api/src/generated"])
+    Sandbox::with(&["spec", "alli-api/src/generated", "alli-api/public-api.txt"])
 }
 
 #[test]

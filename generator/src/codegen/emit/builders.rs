@@ -125,13 +125,10 @@ fn builder(cx: &Ctx<'_>, r: &Resource, op: &Operation) -> TokenStream {
         fields.push(quote!(#f: #t));
         let arg = op.args.iter().find(|a| a.target == ArgTarget::Param(i));
         inits.push(match arg {
+            Some(a) if a.ty.stores_as_is() => quote!(#f),
             Some(a) => {
                 let v = a.ty.store(&f);
-                if v.to_string() == f.to_string() {
-                    quote!(#f)
-                } else {
-                    quote!(#f: #v)
-                }
+                quote!(#f: #v)
             }
             None => quote!(#f: None),
         });
@@ -155,10 +152,7 @@ fn builder(cx: &Ctx<'_>, r: &Resource, op: &Operation) -> TokenStream {
     let request_fn = request_fn(cx, r, op);
     let error_fn = error_decoder(cx, op);
     let send = send_fn(cx, op);
-    let stream_methods = op
-        .streaming
-        .as_ref()
-        .map(|s| streaming::methods(cx, op, s));
+    let stream_methods = op.streaming.as_ref().map(|s| streaming::methods(cx, op, s));
     let (paging_methods, paging_impl) = match &op.paging {
         Some(plan) => paging::tokens(cx, op, plan),
         None => (quote!(), quote!()),
@@ -218,7 +212,10 @@ fn builder(cx: &Ctx<'_>, r: &Resource, op: &Operation) -> TokenStream {
 fn body_init(cx: &Ctx<'_>, op: &Operation) -> TokenStream {
     let p = cx.in_resource();
     match &op.body {
-        BodyPlan::Fields { ty, optional: false } => {
+        BodyPlan::Fields {
+            ty,
+            optional: false,
+        } => {
             let struct_name = RustType::Named(*ty).tokens(&p);
             let Some((s, _)) = body_struct(cx, op) else {
                 return quote!(body: Default::default());
@@ -327,7 +324,11 @@ fn setter(cx: &Ctx<'_>, op: &Operation, s: &crate::codegen::model::Setter) -> To
                 op.body,
                 BodyPlan::Fields { optional: true, .. } | BodyPlan::Whole { optional: true, .. }
             );
-            let value = if optional { quote!(Some(body)) } else { quote!(body) };
+            let value = if optional {
+                quote!(Some(body))
+            } else {
+                quote!(body)
+            };
             quote! {
                 #d
                 pub fn #name(mut self, body: #t) -> Self {
@@ -374,13 +375,12 @@ fn request_fn(cx: &Ctx<'_>, r: &Resource, op: &Operation) -> TokenStream {
                 request.raw_body(content_type, bytes);
             }
         }),
-        BodyPlan::Fields { optional: true, .. } | BodyPlan::Whole { optional: true, .. } => {
-            build.push(quote! {
+        BodyPlan::Fields { optional: true, .. } | BodyPlan::Whole { optional: true, .. } => build
+            .push(quote! {
                 if let Some(body) = &self.body {
                     request.json(body);
                 }
-            })
-        }
+            }),
         _ => build.push(quote!(request.json(&self.body);)),
     }
     // A JSON media type other than `application/json` is sent as documented.
@@ -399,7 +399,8 @@ fn request_fn(cx: &Ctx<'_>, r: &Resource, op: &Operation) -> TokenStream {
     if let Some(e) = &op.envelope {
         build.push(quote!(request.envelope_errors(#e);));
     }
-    let new_request = quote!(#rt::__private::Request::new(#rt::__private::Method::#method, #template, #label));
+    let new_request =
+        quote!(#rt::__private::Request::new(#rt::__private::Method::#method, #template, #label));
     if build.is_empty() {
         quote! {
             fn request(&self) -> #rt::__private::Request {

@@ -100,13 +100,12 @@ fn how(op: &Operation) -> String {
 /// A compiled (not run) example calling the operation with placeholder arguments.
 fn example(cx: &Ctx<'_>, r: &Resource, op: &Operation) -> String {
     let krate = &cx.settings.crate_name;
-    let args: Vec<String> = op.args.iter().map(|a| arg_example(cx, &a.ty, &a.name)).collect();
-    let call = format!(
-        "client.{}().{}({})",
-        r.accessor,
-        op.name,
-        args.join(", ")
-    );
+    let args: Vec<String> = op
+        .args
+        .iter()
+        .map(|a| arg_example(cx, &a.ty, &a.name))
+        .collect();
+    let call = format!("client.{}().{}({})", r.accessor, op.name, args.join(", "));
     format!(
         "# Example\n\n```no_run\n# async fn example(client: &{krate}::Client) -> {krate}::Result<()> {{\nlet response = {call}.send().await?;\n# let _ = response;\n# Ok(())\n# }}\n```"
     )
@@ -136,11 +135,12 @@ fn value_example(cx: &Ctx<'_>, t: &RustType, name: &str, depth: usize) -> String
         RustType::I32 | RustType::I64 | RustType::U32 | RustType::U64 => "1".to_owned(),
         RustType::F32 | RustType::F64 => "1.0".to_owned(),
         RustType::Option(_) => "None".to_owned(),
-        RustType::Boxed(inner) => format!("Box::new({})", value_example(cx, inner, name, depth + 1)),
-        RustType::Vec(_) => "Vec::new()".to_owned(),
-        RustType::Generated(struct_name) => {
-            required_struct_example(cx, struct_name, depth).unwrap_or_else(|| "unimplemented!()".to_owned())
+        RustType::Boxed(inner) => {
+            format!("Box::new({})", value_example(cx, inner, name, depth + 1))
         }
+        RustType::Vec(_) => "Vec::new()".to_owned(),
+        RustType::Generated(struct_name) => required_struct_example(cx, struct_name, depth)
+            .unwrap_or_else(|| "unimplemented!()".to_owned()),
         RustType::Named(id) => {
             let entry = cx.model.ty(*id);
             let path = format!("{krate}::types::{}", entry.name);

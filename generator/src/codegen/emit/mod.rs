@@ -247,10 +247,7 @@ pub fn format_items(tokens: TokenStream) -> Result<String, String> {
     let reparsed = syn::parse_file(&text)
         .map_err(|e| format!("internal error: formatted code does not parse: {e}"))?;
     let mut blank_before = std::collections::BTreeSet::new();
-    separate(
-        reparsed.items.iter().map(item_lines),
-        &mut blank_before,
-    );
+    separate(reparsed.items.iter().map(item_lines), &mut blank_before);
     for item in &reparsed.items {
         match item {
             syn::Item::Impl(i) => separate(i.items.iter().map(spanned_lines), &mut blank_before),

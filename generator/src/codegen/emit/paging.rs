@@ -22,7 +22,11 @@ fn direct(read: &FieldRead) -> bool {
 }
 
 /// The builder methods and the trait impl of a paginated operation.
-pub(super) fn tokens(cx: &Ctx<'_>, op: &Operation, plan: &PagingPlan) -> (TokenStream, TokenStream) {
+pub(super) fn tokens(
+    cx: &Ctx<'_>,
+    op: &Operation,
+    plan: &PagingPlan,
+) -> (TokenStream, TokenStream) {
     let rt = &cx.rt;
     let p = cx.in_resource();
     let name = ident(&op.builder);

@@ -7,8 +7,8 @@ use quote::{format_ident, quote};
 use super::{Ctx, Piece, ident};
 use crate::codegen::doc;
 use crate::codegen::model::{
-    DefaultImpl, DefaultValue, Derive, FieldDef, FieldState, SerdeAttr, StructDef,
-    TypeEntry, TypeId, TypeKind, UnionDef,
+    DefaultImpl, DefaultValue, Derive, FieldDef, FieldState, SerdeAttr, StructDef, TypeEntry,
+    TypeId, TypeKind, UnionDef,
 };
 
 /// The pieces of one type: its definition (and a required-fields struct, if it has one).
@@ -21,7 +21,9 @@ pub(super) fn type_items(cx: &Ctx<'_>, id: TypeId) -> Vec<Piece> {
     match &t.kind {
         TypeKind::Alias(target) => {
             let target = target.tokens(&p);
-            vec![Piece::Items(quote! { #docs #cfg pub type #name = #target; })]
+            vec![Piece::Items(
+                quote! { #docs #cfg pub type #name = #target; },
+            )]
         }
         TypeKind::Enum(e) => {
             let vs = e.variants.iter().map(|v| {
@@ -84,10 +86,13 @@ fn struct_items(
 ) -> TokenStream {
     let p = cx.in_types();
     let name = ident(&t.name);
-    let derive = derives(cx, s.default == DefaultImpl::Derive, s.serialize, s.deserialize);
-    let rename_all = s
-        .rename_all
-        .map(|r| quote!(#[serde(rename_all = #r)]));
+    let derive = derives(
+        cx,
+        s.default == DefaultImpl::Derive,
+        s.serialize,
+        s.deserialize,
+    );
+    let rename_all = s.rename_all.map(|r| quote!(#[serde(rename_all = #r)]));
     let non_exhaustive = s.non_exhaustive.then(|| quote!(#[non_exhaustive]));
     let mut fields: Vec<TokenStream> = s
         .fields
@@ -208,13 +213,10 @@ fn inherent_impl(cx: &Ctx<'_>, t: &TypeEntry, s: &StructDef, cfg: &TokenStream) 
         }
         let arg = s.constructor.args.iter().find(|a| a.field == i);
         match arg {
+            Some(a) if a.input.stores_as_is() => quote!(#fi),
             Some(a) => {
                 let v = a.input.store(&fi);
-                if v.to_string() == fi.to_string() {
-                    quote!(#fi)
-                } else {
-                    quote!(#fi: #v)
-                }
+                quote!(#fi: #v)
             }
             None => quote!(#fi: Default::default()),
         }
@@ -260,7 +262,10 @@ fn inherent_impl(cx: &Ctx<'_>, t: &TypeEntry, s: &StructDef, cfg: &TokenStream) 
         let set_doc = format!(" Sets `{}`.", f.rust.trim_start_matches("r#"));
         let null = names.null.as_ref().map(|n| {
             let n = ident(n);
-            let d = format!(" Sets `{}` to JSON `null`.", f.rust.trim_start_matches("r#"));
+            let d = format!(
+                " Sets `{}` to JSON `null`.",
+                f.rust.trim_start_matches("r#")
+            );
             quote! {
                 #[doc = #d]
                 pub fn #n(mut self) -> Self {
@@ -322,7 +327,13 @@ fn required_struct(
     }
 }
 
-fn union(cx: &Ctx<'_>, t: &TypeEntry, u: &UnionDef, docs: TokenStream, cfg: TokenStream) -> TokenStream {
+fn union(
+    cx: &Ctx<'_>,
+    t: &TypeEntry,
+    u: &UnionDef,
+    docs: TokenStream,
+    cfg: TokenStream,
+) -> TokenStream {
     let rt = &cx.rt;
     let name = ident(&t.name);
     let vs = u.variants.iter().map(|v| {
@@ -370,4 +381,3 @@ fn union(cx: &Ctx<'_>, t: &TypeEntry, u: &UnionDef, docs: TokenStream, cfg: Toke
         }
     }
 }
-

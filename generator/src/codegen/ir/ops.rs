@@ -394,9 +394,7 @@ impl Lowering<'_> {
                 }
             };
             let plain = match super::resolved(self.space, &typed.ty) {
-                TypeRef::Vec(inner, _) => {
-                    inner.is_scalar(self.space) || *inner == TypeRef::Json
-                }
+                TypeRef::Vec(inner, _) => inner.is_scalar(self.space) || *inner == TypeRef::Json,
                 t => t.is_scalar(self.space) || t == TypeRef::Json,
             };
             if !plain {
@@ -486,8 +484,7 @@ impl Lowering<'_> {
         let mut answer = Answer::Json;
         let mut event = None;
         let mut decided = false;
-        let mut error_schemas: Vec<(String, ReferenceOr<openapiv3::Schema>, Pointer)> =
-            Vec::new();
+        let mut error_schemas: Vec<(String, ReferenceOr<openapiv3::Schema>, Pointer)> = Vec::new();
         let mut codes: Vec<(&StatusCode, &ReferenceOr<Response>)> =
             op.responses.responses.iter().collect();
         codes.sort_by_key(|(c, _)| status_rank(c));
@@ -529,9 +526,9 @@ impl Lowering<'_> {
     fn success(&mut self, r: &Response, at: &Pointer) -> (Option<Typed>, Answer, Option<Typed>) {
         let index = self.index;
         let typed = |space: &mut TypeSpace,
-                         role: &str,
-                         ct: &str,
-                         schema: &ReferenceOr<openapiv3::Schema>| {
+                     role: &str,
+                     ct: &str,
+                     schema: &ReferenceOr<openapiv3::Schema>| {
             space.type_of(
                 schema,
                 &Cx::op(index, role, at.push("content").push(ct).push("schema")),

@@ -1111,4 +1111,3 @@ fn merge_info(outer: &mut SchemaInfo, inner: SchemaInfo) {
         outer.constraints = inner.constraints;
     }
 }
-

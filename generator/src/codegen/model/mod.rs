@@ -715,3 +715,38 @@ pub fn resolve(
         diags,
     }
 }
+
+/// Test support: models of small documents.
+#[cfg(test)]
+pub(crate) mod testing {
+    use serde_json::{Value, json};
+
+    use super::{Model, Operation};
+    use crate::codegen::CodegenSettings;
+    use crate::diag::Diagnostics;
+    use crate::overrides::GeneratorSettings;
+
+    /// An OpenAPI 3.1 document with these paths and component schemas.
+    pub(crate) fn doc(paths: Value, schemas: Value) -> Value {
+        json!({
+            "openapi": "3.1.0",
+            "info": {"title": "T", "version": "1"},
+            "paths": paths,
+            "components": {"schemas": schemas},
+        })
+    }
+
+    /// The model of `doc` with the default settings, and the diagnostics of resolving it.
+    pub(crate) fn model(doc: &Value, api: &GeneratorSettings) -> (Model, Diagnostics) {
+        crate::codegen::resolve(doc, api, &CodegenSettings::default()).expect("the document reads")
+    }
+
+    /// The operation with this key (`GET /x`).
+    pub(crate) fn op<'a>(model: &'a Model, key: &str) -> &'a Operation {
+        model
+            .operations()
+            .map(|(_, op)| op)
+            .find(|op| op.key == key)
+            .unwrap_or_else(|| panic!("no operation {key}"))
+    }
+}

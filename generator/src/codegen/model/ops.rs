@@ -86,15 +86,8 @@ impl OpCx<'_> {
         let params = self.params(&param_names);
         let body = self.body_plan();
         let (answer, output) = self.answer();
-        let streaming = streaming::resolve(
-            self.ir,
-            self.types,
-            op,
-            &body,
-            &output,
-            api_settings,
-            diags,
-        );
+        let streaming =
+            streaming::resolve(self.ir, self.types, op, &body, &output, api_settings, diags);
         let (args, setters) = self.members(&params, &param_names, &body, streaming.as_ref());
         let paging = paging::resolve(self.types, op, &params, &output, api_settings, diags);
         let _ = settings;
@@ -153,7 +146,10 @@ impl OpCx<'_> {
                     // A query cannot say null: a nullable optional parameter is just optional.
                     (ParamIn::Header, false) => None,
                     (_, false) => Some(value.clone().option()),
-                    (_, true) if p.typed.nullable && p.typed.ty != crate::codegen::ir::types::TypeRef::Json => {
+                    (_, true)
+                        if p.typed.nullable
+                            && p.typed.ty != crate::codegen::ir::types::TypeRef::Json =>
+                    {
                         Some(value.clone().option())
                     }
                     (_, true) => Some(value.clone()),
@@ -423,4 +419,133 @@ fn member_doc(description: Option<&str>, what: &str, constraints: &[String]) -> 
         s.push_str(&format!(" Constraint: {}.", doc::sanitize(c)));
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::super::testing::{doc, model, op};
+    use super::super::{ArgTarget, ArgType, BodyPlan, RustType, SetterKind};
+    use crate::overrides::GeneratorSettings;
+
+    fn body(schema: serde_json::Value, required: bool) -> serde_json::Value {
+        json!({"post": {"operationId": "createThing", "tags": ["things"],
+            "requestBody": {"required": required, "content": {"application/json": {"schema": schema}}},
+            "responses": {"200": {"description": "OK"}}}})
+    }
+
+    #[test]
+    fn a_few_distinct_required_fields_are_positional() {
+        let d = doc(
+            json!({"/things": body(json!({"type": "object", "required": ["name", "count"],
+                "properties": {"name": {"type": "string"}, "count": {"type": "integer"},
+                "note": {"anyOf": [{"type": "string"}, {"type": "null"}]}}}), true)}),
+            json!({}),
+        );
+        let (m, _) = model(&d, &GeneratorSettings::default());
+        let o = op(&m, "POST /things");
+        let args: Vec<(&str, &ArgType)> = o.args.iter().map(|a| (a.name.as_str(), &a.ty)).collect();
+        assert_eq!(
+            args,
+            vec![
+                ("name", &ArgType::Into(RustType::String)),
+                ("count", &ArgType::Exact(RustType::I64))
+            ]
+        );
+        assert!(matches!(o.args[0].target, ArgTarget::BodyField(0)));
+        // The optional nullable field: a setter and a `_null` setter.
+        let setters: Vec<&str> = o.setters.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(setters, vec!["note", "note_null", "body"]);
+    }
+
+    #[test]
+    fn many_or_adjacent_same_type_required_fields_are_taken_by_name() {
+        let d = doc(
+            json!({"/things": body(json!({"type": "object", "required": ["id", "text"],
+                "properties": {"id": {"type": "string"}, "text": {"type": "string"}}}), true)}),
+            json!({}),
+        );
+        let (m, _) = model(&d, &GeneratorSettings::default());
+        let o = op(&m, "POST /things");
+        assert_eq!(o.args.len(), 1);
+        assert_eq!(o.args[0].name, "required");
+        assert_eq!(
+            o.args[0].target,
+            ArgTarget::RequiredStruct("CreateThingRequired".to_owned())
+        );
+    }
+
+    #[test]
+    fn a_required_nullable_field_is_taken_as_an_option() {
+        let d = doc(
+            json!({"/things": body(json!({"type": "object", "required": ["title"],
+                "properties": {"title": {"anyOf": [{"type": "string"}, {"type": "null"}]}}}), true)}),
+            json!({}),
+        );
+        let (m, _) = model(&d, &GeneratorSettings::default());
+        let o = op(&m, "POST /things");
+        assert_eq!(
+            o.args[0].ty,
+            ArgType::Into(RustType::Option(Box::new(RustType::String)))
+        );
+        assert!(o.setters.iter().all(|s| s.name != "title_null"));
+    }
+
+    #[test]
+    fn bodies_are_fields_whole_or_optional() {
+        let obj = json!({"type": "object", "properties": {"a": {"type": "string"}}});
+        let d = doc(json!({"/things": body(obj, false)}), json!({}));
+        let (m, _) = model(&d, &GeneratorSettings::default());
+        assert!(matches!(
+            op(&m, "POST /things").body,
+            BodyPlan::Fields { optional: true, .. }
+        ));
+        let d = doc(
+            json!({"/things": body(json!({"type": "array", "items": {"type": "string"}}), true)}),
+            json!({}),
+        );
+        let (m, _) = model(&d, &GeneratorSettings::default());
+        let o = op(&m, "POST /things");
+        assert!(
+            matches!(&o.body, BodyPlan::Whole { optional: false, ty } if *ty == RustType::Vec(Box::new(RustType::String)))
+        );
+        assert_eq!(o.args[0].target, ArgTarget::Body);
+    }
+
+    #[test]
+    fn parameters_become_arguments_and_setters() {
+        let d = doc(
+            json!({"/things/{id}": {"get": {"operationId": "getThing", "tags": ["things"],
+                "parameters": [
+                    {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
+                    {"name": "tags", "in": "query", "explode": false, "schema": {"type": "array", "items": {"type": "string"}}},
+                    {"name": "X-Trace", "in": "header", "schema": {"type": "string"}},
+                    {"name": "X-Count", "in": "header", "schema": {"type": "integer"}}
+                ],
+                "responses": {"200": {"description": "OK"}}}}}),
+            json!({}),
+        );
+        let (m, _) = model(&d, &GeneratorSettings::default());
+        let o = op(&m, "GET /things/{id}");
+        assert_eq!(o.name, "get");
+        assert_eq!(o.builder, "GetThing");
+        assert_eq!(o.args.len(), 1);
+        assert_eq!(o.params[1].separator, Some(","));
+        assert!(matches!(
+            o.setters[0].kind,
+            SetterKind::Param { param: 1, .. }
+        ));
+        assert!(
+            matches!(&o.setters[1].kind, SetterKind::StringHeader { without, .. } if without == "without_x_trace")
+        );
+        assert!(matches!(
+            o.setters[2].kind,
+            SetterKind::Header { param: 3, .. }
+        ));
+        assert_eq!(
+            o.params[2].field, None,
+            "optional headers live in the request options"
+        );
+    }
 }

@@ -108,8 +108,11 @@ pub(super) fn resolve(
         error(
             diags,
             match decl.get("items") {
-                Some(name) => format!("`x-pagination` names items `{name}`, which is not an array field of the response"),
-                None => "`x-pagination` needs `items`: the response has no single array field".to_owned(),
+                Some(name) => format!(
+                    "`x-pagination` names items `{name}`, which is not an array field of the response"
+                ),
+                None => "`x-pagination` needs `items`: the response has no single array field"
+                    .to_owned(),
             },
         );
         return None;
@@ -121,12 +124,20 @@ pub(super) fn resolve(
     };
     let kind = decl.get("kind");
     if kind.as_deref().is_none_or(|k| k == "cursor") {
-        let names = settings.cursor_params.clone().unwrap_or_else(|| owned(CURSOR_PARAMS));
+        let names = settings
+            .cursor_params
+            .clone()
+            .unwrap_or_else(|| owned(CURSOR_PARAMS));
         let param = match decl.get("cursor-param") {
             Some(w) => match query(&w) {
                 Some(i) => Some(i),
                 None => {
-                    error(diags, format!("`x-pagination` names cursor parameter `{w}`, which is not a query parameter of the operation"));
+                    error(
+                        diags,
+                        format!(
+                            "`x-pagination` names cursor parameter `{w}`, which is not a query parameter of the operation"
+                        ),
+                    );
                     return None;
                 }
             },
@@ -143,14 +154,24 @@ pub(super) fn resolve(
             };
             if let Some(next) = next {
                 let Some(next) = field(fields, &next, |t| *t == RustType::String) else {
-                    error(diags, format!("`x-pagination` names cursor field `{next}`, which is not a string field of the response"));
+                    error(
+                        diags,
+                        format!(
+                            "`x-pagination` names cursor field `{next}`, which is not a string field of the response"
+                        ),
+                    );
                     return None;
                 };
                 let has_more = match decl.get("has-more-field") {
                     Some(w) => match field(fields, &w, |t| *t == RustType::Bool) {
                         Some(f) => Some(f),
                         None => {
-                            error(diags, format!("`x-pagination` names has-more field `{w}`, which is not a boolean field of the response"));
+                            error(
+                                diags,
+                                format!(
+                                    "`x-pagination` names has-more field `{w}`, which is not a boolean field of the response"
+                                ),
+                            );
                             return None;
                         }
                     },
@@ -168,7 +189,10 @@ pub(super) fn resolve(
         }
     }
     if kind.as_deref().is_none_or(|k| k == "page-number") {
-        let names = settings.page_params.clone().unwrap_or_else(|| owned(PAGE_PARAMS));
+        let names = settings
+            .page_params
+            .clone()
+            .unwrap_or_else(|| owned(PAGE_PARAMS));
         let param = decl
             .get("page-param")
             .and_then(|w| query(&w))
@@ -200,7 +224,12 @@ pub(super) fn resolve(
                 Some(w) => match field(fields, &w, RustType::is_integer) {
                     Some(f) => Some(f),
                     None => {
-                        error(diags, format!("`x-pagination` names total field `{w}`, which is not an integer field of the response"));
+                        error(
+                            diags,
+                            format!(
+                                "`x-pagination` names total field `{w}`, which is not an integer field of the response"
+                            ),
+                        );
                         return None;
                     }
                 },
@@ -303,4 +332,116 @@ fn first_page(op: &Op, param: usize) -> u64 {
                 .map(|m| m.ceil() as u64)
         })
         .unwrap_or(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::super::testing::{doc, model, op};
+    use super::super::{FieldState, PagingPlan, RustType};
+    use crate::overrides::GeneratorSettings;
+
+    fn list(params: Value, response: Value, extra: Value) -> Value {
+        let mut get = json!({"operationId": "listThings", "tags": ["things"], "parameters": params,
+            "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": response}}}}});
+        if let (Some(g), Some(e)) = (get.as_object_mut(), extra.as_object()) {
+            g.extend(e.clone());
+        }
+        doc(json!({"/things": {"get": get}}), json!({}))
+    }
+
+    fn page(extra_fields: Value) -> Value {
+        let mut props = json!({"items": {"type": "array", "items": {"type": "string"}}});
+        if let (Some(p), Some(e)) = (props.as_object_mut(), extra_fields.as_object()) {
+            p.extend(e.clone());
+        }
+        json!({"type": "object", "required": ["items"], "properties": props})
+    }
+
+    #[test]
+    fn a_cursor_in_and_out_with_a_more_flag() {
+        let d = list(
+            json!([{"name": "cursor", "in": "query", "schema": {"type": "string"}}]),
+            page(
+                json!({"cursor": {"anyOf": [{"type": "string"}, {"type": "null"}]}, "hasMore": {"type": "boolean"}}),
+            ),
+            json!({}),
+        );
+        let (m, diags) = model(&d, &GeneratorSettings::default());
+        assert!(!diags.has_errors(), "{diags}");
+        let Some(PagingPlan::Cursor {
+            param,
+            next,
+            has_more,
+            items,
+        }) = &op(&m, "GET /things").paging
+        else {
+            panic!("cursor pagination expected");
+        };
+        assert_eq!(param, &("cursor".to_owned(), false));
+        assert_eq!(
+            (next.field.as_str(), next.state),
+            ("cursor", FieldState::Optional)
+        );
+        assert_eq!(
+            has_more.as_ref().map(|h| h.field.as_str()),
+            Some("has_more")
+        );
+        assert_eq!(
+            (items.read.field.as_str(), &items.item),
+            ("items", &RustType::String)
+        );
+    }
+
+    #[test]
+    fn page_numbers_start_at_the_minimum_and_size_defaults_come_from_the_parameter() {
+        let d = list(
+            json!([{"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+                   {"name": "limit", "in": "query", "schema": {"type": "integer", "default": 25}}]),
+            page(json!({"total": {"type": "integer"}})),
+            json!({}),
+        );
+        let (m, _) = model(&d, &GeneratorSettings::default());
+        let Some(PagingPlan::PageNumber {
+            first,
+            default_size,
+            size,
+            total,
+            ..
+        }) = &op(&m, "GET /things").paging
+        else {
+            panic!("page-number pagination expected");
+        };
+        assert_eq!((*first, *default_size), (0, Some(25)));
+        assert_eq!(size, &Some(("limit".to_owned(), false)));
+        assert_eq!(total.as_ref().map(|t| t.field.as_str()), Some("total"));
+    }
+
+    #[test]
+    fn a_declaration_that_does_not_resolve_is_a_located_error() {
+        let d = list(
+            json!([{"name": "cursor", "in": "query", "schema": {"type": "string"}}]),
+            page(json!({})),
+            json!({"x-pagination": {"kind": "cursor", "cursor-field": "next"}}),
+        );
+        let (m, diags) = model(&d, &GeneratorSettings::default());
+        assert!(op(&m, "GET /things").paging.is_none());
+        let text = diags.to_string();
+        assert!(diags.has_errors(), "{text}");
+        assert!(text.contains("#/paths/~1things/get/x-pagination"), "{text}");
+        assert!(text.contains("cursor field `next`"), "{text}");
+    }
+
+    #[test]
+    fn pagination_can_be_switched_off() {
+        let d = list(
+            json!([{"name": "cursor", "in": "query", "schema": {"type": "string"}}]),
+            page(json!({"cursor": {"type": "string"}})),
+            json!({"x-pagination": false}),
+        );
+        let (m, diags) = model(&d, &GeneratorSettings::default());
+        assert!(op(&m, "GET /things").paging.is_none());
+        assert!(!diags.has_errors());
+    }
 }

@@ -178,6 +178,11 @@ impl ArgType {
         }
     }
 
+    /// Whether the argument is stored as it is given.
+    pub fn stores_as_is(&self) -> bool {
+        matches!(self, ArgType::Exact(_))
+    }
+
     /// The expression storing argument `name`.
     pub fn store(&self, name: &Ident) -> TokenStream {
         match self {
@@ -232,9 +237,11 @@ pub fn tokens_text(tokens: &TokenStream) -> String {
             let next = chars.get(i + 1).copied();
             let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
             // Keep the space between two words (`impl Into`, `dyn Fn`) and after a comma.
-            if (word(prev) && word(next)) || prev == Some(',') || prev == Some('=') {
-                out.push(' ');
-            } else if next == Some('=') {
+            if (word(prev) && word(next))
+                || prev == Some(',')
+                || prev == Some('=')
+                || next == Some('=')
+            {
                 out.push(' ');
             }
             continue;
@@ -260,7 +267,9 @@ mod tests {
     fn types_print_the_same_as_tokens_and_text() {
         let names = vec!["App".to_owned()];
         let cx = cx(&names);
-        let t = RustType::Option(Box::new(RustType::Vec(Box::new(RustType::Named(TypeId(0))))));
+        let t = RustType::Option(Box::new(RustType::Vec(Box::new(RustType::Named(TypeId(
+            0,
+        ))))));
         assert_eq!(t.text(&cx), "Option<Vec<types::App>>");
         let n = RustType::Nullable(Box::new(RustType::String));
         assert_eq!(n.text(&cx), "alli_api::Nullable<String>");

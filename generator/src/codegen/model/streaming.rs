@@ -8,8 +8,7 @@
 //! event-stream schema, else of the success type.
 
 use super::{
-    BodyPlan, FieldRead, RustType, StreamPlan, StreamValue, TypeEntry, TypeKind,
-    types::nullable_of,
+    BodyPlan, FieldRead, RustType, StreamPlan, StreamValue, TypeEntry, TypeKind, types::nullable_of,
 };
 use crate::codegen::ir::Ir;
 use crate::codegen::ir::ops::{Answer, Op};
@@ -94,4 +93,74 @@ pub(super) fn resolve(
         background,
         event,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::super::testing::{doc, model, op};
+    use super::super::{RustType, StreamValue};
+    use crate::overrides::GeneratorSettings;
+
+    fn run(mode: Value, answers: Value) -> Value {
+        doc(
+            json!({"/run": {"post": {"operationId": "run", "tags": ["jobs"],
+                "requestBody": {"required": true, "content": {"application/json": {"schema":
+                    {"type": "object", "properties": {"mode": mode, "q": {"type": "string"}}}}}},
+                "responses": {"200": {"description": "OK", "content": answers}}}}}),
+            json!({}),
+        )
+    }
+
+    fn mode_setting() -> GeneratorSettings {
+        GeneratorSettings {
+            stream_mode_property: Some("mode".to_owned()),
+            ..GeneratorSettings::default()
+        }
+    }
+
+    #[test]
+    fn an_enum_switch_with_stream_and_background() {
+        let d = run(
+            json!({"type": "string", "enum": ["sync", "stream", "background"]}),
+            json!({"application/json": {"schema": {"type": "object", "properties": {"id": {"type": "string"}}}}}),
+        );
+        let (m, _) = model(&d, &mode_setting());
+        let o = op(&m, "POST /run");
+        let s = o.streaming.as_ref().expect("streaming");
+        assert!(matches!(&s.stream, StreamValue::Variant { variant, .. } if variant == "Stream"));
+        assert!(
+            matches!(&s.background, Some(StreamValue::Variant { wire, .. }) if wire == "background")
+        );
+        // The switch is set by `.stream()` / `.background()`, never by a setter.
+        assert!(o.setters.iter().all(|st| st.name != "mode"));
+    }
+
+    #[test]
+    fn a_boolean_stream_property_of_a_documented_event_stream() {
+        let d = doc(
+            json!({"/chat": {"post": {"operationId": "chat", "tags": ["chat"],
+                "requestBody": {"required": true, "content": {"application/json": {"schema":
+                    {"type": "object", "properties": {"stream": {"type": "boolean"}}}}}},
+                "responses": {"200": {"description": "OK", "content": {
+                    "application/json": {"schema": {"type": "object", "properties": {"text": {"type": "string"}}}},
+                    "text/event-stream": {"schema": {"type": "object", "properties": {"delta": {"type": "string"}}}}}}}}}}),
+            json!({}),
+        );
+        let (m, _) = model(&d, &GeneratorSettings::default());
+        let s = op(&m, "POST /chat").streaming.clone().expect("streaming");
+        assert_eq!(s.stream, StreamValue::True);
+        assert!(matches!(s.event, RustType::Named(_)));
+    }
+
+    #[test]
+    fn no_switch_without_a_stream_value() {
+        let d = run(
+            json!({"type": "string", "enum": ["sync", "async"]}),
+            json!({"application/json": {"schema": {"type": "object"}}}),
+        );
+        let (m, _) = model(&d, &mode_setting());
+        assert!(op(&m, "POST /run").streaming.is_none());
+    }
 }

@@ -230,7 +230,11 @@ fn field_def(
     let rt = &settings.runtime;
     let value = rust_type(&f.ty);
     let nullable = f.nullable && f.ty != TypeRef::Json;
-    let default = f.info.default.as_ref().and_then(|d| default_value(&f.ty, d));
+    let default = f
+        .info
+        .default
+        .as_ref()
+        .and_then(|d| default_value(&f.ty, d));
     let state = match (f.required, nullable) {
         (true, false) => FieldState::Required,
         (true, true) => FieldState::RequiredNullable,
@@ -302,7 +306,11 @@ fn field_def(
 
 /// The constructor: required fields by position, or — when there are many, or two adjacent
 /// ones take the same type — one struct holding them by name.
-fn constructor(def: &TypeDef, fields: &[FieldDef], type_names: &mut BTreeSet<String>) -> Constructor {
+fn constructor(
+    def: &TypeDef,
+    fields: &[FieldDef],
+    type_names: &mut BTreeSet<String>,
+) -> Constructor {
     let args: Vec<CtorArg> = fields
         .iter()
         .enumerate()
@@ -320,8 +328,8 @@ fn constructor(def: &TypeDef, fields: &[FieldDef], type_names: &mut BTreeSet<Str
             }
         })
         .collect();
-    let ambiguous = args.len() > MAX_POSITIONAL
-        || args.windows(2).any(|w| w[0].input == w[1].input);
+    let ambiguous =
+        args.len() > MAX_POSITIONAL || args.windows(2).any(|w| w[0].input == w[1].input);
     let required_struct = ambiguous.then(|| {
         let name = naming::required_struct_name(&def.name, type_names);
         type_names.insert(name.clone());
@@ -331,7 +339,9 @@ fn constructor(def: &TypeDef, fields: &[FieldDef], type_names: &mut BTreeSet<Str
     let article = a_or_an(&def.name);
     let others = fields.len() > args.len();
     let docs = match (&required_struct, args.is_empty(), others) {
-        (_, true, _) => format!("Creates {article} {name} with every field absent or at its default."),
+        (_, true, _) => {
+            format!("Creates {article} {name} with every field absent or at its default.")
+        }
         (Some(s), false, true) => format!(
             "Creates {article} {name} from its required fields, given by name in {} {}; the others start absent.",
             a_or_an(s),
@@ -539,7 +549,10 @@ mod tests {
             rename_all(&[field("agentId", "agent_id"), field("user_id", "user_id")]),
             None
         );
-        assert_eq!(rename_all(&[field("type", "r#type"), field("appId", "app_id")]), Some("camelCase"));
+        assert_eq!(
+            rename_all(&[field("type", "r#type"), field("appId", "app_id")]),
+            Some("camelCase")
+        );
     }
 
     #[test]
@@ -551,11 +564,17 @@ mod tests {
         assert_eq!(default_value(&TypeRef::U32, &Value::from(-1)), None);
         assert_eq!(default_value(&TypeRef::Bool, &Value::from("x")), None);
         assert_eq!(
-            default_value(&TypeRef::Vec(Box::new(TypeRef::String), false), &serde_json::json!([])),
+            default_value(
+                &TypeRef::Vec(Box::new(TypeRef::String), false),
+                &serde_json::json!([])
+            ),
             Some(DefaultValue::EmptyVec)
         );
         assert_eq!(
-            default_value(&TypeRef::Vec(Box::new(TypeRef::String), false), &serde_json::json!(["a"])),
+            default_value(
+                &TypeRef::Vec(Box::new(TypeRef::String), false),
+                &serde_json::json!(["a"])
+            ),
             None
         );
     }

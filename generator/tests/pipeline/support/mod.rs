@@ -23,7 +23,8 @@ pub struct Sandbox {
 }
 
 impl Sandbox {
-    /// A sandbox with copies of `dirs` (project-relative) from the real project.
+    /// A sandbox with copies of `dirs` (project-relative) from the real project, and always
+    /// the generated crate's manifest (regen writes its feature block).
     pub fn with(dirs: &[&str]) -> Sandbox {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let root = std::env::temp_dir().join(format!(
@@ -42,6 +43,11 @@ impl Sandbox {
                 fs::create_dir_all(to.parent().expect("parent")).expect("mkdir");
                 fs::copy(&from, &to).expect("copy file");
             }
+        }
+        let manifest = root.join("alli-api/Cargo.toml");
+        if !manifest.exists() {
+            fs::create_dir_all(root.join("alli-api")).expect("mkdir");
+            fs::copy(project_root().join("alli-api/Cargo.toml"), &manifest).expect("copy manifest");
         }
         Sandbox { root }
     }
