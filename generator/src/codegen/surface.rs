@@ -638,7 +638,10 @@ impl Lister<'_> {
             self.push(
                 ItemKind::Fn,
                 format!("{handle}::{old}"),
-                format!("{params} -> {builder} #[deprecated(renamed to {})]", op.name),
+                format!(
+                    "{params} -> {builder} #[deprecated(renamed to {})]",
+                    op.name
+                ),
                 features,
             );
         }

@@ -8,7 +8,10 @@ use serde_json::Value;
 
 use crate::support::{Sandbox, project_root};
 
-const CONVERSATIONS: [&str; 2] = ["spec/docs/en/conversations.md", "spec/docs/ko/conversations.md"];
+const CONVERSATIONS: [&str; 2] = [
+    "spec/docs/en/conversations.md",
+    "spec/docs/ko/conversations.md",
+];
 const APPS: &str = "spec/docs/en/apps.md";
 
 /// A program of a downstream crate that names much of the API.
@@ -67,7 +70,10 @@ fn downstream_compiles(sandbox: &Sandbox) -> Result<(), String> {
     let out = Command::new(env!("CARGO"))
         .args(["check", "--quiet", "--offline", "-p", "downstream"])
         .current_dir(sandbox.root())
-        .env("CARGO_TARGET_DIR", project_root().join("target/impact-test"))
+        .env(
+            "CARGO_TARGET_DIR",
+            project_root().join("target/impact-test"),
+        )
         .output()
         .expect("cargo check");
     if out.status.success() {
@@ -151,7 +157,9 @@ fn a_reorganized_docs_set_renames_nothing() {
     }
     // The legacy app listing moves to a page of its own.
     let apps = sandbox.read(APPS);
-    let (head, rest) = apps.split_once("\n## GET /webapi/apps\n").expect("the legacy section");
+    let (head, rest) = apps
+        .split_once("\n## GET /webapi/apps\n")
+        .expect("the legacy section");
     let (section, tail) = rest.split_once("\n## ").expect("a next section");
     sandbox.write(APPS, &format!("{head}\n## {tail}"));
     sandbox.write(
@@ -193,27 +201,43 @@ fn a_rename_in_the_lock_keeps_a_deprecated_alias_until_it_is_dropped() {
     assert!(!impact.is_breaking(), "{text}");
     assert!(text.contains("renamed:"), "{text}");
     assert!(
-        applied.name_notes.iter().any(|n| n.contains("renamed: apps().list → list_all")),
+        applied
+            .name_notes
+            .iter()
+            .any(|n| n.contains("renamed: apps().list → list_all")),
         "{:?}",
         applied.name_notes
     );
     let lock = sandbox.read("spec/api.lock");
-    assert!(lock.contains("    method-aliases:\n      - list\n"), "{lock}");
-    assert!(lock.contains("    name: Application\n    aliases:\n      - App\n"), "{lock}");
+    assert!(
+        lock.contains("    method-aliases:\n      - list\n"),
+        "{lock}"
+    );
+    assert!(
+        lock.contains("    name: Application\n    aliases:\n      - App\n"),
+        "{lock}"
+    );
     let apps = sandbox.read("alli-api/src/generated/apps.rs");
-    assert!(apps.contains("#[deprecated(note = \"renamed to `list_all`\")]"), "{apps}");
+    assert!(
+        apps.contains("#[deprecated(note = \"renamed to `list_all`\")]"),
+        "{apps}"
+    );
     // The program written against the old names still compiles.
     downstream_compiles(&sandbox).expect("the old names still work");
     generator::check(&sandbox.layout()).expect("a clean check");
 
     // The maintainer drops the alias: now it is a breaking removal.
-    let lock = sandbox.read("spec/api.lock").replacen("    method-aliases:\n      - list\n", "", 1);
+    let lock = sandbox
+        .read("spec/api.lock")
+        .replacen("    method-aliases:\n      - list\n", "", 1);
     sandbox.write("spec/api.lock", &lock);
     let applied = generator::regen(&sandbox.layout(), &[], None).expect("regen");
     let impact = applied.impact.expect("impact");
     assert!(impact.is_breaking(), "{impact}");
     assert!(
-        impact.to_string().contains("removed fn alli_api::apps::Apps::list(&self)"),
+        impact
+            .to_string()
+            .contains("removed fn alli_api::apps::Apps::list(&self)"),
         "{impact}"
     );
     let err = downstream_compiles(&sandbox).expect_err("the old name is gone");
@@ -223,9 +247,11 @@ fn a_rename_in_the_lock_keeps_a_deprecated_alias_until_it_is_dropped() {
 #[test]
 fn an_override_renames_with_an_alias() {
     let sandbox = project();
-    let overrides = sandbox
-        .read("spec/overrides.yaml")
-        .replacen("x-rust-name: list_legacy", "x-rust-name: list_v1", 1);
+    let overrides = sandbox.read("spec/overrides.yaml").replacen(
+        "x-rust-name: list_legacy",
+        "x-rust-name: list_v1",
+        1,
+    );
     sandbox.write("spec/overrides.yaml", &overrides);
     let applied = generator::regen(&sandbox.layout(), &[], None).expect("regen");
     let impact = applied.impact.expect("impact");
@@ -253,7 +279,11 @@ fn a_moved_endpoint_keeps_its_names() {
         }
     });
     let outputs = generator::run(&sandbox.layout(), &[]).expect("regen");
-    let notes = outputs.generated.as_ref().map(|g| g.name_notes.clone()).unwrap_or_default();
+    let notes = outputs
+        .generated
+        .as_ref()
+        .map(|g| g.name_notes.clone())
+        .unwrap_or_default();
     assert!(
         notes.iter().any(|n| n.contains(
             "moved: GET /webapi/v2/apps/{app_id} → GET /webapi/v3/apps/{app_id} keeps apps().get"
@@ -276,7 +306,10 @@ fn a_stale_lock_fails_check_and_removals_are_listed() {
     for page in CONVERSATIONS {
         let text = sandbox.read(page);
         let needle = "\"paths\":{\"/webapi/v2/conversations/{conversation_id}/chats/{chat_id}\"";
-        let kept: Vec<&str> = text.split("\n## ").filter(|s| !s.contains(needle)).collect();
+        let kept: Vec<&str> = text
+            .split("\n## ")
+            .filter(|s| !s.contains(needle))
+            .collect();
         sandbox.write(page, &kept.join("\n## "));
     }
     let failure = generator::check(&sandbox.layout()).expect_err("the lock is stale");

@@ -7,6 +7,7 @@ pub mod error_bodies;
 pub mod inline_naming;
 pub mod names;
 pub mod nullability;
+pub mod operation_ids;
 pub mod pagination;
 pub mod requests;
 pub mod wire_shapes;

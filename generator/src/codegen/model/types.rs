@@ -94,7 +94,11 @@ pub(super) fn resolve(
                 DefKind::Struct { fields, additional } => TypeKind::Struct(struct_def(
                     space,
                     def,
-                    names.type_aliases.get(id.0).map(Vec::as_slice).unwrap_or_default(),
+                    names
+                        .type_aliases
+                        .get(id.0)
+                        .map(Vec::as_slice)
+                        .unwrap_or_default(),
                     direction,
                     fields,
                     additional.as_ref(),

@@ -361,9 +361,10 @@ pub fn synthesized_id(method: &str, path: &str) -> String {
         ("put" | "patch", _) => "update",
         (m, _) => m,
     };
+    // Version and API prefixes (`/v1`, `/api`) say nothing about the operation.
     let mut literals: Vec<String> = segments
         .iter()
-        .filter(|s| !s.starts_with('{'))
+        .filter(|s| !s.starts_with('{') && !is_path_prefix(s))
         .map(|s| (*s).to_owned())
         .collect();
     if verb != "list" {
@@ -377,6 +378,33 @@ pub fn synthesized_id(method: &str, path: &str) -> String {
         words.push(format!("by_{}", last.trim_matches(['{', '}'])));
     }
     words.join("_").to_snake_case()
+}
+
+/// A path segment that only versions or namespaces the API: `v1`, `v2beta`, `api`, `rest`.
+fn is_path_prefix(segment: &str) -> bool {
+    let s = segment.to_ascii_lowercase();
+    let version = s
+        .strip_prefix('v')
+        .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()));
+    version || matches!(s.as_str(), "api" | "apis" | "rest" | "webapi")
+}
+
+/// The words naming an operation's inline types: its own words without a trailing
+/// `by <path parameter>` (`get widget by widget id` → `get widget`).
+pub fn type_prefix_words(op_words: &[String], path_params: &[String]) -> Vec<String> {
+    let mut w = op_words.to_vec();
+    if let Some(k) = w.iter().rposition(|x| x == "by") {
+        let tail = w[k + 1..].join("_");
+        let is_param = !tail.is_empty()
+            && (tail == "id"
+                || path_params.iter().any(|p| {
+                    words(p).join("_") == tail || words(p).last().is_some_and(|l| *l == tail)
+                }));
+        if is_param && k >= 1 {
+            w.truncate(k);
+        }
+    }
+    w
 }
 
 /// Whether a schema `title` says more than the property it sits under (Pydantic titles are
@@ -715,6 +743,11 @@ mod tests {
             synthesized_id("DELETE", "/pets/{petId}"),
             "delete_pet_by_pet_id"
         );
+        assert_eq!(
+            synthesized_id("GET", "/v1/widgets/{widget_id}"),
+            "get_widget_by_widget_id"
+        );
+        assert_eq!(synthesized_id("GET", "/api/v2beta/widgets"), "list_widgets");
     }
 
     #[test]

@@ -420,7 +420,15 @@ impl Pass {
                         let builder = builder_name(&method, &r.tag, &mut builders);
                         // Inline types are named from the operation's own words (framework
                         // noise dropped), not from the raw operationId.
-                        let prefix = unique(&stripped[i].join("_").to_pascal_case(), &mut prefixes);
+                        let path_params: Vec<String> = crate::docs::path_params(&op.path)
+                            .map(str::to_owned)
+                            .collect();
+                        let prefix = unique(
+                            &super::type_prefix_words(&stripped[i], &path_params)
+                                .join("_")
+                                .to_pascal_case(),
+                            &mut prefixes,
+                        );
                         self.note(format!(
                             "new name: {}().{} ({})",
                             r.accessor,

@@ -41,7 +41,7 @@ impl<'a> Sessions<'a> {
     ///
     /// Documented error bodies, available through `Error::body::<T>()`:
     ///
-    /// - default: [`GetAccountByAccountIdError`](super::types::GetAccountByAccountIdError)
+    /// - default: [`GetAccountError`](super::types::GetAccountError)
     pub fn account(&self, account_id: impl Into<String>) -> SessionAccount {
         SessionAccount::new(self.client.clone(), account_id)
     }
@@ -149,9 +149,7 @@ impl SessionAccount {
         _status: u16,
         body: &[u8],
     ) -> Option<Box<dyn alli_api::__private::ErrorBody>> {
-        alli_api::__private::typed_error::<
-            super::types::GetAccountByAccountIdError,
-        >(body)
+        alli_api::__private::typed_error::<super::types::GetAccountError>(body)
     }
 
     /// Sends the request and decodes the response.

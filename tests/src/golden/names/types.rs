@@ -122,13 +122,13 @@ impl Dog {
 /// The error body of `GET /accounts/{accountId}`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
-pub struct GetAccountByAccountIdError {
+pub struct GetAccountError {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
-impl GetAccountByAccountIdError {
-    /// Creates a `GetAccountByAccountIdError` with every field absent or at its default.
+impl GetAccountError {
+    /// Creates a `GetAccountError` with every field absent or at its default.
     pub fn new() -> Self {
         Self { message: None }
     }
