@@ -1,8 +1,8 @@
 //! The emitter: prints a [`Model`] as Rust modules (`quote!`, formatted with prettyplease).
 //! It decides nothing — every name, type, representation and argument list comes from the
-//! model. Split by construct: [`types`] (type definitions), [`builders`] (resource handles and
-//! request builders), [`paging`], [`streaming`], [`docs`] (operation docs and examples); this
-//! module assembles and formats the files.
+//! model. Split by construct: `types` (type definitions), `builders` (resource handles and
+//! request builders), `paging`, `streaming`, `docs` (operation docs and examples); this module
+//! assembles and formats the files.
 
 mod builders;
 mod docs;

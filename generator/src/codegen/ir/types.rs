@@ -179,7 +179,7 @@ pub enum DefKind {
 /// One generated type.
 #[derive(Debug, Clone)]
 pub struct TypeDef {
-    /// The Rust name (final after [`TypeSpace::finish`]).
+    /// The Rust name (set by the naming pass).
     pub name: String,
     /// Where it is defined in the merged document.
     pub origin: Pointer,

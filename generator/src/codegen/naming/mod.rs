@@ -607,12 +607,12 @@ mod tests {
 
     #[test]
     fn namespaces_are_stripped_only_when_shared() {
-        let ids = vec![
-            "django_server_llm_app_views_rest_conversation_api_get_list_conversations".to_owned(),
-            "django_server_llm_app_views_rest_conversation_api_stop_conversation".to_owned(),
-            "getApps".to_owned(),
-            "conversationDailyCount".to_owned(),
-            "my_module_get_thing".to_owned(),
+        let ids = [
+            "django_server_llm_app_views_rest_conversation_api_get_list_conversations",
+            "django_server_llm_app_views_rest_conversation_api_stop_conversation",
+            "getApps",
+            "conversationDailyCount",
+            "my_module_get_thing",
         ];
         let split: Vec<Vec<String>> = ids.iter().map(|id| words(id)).collect();
         let s = strip_namespaces(&split);
