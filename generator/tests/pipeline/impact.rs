@@ -283,6 +283,7 @@ fn a_combined_docs_change_regenerates_into_a_compiling_crate_and_a_clean_check()
     assert!(applied.impact.expect("impact").is_breaking());
     generator::check(&sandbox.layout()).expect("a clean check after regen");
     let _cargo = crate::support::shared_target();
+    sandbox.touch_sources();
     let out = Command::new(env!("CARGO"))
         .args([
             "check",

@@ -67,6 +67,7 @@ fn project() -> Sandbox {
 /// `cargo check` of the downstream crate against the sandbox's `alli-api`.
 fn downstream_compiles(sandbox: &Sandbox) -> Result<(), String> {
     let _cargo = crate::support::shared_target();
+    sandbox.touch_sources();
     let out = Command::new(env!("CARGO"))
         .args(["check", "--quiet", "--offline", "-p", "downstream"])
         .current_dir(sandbox.root())
