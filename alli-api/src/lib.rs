@@ -46,6 +46,7 @@
 //! value unknown to this version is kept as `Unknown(String)` and round-trips unchanged.
 
 mod client;
+mod download;
 mod error;
 mod event_stream;
 mod execute;
@@ -54,18 +55,22 @@ mod execute;
 #[rustfmt::skip]
 mod generated;
 mod headers;
+mod idle;
 mod macros;
 mod nullable;
 mod pagination;
+mod params;
 mod request;
 mod response;
 mod retry;
 mod serde_helpers;
+mod upload;
 
 pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_EVENT_SIZE,
     DEFAULT_PAGE_CONCURRENCY, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, Region,
 };
+pub use download::Download;
 pub use error::{Error, ErrorKind, Result};
 pub use event_stream::{EventStream, RawEventStream};
 pub use generated::*;
@@ -73,6 +78,7 @@ pub use nullable::Nullable;
 pub use pagination::{ItemStream, PageStream};
 pub use request::RequestOptions;
 pub use response::RawResponse;
+pub use upload::{FilePart, UploadProgress};
 
 /// The `http` crate (status codes, header maps) as used in this crate's API.
 pub use http;
@@ -95,7 +101,9 @@ pub mod __private {
         BoxFuture, CursorPaged, PageNumberPaged, cursor_items, cursor_pages, page_number_items,
         page_number_pages,
     };
-    pub use crate::request::{PathValue, QueryValue, Request};
+    pub use crate::params::{Param, ParamError, ParamStyle, ParamValue, Style};
+    pub use crate::request::{QueryValue, Request};
+    pub use crate::upload::{FieldEncoding, FileParts};
     /// Serde helpers used by generated types.
     pub mod serde_helpers {
         pub use crate::serde_helpers::{
@@ -124,6 +132,10 @@ mod tests {
         send_sync::<RawResponse>();
         send_sync::<Nullable<String>>();
         send_sync::<__private::Request>();
+        send_sync::<FilePart>();
+        send_sync::<UploadProgress>();
+        fn send_only<T: Send + 'static>() {}
+        send_only::<Download>();
     }
 
     #[test]
@@ -135,6 +147,13 @@ mod tests {
             // Built, never polled.
             send(&client.__execute(req(), &options));
             send(&client.__execute_stream::<serde_json::Value>(req(), &options));
+            send(&client.__execute_download(req(), &options));
+            let download = Download::from_byte_stream(
+                futures_util::stream::empty::<std::result::Result<bytes::Bytes, std::io::Error>>(),
+                http::StatusCode::OK,
+                http::HeaderMap::new(),
+            );
+            send(&download.save_to("x"));
         }
         let stream = EventStream::<serde_json::Value>::from_byte_stream(
             futures_util::stream::empty::<std::result::Result<bytes::Bytes, std::io::Error>>(),
