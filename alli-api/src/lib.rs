@@ -16,6 +16,22 @@
 //! `.send_raw()` ([`RawResponse`]: status, headers, body bytes), and for paginated operations
 //! `.into_stream()` / `.into_pages()`, for streaming ones `.stream()` ([`EventStream`]).
 //!
+//! # Files
+//!
+//! - **Uploads** (`multipart/form-data`): a [`FilePart`] from a path (streamed from disk,
+//!   re-opened by each retry), from bytes, or from an async stream; file name and content type
+//!   guessed, overridable. `Content-Length` when every length is known, chunked otherwise. An
+//!   upload progress hook per request ([`RequestOptions::upload_progress`], [`UploadProgress`]).
+//! - **Downloads** (binary answers): `send()` returns a [`Download`], a stream of chunks with
+//!   the suggested [`file_name`](Download::file_name), content type and length;
+//!   [`save_to`](Download::save_to) writes it atomically. Memory stays bounded whatever the
+//!   size.
+//!
+//! Parameters of every type and OpenAPI style (path `simple`/`label`/`matrix`, query
+//! `form`/`spaceDelimited`/`pipeDelimited`/`deepObject`, headers, cookies) and
+//! `application/x-www-form-urlencoded` bodies are serialized as the OpenAPI 3.1 style table
+//! says.
+//!
 //! # Client settings
 //!
 //! - **Authentication**: an API key (`API-KEY` header) or a bearer token
@@ -37,7 +53,8 @@
 //!
 //! # Errors
 //!
-//! One [`Error`] type; [`Error::kind`] tells what happened ([`ErrorKind`]), and the response
+//! One [`Error`] type; [`Error::kind`] tells what happened ([`ErrorKind`]: invalid request,
+//! transport, timeout, API error, decode, invalid response, local I/O), and the response
 //! (status, headers, raw body, typed error body) is kept when there was one.
 //!
 //! # Nullable fields and open enums
