@@ -27,10 +27,14 @@ fn upload_parts() -> Vec<FilePart> {
     let notes = FilePart::from_bytes(b"hello".to_vec()).file_name("notes.txt");
 
     // From any async stream of chunks; declare the length to send a Content-Length.
-    let piped = FilePart::from_stream(chunks).file_name("export.csv").length(14);
+    let piped = FilePart::from_stream(chunks)
+        .file_name("export.csv")
+        .length(14);
 
     // Override what is guessed.
-    let custom = FilePart::from_path("dump.bin").file_name("data.csv").content_type("text/csv");
+    let custom = FilePart::from_path("dump.bin")
+        .file_name("data.csv")
+        .content_type("text/csv");
 
     vec![file, notes, piped, custom]
 }
@@ -46,8 +50,15 @@ fn with_progress() -> RequestOptions {
 
 /// Saves a download under `dir`, with the name the server suggests.
 async fn keep(download: Download, dir: &Path) -> alli_api::Result<u64> {
-    println!("{:?} {:?} {:?}", download.file_name(), download.content_type(), download.content_length());
-    let name = download.file_name().unwrap_or_else(|| "download.bin".to_owned());
+    println!(
+        "{:?} {:?} {:?}",
+        download.file_name(),
+        download.content_type(),
+        download.content_length()
+    );
+    let name = download
+        .file_name()
+        .unwrap_or_else(|| "download.bin".to_owned());
 
     // Save it atomically: written to a temporary file next to the target, flushed to disk, then
     // renamed; on any error (connection cut, timeout, disk full) nothing is left behind and an

@@ -938,7 +938,10 @@ mod tests {
     #[test]
     fn values_are_encoded_and_separators_are_not() {
         let v = json!(["a,b", "c d", "é/?#"]);
-        assert_eq!(path(Style::Simple, false, &v), "a%2Cb,c%20d,%C3%A9%2F%3F%23");
+        assert_eq!(
+            path(Style::Simple, false, &v),
+            "a%2Cb,c%20d,%C3%A9%2F%3F%23"
+        );
         assert_eq!(
             query(Style::Form, false, &v),
             "color=a%2Cb,c%20d,%C3%A9%2F%3F%23"

@@ -132,7 +132,8 @@ impl FilePart {
         B: Into<Bytes>,
         E: Into<BoxError>,
     {
-        let stream = futures_util::StreamExt::map(stream, |r| r.map(Into::into).map_err(Into::into));
+        let stream =
+            futures_util::StreamExt::map(stream, |r| r.map(Into::into).map_err(Into::into));
         FilePart {
             source: Source::Stream(Arc::new(StreamSlot {
                 stream: Mutex::new(Some(Box::pin(stream))),
@@ -458,7 +459,11 @@ fn field_pairs<T: ParamValue + ?Sized>(
             }],
         });
     }
-    form_pairs(name, &value.__to_param()?, encoding.style.unwrap_or(default))
+    form_pairs(
+        name,
+        &value.__to_param()?,
+        encoding.style.unwrap_or(default),
+    )
 }
 
 fn json_text<T: Serialize + ?Sized>(value: &T) -> std::result::Result<String, ParamError> {
@@ -591,8 +596,7 @@ impl Multipart {
         if matches!(param, Param::Absent) {
             return Ok(());
         }
-        if encoding.is_json() || (encoding.style.is_none() && matches!(param, Param::Object(_)))
-        {
+        if encoding.is_json() || (encoding.style.is_none() && matches!(param, Param::Object(_))) {
             let json = json_text(value)?;
             self.add_text(name, Some(ct.unwrap_or("application/json")), json.into());
             return Ok(());
@@ -667,7 +671,10 @@ async fn open_source(name: &str, file: &FilePart) -> Result<OpenedData> {
             let f = tokio::fs::File::open(path)
                 .await
                 .map_err(|e| fail("open", e))?;
-            let meta = f.metadata().await.map_err(|e| fail("read the size of", e))?;
+            let meta = f
+                .metadata()
+                .await
+                .map_err(|e| fail("read the size of", e))?;
             if !meta.is_file() {
                 return Err(Error::io(
                     format!("`{}` (part `{name}`) is not a file", path.display()),
@@ -787,14 +794,14 @@ impl BodyStream {
     }
 
     fn new(parts: VecDeque<OpenedPart>, closing: Option<Bytes>) -> Self {
-        let total = parts.iter().try_fold(
-            closing.as_ref().map_or(0, |c| c.len() as u64),
-            |acc, p| {
-                let framing = p.head.as_ref().map_or(0, |h| h.len() as u64)
-                    + if p.tail { 2 } else { 0 };
-                Some(acc + framing + p.data.len()?)
-            },
-        );
+        let total =
+            parts
+                .iter()
+                .try_fold(closing.as_ref().map_or(0, |c| c.len() as u64), |acc, p| {
+                    let framing =
+                        p.head.as_ref().map_or(0, |h| h.len() as u64) + if p.tail { 2 } else { 0 };
+                    Some(acc + framing + p.data.len()?)
+                });
         BodyStream {
             parts,
             closing,
@@ -863,7 +870,9 @@ fn poll_data(data: &mut OpenedData, cx: &mut Context<'_>) -> Poll<Option<Result<
             name,
         } => {
             // Past the size read at open, one more byte is asked for: the file must end there.
-            let want = usize::try_from(*remaining).map_or(CHUNK, |r| r.min(CHUNK)).max(1);
+            let want = usize::try_from(*remaining)
+                .map_or(CHUNK, |r| r.min(CHUNK))
+                .max(1);
             let mut buf = vec![0u8; want];
             let mut read = ReadBuf::new(&mut buf);
             let changed = |what: &str| {

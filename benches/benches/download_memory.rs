@@ -64,11 +64,8 @@ fn serve() {
 
 async fn download(client: &alli_api::Client, len: u64) -> Download {
     let path: &'static str = "/body/{len}";
-    let mut req = alli_api::__private::Request::new(
-        alli_api::__private::Method::GET,
-        path,
-        "bench.download",
-    );
+    let mut req =
+        alli_api::__private::Request::new(alli_api::__private::Method::GET, path, "bench.download");
     req.path_param("len", &len);
     client
         .__execute_download(req, &alli_api::RequestOptions::new())
@@ -79,7 +76,12 @@ async fn download(client: &alli_api::Client, len: u64) -> Download {
 /// Checks that `chunk` is bytes `at..` of the generated body.
 fn check(chunk: &[u8], at: u64) {
     for (i, b) in chunk.iter().enumerate() {
-        assert_eq!(*b, generated_byte(at + i as u64), "byte {} differs", at + i as u64);
+        assert_eq!(
+            *b,
+            generated_byte(at + i as u64),
+            "byte {} differs",
+            at + i as u64
+        );
     }
 }
 
@@ -177,7 +179,11 @@ fn main() {
     for round in 0..rounds {
         for (si, &mib) in sizes.iter().enumerate() {
             for k in 0..MODES.len() {
-                let m = if round % 2 == 0 { k } else { MODES.len() - 1 - k };
+                let m = if round % 2 == 0 {
+                    k
+                } else {
+                    MODES.len() - 1 - k
+                };
                 let mut c = child::spawn_role(
                     CLIENT,
                     &[

@@ -24,8 +24,8 @@ use std::time::Duration;
 use alli_api::http::header::{ACCEPT, USER_AGENT};
 use alli_api::reqwest;
 use alli_api_tests::{Reply, TestServer};
-use benches::{child, conversations};
 use benches::measure::{self, Interleaved, Report, ms};
+use benches::{child, conversations};
 use serde_json::json;
 
 const ROLE: &str = "ALLI_BENCH_OVERHEAD_SERVER";

@@ -12,7 +12,9 @@ use alli_api_tests::TestServer;
 pub fn spawn_role(role: &str, env: &[(&str, String)]) -> Child {
     let exe = std::env::current_exe().expect("current exe");
     let mut cmd = Command::new(exe);
-    cmd.env(role, "1").stdin(Stdio::piped()).stdout(Stdio::piped());
+    cmd.env(role, "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped());
     for (k, v) in env {
         cmd.env(k, v);
     }

@@ -68,7 +68,10 @@ async fn a_download_is_a_stream_with_its_metadata() {
     let r = server.single_request();
     assert_eq!(r.method, "GET");
     assert_eq!(r.json().expect("json"), json!({"fileName": "report.pdf"}));
-    assert_eq!(r.header("accept").as_deref(), Some("application/octet-stream"));
+    assert_eq!(
+        r.header("accept").as_deref(),
+        Some("application/octet-stream")
+    );
 }
 
 #[tokio::test]
@@ -177,10 +180,7 @@ async fn the_timeout_bounds_silence_not_the_whole_download() {
     let server = TestServer::start().await;
     // Six chunks 60 ms apart: 300 ms in all, well over the 150 ms timeout, never silent that
     // long.
-    server.push(Reply::ok().chunks(
-        ["a", "b", "c", "d", "e", "f"],
-        Duration::from_millis(60),
-    ));
+    server.push(Reply::ok().chunks(["a", "b", "c", "d", "e", "f"], Duration::from_millis(60)));
     let options = RequestOptions::new().timeout(Duration::from_millis(150));
     let d = download_with(&server, options.clone())
         .await
@@ -189,8 +189,13 @@ async fn the_timeout_bounds_silence_not_the_whole_download() {
 
     // A body that goes silent for longer fails with a timeout, after what it sent.
     server.push(Reply::ok().chunks(["a", "b"], Duration::from_millis(600)));
-    let mut d = download_with(&server, options).await.expect("download starts");
-    assert_eq!(d.try_next().await.expect("first chunk").as_deref(), Some(&b"a"[..]));
+    let mut d = download_with(&server, options)
+        .await
+        .expect("download starts");
+    assert_eq!(
+        d.try_next().await.expect("first chunk").as_deref(),
+        Some(&b"a"[..])
+    );
     let e = d.try_next().await.expect_err("silence");
     assert_eq!(e.kind(), ErrorKind::Timeout);
     assert!(d.next().await.is_none(), "an error ends the stream");

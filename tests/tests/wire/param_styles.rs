@@ -4,8 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use alli_api::ErrorKind;
 use alli_api::__private::{ParamStyle, Request, Style};
+use alli_api::ErrorKind;
 use alli_api_tests::{RecordedRequest, Reply, TestServer, client, execute, get};
 use serde_json::{Value, json};
 
@@ -133,7 +133,10 @@ async fn path_parameters_of_every_schema_type() {
     req.path_param("map", &BTreeMap::from([("k", "v,w")]));
     req.path_param("any", &json!(7));
     req.path_param("any_list", &json!(["x", 1, true]));
-    req.path_param("obj", &serde_json::Map::from_iter([("n".to_owned(), json!(null)), ("o".to_owned(), json!("p"))]));
+    req.path_param(
+        "obj",
+        &serde_json::Map::from_iter([("n".to_owned(), json!(null)), ("o".to_owned(), json!("p"))]),
+    );
     assert_eq!(
         sent(req).await.target,
         "/a/a%2Fb%20c/-42/0.1/2.5/false/dark%20blue/1,2,3/k,v%2Cw/7/x,1,true/o,p"

@@ -40,7 +40,11 @@ async fn parse_multipart(r: &RecordedRequest) -> Vec<Part> {
     let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(body) });
     let mut form = multer::Multipart::new(stream, boundary);
     let mut parts = Vec::new();
-    while let Some(field) = form.next_field().await.expect("a well-formed multipart body") {
+    while let Some(field) = form
+        .next_field()
+        .await
+        .expect("a well-formed multipart body")
+    {
         let name = field.name().expect("every part is named").to_owned();
         let file_name = field.file_name().map(str::to_owned);
         let content_type = field.content_type().map(|m| m.to_string());
@@ -135,11 +139,7 @@ async fn multipart_files_and_every_kind_of_field() {
         vec![
             ("file", Some("q3 report.pdf"), Some("application/pdf")),
             ("attachments", Some("table.csv"), Some("text/csv")),
-            (
-                "attachments",
-                None,
-                Some("application/octet-stream")
-            ),
+            ("attachments", None, Some("application/octet-stream")),
             ("attachments", Some("notes.md"), Some("text/x-custom")),
             ("title", None, None),
             ("pages", None, None),
@@ -222,13 +222,18 @@ async fn a_stream_part_is_sent_chunked_unless_its_length_is_declared() {
     let mut req = post("/u");
     req.multipart_file(
         "file",
-        &FilePart::from_stream(chunks()).file_name("s.txt").length(18),
+        &FilePart::from_stream(chunks())
+            .file_name("s.txt")
+            .length(18),
         None,
     );
     execute(&client, req).await.expect("upload with a length");
 
     let [chunked, sized] = <[RecordedRequest; 2]>::try_from(server.requests()).expect("two");
-    assert_eq!(chunked.header("transfer-encoding").as_deref(), Some("chunked"));
+    assert_eq!(
+        chunked.header("transfer-encoding").as_deref(),
+        Some("chunked")
+    );
     assert!(!chunked.has_header("content-length"));
     assert_content_length(&sized);
     for r in [&chunked, &sized] {
@@ -300,7 +305,11 @@ async fn bytes_are_reused_by_a_retry() {
 async fn a_stream_part_is_never_sent_twice() {
     let server = TestServer::start().await;
     server
-        .push(Reply::status(429).header("Retry-After", "0").body("slow down"))
+        .push(
+            Reply::status(429)
+                .header("Retry-After", "0")
+                .body("slow down"),
+        )
         .push(Reply::ok());
     let client = client(&server.url());
     let part = FilePart::from_stream(futures_util::stream::iter([Ok::<_, std::io::Error>(
