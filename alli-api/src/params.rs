@@ -502,38 +502,27 @@ impl ListCollector {
     }
 }
 
-impl ser::SerializeSeq for ListCollector {
-    type Ok = Param;
-    type Error = ParamError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), ParamError> {
-        self.push(value)
-    }
-    fn end(self) -> Result<Param, ParamError> {
-        Ok(Param::List(self.0))
-    }
+/// `SerializeSeq`, `SerializeTuple` and `SerializeTupleStruct`: each item is pushed.
+macro_rules! list_collector {
+    ($($tr:ident :: $method:ident),*) => {$(
+        impl ser::$tr for ListCollector {
+            type Ok = Param;
+            type Error = ParamError;
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), ParamError> {
+                self.push(value)
+            }
+            fn end(self) -> Result<Param, ParamError> {
+                Ok(Param::List(self.0))
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeTuple for ListCollector {
-    type Ok = Param;
-    type Error = ParamError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), ParamError> {
-        self.push(value)
-    }
-    fn end(self) -> Result<Param, ParamError> {
-        Ok(Param::List(self.0))
-    }
-}
-
-impl ser::SerializeTupleStruct for ListCollector {
-    type Ok = Param;
-    type Error = ParamError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), ParamError> {
-        self.push(value)
-    }
-    fn end(self) -> Result<Param, ParamError> {
-        Ok(Param::List(self.0))
-    }
-}
+list_collector!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field
+);
 
 /// The properties of an object.
 struct ObjectCollector {
@@ -582,6 +571,63 @@ impl ser::SerializeStruct for ObjectCollector {
     fn end(self) -> Result<Param, ParamError> {
         Ok(Param::Object(self.pairs))
     }
+}
+
+/// The methods of a serializer that accepts no compound value (and no enum variant with
+/// data): each returns `$err()`.
+macro_rules! reject_compound {
+    ($err:ident) => {
+        fn serialize_newtype_variant<T: Serialize + ?Sized>(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: &T,
+        ) -> Result<Self::Ok, ParamError> {
+            Err($err())
+        }
+        fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, ParamError> {
+            Err($err())
+        }
+        fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, ParamError> {
+            Err($err())
+        }
+        fn serialize_tuple_struct(
+            self,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeTupleStruct, ParamError> {
+            Err($err())
+        }
+        fn serialize_tuple_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeTupleVariant, ParamError> {
+            Err($err())
+        }
+        fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, ParamError> {
+            Err($err())
+        }
+        fn serialize_struct(
+            self,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeStruct, ParamError> {
+            Err($err())
+        }
+        fn serialize_struct_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeStructVariant, ParamError> {
+            Err($err())
+        }
+    };
 }
 
 fn not_scalar() -> ParamError {
@@ -635,56 +681,7 @@ impl ser::Serializer for ScalarSerializer {
     ) -> Result<Self::Ok, ParamError> {
         value.serialize(self)
     }
-    fn serialize_newtype_variant<T: Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: &T,
-    ) -> Result<Self::Ok, ParamError> {
-        Err(not_scalar())
-    }
-    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, ParamError> {
-        Err(not_scalar())
-    }
-    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, ParamError> {
-        Err(not_scalar())
-    }
-    fn serialize_tuple_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleStruct, ParamError> {
-        Err(not_scalar())
-    }
-    fn serialize_tuple_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleVariant, ParamError> {
-        Err(not_scalar())
-    }
-    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, ParamError> {
-        Err(not_scalar())
-    }
-    fn serialize_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStruct, ParamError> {
-        Err(not_scalar())
-    }
-    fn serialize_struct_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStructVariant, ParamError> {
-        Err(not_scalar())
-    }
+    reject_compound!(not_scalar);
 }
 
 fn bad_key() -> ParamError {
@@ -738,56 +735,7 @@ impl ser::Serializer for KeySerializer {
     ) -> Result<String, ParamError> {
         value.serialize(self)
     }
-    fn serialize_newtype_variant<T: Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: &T,
-    ) -> Result<String, ParamError> {
-        Err(bad_key())
-    }
-    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, ParamError> {
-        Err(bad_key())
-    }
-    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, ParamError> {
-        Err(bad_key())
-    }
-    fn serialize_tuple_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleStruct, ParamError> {
-        Err(bad_key())
-    }
-    fn serialize_tuple_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleVariant, ParamError> {
-        Err(bad_key())
-    }
-    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, ParamError> {
-        Err(bad_key())
-    }
-    fn serialize_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStruct, ParamError> {
-        Err(bad_key())
-    }
-    fn serialize_struct_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStructVariant, ParamError> {
-        Err(bad_key())
-    }
+    reject_compound!(bad_key);
 }
 
 #[cfg(test)]

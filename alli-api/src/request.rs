@@ -128,17 +128,36 @@ impl Request {
         value: &T,
         style: ParamStyle,
     ) {
-        let pairs = value.__to_param().and_then(|p| form_pairs(name, &p, style));
-        match pairs {
-            Ok(pairs) => {
-                for pair in pairs {
-                    if !self.query.is_empty() {
-                        self.query.push('&');
-                    }
-                    pair.write_query(&mut self.query, style.allow_reserved);
-                }
+        for pair in self.encoded_pairs("query parameter", name, value, style) {
+            if !self.query.is_empty() {
+                self.query.push('&');
             }
-            Err(e) => self.param_failed("query parameter", name, e),
+            self.query.push_str(&pair);
+        }
+    }
+
+    /// The `name=value` pairs of a form-like parameter, encoded for a URL (or a cookie); none
+    /// when the value is rejected (the request then fails).
+    fn encoded_pairs<T: ParamValue + ?Sized>(
+        &mut self,
+        what: &str,
+        name: &'static str,
+        value: &T,
+        style: ParamStyle,
+    ) -> Vec<String> {
+        match value.__to_param().and_then(|p| form_pairs(name, &p, style)) {
+            Ok(pairs) => pairs
+                .iter()
+                .map(|pair| {
+                    let mut text = String::new();
+                    pair.write_query(&mut text, style.allow_reserved);
+                    text
+                })
+                .collect(),
+            Err(e) => {
+                self.param_failed(what, name, e);
+                Vec::new()
+            }
         }
     }
 
@@ -174,17 +193,12 @@ impl Request {
         value: &T,
         style: ParamStyle,
     ) {
-        let pairs = value.__to_param().and_then(|p| form_pairs(name, &p, style));
-        match pairs {
-            Ok(pairs) => {
-                for pair in pairs {
-                    let mut text = String::new();
-                    pair.write_query(&mut text, false);
-                    self.cookies.push(text);
-                }
-            }
-            Err(e) => self.param_failed("cookie parameter", name, e),
-        }
+        let style = ParamStyle {
+            allow_reserved: false,
+            ..style
+        };
+        let pairs = self.encoded_pairs("cookie parameter", name, value, style);
+        self.cookies.extend(pairs);
     }
 
     /// Adds `files` (a [`FilePart`](crate::FilePart), an `Option` or a `Vec` of them) to the

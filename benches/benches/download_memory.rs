@@ -39,10 +39,7 @@ fn sizes() -> [u64; 2] {
 }
 
 fn serve() {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let rt = child::runtime();
     rt.block_on(async {
         let server = TestServer::with_handler(|req| {
             let len = req
@@ -117,10 +114,7 @@ fn client_process() {
         .parse()
         .expect("a length");
     let file = std::path::PathBuf::from(std::env::var("ALLI_BENCH_FILE").expect("file"));
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let rt = child::runtime();
     let client = alli_api::Client::builder()
         .api_key("bench-api-key")
         .base_url(&url)

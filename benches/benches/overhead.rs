@@ -49,10 +49,7 @@ fn bodies() -> (Vec<u8>, Vec<u8>) {
 
 /// The child: serves until its stdin closes.
 fn serve() {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let rt = child::runtime();
     rt.block_on(async {
         let (real, small) = bodies();
         let server = TestServer::with_handler(move |req| {
@@ -112,10 +109,7 @@ fn main() {
     }
     let mut report = Report::new("overhead");
     let (server, base) = child::start_server_process(ROLE, &[]);
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let rt = child::runtime();
     let client = alli_api::Client::builder()
         .api_key(API_KEY)
         .base_url(&base)

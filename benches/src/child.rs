@@ -7,6 +7,14 @@ use std::process::{Child, Command, Stdio};
 
 use alli_api_tests::TestServer;
 
+/// A current-thread tokio runtime with time and I/O (what the bench processes run on).
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
 /// Runs this bench binary again with `role` set in its environment (plus `env`), stdin and
 /// stdout piped. The child reads its role with `std::env::var(role)`.
 pub fn spawn_role(role: &str, env: &[(&str, String)]) -> Child {
