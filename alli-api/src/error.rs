@@ -37,6 +37,11 @@ pub enum ErrorKind {
     /// The response broke the protocol: a repeated pagination cursor, a streamed event larger
     /// than the limit, a stream in an unknown format or cut in the middle of an event.
     InvalidResponse,
+    /// A local file or stream failed: an upload's file part could not be opened or read (or
+    /// changed size while it was sent), a caller-supplied upload stream returned an error or
+    /// not its declared length, or [`Download::save_to`](crate::Download::save_to) could not
+    /// write its file. See [`std::error::Error::source`] for the I/O error. Never retried.
+    Io,
 }
 
 impl fmt::Display for ErrorKind {
@@ -48,6 +53,7 @@ impl fmt::Display for ErrorKind {
             ErrorKind::Api => "API error",
             ErrorKind::Decode => "decode error",
             ErrorKind::InvalidResponse => "invalid response",
+            ErrorKind::Io => "I/O error",
         })
     }
 }
@@ -163,6 +169,24 @@ impl Error {
             ErrorKind::Timeout,
             format!("the stream sent no data for {}", fmt_duration(after)),
         )
+    }
+
+    /// A local file or upload stream failure (see [`ErrorKind::Io`]).
+    pub(crate) fn io(
+        message: impl Into<String>,
+        source: impl Into<Box<dyn StdError + Send + Sync>>,
+    ) -> Self {
+        let mut e = Self::new(ErrorKind::Io, message);
+        e.inner.source = Some(source.into());
+        e
+    }
+
+    /// Appends ` (<note>)` to the message, e.g. why a retry was not made.
+    pub(crate) fn with_note(mut self, note: &str) -> Self {
+        self.inner.message.push_str(" (");
+        self.inner.message.push_str(note);
+        self.inner.message.push(')');
+        self
     }
 
     /// A transport failure from a caller-supplied byte stream.

@@ -122,22 +122,41 @@ macro_rules! __open_enum {
                 f(self.as_str())
             }
         }
-
-        impl $crate::__private::PathValue for $name {
-            fn path_value(&self) -> ::std::borrow::Cow<'_, str> {
-                ::std::borrow::Cow::Borrowed(self.as_str())
-            }
-        }
     };
 }
 
 /// Expands, inside `impl Builder { .. }` of an operation builder that has a field
 /// `options: RequestOptions`, to the per-request option methods: `timeout`, `max_retries`,
-/// `header`, `without_header`, `options`. `__request_options!(page_concurrency)` adds
-/// `page_concurrency` (for page-number paginated operations).
+/// `header`, `without_header`, `options`. Extras, in any combination:
+/// `__request_options!(page_concurrency)` adds `page_concurrency` (page-number paginated
+/// operations), `__request_options!(upload_progress)` adds `upload_progress` (operations with a
+/// `multipart/form-data` or other large request body); `__request_options!(page_concurrency,
+/// upload_progress)` both.
 #[macro_export]
 #[doc(hidden)]
 macro_rules! __request_options {
+    (@extra page_concurrency) => {
+        /// How many pages `into_pages()` / `into_stream()` may fetch at once (overrides the
+        /// client's setting; at least 1).
+        pub fn page_concurrency(mut self, pages: usize) -> Self {
+            self.options = ::core::mem::take(&mut self.options).page_concurrency(pages);
+            self
+        }
+    };
+    (@extra upload_progress) => {
+        /// Calls `hook` as the request body is sent: bytes sent so far in this attempt and the
+        /// total when known (see [`UploadProgress`]($crate::UploadProgress)). Called once per
+        /// chunk (at most 64 KiB) from the sending task: keep it quick.
+        pub fn upload_progress(
+            mut self,
+            hook: impl ::core::ops::Fn($crate::UploadProgress) + ::core::marker::Send
+                + ::core::marker::Sync
+                + 'static,
+        ) -> Self {
+            self.options = ::core::mem::take(&mut self.options).upload_progress(hook);
+            self
+        }
+    };
     () => {
         /// Overrides the client's timeout for this request (each attempt, until the body is read).
         pub fn timeout(mut self, timeout: ::core::time::Duration) -> Self {
@@ -177,15 +196,9 @@ macro_rules! __request_options {
             self
         }
     };
-    (page_concurrency) => {
+    ($($extra:ident),+ $(,)?) => {
         $crate::__request_options!();
-
-        /// How many pages `into_pages()` / `into_stream()` may fetch at once (overrides the
-        /// client's setting; at least 1).
-        pub fn page_concurrency(mut self, pages: usize) -> Self {
-            self.options = ::core::mem::take(&mut self.options).page_concurrency(pages);
-            self
-        }
+        $( $crate::__request_options!(@extra $extra); )+
     };
 }
 

@@ -5,6 +5,7 @@
 mod support;
 
 mod contract;
+mod downloads;
 mod encoding;
 mod examples;
 mod golden_behaviour;
@@ -13,6 +14,7 @@ mod headers;
 mod macros;
 mod operations;
 mod pagination;
+mod param_styles;
 mod redaction;
 mod responses;
 mod retries;
@@ -20,3 +22,4 @@ mod streaming;
 mod timeouts;
 mod tracing_spans;
 mod types_roundtrip;
+mod uploads;
