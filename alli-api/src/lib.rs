@@ -55,6 +55,9 @@ mod execute;
 mod generated;
 mod headers;
 mod macros;
+#[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
+pub mod mock;
 mod nullable;
 mod pagination;
 mod request;
