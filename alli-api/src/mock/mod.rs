@@ -386,3 +386,68 @@ impl Drop for MockAlli {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// The workspace's document (this crate is `alli-api/`).
+    const ALLI: &str = include_str!("../../../spec/openapi.json");
+
+    fn shared(text: &str) -> Shared {
+        let doc = document::Document::new(text, &[]).unwrap_or_else(|e| panic!("{e}"));
+        Shared::new(
+            doc,
+            Config {
+                auto_respond: true,
+                allow_invalid: false,
+            },
+        )
+    }
+
+    #[test]
+    fn every_synthesized_answer_of_the_alli_document_is_valid() {
+        let shared = shared(ALLI);
+        assert!(shared.doc.operations.len() >= 20);
+        for (i, op) in shared.doc.operations.iter().enumerate() {
+            let value = shared.synthesized(i);
+            let problems = op.success.check(&value);
+            assert!(problems.is_empty(), "{}: {value} {problems:?}", op.id);
+        }
+    }
+
+    #[test]
+    fn documented_examples_win_when_valid() {
+        let doc = json!({
+            "openapi": "3.1.0",
+            "paths": {
+                "/a": { "get": { "responses": { "200": { "content": { "application/json": {
+                    "schema": { "$ref": "#/components/schemas/A" },
+                    "example": { "n": 7 } } } } } } },
+                "/b": { "get": { "responses": { "200": { "content": { "application/json": {
+                    "schema": { "$ref": "#/components/schemas/A" },
+                    "example": { "n": "seven" } } } } } } },
+                "/c": { "get": { "responses": { "200": { "content": { "application/json": {
+                    "schema": { "type": "object", "required": ["s"], "properties": {
+                        "s": { "type": "string", "examples": ["hello"] } } } } } } } } }
+            },
+            "components": { "schemas": { "A": {
+                "type": "object", "required": ["n"], "properties": { "n": { "type": "integer", "minimum": 3 } } } } }
+        });
+        let shared = shared(&doc.to_string());
+        let by_path = |p: &str| {
+            let i = shared
+                .doc
+                .operations
+                .iter()
+                .position(|o| o.path == p)
+                .unwrap_or_else(|| panic!("no {p}"));
+            shared.synthesized(i)
+        };
+        assert_eq!(by_path("/a"), json!({ "n": 7 }));
+        // An invalid example is ignored: a minimal instance instead.
+        assert_eq!(by_path("/b"), json!({ "n": 3 }));
+        assert_eq!(by_path("/c"), json!({ "s": "hello" }));
+    }
+}

@@ -1,7 +1,7 @@
 //! Responses synthesized from a schema, for operations the test set no expectation for: the
 //! documented example when there is one, else a minimal valid instance (required properties
 //! only, the first enum value, the smallest value the bounds allow, well-formed formats, the
-//! first non-null branch of a nullable or `anyOf`).
+//! null for a nullable value, the first branch of an `anyOf`/`oneOf`).
 
 use serde_json::{Map, Value, json};
 
@@ -56,11 +56,11 @@ impl Synth<'_> {
         }
         for key in ["anyOf", "oneOf"] {
             if let Some(branches) = obj.get(key).and_then(Value::as_array) {
-                // Deep in a recursive schema, a null branch ends the recursion.
-                let prefer_null = depth >= MAX_DEPTH / 2;
+                // Minimal: a nullable value is null (which also ends pagination cursors and
+                // recursive schemas).
                 let chosen = branches
                     .iter()
-                    .find(|b| is_null_schema(self.root, b) == prefer_null)
+                    .find(|b| is_null_schema(self.root, b))
                     .or_else(|| branches.first());
                 if let Some(branch) = chosen {
                     let from_branch = self.value(branch, depth + 1);
@@ -75,12 +75,8 @@ impl Synth<'_> {
     fn typed(&self, obj: &Map<String, Value>, depth: usize) -> Value {
         let ty = match obj.get("type") {
             Some(Value::String(t)) => t.as_str(),
-            Some(Value::Array(ts)) => ts
-                .iter()
-                .filter_map(Value::as_str)
-                .find(|t| *t != "null")
-                .or_else(|| ts.first().and_then(Value::as_str))
-                .unwrap_or(""),
+            Some(Value::Array(ts)) if ts.iter().any(|t| t == "null") => "null",
+            Some(Value::Array(ts)) => ts.first().and_then(Value::as_str).unwrap_or(""),
             _ if obj.contains_key("properties") || obj.contains_key("required") => "object",
             _ if obj.contains_key("items") => "array",
             _ => "",
@@ -264,10 +260,15 @@ mod tests {
         );
         assert_eq!(synth(json!({"enum": ["x", "y"]})), json!("x"));
         assert_eq!(
-            synth(json!({"anyOf": [{"type": "null"}, {"type": "number", "exclusiveMinimum": 0}]})),
+            synth(json!({"anyOf": [{"type": "number", "exclusiveMinimum": 0}, {"type": "null"}]})),
+            json!(null)
+        );
+        assert_eq!(
+            synth(json!({"anyOf": [{"type": "number", "exclusiveMinimum": 0}, {"type": "string"}]})),
             json!(1.0)
         );
-        assert_eq!(synth(json!({"type": ["null", "boolean"]})), json!(false));
+        assert_eq!(synth(json!({"type": ["boolean", "null"]})), json!(null));
+        assert_eq!(synth(json!({"type": ["boolean"]})), json!(false));
         assert_eq!(synth(json!({"type": "array", "minItems": 2, "items": {"const": 3}})), json!([3, 3]));
         assert_eq!(synth(json!({"type": "string", "minLength": 8})), json!("stringxx"));
         assert_eq!(synth(json!({"type": "string", "examples": ["hello"]})), json!("hello"));
@@ -289,7 +290,18 @@ mod tests {
             depth += 1;
             cur = next;
         }
-        assert!(depth > 0 && depth <= MAX_DEPTH, "{depth}");
+        assert_eq!(depth, 1, "{v}");
         assert!(cur.is_null(), "the recursion ends in null: {v}");
+        let root = json!({ "components": { "schemas": { "Loop": {
+            "type": "object", "required": ["next"], "properties": {
+                "next": { "$ref": "#/components/schemas/Loop" } } } } } });
+        let v = instance(&root, "/components/schemas/Loop", true);
+        let mut depth = 0;
+        let mut cur = &v;
+        while let Some(next) = cur.get("next") {
+            depth += 1;
+            cur = next;
+        }
+        assert!(depth <= MAX_DEPTH, "{depth}");
     }
 }

@@ -11,6 +11,7 @@ mod golden_behaviour;
 mod golden_wire;
 mod headers;
 mod macros;
+mod mock;
 mod operations;
 mod pagination;
 mod redaction;
