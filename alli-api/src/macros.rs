@@ -132,7 +132,8 @@ macro_rules! __open_enum {
 }
 
 /// Expands, inside `impl Builder { .. }` of an operation builder that has a field
-/// `options: RequestOptions`, to the per-request option methods: `timeout`, `max_retries`,
+/// `options: RequestOptions`, to the per-request option methods: `timeout`, `total_timeout`,
+/// `max_retries`,
 /// `header`, `without_header`, `options`. `__request_options!(page_concurrency)` adds
 /// `page_concurrency` (for page-number paginated operations).
 #[macro_export]
@@ -142,6 +143,13 @@ macro_rules! __request_options {
         /// Overrides the client's timeout for this request (each attempt, until the body is read).
         pub fn timeout(mut self, timeout: ::core::time::Duration) -> Self {
             self.options = ::core::mem::take(&mut self.options).timeout(timeout);
+            self
+        }
+
+        /// Overrides the client's total timeout for this request: a deadline for all attempts
+        /// and the waits between them.
+        pub fn total_timeout(mut self, total: ::core::time::Duration) -> Self {
+            self.options = ::core::mem::take(&mut self.options).total_timeout(total);
             self
         }
 

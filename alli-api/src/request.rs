@@ -342,7 +342,7 @@ impl HeaderEdit {
     }
 }
 
-/// Per-request overrides of the client's settings: timeout, retries, headers, page
+/// Per-request overrides of the client's settings: timeouts, retries, headers, page
 /// concurrency. Every operation builder has the same methods (`.timeout(..)`,
 /// `.max_retries(..)`, `.header(..)`, `.without_header(..)`) and accepts a whole set with
 /// `.options(..)`.
@@ -361,6 +361,7 @@ impl HeaderEdit {
 #[derive(Clone, Default)]
 pub struct RequestOptions {
     timeout: Option<Duration>,
+    total_timeout: Option<Duration>,
     max_retries: Option<u32>,
     headers: Vec<HeaderEdit>,
     page_concurrency: Option<usize>,
@@ -376,6 +377,13 @@ impl RequestOptions {
     /// the response headers, then the longest silence between two chunks).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// Deadline of this request as a whole: every attempt and every wait between attempts
+    /// (see [`ClientBuilder::total_timeout`](crate::ClientBuilder::total_timeout)).
+    pub fn total_timeout(mut self, total: Duration) -> Self {
+        self.total_timeout = Some(total);
         self
     }
 
@@ -410,6 +418,7 @@ impl RequestOptions {
     /// page concurrency, and each header it sets or removes); the rest is kept.
     pub fn merge(mut self, other: RequestOptions) -> Self {
         self.timeout = other.timeout.or(self.timeout);
+        self.total_timeout = other.total_timeout.or(self.total_timeout);
         self.max_retries = other.max_retries.or(self.max_retries);
         self.page_concurrency = other.page_concurrency.or(self.page_concurrency);
         for edit in other.headers {
@@ -440,6 +449,10 @@ impl RequestOptions {
 
     pub(crate) fn get_timeout(&self) -> Option<Duration> {
         self.timeout
+    }
+
+    pub(crate) fn get_total_timeout(&self) -> Option<Duration> {
+        self.total_timeout
     }
 
     pub(crate) fn get_max_retries(&self) -> Option<u32> {
@@ -488,6 +501,7 @@ impl fmt::Debug for RequestOptions {
             .collect();
         f.debug_struct("RequestOptions")
             .field("timeout", &self.timeout)
+            .field("total_timeout", &self.total_timeout)
             .field("max_retries", &self.max_retries)
             .field("headers", &DebugPairs(&set))
             .field("without_headers", &removed)

@@ -5,6 +5,7 @@
 mod support;
 
 mod contract;
+mod deadlines;
 mod encoding;
 mod examples;
 mod golden_behaviour;
