@@ -487,6 +487,13 @@ fn coerce(values: &[String], schema: &Value, root: &Value) -> Value {
         if let Ok(i) = text.parse::<i64>() {
             return json!(i);
         }
+        // Integers beyond 64 bits are still integers (JSON Schema has no size limit).
+        let digits = text.strip_prefix('-').unwrap_or(text);
+        if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+            if let Some(n) = text.parse::<f64>().ok().and_then(serde_json::Number::from_f64) {
+                return Value::Number(n);
+            }
+        }
     }
     if admits("number") {
         if let Some(n) = text.parse::<f64>().ok().and_then(serde_json::Number::from_f64) {
@@ -806,6 +813,10 @@ mod tests {
         };
         assert_eq!(c(&["5"], json!({"type": "integer"})), json!(5));
         assert_eq!(c(&["x"], json!({"type": "integer"})), json!("x"));
+        assert_eq!(
+            c(&["561456458912749968827526613565440"], json!({"type": "integer"})),
+            json!(5.6145645891274997e32)
+        );
         assert_eq!(c(&["1.5"], json!({"anyOf": [{"type": "number"}, {"type": "null"}]})), json!(1.5));
         assert_eq!(c(&["true"], json!({"type": "boolean"})), json!(true));
         assert_eq!(

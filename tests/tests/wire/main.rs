@@ -18,6 +18,7 @@ mod pagination;
 mod redaction;
 mod responses;
 mod retries;
+mod schemathesis;
 mod streaming;
 mod timeouts;
 mod tracing_spans;
