@@ -56,7 +56,6 @@ mod generated;
 mod headers;
 mod macros;
 #[cfg(feature = "mock")]
-#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub mod mock;
 mod nullable;
 mod pagination;

@@ -1,5 +1,6 @@
-//! The examples of `alli-api`: the tour runs offline (no `ALLI_API_KEY`, so against its
-//! in-process fake Alli server), exits 0 and prints every milestone; and each Rust code block
+//! The examples of `alli-api`: the tour runs offline (no `ALLI_API_KEY`, so against
+//! `alli_api::mock` started in-process), exits 0 and prints every milestone, the mock's
+//! verification included; and each Rust code block
 //! of `alli-api/README.md` is an excerpt of an example, so the README shows code that compiles.
 
 use std::path::{Path, PathBuf};
@@ -17,7 +18,7 @@ fn workspace() -> PathBuf {
 
 /// What the tour must print, in this order: one line per feature it shows.
 const MILESTONES: &[&str] = &[
-    "No ALLI_API_KEY, so the tour runs against a fake Alli server",
+    "No ALLI_API_KEY, so the tour runs against the mock Alli server of",
     "1. A client",
     "Debug output never shows the key",
     "API-KEY <redacted>",
@@ -39,6 +40,7 @@ const MILESTONES: &[&str] = &[
     "wire: GET /webapi/v2/apps?pageSize=2&cursor=cur_2 → 200",
     // runs: sync, streamed (typed events), background
     "A: In your first year you earn one day of paid leave",
+    "HTTP 200 OK, Some(\"text/event-stream\")",
     "[Reasoning…]",
     "streamed 10 events",
     r#""mode":"stream""#,
@@ -58,11 +60,11 @@ const MILESTONES: &[&str] = &[
     "OWN-USER-ID: base64:55Sw5LitLTc=",
     "(no OWN-USER-ID header)",
     "X-Request-Id: tour-42",
-    "Tour complete",
+    "Tour complete: 33 requests to the mock server, all as expected.",
 ];
 
 #[test]
-fn the_tour_runs_offline_against_its_fake_server() {
+fn the_tour_runs_offline_against_the_mock() {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let started = Instant::now();
     let output = Command::new(cargo)
