@@ -65,6 +65,16 @@ impl Rule {
         )
     }
 
+    /// `rule #2 (tests/x.rs:14)`: for messages that already name the operation.
+    fn short_name(&self, index: usize) -> String {
+        format!(
+            "rule #{} ({}:{})",
+            index + 1,
+            self.location.file(),
+            self.location.line()
+        )
+    }
+
     fn bounds(&self) -> String {
         match (self.min, self.max) {
             (n, Some(m)) if n == m => format!("exactly {n} call{}", plural(n)),
@@ -307,22 +317,25 @@ impl Shared {
         let line = state.requests[index].line();
         let op_id = &op.id;
 
+        // Each failure has a short form for the client's error message (which names the
+        // operation already, and is cut at a few hundred characters) and a full one.
         if let Some(i) = chosen {
             let rule = &mut state.rules[i];
             rule.calls.push(index);
-            let name = rule.name(i);
+            let (name, short) = (rule.name(i), rule.short_name(i));
             if rule.max == Some(0) {
-                let report = format!("`{line}` ({op_id}) matched {name}, which expects no call");
-                state.failures.push(format!("request #{}: {report}", index + 1));
-                return (index, unmatched_body(report, "forbidden"));
+                let why = "which expects no call";
+                let full = format!("`{line}` ({op_id}) matched {name}, {why}");
+                let short = format!("`{line}` matched {short}, {why}");
+                state.failures.push(format!("request #{}: {full}", index + 1));
+                return (index, unmatched_body(short, full, "forbidden"));
             }
             if !rule.problems.is_empty() {
-                let report = format!(
-                    "`{line}` ({op_id}) matched {name}, which is misconfigured: {}",
-                    rule.problems.join("; ")
-                );
-                state.failures.push(format!("request #{}: {report}", index + 1));
-                return (index, unmatched_body(report, "misconfigured"));
+                let why = format!("which is misconfigured: {}", rule.problems.join("; "));
+                let full = format!("`{line}` ({op_id}) matched {name}, {why}");
+                let short = format!("`{line}` matched {short}, {why}");
+                state.failures.push(format!("request #{}: {full}", index + 1));
+                return (index, unmatched_body(short, full, "misconfigured"));
             }
             let call = rule.calls.len() - 1;
             let step = rule
@@ -340,29 +353,46 @@ impl Shared {
                 },
             );
         }
-        let report = match (exhausted, closest) {
+        let (short, full) = match (exhausted, closest) {
             (Some(i), _) => {
                 let rule = &state.rules[i];
-                format!(
-                    "no rule matched `{line}` ({op_id}); closest: {} matched, but expects {} \
-                     and already had {}",
-                    rule.name(i),
+                let why = format!(
+                    "matched, but expects {} and already had {}",
                     rule.bounds(),
                     rule.calls.len()
+                );
+                (
+                    format!("no rule matched `{line}`; closest: {} {why}", rule.short_name(i)),
+                    format!(
+                        "no rule matched `{line}` ({op_id}); closest: {} {why}",
+                        rule.name(i)
+                    ),
                 )
             }
-            (None, Some((i, diffs))) => format!(
-                "no rule matched `{line}` ({op_id}); closest: {} differs: {}",
-                state.rules[i].name(i),
-                diffs.join("; ")
-            ),
-            (None, None) => format!(
-                "no rule matched `{line}` ({op_id}): no rule is set for {op_id} and auto-respond \
-                 is off"
-            ),
+            (None, Some((i, diffs))) => {
+                let rule = &state.rules[i];
+                let diffs = diffs.join("; ");
+                (
+                    format!(
+                        "no rule matched `{line}`; closest: {} differs: {diffs}",
+                        rule.short_name(i)
+                    ),
+                    format!(
+                        "no rule matched `{line}` ({op_id}); closest: {} differs: {diffs}",
+                        rule.name(i)
+                    ),
+                )
+            }
+            (None, None) => {
+                let why = "no rule is set for it and auto-respond is off";
+                (
+                    format!("no rule matched `{line}`: {why}"),
+                    format!("no rule matched `{line}` ({op_id}): {why}"),
+                )
+            }
         };
-        state.failures.push(format!("request #{}: {report}", index + 1));
-        (index, unmatched_body(report, "unmatched"))
+        state.failures.push(format!("request #{}: {full}", index + 1));
+        (index, unmatched_body(short, full, "unmatched"))
     }
 
     fn reject(
@@ -454,11 +484,13 @@ impl Shared {
     }
 }
 
-fn unmatched_body(report: String, kind: &'static str) -> Decision {
+/// The answer to a request the mock cannot answer from a rule: `error` is the short message
+/// (what `Error::api_message` shows), `alli_api_mock` the full report.
+fn unmatched_body(short: String, full: String, kind: &'static str) -> Decision {
     Decision::Reject {
         status: UNMATCHED_STATUS,
         kind,
-        body: json!({ "error": report, "alli_api_mock": report }),
+        body: json!({ "error": short, "alli_api_mock": full }),
     }
 }
 

@@ -93,6 +93,27 @@ fn the_tour_runs_offline_against_the_mock() {
     eprintln!("tour built and ran in {:?}", started.elapsed());
 }
 
+/// `mock_test` is a downstream test written as an example: it asserts, so exit 0 means every
+/// check of it held.
+#[test]
+fn the_mock_example_passes_its_own_checks() {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let output = Command::new(cargo)
+        .args(["run", "--quiet", "-p", "alli-api", "--example", "mock_test"])
+        .current_dir(workspace())
+        .stdin(Stdio::null())
+        .output()
+        .expect("cargo runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "mock_test failed:\n{stdout}\n{stderr}");
+    assert!(
+        stdout.contains(r#"conversations.get: HTTP 418 I'm a teapot: no rule matched `GET /webapi/v2/conversations/c9`; closest: rule #1 (alli-api/examples/mock_test.rs:"#),
+        "{stdout}"
+    );
+    assert!(stdout.contains("alli_api::mock: 2 problems found:"), "{stdout}");
+}
+
 /// The lines of a piece of Rust code that matter for the comparison: trimmed, blank ones left out.
 fn code_lines(text: &str) -> Vec<&str> {
     text.lines()

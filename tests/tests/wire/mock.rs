@@ -100,8 +100,9 @@ async fn an_unmatched_request_fails_at_the_call_site_naming_the_closest_rule() {
     );
     let message = err.to_string();
     assert!(message.contains("no rule matched `GET /webapi/v2/conversations/c2`"), "{message}");
-    assert!(message.contains("rule #1 conversations.get"), "{message}");
-    assert!(message.contains("tests/wire/mock.rs:"), "the rule's location: {message}");
+    assert!(message.contains("closest: rule #1 (tests/tests/wire/mock.rs:"), "{message}");
+    let body = err.body_text().unwrap_or_default().into_owned();
+    assert!(body.contains("closest: rule #1 conversations.get (tests/tests/wire/mock.rs:"), "{body}");
     assert!(
         message.contains(r#"path parameter `conversation_id`: expected "c1", got "c2""#),
         "{message}"
