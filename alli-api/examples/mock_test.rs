@@ -28,7 +28,9 @@ async fn active_titles(client: &Client) -> alli_api::Result<Vec<String>> {
 
 fn conversation(id: &str, title: &str) -> Conversation {
     let empty = Vec::new();
-    Conversation::new(id, title, None, 0.0, None, false, None, None, empty, 0, None, None)
+    Conversation::new(
+        id, title, None, 0.0, None, false, None, None, empty, 0, None, None,
+    )
 }
 
 #[tokio::main]
@@ -47,7 +49,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     mock.on("GET", "/webapi/v2/conversations")
         .query("activeOnly", &true)
         .query("cursor", &"page-2")
-        .returns(ConversationsResponse::new(vec![conversation("c2", "VPN")], None))
+        .returns(ConversationsResponse::new(
+            vec![conversation("c2", "VPN")],
+            None,
+        ))
         .times(1);
     let client = mock.client(); // a Client pointed at the mock
     assert_eq!(active_titles(&client).await?, ["Leave policy", "VPN"]);
@@ -69,7 +74,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .returns(conversation("slow", "Slow"))
         .delay(Duration::from_secs(2))
         .at_least(1);
-    let slow = client.conversations().get("slow").timeout(Duration::from_millis(100));
+    let slow = client
+        .conversations()
+        .get("slow")
+        .timeout(Duration::from_millis(100));
     let err = slow.max_retries(0).send().await.expect_err("too slow");
     assert!(err.is_timeout());
 
@@ -78,12 +86,20 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     drop(mock);
 
     // A request no rule matches fails at the call site, naming the closest rule ...
-    let mock = MockAlli::builder(OPENAPI).verify_on_drop(false).start().await?;
+    let mock = MockAlli::builder(OPENAPI)
+        .verify_on_drop(false)
+        .start()
+        .await?;
     mock.on("GET", "/webapi/v2/conversations/{conversation_id}")
         .path_param("conversation_id", &"c1")
         .returns(conversation("c1", "Leave policy"));
     let client = mock.client();
-    let err = client.conversations().get("c9").send().await.expect_err("no rule");
+    let err = client
+        .conversations()
+        .get("c9")
+        .send()
+        .await
+        .expect_err("no rule");
     assert_eq!(err.kind(), ErrorKind::Api);
     assert_eq!(err.status().map(|s| s.as_u16()), Some(418));
     println!("{err}");

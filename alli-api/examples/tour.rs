@@ -24,8 +24,8 @@ mod real_api;
 
 use std::time::{Duration, Instant};
 
-use alli_api::types::{Chat, GetGenerativeAnswerError, ListOrder, RunAppChat};
 use alli_api::mock::MockAlli;
+use alli_api::types::{Chat, GetGenerativeAnswerError, ListOrder, RunAppChat};
 use alli_api::{Client, ClientBuilder, ErrorKind, RequestOptions};
 use futures_util::{StreamExt, TryStreamExt};
 

@@ -239,7 +239,10 @@ macro_rules! __mock_rule {
         }
 
         /// Appends a stream of events to the sequence of answers.
-        pub fn then_streams(mut self, events: impl ::core::iter::IntoIterator<Item = $event>) -> Self {
+        pub fn then_streams(
+            mut self,
+            events: impl ::core::iter::IntoIterator<Item = $event>,
+        ) -> Self {
             self.rule = self.rule.then_streams(events);
             self
         }

@@ -5,8 +5,8 @@
 //! item by item; the wire tests (`tests/wire/mock.rs`) drive it.
 //!
 //! Generated inside `alli-api` (behind `#[cfg(feature = "mock")]`), the items differ only in
-//! paths (`crate::` for `alli_api::`), in `MockAlli::start()` / `MockAlli::builder()` being
-//! inherent functions instead of [`start`] / [`builder`], and in `conversations()` / `apps()`
+//! paths (`crate::` for `alli_api::`), in `MockAlli::start()` / `MockAlli::configure()` being
+//! inherent functions instead of [`start`] / [`configure`], and in `conversations()` / `apps()`
 //! being inherent methods of `MockAlli` instead of the [`MockApi`] extension trait (an
 //! inherent impl is only possible inside `alli-api`).
 
@@ -73,8 +73,8 @@ pub mod operations {
     pub static ALL: [&Operation; 3] = [&CONVERSATIONS_GET, &CONVERSATIONS_LIST, &APPS_RUN];
 }
 
-/// A mock configured with the document and the descriptors (generated: `MockAlli::builder()`).
-pub fn builder() -> MockBuilder {
+/// A mock configured with the document and the descriptors (generated: `MockAlli::configure()`).
+pub fn configure() -> MockBuilder {
     MockAlli::builder(OPENAPI).operations(operations::ALL)
 }
 
@@ -84,7 +84,7 @@ pub fn builder() -> MockBuilder {
 ///
 /// If the mock cannot start (no local port can be bound).
 pub async fn start() -> MockAlli {
-    match builder().start().await {
+    match configure().start().await {
         Ok(mock) => mock,
         Err(e) => panic!("{e}"),
     }
@@ -204,14 +204,18 @@ pub mod conversations {
     }
 
     impl List {
-        alli_api::__mock_rule!(success = ConversationsResponse, error = alli_api::serde_json::Value);
+        alli_api::__mock_rule!(
+            success = ConversationsResponse,
+            error = alli_api::serde_json::Value
+        );
 
         /// Matches query parameter `userIds`.
         pub fn user_ids(
             mut self,
             value: impl IntoIterator<Item = impl Into<alli_api::serde_json::Value>>,
         ) -> Self {
-            let value: Vec<alli_api::serde_json::Value> = value.into_iter().map(Into::into).collect();
+            let value: Vec<alli_api::serde_json::Value> =
+                value.into_iter().map(Into::into).collect();
             self.rule = self.rule.query("userIds", &value);
             self
         }

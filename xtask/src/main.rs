@@ -39,9 +39,11 @@ commands:
       .venv/, schemathesis from tools/requirements-schemathesis.txt into .venv-st/), then
       run `cargo test --workspace [ARGS ...]`.
   lint
-      `cargo fmt --all --check`, `cargo clippy --workspace --all-targets -- -D warnings`
-      and `cargo doc --workspace --no-deps` with RUSTDOCFLAGS=-D warnings: the generated
-      crate, the runtime, the generator and the tests stay warning-free.
+      `cargo fmt --all --check`, `cargo clippy --workspace --all-targets --features
+      alli-api/mock -- -D warnings`, `cargo clippy -p alli-api --lib -- -D warnings` (the
+      runtime without the mock) and `cargo doc --workspace --no-deps --features
+      alli-api/mock` with RUSTDOCFLAGS=-D warnings: the generated crate, the runtime, the
+      generator and the tests stay warning-free.
 ";
 
 fn main() -> ExitCode {
@@ -218,15 +220,29 @@ fn lint(layout: &Layout) -> Result<(), String> {
         cmd
     };
     run(&mut cargo(&["fmt", "--all", "--check"]))?;
+    // The workspace with the `mock` feature of alli-api (the tests use it), then the runtime
+    // alone without it, so both configurations stay warning-free.
     run(&mut cargo(&[
         "clippy",
         "--workspace",
         "--all-targets",
+        "--features",
+        "alli-api/mock",
         "--",
         "-D",
         "warnings",
     ]))?;
-    run(cargo(&["doc", "--workspace", "--no-deps"]).env("RUSTDOCFLAGS", "-D warnings"))
+    run(&mut cargo(&[
+        "clippy", "-p", "alli-api", "--lib", "--", "-D", "warnings",
+    ]))?;
+    run(cargo(&[
+        "doc",
+        "--workspace",
+        "--no-deps",
+        "--features",
+        "alli-api/mock",
+    ])
+    .env("RUSTDOCFLAGS", "-D warnings"))
 }
 
 /// Whether `stamp` is missing or older than any of `inputs`.

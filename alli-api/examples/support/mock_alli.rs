@@ -158,7 +158,11 @@ impl Data {
                 Some(c) => rule.query("cursor", &c),
                 None => rule.query_absent("cursor").query_absent("activeOnly"),
             };
-            counted(rule.returns(Self::page(&all[start..start + 2], next)), serve_only, 1);
+            counted(
+                rule.returns(Self::page(&all[start..start + 2], next)),
+                serve_only,
+                1,
+            );
         }
         // One conversation: asked with a 1 ms timeout (too slow), then twice with identity
         // headers.
@@ -168,7 +172,11 @@ impl Data {
             .returns(Self::page(&all[..1], Some("cur_1")))
             .delay(std::time::Duration::from_millis(20));
         // (The 1 ms attempt may give up before its request is even sent.)
-        if serve_only { one.any_times() } else { one.at_least(2) };
+        if serve_only {
+            one.any_times()
+        } else {
+            one.at_least(2)
+        };
 
         // The busiest conversation: its chats, 100 a page (the first page without `pageNo`).
         let busiest = &self.conversations[1];

@@ -21,16 +21,37 @@ type ValuePredicate = Arc<dyn Fn(&Value) -> bool + Send + Sync>;
 /// One condition of a rule.
 #[derive(Clone)]
 pub(crate) enum Matcher {
-    PathParam { name: String, expected: String },
+    PathParam {
+        name: String,
+        expected: String,
+    },
     /// `expected` empty: the parameter must be absent.
-    Query { name: String, expected: Vec<String> },
+    Query {
+        name: String,
+        expected: Vec<String>,
+    },
     /// `None`: the header must be absent.
-    Header { name: String, expected: Option<String> },
+    Header {
+        name: String,
+        expected: Option<String>,
+    },
     /// `None`: the field must be absent.
-    BodyField { pointer: String, expected: Option<Value> },
-    BodyFieldWhere { pointer: String, what: String, check: ValuePredicate },
-    Body { expected: Value },
-    Where { what: String, check: RequestPredicate },
+    BodyField {
+        pointer: String,
+        expected: Option<Value>,
+    },
+    BodyFieldWhere {
+        pointer: String,
+        what: String,
+        check: ValuePredicate,
+    },
+    Body {
+        expected: Value,
+    },
+    Where {
+        what: String,
+        check: RequestPredicate,
+    },
 }
 
 /// Shows a value in a report, hiding credentials.
@@ -133,7 +154,9 @@ impl Matcher {
                 } else if got.is_empty() {
                     Err(format!("query `{name}`: expected {expected:?}, got none"))
                 } else {
-                    Err(format!("query `{name}`: expected {expected:?}, got {got:?}"))
+                    Err(format!(
+                        "query `{name}`: expected {expected:?}, got {got:?}"
+                    ))
                 }
             }
             Matcher::Header { name, expected } => {
@@ -162,12 +185,8 @@ impl Matcher {
                 match (expected, got) {
                     (None, None) => Ok(()),
                     (Some(e), Some(g)) if json_eq(e, g) => Ok(()),
-                    (None, Some(g)) => {
-                        Err(format!("body field `{field}`: expected none, got {g}"))
-                    }
-                    (Some(e), None) => {
-                        Err(format!("body field `{field}`: expected {e}, got none"))
-                    }
+                    (None, Some(g)) => Err(format!("body field `{field}`: expected none, got {g}")),
+                    (Some(e), None) => Err(format!("body field `{field}`: expected {e}, got none")),
                     (Some(e), Some(g)) => {
                         Err(format!("body field `{field}`: expected {e}, got {g}"))
                     }
@@ -217,9 +236,15 @@ pub enum Fault {
 pub(crate) enum Payload {
     Empty,
     Json(Value),
-    Raw { content_type: String, bytes: Bytes },
+    Raw {
+        content_type: String,
+        bytes: Bytes,
+    },
     /// Server-Sent Events, one `data:` line per event.
-    Events { events: Vec<Value>, interval: Duration },
+    Events {
+        events: Vec<Value>,
+        interval: Duration,
+    },
 }
 
 /// One answer of a rule's sequence.
@@ -332,7 +357,8 @@ impl fmt::Debug for Expectation {
 
 impl Expectation {
     fn matcher(self, matcher: Matcher) -> Self {
-        self.shared.with_rule(self.rule, |rule, _| rule.matchers.push(matcher));
+        self.shared
+            .with_rule(self.rule, |rule, _| rule.matchers.push(matcher));
         self
     }
 
@@ -414,7 +440,9 @@ impl Expectation {
                 expected: Some(expected),
             }),
             Err(e) => {
-                self.problem(format!("body field matcher `{field}`: cannot serialize: {e}"));
+                self.problem(format!(
+                    "body field matcher `{field}`: cannot serialize: {e}"
+                ));
                 self
             }
         }
@@ -489,7 +517,9 @@ impl Expectation {
         };
         let (status, problems) = self.shared.check_success(self.rule, &value);
         for p in problems {
-            self.problem(format!("returns(..) does not match the documented response: {p}"));
+            self.problem(format!(
+                "returns(..) does not match the documented response: {p}"
+            ));
         }
         self.push_step(
             Action::Respond {
@@ -519,7 +549,9 @@ impl Expectation {
         let body = match serde_json::to_value(body) {
             Ok(v) => v,
             Err(e) => {
-                self.problem(format!("fails({status}, ..): cannot serialize the body: {e}"));
+                self.problem(format!(
+                    "fails({status}, ..): cannot serialize the body: {e}"
+                ));
                 return self;
             }
         };
@@ -666,7 +698,9 @@ impl Expectation {
                 headers.push((name, value));
                 Ok(())
             }
-            Action::Fault(_) => Err("response_header(..) after a fault: a fault sends no headers".to_owned()),
+            Action::Fault(_) => {
+                Err("response_header(..) after a fault: a fault sends no headers".to_owned())
+            }
         })
     }
 

@@ -190,7 +190,10 @@ fn respond(
         Payload::Empty => (None, Full::new(Bytes::new()).map_err(never).boxed()),
         Payload::Json(value) => {
             let bytes = Bytes::from(value.to_string());
-            (Some("application/json".to_owned()), whole(bytes, truncated, reset))
+            (
+                Some("application/json".to_owned()),
+                whole(bytes, truncated, reset),
+            )
         }
         Payload::Raw {
             content_type,
@@ -253,13 +256,20 @@ fn cut(reset: Arc<AtomicBool>) -> impl futures_util::Stream<Item = io::Result<Fr
         // Let the part already written reach the client before the reset.
         tokio::time::sleep(Duration::from_millis(20)).await;
         reset.store(true, Ordering::SeqCst);
-        Err(io::Error::new(io::ErrorKind::ConnectionReset, "truncated by the mock"))
+        Err(io::Error::new(
+            io::ErrorKind::ConnectionReset,
+            "truncated by the mock",
+        ))
     })
 }
 
-
 /// Server-Sent Events, one `data:` line per event, `interval` apart.
-fn event_stream(events: Vec<Value>, interval: Duration, truncated: bool, reset: Arc<AtomicBool>) -> Body {
+fn event_stream(
+    events: Vec<Value>,
+    interval: Duration,
+    truncated: bool,
+    reset: Arc<AtomicBool>,
+) -> Body {
     let mut frames: Vec<Bytes> = events
         .iter()
         .map(|e| Bytes::from(format!("data: {e}\n\n")))

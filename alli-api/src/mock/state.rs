@@ -93,10 +93,7 @@ fn plural(n: usize) -> &'static str {
 /// What to send back.
 pub(crate) enum Decision {
     /// A step of a rule (`None`: a body synthesized from the documented schema).
-    Answer {
-        op: usize,
-        step: Option<Step>,
-    },
+    Answer { op: usize, step: Option<Step> },
     /// An answer the mock makes up: unmatched, invalid, forbidden, misconfigured.
     Reject {
         status: u16,
@@ -261,7 +258,14 @@ impl Shared {
                 op.id
             );
             let body = json!({ "detail": "Authentication credentials were not provided." });
-            return self.reject_with(req, 401, "invalid-request", report, body, !self.config.allow_invalid);
+            return self.reject_with(
+                req,
+                401,
+                "invalid-request",
+                report,
+                body,
+                !self.config.allow_invalid,
+            );
         }
         let violations = self.doc.check_request(
             op,
@@ -275,7 +279,14 @@ impl Shared {
             let body = json!({ "detail": violations.iter().map(|v| json!({
                 "loc": v.loc, "msg": v.message, "type": "value_error",
             })).collect::<Vec<_>>() });
-            return self.reject_with(req, 422, "invalid-request", report, body, !self.config.allow_invalid);
+            return self.reject_with(
+                req,
+                422,
+                "invalid-request",
+                report,
+                body,
+                !self.config.allow_invalid,
+            );
         }
 
         let body_json: Option<Value> = serde_json::from_slice(&req.body).ok();
@@ -327,14 +338,18 @@ impl Shared {
                 let why = "which expects no call";
                 let full = format!("`{line}` ({op_id}) matched {name}, {why}");
                 let short = format!("`{line}` matched {short}, {why}");
-                state.failures.push(format!("request #{}: {full}", index + 1));
+                state
+                    .failures
+                    .push(format!("request #{}: {full}", index + 1));
                 return (index, unmatched_body(short, full, "forbidden"));
             }
             if !rule.problems.is_empty() {
                 let why = format!("which is misconfigured: {}", rule.problems.join("; "));
                 let full = format!("`{line}` ({op_id}) matched {name}, {why}");
                 let short = format!("`{line}` matched {short}, {why}");
-                state.failures.push(format!("request #{}: {full}", index + 1));
+                state
+                    .failures
+                    .push(format!("request #{}: {full}", index + 1));
                 return (index, unmatched_body(short, full, "misconfigured"));
             }
             let call = rule.calls.len() - 1;
@@ -362,7 +377,10 @@ impl Shared {
                     rule.calls.len()
                 );
                 (
-                    format!("no rule matched `{line}`; closest: {} {why}", rule.short_name(i)),
+                    format!(
+                        "no rule matched `{line}`; closest: {} {why}",
+                        rule.short_name(i)
+                    ),
                     format!(
                         "no rule matched `{line}` ({op_id}); closest: {} {why}",
                         rule.name(i)
@@ -391,7 +409,9 @@ impl Shared {
                 )
             }
         };
-        state.failures.push(format!("request #{}: {full}", index + 1));
+        state
+            .failures
+            .push(format!("request #{}: {full}", index + 1));
         (index, unmatched_body(short, full, "unmatched"))
     }
 
@@ -421,7 +441,9 @@ impl Shared {
         req.index = index;
         state.requests.push(req);
         if failure {
-            state.failures.push(format!("request #{}: {report}", index + 1));
+            state
+                .failures
+                .push(format!("request #{}: {report}", index + 1));
         }
         let mut body = body;
         if let Some(obj) = body.as_object_mut() {

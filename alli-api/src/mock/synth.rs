@@ -35,16 +35,22 @@ impl Synth<'_> {
             if let Some(example) = obj.get("example") {
                 return example.clone();
             }
-            if let Some(first) = obj.get("examples").and_then(Value::as_array).and_then(|e| e.first()) {
+            if let Some(first) = obj
+                .get("examples")
+                .and_then(Value::as_array)
+                .and_then(|e| e.first())
+            {
                 return first.clone();
             }
         }
         if let Some(value) = obj.get("const") {
             return value.clone();
         }
-        if let Some(first) = obj.get("enum").and_then(Value::as_array).and_then(|e| {
-            e.iter().find(|v| !v.is_null()).or_else(|| e.first())
-        }) {
+        if let Some(first) = obj
+            .get("enum")
+            .and_then(Value::as_array)
+            .and_then(|e| e.iter().find(|v| !v.is_null()).or_else(|| e.first()))
+        {
             return first.clone();
         }
         if let Some(all) = obj.get("allOf").and_then(Value::as_array) {
@@ -98,7 +104,10 @@ impl Synth<'_> {
             return Value::Object(out);
         }
         let empty = Map::new();
-        let props = obj.get("properties").and_then(Value::as_object).unwrap_or(&empty);
+        let props = obj
+            .get("properties")
+            .and_then(Value::as_object)
+            .unwrap_or(&empty);
         let required: Vec<&str> = obj
             .get("required")
             .and_then(Value::as_array)
@@ -107,10 +116,15 @@ impl Synth<'_> {
             .filter_map(Value::as_str)
             .collect();
         for name in &required {
-            let value = props.get(*name).map_or(Value::Null, |s| self.value(s, depth + 1));
+            let value = props
+                .get(*name)
+                .map_or(Value::Null, |s| self.value(s, depth + 1));
             out.insert((*name).to_owned(), value);
         }
-        let min = obj.get("minProperties").and_then(Value::as_u64).unwrap_or(0);
+        let min = obj
+            .get("minProperties")
+            .and_then(Value::as_u64)
+            .unwrap_or(0);
         for (name, schema) in props {
             if out.len() as u64 >= min {
                 break;
@@ -178,7 +192,10 @@ fn string(obj: &Map<String, Value>) -> Value {
     }
     .to_owned();
     let min = obj.get("minLength").and_then(Value::as_u64).unwrap_or(0) as usize;
-    let max = obj.get("maxLength").and_then(Value::as_u64).map(|m| m as usize);
+    let max = obj
+        .get("maxLength")
+        .and_then(Value::as_u64)
+        .map(|m| m as usize);
     while s.chars().count() < min {
         s.push('x');
     }
@@ -251,11 +268,13 @@ mod tests {
     #[test]
     fn minimal_instances() {
         assert_eq!(
-            synth(json!({"type": "object", "required": ["a", "b"], "properties": {
-                "a": {"type": "string", "format": "date-time"},
-                "b": {"type": "integer", "minimum": 1, "maximum": 50},
-                "c": {"type": "string"}
-            }})),
+            synth(
+                json!({"type": "object", "required": ["a", "b"], "properties": {
+                    "a": {"type": "string", "format": "date-time"},
+                    "b": {"type": "integer", "minimum": 1, "maximum": 50},
+                    "c": {"type": "string"}
+                }})
+            ),
             json!({"a": "2025-01-01T00:00:00Z", "b": 1})
         );
         assert_eq!(synth(json!({"enum": ["x", "y"]})), json!("x"));
@@ -264,14 +283,25 @@ mod tests {
             json!(null)
         );
         assert_eq!(
-            synth(json!({"anyOf": [{"type": "number", "exclusiveMinimum": 0}, {"type": "string"}]})),
+            synth(
+                json!({"anyOf": [{"type": "number", "exclusiveMinimum": 0}, {"type": "string"}]})
+            ),
             json!(1.0)
         );
         assert_eq!(synth(json!({"type": ["boolean", "null"]})), json!(null));
         assert_eq!(synth(json!({"type": ["boolean"]})), json!(false));
-        assert_eq!(synth(json!({"type": "array", "minItems": 2, "items": {"const": 3}})), json!([3, 3]));
-        assert_eq!(synth(json!({"type": "string", "minLength": 8})), json!("stringxx"));
-        assert_eq!(synth(json!({"type": "string", "examples": ["hello"]})), json!("hello"));
+        assert_eq!(
+            synth(json!({"type": "array", "minItems": 2, "items": {"const": 3}})),
+            json!([3, 3])
+        );
+        assert_eq!(
+            synth(json!({"type": "string", "minLength": 8})),
+            json!("stringxx")
+        );
+        assert_eq!(
+            synth(json!({"type": "string", "examples": ["hello"]})),
+            json!("hello")
+        );
         assert_eq!(
             synth(json!({"allOf": [
                 {"type": "object", "required": ["a"], "properties": {"a": {"type": "integer"}}},

@@ -29,7 +29,11 @@ async fn without_a_total_timeout_every_attempt_gets_the_whole_timeout() {
     .await
     .expect_err("times out");
     // Three attempts of 200 ms each, plus backoff: the per-attempt timeout bounds nothing more.
-    assert!(started.elapsed() >= Duration::from_millis(600), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() >= Duration::from_millis(600),
+        "{:?}",
+        started.elapsed()
+    );
     assert!(server.wait_for_requests(3, Duration::from_secs(2)).await);
     assert_eq!(e.to_string(), "test.op: no complete response within 200ms");
 }
@@ -78,7 +82,11 @@ async fn a_retry_whose_backoff_would_pass_the_deadline_is_not_made() {
     .await
     .expect_err("503");
     // The 503 comes back at once instead of after a 1.5–2 s wait that the deadline forbids.
-    assert!(started.elapsed() < Duration::from_millis(900), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_millis(900),
+        "{:?}",
+        started.elapsed()
+    );
     assert_eq!(server.request_count(), 1);
     assert_eq!(e.status().map(|s| s.as_u16()), Some(503));
 }
@@ -97,7 +105,11 @@ async fn a_retry_after_beyond_the_deadline_ends_the_call() {
     )
     .await
     .expect_err("429");
-    assert!(started.elapsed() < Duration::from_millis(1500), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_millis(1500),
+        "{:?}",
+        started.elapsed()
+    );
     assert_eq!(server.request_count(), 1);
     assert_eq!(e.retry_after(), Some(Duration::from_secs(5)));
     // Within the deadline, the same wait is honoured.
@@ -118,11 +130,14 @@ async fn the_generated_builders_take_a_total_timeout_per_request() {
     mock.conversations()
         .get("slow")
         .fault(Fault::ConnectionReset)
-        .then_returns(alli_api::serde_json::from_value(json!({
-            "id": "slow", "title": "t", "user": null, "createdAt": 0, "lastChatTime": null,
-            "isEnd": false, "categories": null, "memo": null, "chats": [], "chatCount": 0,
-            "llmApp": null, "variables": null
-        })).expect("a Conversation"))
+        .then_returns(
+            alli_api::serde_json::from_value(json!({
+                "id": "slow", "title": "t", "user": null, "createdAt": 0, "lastChatTime": null,
+                "isEnd": false, "categories": null, "memo": null, "chats": [], "chatCount": 0,
+                "llmApp": null, "variables": null
+            }))
+            .expect("a Conversation"),
+        )
         .delay(Duration::from_secs(3))
         .times(2);
     let started = Instant::now();
@@ -135,7 +150,11 @@ async fn the_generated_builders_take_a_total_timeout_per_request() {
         .await
         .expect_err("the retry's answer comes too late");
     assert!(e.is_timeout(), "{e:?}");
-    assert!(e.to_string().contains("total timeout of 300ms (2 attempts)"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("total timeout of 300ms (2 attempts)"),
+        "{e}"
+    );
     assert!(started.elapsed() < Duration::from_millis(2500));
 }
 

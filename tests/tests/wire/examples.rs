@@ -106,12 +106,18 @@ fn the_mock_example_passes_its_own_checks() {
         .expect("cargo runs");
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "mock_test failed:\n{stdout}\n{stderr}");
+    assert!(
+        output.status.success(),
+        "mock_test failed:\n{stdout}\n{stderr}"
+    );
     assert!(
         stdout.contains(r#"conversations.get: HTTP 418 I'm a teapot: no rule matched `GET /webapi/v2/conversations/c9`; closest: rule #1 (alli-api/examples/mock_test.rs:"#),
         "{stdout}"
     );
-    assert!(stdout.contains("alli_api::mock: 2 problems found:"), "{stdout}");
+    assert!(
+        stdout.contains("alli_api::mock: 2 problems found:"),
+        "{stdout}"
+    );
 }
 
 /// The lines of a piece of Rust code that matter for the comparison: trimmed, blank ones left out.

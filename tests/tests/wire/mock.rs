@@ -46,7 +46,7 @@ fn chat(message: &str) -> RunAppChat {
 
 /// A mock that does not verify when dropped (for tests that provoke failures).
 async fn lenient() -> MockAlli {
-    mock_sample::builder()
+    mock_sample::configure()
         .verify_on_drop(false)
         .start()
         .await
@@ -70,13 +70,21 @@ async fn typed_rule_answers_and_counts_calls() {
         .returns(conversation("c1", "Leave policy"))
         .times(1);
     let client = mock.client();
-    let got = client.conversations().get("c1").send().await.expect("answered");
+    let got = client
+        .conversations()
+        .get("c1")
+        .send()
+        .await
+        .expect("answered");
     assert_eq!(got.title, "Leave policy");
     assert_eq!(get.calls(), 1);
     let request = &get.requests()[0];
     assert_eq!(request.operation(), Some("conversations.get"));
     assert_eq!(request.path_param("conversation_id"), Some("c1"));
-    assert_eq!(request.header("api-key"), Some(alli_api::mock::MOCK_API_KEY));
+    assert_eq!(
+        request.header("api-key"),
+        Some(alli_api::mock::MOCK_API_KEY)
+    );
     mock.verify();
 }
 
@@ -95,14 +103,25 @@ async fn an_unmatched_request_fails_at_the_call_site_naming_the_closest_rule() {
         .expect_err("no rule for c2");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(418));
     assert_eq!(
-        err.headers().and_then(|h| h.get("x-alli-mock")).map(|v| v.as_bytes()),
+        err.headers()
+            .and_then(|h| h.get("x-alli-mock"))
+            .map(|v| v.as_bytes()),
         Some(&b"unmatched"[..])
     );
     let message = err.to_string();
-    assert!(message.contains("no rule matched `GET /webapi/v2/conversations/c2`"), "{message}");
-    assert!(message.contains("closest: rule #1 (tests/tests/wire/mock.rs:"), "{message}");
+    assert!(
+        message.contains("no rule matched `GET /webapi/v2/conversations/c2`"),
+        "{message}"
+    );
+    assert!(
+        message.contains("closest: rule #1 (tests/tests/wire/mock.rs:"),
+        "{message}"
+    );
     let body = err.body_text().unwrap_or_default().into_owned();
-    assert!(body.contains("closest: rule #1 conversations.get (tests/tests/wire/mock.rs:"), "{body}");
+    assert!(
+        body.contains("closest: rule #1 conversations.get (tests/tests/wire/mock.rs:"),
+        "{body}"
+    );
     assert!(
         message.contains(r#"path parameter `conversation_id`: expected "c1", got "c2""#),
         "{message}"
@@ -110,8 +129,14 @@ async fn an_unmatched_request_fails_at_the_call_site_naming_the_closest_rule() {
     let report = failures(&mock);
     assert!(report.contains("request #1: no rule matched"), "{report}");
     // The rule for c1 was never called either (at least once by default).
-    assert!(report.contains("expected at least 1 call, got 0"), "{report}");
-    assert!(report.contains("path parameter `conversation_id` = \"c1\""), "{report}");
+    assert!(
+        report.contains("expected at least 1 call, got 0"),
+        "{report}"
+    );
+    assert!(
+        report.contains("path parameter `conversation_id` = \"c1\""),
+        "{report}"
+    );
 }
 
 #[tokio::test]
@@ -139,7 +164,10 @@ async fn the_closest_rule_is_the_one_with_fewest_differences() {
         .expect_err("unmatched");
     let body = err.body_text().unwrap_or_default().into_owned();
     assert!(body.contains("closest: rule #2"), "{body}");
-    assert!(body.contains(r#"query `pageSize`: expected [\"10\"], got [\"20\"]"#), "{body}");
+    assert!(
+        body.contains(r#"query `pageSize`: expected [\"10\"], got [\"20\"]"#),
+        "{body}"
+    );
 }
 
 #[tokio::test]
@@ -152,9 +180,15 @@ async fn dropping_the_mock_verifies_it_and_panics_with_the_report() {
         .downcast_ref::<String>()
         .cloned()
         .unwrap_or_default();
-    assert!(message.contains("alli_api::mock: 1 problem found"), "{message}");
+    assert!(
+        message.contains("alli_api::mock: 1 problem found"),
+        "{message}"
+    );
     assert!(message.contains("rule #1 apps.run"), "{message}");
-    assert!(message.contains("expected exactly 2 calls, got 0"), "{message}");
+    assert!(
+        message.contains("expected exactly 2 calls, got 0"),
+        "{message}"
+    );
     assert!(message.contains("requests received: none"), "{message}");
 }
 
@@ -195,11 +229,18 @@ async fn a_sequence_fails_with_retry_after_then_answers() {
         .send()
         .await
         .expect("a 429 is retried, even for POST");
-    assert!(started.elapsed() >= Duration::from_millis(950), "Retry-After honoured");
+    assert!(
+        started.elapsed() >= Duration::from_millis(950),
+        "Retry-After honoured"
+    );
     let message = answer.result.responses.and_then(|r| r[0].message.clone());
     assert_eq!(message.as_deref(), Some("done"));
     assert_eq!(run.calls(), 2);
-    let statuses: Vec<Option<u16>> = mock.received_requests().iter().map(|r| r.status()).collect();
+    let statuses: Vec<Option<u16>> = mock
+        .received_requests()
+        .iter()
+        .map(|r| r.status())
+        .collect();
     assert_eq!(statuses, [Some(429), Some(200)]);
 }
 
@@ -216,10 +257,25 @@ async fn an_exhausted_rule_hands_over_to_the_next_and_then_fails_clearly() {
         .times(1);
     let client = mock.client();
     let titles = [
-        client.conversations().get("c1").send().await.map(|c| c.title).ok(),
-        client.conversations().get("c1").send().await.map(|c| c.title).ok(),
+        client
+            .conversations()
+            .get("c1")
+            .send()
+            .await
+            .map(|c| c.title)
+            .ok(),
+        client
+            .conversations()
+            .get("c1")
+            .send()
+            .await
+            .map(|c| c.title)
+            .ok(),
     ];
-    assert_eq!(titles, [Some("first".to_owned()), Some("second".to_owned())]);
+    assert_eq!(
+        titles,
+        [Some("first".to_owned()), Some("second".to_owned())]
+    );
     let err = client
         .conversations()
         .get("c1")
@@ -250,7 +306,10 @@ async fn cursor_pages_with_typed_query_matchers() {
         .page_size(2)
         .active_only(true)
         .cursor("next-1")
-        .returns(ConversationsResponse::new(vec![conversation("c3", "c")], None));
+        .returns(ConversationsResponse::new(
+            vec![conversation("c3", "c")],
+            None,
+        ));
     let ids: Vec<String> = mock
         .client()
         .conversations()
@@ -273,9 +332,21 @@ async fn header_matchers_compare_what_the_client_sends() {
         .get("c1")
         .own_user_id("고객-42")
         .returns(conversation("c1", "x"));
-    let client = mock.client_builder().own_user_id("고객-42").build().expect("client");
-    client.conversations().get("c1").send().await.expect("matched");
-    assert_eq!(get.requests()[0].header("own-user-id"), Some("base64:6rOg6rCdLTQy"));
+    let client = mock
+        .client_builder()
+        .own_user_id("고객-42")
+        .build()
+        .expect("client");
+    client
+        .conversations()
+        .get("c1")
+        .send()
+        .await
+        .expect("matched");
+    assert_eq!(
+        get.requests()[0].header("own-user-id"),
+        Some("base64:6rOg6rCdLTQy")
+    );
 }
 
 #[tokio::test]
@@ -311,9 +382,11 @@ async fn body_field_matchers_report_the_differing_field() {
 #[tokio::test]
 async fn a_streaming_rule_sends_sse_events_and_matches_only_stream_requests() {
     let mock = lenient().await;
-    mock.apps()
-        .run("app-1")
-        .streams([run_result("Hel"), run_result("Hello"), run_result("Hello!")]);
+    mock.apps().run("app-1").streams([
+        run_result("Hel"),
+        run_result("Hello"),
+        run_result("Hello!"),
+    ]);
     let client = mock.client();
     let mut events = client
         .apps()
@@ -344,7 +417,10 @@ async fn a_streaming_rule_sends_sse_events_and_matches_only_stream_requests() {
         .await
         .expect_err("not a stream request");
     let body = err.body_text().unwrap_or_default().into_owned();
-    assert!(body.contains(r#"body field `mode`: expected \"stream\", got none"#), "{body}");
+    assert!(
+        body.contains(r#"body field `mode`: expected \"stream\", got none"#),
+        "{body}"
+    );
 }
 
 #[tokio::test]
@@ -361,15 +437,26 @@ async fn a_truncated_stream_ends_with_an_error_after_the_whole_events() {
         .stream()
         .await
         .expect("the headers arrive");
-    let first = events.next().await.expect("an item").expect("event one is whole");
+    let first = events
+        .next()
+        .await
+        .expect("an item")
+        .expect("event one is whole");
     assert_eq!(
-        first.result.responses.and_then(|r| r[0].message.clone()).as_deref(),
+        first
+            .result
+            .responses
+            .and_then(|r| r[0].message.clone())
+            .as_deref(),
         Some("one")
     );
     let second = events.next().await.expect("an item");
     let err = second.expect_err("event two is cut");
     assert!(
-        matches!(err.kind(), ErrorKind::Transport | ErrorKind::InvalidResponse),
+        matches!(
+            err.kind(),
+            ErrorKind::Transport | ErrorKind::InvalidResponse
+        ),
         "{err:?}"
     );
     assert!(events.next().await.is_none());
@@ -390,7 +477,12 @@ async fn a_connection_reset_is_retried_for_get_but_not_for_post() {
         .fault(Fault::ConnectionReset)
         .times(1);
     let client = mock.client();
-    client.conversations().get("c1").send().await.expect("GET retried");
+    client
+        .conversations()
+        .get("c1")
+        .send()
+        .await
+        .expect("GET retried");
     assert_eq!(get.calls(), 2);
     let err = client
         .apps()
@@ -419,7 +511,10 @@ async fn a_truncated_body_is_a_transport_error() {
         .await
         .expect_err("cut body");
     assert_eq!(err.kind(), ErrorKind::Transport, "{err:?}");
-    assert!(err.to_string().contains("failed to read the response body"), "{err}");
+    assert!(
+        err.to_string().contains("failed to read the response body"),
+        "{err}"
+    );
 }
 
 #[tokio::test]
@@ -467,7 +562,8 @@ async fn documented_error_bodies_are_typed_and_checked() {
     let body = GetGenerativeAnswerError {
         errors: Some("query must not be empty".to_owned()),
     };
-    mock.on("POST", "/webapi/generative_answer").fails(400, &body);
+    mock.on("POST", "/webapi/generative_answer")
+        .fails(400, &body);
     let err = mock
         .client()
         .apps()
@@ -482,7 +578,9 @@ async fn documented_error_bodies_are_typed_and_checked() {
         .fails(401, json!({ "errors": 42 }));
     let report = failures(&mock);
     assert!(
-        report.contains("does not match the body documented for 401: at `errors`: 42 is not of type \"string\""),
+        report.contains(
+            "does not match the body documented for 401: at `errors`: 42 is not of type \"string\""
+        ),
         "{report}"
     );
 }
@@ -531,11 +629,14 @@ async fn requests_the_api_would_reject_are_rejected_against_the_schema() {
         .expect_err("pageSize has minimum 1");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(422));
     assert_eq!(
-        err.headers().and_then(|h| h.get("x-alli-mock")).map(|v| v.as_bytes()),
+        err.headers()
+            .and_then(|h| h.get("x-alli-mock"))
+            .map(|v| v.as_bytes()),
         Some(&b"invalid-request"[..])
     );
     assert!(
-        err.to_string().contains("query.pageSize: 0 is less than the minimum of 1"),
+        err.to_string()
+            .contains("query.pageSize: 0 is less than the minimum of 1"),
         "{err}"
     );
     // A body with a value outside its enum, a wrong type and a missing required field.
@@ -554,13 +655,20 @@ async fn requests_the_api_would_reject_are_rejected_against_the_schema() {
                 .expect_err("rejected")
         }
     };
-    let err = send("/webapi/apps/app-1/run", json!({ "mode": "fast", "temperature": "hot" })).await;
+    let err = send(
+        "/webapi/apps/app-1/run",
+        json!({ "mode": "fast", "temperature": "hot" }),
+    )
+    .await;
     let text = err.body_text().unwrap_or_default().into_owned();
     assert!(text.contains(r#""loc":["body","mode"]"#), "{text}");
     assert!(text.contains(r#""loc":["body","temperature"]"#), "{text}");
     let err = send("/webapi/send_chat", json!({ "message": "hi" })).await;
     let text = err.body_text().unwrap_or_default().into_owned();
-    assert!(text.contains("\\\"conversationId\\\" is a required property"), "{text}");
+    assert!(
+        text.contains("\\\"conversationId\\\" is a required property"),
+        "{text}"
+    );
     let report = failures(&mock);
     assert!(report.contains("would be rejected by the API"), "{report}");
     assert_eq!(mock.check().map_err(|f| f.problems().len()), Err(3));
@@ -582,15 +690,24 @@ async fn requests_without_credentials_get_401() {
 async fn paths_and_methods_the_document_does_not_have_are_unmatched() {
     let mock = lenient().await;
     let client = mock.client();
-    let err = alli_api_tests::execute(&client, alli_api_tests::request(alli_api::__private::Method::DELETE, "/webapi/v2/apps"))
-        .await
-        .expect_err("no DELETE");
+    let err = alli_api_tests::execute(
+        &client,
+        alli_api_tests::request(alli_api::__private::Method::DELETE, "/webapi/v2/apps"),
+    )
+    .await
+    .expect_err("no DELETE");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(418));
-    assert!(err.to_string().contains("`/webapi/v2/apps` accepts GET"), "{err}");
+    assert!(
+        err.to_string().contains("`/webapi/v2/apps` accepts GET"),
+        "{err}"
+    );
     let err = alli_api_tests::execute(&client, alli_api_tests::get("/webapi/v2/app"))
         .await
         .expect_err("typo");
-    assert!(err.to_string().contains("closest paths: /webapi/v2/apps"), "{err}");
+    assert!(
+        err.to_string().contains("closest paths: /webapi/v2/apps"),
+        "{err}"
+    );
     // A rule for an operation the document does not have is reported.
     mock.on("GET", "/webapi/v3/apps");
     assert!(failures(&mock).contains("the document has no operation `GET /webapi/v3/apps`"));
@@ -600,11 +717,29 @@ async fn paths_and_methods_the_document_does_not_have_are_unmatched() {
 async fn auto_respond_answers_from_the_documented_schema() {
     let mock = mock_sample::start().await;
     let client = mock.client();
-    let conversation = client.conversations().get("any").send().await.expect("synthesized");
+    let conversation = client
+        .conversations()
+        .get("any")
+        .send()
+        .await
+        .expect("synthesized");
     assert_eq!(conversation.id, "string");
-    let page = client.conversations().list().send().await.expect("synthesized");
-    assert!(page.conversations.is_empty() && page.cursor.is_none(), "{page:?}");
-    let running = client.conversations().state("c1").send().await.expect("synthesized");
+    let page = client
+        .conversations()
+        .list()
+        .send()
+        .await
+        .expect("synthesized");
+    assert!(
+        page.conversations.is_empty() && page.cursor.is_none(),
+        "{page:?}"
+    );
+    let running = client
+        .conversations()
+        .state("c1")
+        .send()
+        .await
+        .expect("synthesized");
     assert!(!running.is_running);
     // A streaming request answered from the document gets the documented JSON: one event.
     let events: Vec<RunAppResponse> = client
@@ -623,13 +758,19 @@ async fn auto_respond_answers_from_the_documented_schema() {
 
 #[tokio::test]
 async fn auto_respond_off_makes_every_request_need_a_rule() {
-    let mock = mock_sample::builder()
+    let mock = mock_sample::configure()
         .auto_respond(false)
         .verify_on_drop(false)
         .start()
         .await
         .expect("starts");
-    let err = mock.client().apps().list().send().await.expect_err("no rule");
+    let err = mock
+        .client()
+        .apps()
+        .list()
+        .send()
+        .await
+        .expect_err("no rule");
     assert!(err.to_string().contains("auto-respond is off"), "{err}");
 }
 
@@ -648,14 +789,22 @@ async fn descriptors_that_disagree_with_the_document_stop_the_start() {
         err.to_string().contains("operation `conversations.get` (GET /webapi/v2/conversations/{conversation_id}): documented success status is 200"),
         "{err}"
     );
-    let err = MockAlli::builder("{ not json").start().await.expect_err("bad document");
+    let err = MockAlli::builder("{ not json")
+        .start()
+        .await
+        .expect_err("bad document");
     assert!(err.to_string().contains("not valid JSON"), "{err}");
 }
 
 #[tokio::test]
 async fn received_requests_redact_credentials_in_debug() {
     let mock = mock_sample::start().await;
-    mock.client().apps().list().send().await.expect("synthesized");
+    mock.client()
+        .apps()
+        .list()
+        .send()
+        .await
+        .expect("synthesized");
     let requests = mock.received_requests();
     let shown = format!("{requests:?}");
     assert!(!shown.contains(alli_api::mock::MOCK_API_KEY), "{shown}");

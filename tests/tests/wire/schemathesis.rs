@@ -64,7 +64,6 @@ async fn schemathesis_finds_no_answer_of_the_mock_that_breaks_the_document() {
         .args(["--workers", "1", "--request-timeout", "20", "--no-color"])
         // Writes nothing into the workspace (no report, no example database).
         .current_dir(&scratch)
-        .env("SCHEMATHESIS_TELEMETRY", "false")
         .stdin(Stdio::null());
     let shown = format!("{command:?}");
     let output = tokio::task::spawn_blocking(move || command.output())
