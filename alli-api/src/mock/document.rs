@@ -462,19 +462,12 @@ fn admitted_types(schema: &Value, root: &Value, depth: usize) -> Vec<String> {
         _ => {}
     }
     if depth < 8 {
-        for key in ["anyOf", "oneOf"] {
-            for branch in schema
-                .get(key)
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                let types = admitted_types(branch, root, depth + 1);
-                if types.is_empty() {
-                    return Vec::new();
-                }
-                out.extend(types);
+        for branch in branches(schema) {
+            let types = admitted_types(branch, root, depth + 1);
+            if types.is_empty() {
+                return Vec::new();
             }
+            out.extend(types);
         }
     }
     if out.is_empty() && schema.get("enum").is_some() {
@@ -483,25 +476,21 @@ fn admitted_types(schema: &Value, root: &Value, depth: usize) -> Vec<String> {
     out
 }
 
+/// The `anyOf` and `oneOf` branches of a schema.
+fn branches(schema: &Value) -> impl Iterator<Item = &Value> {
+    ["anyOf", "oneOf"]
+        .into_iter()
+        .filter_map(|key| schema.get(key).and_then(Value::as_array))
+        .flatten()
+}
+
 /// The item schema of the array branch of `schema`, if any.
 fn array_items<'a>(schema: &'a Value, root: &'a Value) -> Option<&'a Value> {
     let (schema, _) = deref(root, schema, "");
     if schema.get("type").and_then(Value::as_str) == Some("array") {
         return Some(schema.get("items").unwrap_or(&Value::Null));
     }
-    for key in ["anyOf", "oneOf"] {
-        for branch in schema
-            .get(key)
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            if let Some(items) = array_items(branch, root) {
-                return Some(items);
-            }
-        }
-    }
-    None
+    branches(schema).find_map(|branch| array_items(branch, root))
 }
 
 /// Turns the text values of a parameter into the JSON value its schema describes: an array

@@ -16,6 +16,27 @@ fn workspace() -> PathBuf {
         .to_path_buf()
 }
 
+/// Runs `cargo run -p alli-api --example <name>` without `ALLI_API_KEY` (so offline) and
+/// returns its standard output; panics with both outputs when it fails.
+fn run_example(name: &str) -> String {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let output = Command::new(cargo)
+        .args(["run", "--quiet", "-p", "alli-api", "--example", name])
+        .current_dir(workspace())
+        .env_remove("ALLI_API_KEY")
+        .stdin(Stdio::null())
+        .output()
+        .expect("cargo runs");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "example {name} failed ({}):\n{stdout}\n{stderr}",
+        output.status
+    );
+    stdout
+}
+
 /// What the tour must print, in this order: one line per feature it shows.
 const MILESTONES: &[&str] = &[
     "No ALLI_API_KEY, so the tour runs against the mock Alli server of",
@@ -65,22 +86,8 @@ const MILESTONES: &[&str] = &[
 
 #[test]
 fn the_tour_runs_offline_against_the_mock() {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let started = Instant::now();
-    let output = Command::new(cargo)
-        .args(["run", "--quiet", "-p", "alli-api", "--example", "tour"])
-        .current_dir(workspace())
-        .env_remove("ALLI_API_KEY")
-        .stdin(Stdio::null())
-        .output()
-        .expect("cargo runs");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "the tour failed ({}):\n{stdout}\n{stderr}",
-        output.status
-    );
+    let stdout = run_example("tour");
     let mut rest: &str = &stdout;
     for milestone in MILESTONES {
         match rest.find(milestone) {
@@ -97,19 +104,7 @@ fn the_tour_runs_offline_against_the_mock() {
 /// check of it held.
 #[test]
 fn the_mock_example_passes_its_own_checks() {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let output = Command::new(cargo)
-        .args(["run", "--quiet", "-p", "alli-api", "--example", "mock_test"])
-        .current_dir(workspace())
-        .stdin(Stdio::null())
-        .output()
-        .expect("cargo runs");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "mock_test failed:\n{stdout}\n{stderr}"
-    );
+    let stdout = run_example("mock_test");
     assert!(
         stdout.contains(r#"conversations.get: HTTP 418 I'm a teapot: no rule matched `GET /webapi/v2/conversations/c9`; closest: rule #1 (alli-api/examples/mock_test.rs:"#),
         "{stdout}"
