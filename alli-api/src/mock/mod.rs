@@ -35,8 +35,10 @@
 //! a hand-written parser or an in-process service. A test therefore exercises the client's
 //! real wire path: URL and query encoding, headers and credentials, retries and their
 //! backoff, timeouts, connection resets and truncated bodies (which only exist on a real
-//! connection), and incremental parsing of streamed events. The cost is a few tens of
-//! microseconds per request on loopback.
+//! connection), and incremental parsing of streamed events. The cost, measured on a 2-core
+//! machine: a request through the client and the mock (request validation included) takes
+//! about 0.2 ms in a release build and 1.2 ms in a debug build; starting a mock (parsing the
+//! document, compiling its schemas) about 16 ms and 75 ms.
 //!
 //! # Typed rules
 //!
