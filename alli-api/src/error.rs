@@ -98,7 +98,8 @@ pub fn typed_error<T: DeserializeOwned + fmt::Debug + Send + Sync + 'static>(
 ///     Err(e) if e.kind() == ErrorKind::Api && e.status().map(|s| s.as_u16()) == Some(404) => {
 ///         eprintln!("not found: {}", e.api_message().unwrap_or("(no message)"));
 ///     }
-///     Err(e) if e.is_retryable() => eprintln!("transient failure, try later: {e}"),
+///     Err(e) if e.is_retryable() => eprintln!("transient failure, safe to send again: {e}"),
+///     Err(e) if e.is_transient() => eprintln!("transient failure; it may have been applied: {e}"),
 ///     Err(e) => eprintln!("failed: {e}"),
 /// }
 /// # }
@@ -113,6 +114,8 @@ struct Inner {
     operation: Option<&'static str>,
     /// The request can not have reached the server (failed to connect).
     not_sent: bool,
+    /// Whether the request's method is idempotent, once the client has named it.
+    idempotent: Option<bool>,
     response: Option<ResponseParts>,
     api_message: Option<String>,
     json_path: Option<String>,
@@ -137,6 +140,7 @@ impl Error {
                 message: message.into(),
                 operation: None,
                 not_sent: false,
+                idempotent: None,
                 response: None,
                 api_message: None,
                 json_path: None,
@@ -160,6 +164,18 @@ impl Error {
         Self::new(
             ErrorKind::Timeout,
             format!("no complete response within {}", fmt_duration(after)),
+        )
+    }
+
+    /// The request's total timeout (all attempts and the waits between them) elapsed.
+    pub(crate) fn total_timeout(total: Duration, attempts: u32) -> Self {
+        Self::new(
+            ErrorKind::Timeout,
+            format!(
+                "no complete response within the total timeout of {} ({attempts} attempt{})",
+                fmt_duration(total),
+                if attempts == 1 { "" } else { "s" }
+            ),
         )
     }
 
@@ -311,6 +327,15 @@ impl Error {
         self
     }
 
+    /// Records the request's method (for [`is_retryable`](Error::is_retryable)), if not yet
+    /// recorded.
+    pub(crate) fn with_method(mut self, method: &http::Method) -> Self {
+        if self.inner.idempotent.is_none() {
+            self.inner.idempotent = Some(crate::retry::is_idempotent(method));
+        }
+        self
+    }
+
     /// What kind of failure this is.
     pub fn kind(&self) -> ErrorKind {
         self.inner.kind
@@ -385,16 +410,32 @@ impl Error {
         self.inner.not_sent && self.inner.kind != ErrorKind::InvalidRequest
     }
 
-    /// True when the failure is transient and the same request may succeed later: transport
-    /// failures, timeouts, and statuses 408, 429 and 5xx. (The client already retried
-    /// idempotent requests; a non-idempotent request that failed after it was sent may have
-    /// taken effect, see [`is_connect`](Error::is_connect).)
-    pub fn is_retryable(&self) -> bool {
+    /// True when the failure is transient: transport failures, timeouts, and statuses 408, 429
+    /// and 5xx. The same request may succeed later, but resending it is not always safe: a
+    /// POST that failed after it was sent may already have taken effect (see
+    /// [`is_retryable`](Error::is_retryable)).
+    pub fn is_transient(&self) -> bool {
         match self.inner.kind {
             ErrorKind::Transport | ErrorKind::Timeout => true,
             ErrorKind::Api => self.status().is_some_and(retryable_status),
             _ => false,
         }
+    }
+
+    /// True when the failure is transient ([`is_transient`](Error::is_transient)) **and**
+    /// sending the same request again is safe: the request cannot have reached the server
+    /// ([`is_connect`](Error::is_connect)), the server rejected it without acting on it (429),
+    /// or its method is idempotent (GET, PUT, DELETE, ...). So a POST (sending a chat, running
+    /// an app) that timed out, lost its connection after it was sent, or got a 5xx is *not*
+    /// retryable: it may already have been applied, and resending it could apply it twice.
+    /// This is the rule the client's own retries follow; when this is true, the client has
+    /// already retried up to its `max_retries`.
+    ///
+    /// An error whose request method is unknown (an error of a streamed event, of a
+    /// user-made [`EventStream`](crate::EventStream)) counts as not idempotent.
+    pub fn is_retryable(&self) -> bool {
+        self.is_transient()
+            && crate::retry::should_retry(self, self.inner.idempotent.unwrap_or(false))
     }
 
     /// How long the server asked to wait before retrying (`Retry-After` as seconds or

@@ -7,6 +7,7 @@ use bytes::Bytes;
 use http::header::{CONTENT_LENGTH, CONTENT_TYPE, COOKIE};
 use http::{HeaderMap, HeaderValue, Method};
 use serde::de::DeserializeOwned;
+use tokio::time::Instant;
 use tracing::Instrument as _;
 
 use crate::client::Client;
@@ -39,6 +40,7 @@ struct Prepared {
     envelope: Option<&'static str>,
     error_decoder: Option<ErrorDecoder>,
     timeout: Duration,
+    total_timeout: Option<Duration>,
     max_retries: u32,
 }
 
@@ -163,6 +165,7 @@ impl Client {
             envelope: req.envelope,
             error_decoder: req.error_decoder,
             timeout: options.get_timeout().unwrap_or(self.inner.timeout),
+            total_timeout: options.get_total_timeout().or(self.inner.total_timeout),
             max_retries: options.get_max_retries().unwrap_or(self.inner.max_retries),
         })
     }
@@ -185,18 +188,34 @@ impl Client {
         let idempotent = retry::is_idempotent(&p.method);
         let in_span = span.clone();
         async {
+            let deadline = p.total_timeout.map(|t| Instant::now() + t);
             let mut retries = 0u32;
             loop {
                 in_span.record("attempt", retries + 1);
+                // The attempt's own timeout, cut short by the total deadline.
+                let (limit, by_deadline) = match deadline {
+                    Some(d) => {
+                        let left = d.saturating_duration_since(Instant::now());
+                        (left.min(p.timeout), left < p.timeout)
+                    }
+                    None => (p.timeout, false),
+                };
                 let attempt = self.attempt(p, &finish, &in_span, retries + 1);
-                let result = match tokio::time::timeout(p.timeout, attempt).await {
+                let result = match tokio::time::timeout(limit, attempt).await {
                     Ok(result) => result,
-                    Err(_elapsed) => Err(Error::timeout(p.timeout)),
+                    Err(_elapsed) => match (by_deadline, p.total_timeout) {
+                        (true, Some(total)) => Err(Error::total_timeout(total, retries + 1)),
+                        _ => Err(Error::timeout(p.timeout)),
+                    },
                 };
                 let err = match result {
                     Ok(value) => return Ok(value),
-                    Err(err) => err.with_operation(p.operation),
+                    Err(err) => err.with_operation(p.operation).with_method(&p.method),
                 };
+                if by_deadline && err.is_timeout() {
+                    tracing::debug!(error = %err, "request failed: total timeout");
+                    return Err(err);
+                }
                 if retries >= p.max_retries || !retry::should_retry(&err, idempotent) {
                     tracing::debug!(error = %err, "request failed");
                     return Err(err);
@@ -224,6 +243,14 @@ impl Client {
                     Some(wait) => wait,
                     None => self.inner.backoff.delay(retries),
                 };
+                if deadline.is_some_and(|d| Instant::now() + delay >= d) {
+                    tracing::debug!(
+                        delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+                        error = %err,
+                        "not retrying: the wait would pass the total timeout"
+                    );
+                    return Err(err);
+                }
                 tracing::debug!(
                     attempt = retries + 1,
                     delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),

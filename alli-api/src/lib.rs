@@ -43,7 +43,9 @@
 //!   Header values with CR, LF, NUL or other control characters are rejected before anything is
 //!   sent.
 //! - **Timeouts**: per attempt, until the body is read (default 600 s, long enough for
-//!   synchronous LLM runs); connect timeout 10 s. Per request with `.timeout(..)`.
+//!   synchronous LLM runs); connect timeout 10 s; and optionally a total timeout, the deadline
+//!   of the whole request with its retries and the waits between them. Per request with
+//!   `.timeout(..)` and `.total_timeout(..)`.
 //! - **Retries**: 2 by default, with jittered exponential backoff (0.5 s doubling up to 8 s)
 //!   and `Retry-After` honoured (up to 60 s). GET, PUT, DELETE are retried after connection
 //!   failures, timeouts, 408, 429 and 5xx; POST and PATCH only when the server cannot have acted
@@ -56,6 +58,14 @@
 //! One [`Error`] type; [`Error::kind`] tells what happened ([`ErrorKind`]: invalid request,
 //! transport, timeout, API error, decode, invalid response, local I/O), and the response
 //! (status, headers, raw body, typed error body) is kept when there was one.
+//! [`Error::is_retryable`] tells whether sending the same request again is safe (a POST that
+//! may already have been applied is not), [`Error::is_transient`] whether the failure is
+//! transient at all.
+//!
+//! # Testing
+//!
+//! With the cargo feature `mock`, `alli_api::mock::MockAlli` is a local mock server serving the API's
+//! OpenAPI document, for testing code that calls this crate without an account.
 //!
 //! # Nullable fields and open enums
 //!
@@ -75,6 +85,8 @@ mod headers;
 mod idle;
 mod json_path;
 mod macros;
+#[cfg(feature = "mock")]
+pub mod mock;
 mod nullable;
 mod pagination;
 mod params;

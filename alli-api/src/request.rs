@@ -466,7 +466,7 @@ impl HeaderEdit {
     }
 }
 
-/// Per-request overrides of the client's settings: timeout, retries, headers, page
+/// Per-request overrides of the client's settings: timeouts, retries, headers, page
 /// concurrency. Every operation builder has the same methods (`.timeout(..)`,
 /// `.max_retries(..)`, `.header(..)`, `.without_header(..)`) and accepts a whole set with
 /// `.options(..)`.
@@ -485,6 +485,7 @@ impl HeaderEdit {
 #[derive(Clone, Default)]
 pub struct RequestOptions {
     timeout: Option<Duration>,
+    total_timeout: Option<Duration>,
     max_retries: Option<u32>,
     headers: Vec<HeaderEdit>,
     page_concurrency: Option<usize>,
@@ -501,6 +502,13 @@ impl RequestOptions {
     /// the response headers, then the longest silence between two chunks).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// Deadline of this request as a whole: every attempt and every wait between attempts
+    /// (see [`ClientBuilder::total_timeout`](crate::ClientBuilder::total_timeout)).
+    pub fn total_timeout(mut self, total: Duration) -> Self {
+        self.total_timeout = Some(total);
         self
     }
 
@@ -559,6 +567,7 @@ impl RequestOptions {
     pub fn merge(mut self, other: RequestOptions) -> Self {
         self.upload_progress = other.upload_progress.or(self.upload_progress);
         self.timeout = other.timeout.or(self.timeout);
+        self.total_timeout = other.total_timeout.or(self.total_timeout);
         self.max_retries = other.max_retries.or(self.max_retries);
         self.page_concurrency = other.page_concurrency.or(self.page_concurrency);
         for edit in other.headers {
@@ -589,6 +598,10 @@ impl RequestOptions {
 
     pub(crate) fn get_timeout(&self) -> Option<Duration> {
         self.timeout
+    }
+
+    pub(crate) fn get_total_timeout(&self) -> Option<Duration> {
+        self.total_timeout
     }
 
     pub(crate) fn get_max_retries(&self) -> Option<u32> {
@@ -641,6 +654,7 @@ impl fmt::Debug for RequestOptions {
             .collect();
         f.debug_struct("RequestOptions")
             .field("timeout", &self.timeout)
+            .field("total_timeout", &self.total_timeout)
             .field("max_retries", &self.max_retries)
             .field("headers", &DebugPairs(&set))
             .field("without_headers", &removed)

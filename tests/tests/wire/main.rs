@@ -5,6 +5,7 @@
 mod support;
 
 mod contract;
+mod deadlines;
 mod downloads;
 mod encoding;
 mod examples;
@@ -12,12 +13,14 @@ mod golden_behaviour;
 mod golden_wire;
 mod headers;
 mod macros;
+mod mock;
 mod operations;
 mod pagination;
 mod param_styles;
 mod redaction;
 mod responses;
 mod retries;
+mod schemathesis;
 mod streaming;
 mod timeouts;
 mod tracing_spans;
