@@ -10,24 +10,13 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::diag::{Diagnostic, Diagnostics, Location};
-
-/// The HTTP methods an OpenAPI path item may hold, in the order the spec lists them.
-pub const METHODS: &[&str] = &[
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-
-/// The parameter names of a path template, in order: `/a/{id}/b/{n}` → `id`, `n`.
-pub fn path_params(path: &str) -> impl Iterator<Item = &str> {
-    path.split('{')
-        .skip(1)
-        .filter_map(|s| s.split_once('}').map(|(name, _)| name))
-}
+use crate::http::{HttpMethod, operations};
 
 /// One endpoint found on a page.
 #[derive(Debug, Clone)]
 pub struct PageEndpoint {
-    /// Lower-case HTTP method.
-    pub method: String,
+    /// The HTTP method.
+    pub method: HttpMethod,
     /// The path template, as in the document (`/webapi/v2/apps/{app_id}`).
     pub path: String,
     /// The first tag of the operation, if any.
@@ -43,7 +32,7 @@ pub struct PageEndpoint {
 impl PageEndpoint {
     /// `POST /webapi/apps`.
     pub fn label(&self) -> String {
-        format!("{} {}", self.method.to_uppercase(), self.path)
+        format!("{} {}", self.method, self.path)
     }
 }
 
@@ -191,38 +180,38 @@ fn endpoint_of(
             "JSON block skipped: it is not an OpenAPI document (no `openapi` field)",
         ));
     }
-    let mut operations = Vec::new();
-    if let Some(paths) = document.get("paths").and_then(Value::as_object) {
-        for (path, item) in paths {
-            for method in METHODS {
-                if let Some(op) = item.get(*method) {
-                    operations.push((method.to_string(), path.clone(), op));
-                }
-            }
-        }
-    }
-    match operations.as_slice() {
+    // (method, path, first tag) of every operation.
+    let found: Vec<(HttpMethod, String, Option<String>)> = document
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .flat_map(|(path, item)| {
+            operations(item).map(move |(m, op)| {
+                let tag = op
+                    .get("tags")
+                    .and_then(Value::as_array)
+                    .and_then(|t| t.first())
+                    .and_then(Value::as_str)
+                    .map(str::to_owned);
+                (m, path.clone(), tag)
+            })
+        })
+        .collect();
+    match found.as_slice() {
         [] => Err(Diagnostic::warning(
             "no-operation",
             at,
             "OpenAPI block skipped: it documents no operation under `paths`",
         )),
-        [(method, path, op)] => {
-            let tag = op
-                .get("tags")
-                .and_then(Value::as_array)
-                .and_then(|t| t.first())
-                .and_then(Value::as_str)
-                .map(str::to_owned);
-            Ok(Some(PageEndpoint {
-                method: method.clone(),
-                path: path.clone(),
-                tag,
-                heading,
-                line: start,
-                document,
-            }))
-        }
+        [(method, path, tag)] => Ok(Some(PageEndpoint {
+            method: *method,
+            path: path.clone(),
+            tag: tag.clone(),
+            heading,
+            line: start,
+            document,
+        })),
         many => Err(Diagnostic::error(
             "several-operations",
             at,
@@ -230,7 +219,7 @@ fn endpoint_of(
                 "the block documents {} operations ({}); a docs block holds exactly one",
                 many.len(),
                 many.iter()
-                    .map(|(m, p, _)| format!("{} {p}", m.to_uppercase()))
+                    .map(|(m, p, _)| format!("{m} {p}"))
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
@@ -313,8 +302,8 @@ mod tests {
         assert_eq!(p.endpoints.len(), 1);
         let e = &p.endpoints[0];
         assert_eq!(
-            (e.method.as_str(), e.path.as_str(), e.line),
-            ("get", "/a/{id}", 8)
+            (e.method, e.path.as_str(), e.line),
+            (HttpMethod::Get, "/a/{id}", 8)
         );
         assert_eq!(e.heading.as_deref(), Some("Get A_b"));
         assert_eq!(e.tag.as_deref(), Some("things"));

@@ -14,6 +14,7 @@ use serde_json::Value;
 
 use crate::diag::{Diagnostic, Diagnostics, Failure, Location, display_path, io_error};
 use crate::docs::{PageEndpoint, parse_page};
+use crate::http::{HttpMethod, PathTemplate, Segment};
 use crate::layout::Layout;
 use crate::output::{Change, FileSet};
 use crate::pointer::Pointer;
@@ -262,12 +263,12 @@ pub fn import(layout: &Layout, pages: &[DocPage]) -> Result<Imported, Failure> {
 
     let mut imported = Imported::default();
     // Within a locale, an endpoint lives on one page, and two endpoints never share a file.
-    let mut seen: BTreeMap<(String, String, String), (PathBuf, usize)> = BTreeMap::new();
+    let mut seen: BTreeMap<(String, HttpMethod, String), (PathBuf, usize)> = BTreeMap::new();
     let mut files: BTreeMap<PathBuf, (String, PathBuf, usize)> = BTreeMap::new();
     let mut jobs: Vec<(PathBuf, &DocPage, &PageEndpoint)> = Vec::new();
     for (page, endpoints) in &parsed {
         for e in endpoints {
-            let key = (page.locale.clone(), e.method.clone(), e.path.clone());
+            let key = (page.locale.clone(), e.method, e.path.clone());
             if let Some((other, line)) = seen.get(&key) {
                 diags.push(
                     Diagnostic::error(
@@ -352,17 +353,25 @@ fn fragment_path(layout: &Layout, locale: &str, page: &DocPage, e: &PageEndpoint
         .fragments_dir()
         .join(locale)
         .join(group)
-        .join(format!("{}.yaml", endpoint_file_stem(&e.method, &e.path)))
+        .join(format!("{}.yaml", endpoint_file_stem(e.method, &e.path)))
 }
 
 /// `post` + `/webapi/v2/apps/{app_id}/run` → `post-webapi-v2-apps-by-app_id-run`.
-pub fn endpoint_file_stem(method: &str, path: &str) -> String {
-    let mut parts = vec![method.to_ascii_lowercase()];
-    for segment in path.split('/').filter(|s| !s.is_empty()) {
-        if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-            parts.push(format!("by-{}", slug(name)));
-        } else {
-            parts.push(slug(segment));
+pub fn endpoint_file_stem(method: HttpMethod, path: &str) -> String {
+    let mut parts = vec![method.as_str().to_owned()];
+    let segments: Vec<Segment<'_>> = match PathTemplate::parse(path) {
+        Ok(t) => t.segments().collect(),
+        // Not a valid template (validation says so): every segment as written.
+        Err(_) => path
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(Segment::Mixed)
+            .collect(),
+    };
+    for segment in segments {
+        match segment {
+            Segment::Param(name) => parts.push(format!("by-{}", slug(name))),
+            Segment::Literal(text) | Segment::Mixed(text) => parts.push(slug(text)),
         }
     }
     if parts.len() == 1 {
@@ -496,13 +505,13 @@ fn check_locales(layout: &Layout, parsed: &[(&DocPage, Vec<PageEndpoint>)]) -> D
             ));
             continue;
         };
-        let theirs: BTreeMap<(&str, &str), &PageEndpoint> = endpoints
+        let theirs: BTreeMap<(HttpMethod, &str), &PageEndpoint> = endpoints
             .iter()
-            .map(|e| ((e.method.as_str(), e.path.as_str()), e))
+            .map(|e| ((e.method, e.path.as_str()), e))
             .collect();
-        let ours: BTreeMap<(&str, &str), &PageEndpoint> = base
+        let ours: BTreeMap<(HttpMethod, &str), &PageEndpoint> = base
             .iter()
-            .map(|e| ((e.method.as_str(), e.path.as_str()), e))
+            .map(|e| ((e.method, e.path.as_str()), e))
             .collect();
         for (key, e) in &ours {
             if !theirs.contains_key(key) {
@@ -626,15 +635,21 @@ mod tests {
     #[test]
     fn file_stems_come_from_method_and_path() {
         assert_eq!(
-            endpoint_file_stem("post", "/webapi/apps"),
+            endpoint_file_stem(HttpMethod::Post, "/webapi/apps"),
             "post-webapi-apps"
         );
         assert_eq!(
-            endpoint_file_stem("get", "/webapi/v2/conversations/{conversation_id}/chats"),
+            endpoint_file_stem(
+                HttpMethod::Get,
+                "/webapi/v2/conversations/{conversation_id}/chats"
+            ),
             "get-webapi-v2-conversations-by-conversation_id-chats"
         );
-        assert_eq!(endpoint_file_stem("get", "/"), "get-root");
-        assert_eq!(endpoint_file_stem("get", "/A B/x.json"), "get-a-b-x.json");
+        assert_eq!(endpoint_file_stem(HttpMethod::Get, "/"), "get-root");
+        assert_eq!(
+            endpoint_file_stem(HttpMethod::Get, "/A B/x.json"),
+            "get-a-b-x.json"
+        );
     }
 
     #[test]

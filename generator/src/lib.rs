@@ -24,6 +24,7 @@ pub mod codegen;
 pub mod diag;
 pub mod docs;
 pub mod fetch;
+pub mod http;
 pub mod impact;
 pub mod import;
 pub mod layout;
@@ -33,6 +34,7 @@ pub mod output;
 pub mod overrides;
 pub mod par;
 pub mod pointer;
+pub mod refs;
 pub mod spec;
 pub mod validate;
 pub mod walk;
@@ -316,12 +318,7 @@ fn count_operations(doc: &serde_json::Value) -> usize {
         .map(|paths| {
             paths
                 .values()
-                .map(|item| {
-                    docs::METHODS
-                        .iter()
-                        .filter(|m| item.get(**m).is_some())
-                        .count()
-                })
+                .map(|item| http::operations(item).count())
                 .sum()
         })
         .unwrap_or(0)

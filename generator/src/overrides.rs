@@ -28,7 +28,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::diag::{Diagnostic, Diagnostics, Location};
-use crate::docs::METHODS;
+use crate::http::{HttpMethod, operations};
 use crate::merge::Merged;
 use crate::pointer::Pointer;
 
@@ -341,25 +341,24 @@ fn apply_patch(doc: &mut Value, patch: &Patch, at: &Pointer) -> Result<(), Strin
 /// The pointer of the operation named by `key`: an operationId or `METHOD /path`.
 pub fn find_operation(doc: &Value, key: &str) -> Option<Pointer> {
     let paths = doc.get("paths")?.as_object()?;
+    let at = |path: &str, method: HttpMethod| {
+        Pointer::root()
+            .push("paths")
+            .push(path)
+            .push(method.as_str())
+    };
     if let Some((method, path)) = key.split_once(' ') {
-        let method = method.to_ascii_lowercase();
-        if METHODS.contains(&method.as_str()) && paths.get(path)?.get(&method).is_some() {
-            return Some(Pointer::root().push("paths").push(path).push(&method));
-        }
-    }
-    for (path, item) in paths {
-        for method in METHODS {
-            if item
-                .get(*method)
-                .and_then(|op| op.get("operationId"))
-                .and_then(Value::as_str)
-                == Some(key)
-            {
-                return Some(Pointer::root().push("paths").push(path).push(method));
+        if let Some(method) = HttpMethod::parse(method) {
+            if paths.get(path)?.get(method.as_str()).is_some() {
+                return Some(at(path, method));
             }
         }
     }
-    None
+    paths.iter().find_map(|(path, item)| {
+        operations(item)
+            .find(|(_, op)| op.get("operationId").and_then(Value::as_str) == Some(key))
+            .map(|(method, _)| at(path, method))
+    })
 }
 
 /// The 1-based line where `needle` first appears in `text`.

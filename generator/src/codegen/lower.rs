@@ -18,7 +18,7 @@ use serde_json::{Map, Value, json};
 
 use crate::diag::{Diagnostic, Location};
 use crate::pointer::Pointer;
-use crate::walk::{SchemaVisitor, walk_document};
+use crate::walk::{Visitor, walk_document};
 
 /// Lowers a copy of `doc` and parses it with `openapiv3`.
 pub fn to_openapiv3(doc: &Value) -> Result<openapiv3::OpenAPI, Diagnostic> {
@@ -76,7 +76,7 @@ fn locate_unreadable(doc: &Value) -> Option<(Pointer, String)> {
     {
         let at = root.push("paths").push(path);
         for (key, op) in item.as_object().into_iter().flatten() {
-            if crate::docs::METHODS.contains(&key.as_str()) {
+            if crate::http::HttpMethod::from_key(key).is_some() {
                 if let Some(found) = try_part::<openapiv3::Operation>(op, at.push(key)) {
                     return Some(found);
                 }
@@ -117,7 +117,7 @@ fn locate_unreadable(doc: &Value) -> Option<(Pointer, String)> {
 
 struct Lowering;
 
-impl SchemaVisitor for Lowering {
+impl Visitor for Lowering {
     fn leave(&mut self, schema: &mut Value, _at: &Pointer) {
         lower(schema);
     }

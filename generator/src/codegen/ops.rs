@@ -13,7 +13,7 @@ use serde_json::Value;
 use super::naming::{Case, PRELUDE_TYPES, method_words, sanitize, strip_namespaces, unique};
 use super::types::{Cx, DefKind, SchemaInfo, TypeId, TypeRef, TypeSpace, Typed, pascal};
 use crate::diag::{Diagnostic, Diagnostics, Location};
-use crate::docs::METHODS;
+use crate::http::METHODS;
 use crate::overrides::GeneratorSettings;
 use crate::pointer::Pointer;
 
@@ -353,7 +353,7 @@ pub fn build(api: &OpenAPI, settings: &GeneratorSettings, reserved: &[String]) -
             let name = match pinned {
                 Some(p) => sanitize(p, Case::Snake),
                 None => {
-                    let path_params: Vec<String> = crate::docs::path_params(&r.path)
+                    let path_params: Vec<String> = crate::http::path_params(&r.path)
                         .map(str::to_owned)
                         .collect();
                     sanitize(
@@ -576,7 +576,7 @@ fn build_op(
         });
     }
     // Path parameters in the order of the path.
-    let order: Vec<&str> = crate::docs::path_params(path).collect();
+    let order: Vec<&str> = crate::http::path_params(path).collect();
     params.sort_by_key(|p| match p.location {
         ParamIn::Path => order.iter().position(|o| *o == p.wire).unwrap_or(0),
         _ => usize::MAX,

@@ -26,6 +26,7 @@ use serde_json::Value;
 use super::naming::{Case, PRELUDE_TYPES, sanitize, singular, unique};
 use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::pointer::Pointer;
+use crate::refs::mapping_ref;
 
 /// Index of a type in the [`TypeSpace`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -1102,15 +1103,6 @@ impl TypeSpace {
 impl Typed {
     fn ty_is_not_json(&self) -> bool {
         self.ty != TypeRef::Json
-    }
-}
-
-/// A discriminator mapping value as a reference (`Dog` → `#/components/schemas/Dog`).
-pub fn mapping_ref(value: &str) -> String {
-    if value.starts_with('#') || value.contains('/') {
-        value.to_owned()
-    } else {
-        format!("#/components/schemas/{value}")
     }
 }
 
