@@ -58,93 +58,22 @@ struct Fence {
 pub fn parse_page(file: &Path, text: &str) -> Result<ParsedPage, Diagnostics> {
     let mut errors = Diagnostics::new();
     let mut page = ParsedPage::default();
-    let mut heading: Option<String> = None;
-    let mut fence: Option<Fence> = None;
-    let mut blocks: Vec<(Option<String>, usize, String)> = Vec::new();
-
-    for (i, raw_line) in text.lines().enumerate() {
-        let number = i + 1;
-        let line = raw_line.strip_suffix('\r').unwrap_or(raw_line);
-        if let Some(open) = &mut fence {
-            if is_closing_fence(line, open.marker, open.len) {
-                let Some(done) = fence.take() else { continue };
-                if done.json {
-                    blocks.push((heading.clone(), done.start, done.lines.join("\n")));
-                }
-            } else {
-                open.lines.push(line.to_owned());
-            }
-            continue;
-        }
-        if let Some((marker, len, info)) = opening_fence(line) {
-            let lang = info
-                .split_whitespace()
-                .next()
-                .unwrap_or("")
-                .to_ascii_lowercase();
-            fence = Some(Fence {
-                marker,
-                len,
-                json: lang == "json",
-                start: number + 1,
-                lines: Vec::new(),
-            });
-            continue;
-        }
-        if let Some(h) = line.strip_prefix("## ") {
-            heading = Some(unescape_markdown(h.trim()));
+    let (blocks, unclosed) = json_blocks(text);
+    if let Some(line) = unclosed {
+        errors.push(Diagnostic::error(
+            "json-cut-off",
+            Location::file(file).at_line(line, None),
+            "the ```json block is never closed: the page is cut off",
+        ));
+    }
+    for block in blocks {
+        match read_block(file, block) {
+            Ok(endpoint) => page.endpoints.push(endpoint),
+            Err(d) if d.is_error() => errors.push(d),
+            Err(d) => page.warnings.push(d),
         }
     }
-    if let Some(open) = fence {
-        if open.json {
-            errors.push(Diagnostic::error(
-                "json-cut-off",
-                Location::file(file).at_line(open.start - 1, None),
-                "the ```json block is never closed: the page is cut off",
-            ));
-        }
-    }
-
-    for (heading, start, body) in blocks {
-        match serde_json::from_str::<Value>(&body) {
-            Err(err) => {
-                let line = start + err.line().saturating_sub(1);
-                let what = if err.is_eof() {
-                    "the JSON block is cut off (it ends before the document is complete)"
-                } else {
-                    "the JSON block does not parse"
-                };
-                errors.push(Diagnostic::error(
-                    "json-syntax",
-                    Location::file(file).at_line(line, Some(err.column())),
-                    format!("{what}: {}", without_position(&err)),
-                ));
-            }
-            Ok(document) => match endpoint_of(file, heading, start, document) {
-                Ok(Some(endpoint)) => page.endpoints.push(endpoint),
-                Ok(None) => {}
-                Err(d) if d.is_error() => errors.push(d),
-                Err(d) => page.warnings.push(d),
-            },
-        }
-    }
-
-    // The same method and path twice on one page.
-    for (i, a) in page.endpoints.iter().enumerate() {
-        if let Some(b) = page.endpoints[..i]
-            .iter()
-            .find(|b| b.method == a.method && b.path == a.path)
-        {
-            errors.push(
-                Diagnostic::error(
-                    "duplicate-endpoint",
-                    Location::file(file).at_line(a.line, None),
-                    format!("{} is documented twice on this page", a.label()),
-                )
-                .with_note(format!("first at line {}", b.line)),
-            );
-        }
-    }
+    errors.extend(duplicates(file, &page.endpoints));
     if errors.is_empty() && page.endpoints.is_empty() {
         errors.push(Diagnostic::error(
             "no-endpoints",
@@ -161,14 +90,98 @@ pub fn parse_page(file: &Path, text: &str) -> Result<ParsedPage, Diagnostics> {
     }
 }
 
-/// Reads the one operation of a block. `Ok(None)` never happens for documents; a block that is
-/// not an OpenAPI document is reported as a warning through `Err`.
+/// A fenced ```` ```json ```` block of a page.
+struct JsonBlock {
+    /// The `## heading` above it.
+    heading: Option<String>,
+    /// 1-based line of its first content line.
+    start: usize,
+    body: String,
+}
+
+/// The page's ```` ```json ```` blocks, and the line of the opening fence of a JSON block
+/// that is never closed.
+fn json_blocks(text: &str) -> (Vec<JsonBlock>, Option<usize>) {
+    let mut heading: Option<String> = None;
+    let mut fence: Option<Fence> = None;
+    let mut blocks = Vec::new();
+    for (i, raw_line) in text.lines().enumerate() {
+        let line = raw_line.strip_suffix('\r').unwrap_or(raw_line);
+        if let Some(open) = &mut fence {
+            if !is_closing_fence(line, open.marker, open.len) {
+                open.lines.push(line.to_owned());
+            } else if let Some(done) = fence.take().filter(|f| f.json) {
+                blocks.push(JsonBlock {
+                    heading: heading.clone(),
+                    start: done.start,
+                    body: done.lines.join("\n"),
+                });
+            }
+        } else if let Some((marker, len, info)) = opening_fence(line) {
+            let lang = info.split_whitespace().next().unwrap_or("");
+            fence = Some(Fence {
+                marker,
+                len,
+                json: lang.eq_ignore_ascii_case("json"),
+                start: i + 2,
+                lines: Vec::new(),
+            });
+        } else if let Some(h) = line.strip_prefix("## ") {
+            heading = Some(unescape_markdown(h.trim()));
+        }
+    }
+    let unclosed = fence.filter(|f| f.json).map(|f| f.start - 1);
+    (blocks, unclosed)
+}
+
+/// The endpoint of one block; `Err` is a syntax error, or a warning for a block that is not
+/// an endpoint.
+fn read_block(file: &Path, block: JsonBlock) -> Result<PageEndpoint, Diagnostic> {
+    let document = serde_json::from_str::<Value>(&block.body).map_err(|err| {
+        let line = block.start + err.line().saturating_sub(1);
+        let what = if err.is_eof() {
+            "the JSON block is cut off (it ends before the document is complete)"
+        } else {
+            "the JSON block does not parse"
+        };
+        Diagnostic::error(
+            "json-syntax",
+            Location::file(file).at_line(line, Some(err.column())),
+            format!("{what}: {}", without_position(&err)),
+        )
+    })?;
+    endpoint_of(file, block.heading, block.start, document)
+}
+
+/// The same method and path twice on one page.
+fn duplicates(file: &Path, endpoints: &[PageEndpoint]) -> Diagnostics {
+    let mut out = Diagnostics::new();
+    for (i, a) in endpoints.iter().enumerate() {
+        if let Some(b) = endpoints[..i]
+            .iter()
+            .find(|b| b.method == a.method && b.path == a.path)
+        {
+            out.push(
+                Diagnostic::error(
+                    "duplicate-endpoint",
+                    Location::file(file).at_line(a.line, None),
+                    format!("{} is documented twice on this page", a.label()),
+                )
+                .with_note(format!("first at line {}", b.line)),
+            );
+        }
+    }
+    out
+}
+
+/// Reads the one operation of a block; a block that is not an OpenAPI document, or documents
+/// no operation, is reported as a warning through `Err`.
 fn endpoint_of(
     file: &Path,
     heading: Option<String>,
     start: usize,
     document: Value,
-) -> Result<Option<PageEndpoint>, Diagnostic> {
+) -> Result<PageEndpoint, Diagnostic> {
     let at = Location::file(file).at_line(start, None);
     let is_openapi = document
         .as_object()
@@ -204,14 +217,14 @@ fn endpoint_of(
             at,
             "OpenAPI block skipped: it documents no operation under `paths`",
         )),
-        [(method, path, tag)] => Ok(Some(PageEndpoint {
+        [(method, path, tag)] => Ok(PageEndpoint {
             method: *method,
             path: path.clone(),
             tag: tag.clone(),
             heading,
             line: start,
             document,
-        })),
+        }),
         many => Err(Diagnostic::error(
             "several-operations",
             at,

@@ -82,33 +82,7 @@ pub fn run_with(
     } else {
         spec::take_fragments_from_import(&mut outputs.imported, layout.primary_locale())
     };
-    let spec = spec::build(layout, fragments).map_err(|mut f| {
-        let mut all = outputs.warnings.clone();
-        // Errors name the fragment (which is not written when the run fails): say which docs
-        // page and JSON block it comes from.
-        let sources: std::collections::BTreeMap<&std::path::Path, (&std::path::Path, usize)> =
-            outputs
-                .imported
-                .fragments
-                .iter()
-                .map(|f| (f.path.as_path(), (f.page.as_path(), f.page_line)))
-                .collect();
-        for mut d in std::mem::take(&mut f.diagnostics) {
-            let source = d
-                .location
-                .file
-                .as_deref()
-                .and_then(|file| sources.get(file));
-            if let (true, Some((page, line))) = (d.is_error(), source) {
-                d = d.with_note(format!(
-                    "in the JSON block at {}:{line}",
-                    diag::display_path(page)
-                ));
-            }
-            all.push(d);
-        }
-        Failure::from(all)
-    })?;
+    let spec = spec::build(layout, fragments).map_err(|f| with_page_notes(&outputs, f))?;
     outputs.files.insert(layout.openapi_file(), spec.to_json());
     outputs.warnings.extend(spec.warnings.clone());
     let relocate = |d: Diagnostics| -> Diagnostics {
@@ -139,6 +113,34 @@ pub fn run_with(
     outputs.spec = Some(spec);
     outputs.generated = Some(generated);
     Ok(outputs)
+}
+
+/// The failure of the spec stage, after the warnings of the import, with a note on each error
+/// naming the docs page and JSON block its fragment comes from (fragments are not written when
+/// the run fails).
+fn with_page_notes(outputs: &Outputs, mut failure: Failure) -> Failure {
+    let mut all = outputs.warnings.clone();
+    let sources: std::collections::BTreeMap<&std::path::Path, (&std::path::Path, usize)> = outputs
+        .imported
+        .fragments
+        .iter()
+        .map(|f| (f.path.as_path(), (f.page.as_path(), f.page_line)))
+        .collect();
+    for mut d in std::mem::take(&mut failure.diagnostics) {
+        let source = d
+            .location
+            .file
+            .as_deref()
+            .and_then(|file| sources.get(file));
+        if let (true, Some((page, line))) = (d.is_error(), source) {
+            d = d.with_note(format!(
+                "in the JSON block at {}:{line}",
+                diag::display_path(page)
+            ));
+        }
+        all.push(d);
+    }
+    Failure::from(all)
 }
 
 /// Runs the import stage in memory.

@@ -687,4 +687,169 @@ mod tests {
             json!([{"Other": []}])
         );
     }
+
+    fn msgs(d: &Diagnostics) -> Vec<String> {
+        d.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn servers_and_tags_unite_in_first_seen_order() {
+        let mut servers = vec![json!({"url": "https://a"})];
+        union_by(
+            &mut servers,
+            &json!([{"url": "https://b"}, {"url": "https://a", "description": "again"}]),
+            "url",
+        );
+        assert_eq!(
+            servers,
+            vec![json!({"url": "https://a"}), json!({"url": "https://b"})]
+        );
+        union_by(&mut servers, &json!("not a list"), "url");
+        assert_eq!(servers.len(), 2);
+    }
+
+    #[test]
+    fn singletons_keep_the_first_and_warn_when_others_differ() {
+        let mut a = op_doc("/a", "get", json!({}));
+        a["jsonSchemaDialect"] = json!("https://spec.openapis.org/oas/3.1/dialect/base");
+        a["externalDocs"] = json!({"url": "https://docs"});
+        a["x-b"] = json!(1);
+        a["x-a"] = json!(2);
+        let mut b = op_doc("/b", "get", json!({}));
+        b["info"]["title"] = json!("other");
+        b["x-a"] = json!(3);
+        let mut d = Diagnostics::new();
+        let m = merge(&[frag("a.yaml", a), frag("b.yaml", b)], &mut d);
+        assert_eq!(
+            msgs(&d),
+            vec![
+                "warning[info-differs]: a.yaml: #/info: `info` differs in 1 other fragment(s); the one of a.yaml is kept",
+                "warning[field-differs]: a.yaml: #/x-a: `x-a` differs in 1 other fragment(s); the one of a.yaml is kept",
+            ]
+        );
+        let keys: Vec<&String> = m.document.as_object().expect("object").keys().collect();
+        assert_eq!(
+            keys,
+            [
+                "openapi",
+                "info",
+                "jsonSchemaDialect",
+                "servers",
+                "security",
+                "externalDocs",
+                "paths",
+                "components",
+                "x-a",
+                "x-b"
+            ]
+        );
+        assert_eq!(m.document["info"]["title"], "t");
+        assert_eq!(m.document["x-a"], 2);
+    }
+
+    #[test]
+    fn unknown_top_level_fields_are_dropped_with_a_warning() {
+        let mut a = op_doc("/a", "get", json!({}));
+        a["definitions"] = json!({});
+        let mut d = Diagnostics::new();
+        let m = merge(&[frag("a.yaml", a)], &mut d);
+        assert_eq!(
+            msgs(&d),
+            vec![
+                "warning[unknown-field]: a.yaml: #/definitions: `definitions` is not an OpenAPI field; dropped"
+            ]
+        );
+        assert!(m.document.get("definitions").is_none());
+    }
+
+    #[test]
+    fn path_items_keep_methods_in_openapi_order_and_the_first_shared_field() {
+        let mut a = op_doc("/a", "post", json!({}));
+        a["paths"]["/a"]["summary"] = json!("first");
+        let mut b = op_doc("/a", "get", json!({}));
+        b["paths"]["/a"]["summary"] = json!("second");
+        let mut d = Diagnostics::new();
+        let m = merge(&[frag("a.yaml", a), frag("b.yaml", b)], &mut d);
+        let item = m.document["paths"]["/a"].as_object().expect("item");
+        assert_eq!(item.keys().collect::<Vec<_>>(), ["get", "post", "summary"]);
+        assert_eq!(item["summary"], "first");
+        assert_eq!(
+            msgs(&d),
+            vec![
+                "warning[path-item-differs]: b.yaml: #/paths/~1a/summary: `summary` of path `/a` differs from an earlier fragment; the first is kept"
+            ]
+        );
+    }
+
+    #[test]
+    fn every_component_kind_and_x_kinds_fold_and_conflict_alike() {
+        let kinds = json!({
+            "pathItems": {"P": {"get": {"responses": {}}}},
+            "callbacks": {"C": {"{$url}": {"post": {"responses": {}}}}},
+            "links": {"L": {"operationId": "x"}},
+            "headers": {"H": {"schema": {"type": "string"}}},
+            "examples": {"E": {"value": {"$ref": "#/just/data"}}},
+            "x-tables": {"T": {"rows": 1}},
+            "x-flag": true
+        });
+        let mut a = op_doc("/a", "get", json!({}));
+        a["components"] = kinds.clone();
+        let mut b = op_doc("/b", "get", json!({}));
+        b["components"] = kinds;
+        b["components"]["x-tables"]["T"]["rows"] = json!(2);
+        b["components"]["x-tables"]["U"] = json!({});
+        b["components"]["things"] = json!({"A": {}});
+        let mut d = Diagnostics::new();
+        let m = merge(&[frag("a.yaml", a), frag("b.yaml", b)], &mut d);
+        let comps = m.document["components"].as_object().expect("components");
+        assert_eq!(
+            comps.keys().collect::<Vec<_>>(),
+            [
+                "headers",
+                "examples",
+                "links",
+                "callbacks",
+                "pathItems",
+                "x-flag",
+                "x-tables"
+            ]
+        );
+        assert_eq!(comps["x-flag"], true);
+        assert_eq!(comps["x-tables"], json!({"T": {"rows": 1}, "U": {}}));
+        assert_eq!(
+            comps["examples"]["E"]["value"],
+            json!({"$ref": "#/just/data"})
+        );
+        assert_eq!(
+            msgs(&d),
+            vec![
+                "error[component-conflict]: b.yaml: #/components/x-tables/T/rows: component `T` is defined differently by two fragments; first difference at #/components/x-tables/T/rows\n  = note: the other definition: a.yaml: #/components/x-tables/T/rows",
+                "warning[unknown-component-kind]: b.yaml: #/components/things: `components.things` is not an OpenAPI component kind; dropped",
+            ]
+        );
+    }
+
+    #[test]
+    fn webhooks_fold_by_name() {
+        let hook = json!({"post": {"responses": {"200": {"description": "OK"}}}});
+        let mut a = op_doc("/a", "get", json!({}));
+        a["webhooks"] = json!({"new": hook, "old": hook});
+        let mut b = op_doc("/b", "get", json!({}));
+        b["webhooks"] = json!({"new": hook, "gone": {"delete": {}}});
+        b["webhooks"]["old"] = json!({"post": {}});
+        let mut d = Diagnostics::new();
+        let m = merge(&[frag("a.yaml", a), frag("b.yaml", b)], &mut d);
+        assert_eq!(
+            m.document["webhooks"]
+                .as_object()
+                .map(|w| w.keys().cloned().collect::<Vec<_>>()),
+            Some(vec!["gone".to_owned(), "new".to_owned(), "old".to_owned()])
+        );
+        assert_eq!(
+            msgs(&d),
+            vec![
+                "error[webhook-conflict]: b.yaml: #/webhooks/old/post/responses: webhook `old` is defined differently by two fragments; first difference at #/webhooks/old/post/responses\n  = note: the other definition: a.yaml: #/webhooks/old/post/responses"
+            ]
+        );
+    }
 }

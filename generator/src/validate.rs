@@ -411,4 +411,87 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn refs_in_extensions_and_literal_json_are_data() {
+        let data = json!({"$ref": "#/nowhere"});
+        let (_, d) = run(json!({
+            "x-top": data,
+            "paths": {"/a": {"get": {"x-op": data, "responses": {"200": {"description": "OK",
+                "content": {"application/json": {
+                    "schema": {"type": "object", "default": data, "enum": [data], "const": data, "examples": [data], "x-s": data},
+                    "example": data,
+                    "examples": {"e": {"value": data}}
+                }},
+                "links": {"l": {"operationId": "x", "parameters": {"p": data}, "requestBody": data}}}}}}},
+            "components": {"x-things": {"T": data}, "examples": {"E": {"value": data}}}
+        }));
+        assert!(d.is_empty(), "{d:?}");
+    }
+
+    #[test]
+    fn references_must_be_local_and_of_the_right_kind() {
+        let (_, d) = run(json!({"components": {
+            "schemas": {"S": {"type": "string"}, "X": {"$ref": "other.yaml#/X"}, "Y": {"$ref": "#anchor"}},
+            "parameters": {"P": {"$ref": "#/components/schemas/S"}}
+        }}));
+        assert_eq!(
+            d,
+            vec![
+                "error[external-ref]: #/components/schemas/X/$ref: `other.yaml#/X` points outside the document; only local `#/...` references are supported",
+                "error[external-ref]: #/components/schemas/Y/$ref: `#anchor` is not a JSON pointer; only `#/...` references are supported",
+                "error[wrong-ref-kind]: #/components/parameters/P/$ref: `#/components/schemas/S` names a schema, but a parameter belongs here",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_cycle_of_references_is_reported_once() {
+        let (_, d) = run(json!({
+            "paths": {"/a": {"get": {"parameters": [{"$ref": "#/components/parameters/P"}], "responses": {}}}},
+            "components": {"parameters": {
+                "P": {"$ref": "#/components/parameters/Q"},
+                "Q": {"$ref": "#/components/parameters/P"}
+            }}
+        }));
+        assert_eq!(
+            d,
+            vec![
+                "error[ref-cycle]: #/components/parameters/Q/$ref: `#/components/parameters/P` is part of a reference cycle: `#/components/parameters/P` → `#/components/parameters/Q` → `#/components/parameters/P`"
+            ]
+        );
+    }
+
+    #[test]
+    fn discriminator_mappings_by_name_or_reference_are_checked() {
+        let schemas = json!({
+            "Dog": {"type": "object"},
+            "Pet": {"oneOf": [{"$ref": "#/components/schemas/Dog"}],
+                "discriminator": {"propertyName": "kind", "mapping": {
+                    "dog": "Dog", "doggo": "#/components/schemas/Dog",
+                    "cat": "Cat", "kitty": "#/components/schemas/Cat",
+                    "param": "#/components/parameters/P", "far": "pets.yaml#/Cat"}}}
+        });
+        let (_, d) = run(json!({"components": {"schemas": schemas}}));
+        assert_eq!(
+            d,
+            vec![
+                "error[dangling-ref]: #/components/schemas/Pet/discriminator/mapping/cat: discriminator mapping `cat` points at `Cat`, which is not in the merged document",
+                "error[dangling-ref]: #/components/schemas/Pet/discriminator/mapping/kitty: discriminator mapping `kitty` points at `#/components/schemas/Cat`, which is not in the merged document",
+                "error[dangling-ref]: #/components/schemas/Pet/discriminator/mapping/param: discriminator mapping `param` points at `#/components/parameters/P`, which is a parameter, not a schema",
+                "error[dangling-ref]: #/components/schemas/Pet/discriminator/mapping/far: discriminator mapping `far` points at `pets.yaml#/Cat`, which is outside the document; only schema names and local `#/...` references are supported",
+            ]
+        );
+    }
+
+    #[test]
+    fn path_templates_must_be_well_formed() {
+        let (_, d) = run(json!({"paths": {"/a/{id": {"get": {"responses": {}}}, "x-note": {}}}));
+        assert_eq!(
+            d,
+            vec![
+                "error[bad-path-template]: #/paths/~1a~1{id: `/a/{id` is not a path template: `{` opens a parameter that is never closed (at byte 3)"
+            ]
+        );
+    }
 }
