@@ -153,16 +153,18 @@ fn normalize_document(doc: &mut Value, ctx: &mut Ctx<'_>) {
     }
     obj.insert("openapi".to_owned(), json!("3.1.0"));
 
+    // Parameters may be references into the fragment's components: resolved in a copy.
+    let components = json!({ "components": obj.get("components").cloned().unwrap_or_default() });
     if let Some(paths) = obj.get_mut("paths").and_then(Value::as_object_mut) {
         let at = root.push("paths");
         for (path, item) in paths.iter_mut() {
-            normalize_path_item(item, &at.push(path), ctx);
+            normalize_path_item(item, &at.push(path), &components, ctx);
         }
     }
     walk_document(doc, ctx);
 }
 
-fn normalize_path_item(item: &mut Value, at: &Pointer, ctx: &mut Ctx<'_>) {
+fn normalize_path_item(item: &mut Value, at: &Pointer, components: &Value, ctx: &mut Ctx<'_>) {
     let Some(item) = item.as_object_mut() else {
         return;
     };
@@ -180,9 +182,10 @@ fn normalize_path_item(item: &mut Value, at: &Pointer, ctx: &mut Ctx<'_>) {
                 .entry("parameters")
                 .or_insert_with(|| Value::Array(Vec::new()));
             if let Value::Array(list) = params {
-                let own: Vec<(String, String)> = list.iter().filter_map(param_key).collect();
+                let key = |p: &Value| param_key(components, p);
+                let own: Vec<(String, String)> = list.iter().filter_map(key).collect();
                 for p in shared {
-                    if param_key(p).is_none_or(|k| !own.contains(&k)) {
+                    if key(p).is_none_or(|k| !own.contains(&k)) {
                         list.push(p.clone());
                     }
                 }
@@ -196,8 +199,9 @@ fn normalize_path_item(item: &mut Value, at: &Pointer, ctx: &mut Ctx<'_>) {
     }
 }
 
-/// `(name, in)` of an inline parameter.
-fn param_key(p: &Value) -> Option<(String, String)> {
+/// `(name, in)` of a parameter, through references to `components`.
+fn param_key(components: &Value, p: &Value) -> Option<(String, String)> {
+    let p = crate::refs::resolve(components, p, &Pointer::root()).ok()?;
     Some((
         p.get("name")?.as_str()?.to_owned(),
         p.get("in")?.as_str()?.to_owned(),
@@ -622,6 +626,21 @@ mod tests {
             vec![
                 "error[unsupported-version]: f.yaml: #/swagger: OpenAPI version \"2.0\" is not supported; fragments must be OpenAPI 3.0 or 3.1"
             ]
+        );
+    }
+
+    #[test]
+    fn an_operation_parameter_overrides_a_path_level_one_through_references() {
+        let (doc, _) = run(json!({"openapi": "3.1.0",
+            "paths": {"/a": {
+                "parameters": [{"$ref": "#/components/parameters/Q"}, {"name": "r", "in": "query"}],
+                "get": {"parameters": [{"name": "q", "in": "query", "schema": {"type": "integer"}}, {"$ref": "#/components/parameters/R"}]}}},
+            "components": {"parameters": {
+                "Q": {"name": "q", "in": "query"},
+                "R": {"name": "r", "in": "query"}}}}));
+        assert_eq!(
+            doc["paths"]["/a"]["get"]["parameters"],
+            json!([{"name": "q", "in": "query", "schema": {"type": "integer"}}, {"$ref": "#/components/parameters/R"}])
         );
     }
 

@@ -12,8 +12,58 @@ use crate::http::HttpMethod;
 use crate::pointer::Pointer;
 use crate::refs::ComponentKind;
 
-/// Called for every schema and every reference of a document.
+/// The OpenAPI objects a walk visits besides schemas.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Object {
+    /// A path item (under `paths`, `webhooks`, a callback, or `components.pathItems`).
+    PathItem,
+    /// An operation of a path item.
+    Operation,
+    /// A parameter.
+    Parameter,
+    /// A header (of a response, an encoding, or `components.headers`).
+    Header,
+    /// A request body.
+    RequestBody,
+    /// A media type of some `content`.
+    MediaType,
+    /// An encoding of a media type's property.
+    Encoding,
+    /// A response.
+    Response,
+    /// A link of a response.
+    Link,
+    /// A callback: runtime expressions to path items.
+    Callback,
+    /// An example.
+    Example,
+    /// A security scheme.
+    SecurityScheme,
+}
+
+impl Object {
+    /// The object a place of `kind` holds (`None` for schemas, visited with `enter`/`leave`).
+    fn of(kind: ComponentKind) -> Option<Object> {
+        Some(match kind {
+            ComponentKind::SecurityScheme => Object::SecurityScheme,
+            ComponentKind::Parameter => Object::Parameter,
+            ComponentKind::Header => Object::Header,
+            ComponentKind::RequestBody => Object::RequestBody,
+            ComponentKind::Response => Object::Response,
+            ComponentKind::Schema => return None,
+            ComponentKind::Example => Object::Example,
+            ComponentKind::Link => Object::Link,
+            ComponentKind::Callback => Object::Callback,
+            ComponentKind::PathItem => Object::PathItem,
+        })
+    }
+}
+
+/// Called for every schema, every other OpenAPI object and every reference of a document.
 pub trait Visitor {
+    /// An object that is not a reference, before what it holds is visited (what the visitor
+    /// leaves in it is what is visited next).
+    fn object(&mut self, _kind: Object, _value: &mut Value, _at: &Pointer) {}
     /// Before the subschemas of `schema` are visited.
     fn enter(&mut self, _schema: &mut Value, _at: &Pointer) {}
     /// After the subschemas of `schema` were visited.
@@ -144,6 +194,9 @@ pub fn walk_object(kind: ComponentKind, value: &mut Value, at: &Pointer, v: &mut
         v.reference(r, kind, &at.push("$ref"));
         return;
     }
+    if let Some(object) = Object::of(kind) {
+        v.object(object, value, at);
+    }
     match kind {
         ComponentKind::Parameter | ComponentKind::Header => parameter(value, at, v),
         ComponentKind::RequestBody => content(value, at, v),
@@ -198,6 +251,7 @@ fn path_item(item: &mut Value, at: &Pointer, v: &mut dyn Visitor) {
     if let Some(r) = item.get("$ref").and_then(Value::as_str) {
         v.reference(r, ComponentKind::PathItem, &at.push("$ref"));
     }
+    v.object(Object::PathItem, item, at);
     list_of(item, "parameters", ComponentKind::Parameter, at, v);
     for method in HttpMethod::ALL {
         if let Some(op) = item.get_mut(method.as_str()) {
@@ -207,6 +261,7 @@ fn path_item(item: &mut Value, at: &Pointer, v: &mut dyn Visitor) {
 }
 
 fn operation(op: &mut Value, at: &Pointer, v: &mut dyn Visitor) {
+    v.object(Object::Operation, op, at);
     list_of(op, "parameters", ComponentKind::Parameter, at, v);
     if let Some(body) = op.get_mut("requestBody") {
         walk_object(ComponentKind::RequestBody, body, &at.push("requestBody"), v);
@@ -229,19 +284,16 @@ fn content(holder: &mut Value, at: &Pointer, v: &mut dyn Visitor) {
     let cat = at.push("content");
     for (ty, media) in entries(holder, "content") {
         let mat = cat.push(ty);
+        v.object(Object::MediaType, media, &mat);
         if let Some(schema) = media.get_mut("schema") {
             walk_schema(schema, &mat.push("schema"), v);
         }
         map_of(media, "examples", ComponentKind::Example, &mat, v);
         let eat = mat.push("encoding");
         for (property, encoding) in entries(media, "encoding") {
-            map_of(
-                encoding,
-                "headers",
-                ComponentKind::Header,
-                &eat.push(property),
-                v,
-            );
+            let pat = eat.push(property);
+            v.object(Object::Encoding, encoding, &pat);
+            map_of(encoding, "headers", ComponentKind::Header, &pat, v);
         }
     }
 }
@@ -263,9 +315,19 @@ mod tests {
         schemas: Vec<String>,
         references: Vec<String>,
         mappings: Vec<String>,
+        objects: Vec<String>,
+        /// Removes `callbacks` from every object.
+        prune: bool,
     }
 
     impl Visitor for Seen {
+        fn object(&mut self, kind: Object, value: &mut Value, at: &Pointer) {
+            self.objects.push(format!("{at} {kind:?}"));
+            // What the visitor removes is not visited.
+            if let (true, Some(obj)) = (self.prune, value.as_object_mut()) {
+                obj.remove("callbacks");
+            }
+        }
         fn enter(&mut self, _: &mut Value, at: &Pointer) {
             self.schemas.push(at.to_string());
         }
@@ -280,6 +342,15 @@ mod tests {
 
     fn seen(mut doc: Value) -> Seen {
         let mut s = Seen::default();
+        walk_document(&mut doc, &mut s);
+        s
+    }
+
+    fn pruned(mut doc: Value) -> Seen {
+        let mut s = Seen {
+            prune: true,
+            ..Seen::default()
+        };
         walk_document(&mut doc, &mut s);
         s
     }
@@ -333,6 +404,36 @@ mod tests {
             vec![
                 "#/components/schemas/S/discriminator/mapping/d D",
                 "#/components/schemas/S/discriminator/mapping/e #/components/schemas/E",
+            ]
+        );
+    }
+
+    #[test]
+    fn objects_are_visited_before_what_they_hold() {
+        let s = pruned(json!({"paths": {"/a": {"post": {
+            "requestBody": {"content": {"multipart/form-data": {"encoding": {"f": {"headers": {"H": {"schema": {}}}}}}}},
+            "responses": {"200": {"description": "OK", "links": {"l": {}}}},
+            "callbacks": {"cb": {"{$url}": {"post": {"responses": {}}}}}
+        }}}, "components": {"securitySchemes": {"K": {"type": "mutualTLS"}}, "examples": {"E": {}}}}));
+        assert_eq!(
+            s.objects,
+            vec![
+                "#/paths/~1a PathItem",
+                "#/paths/~1a/post Operation",
+                "#/paths/~1a/post/requestBody RequestBody",
+                "#/paths/~1a/post/requestBody/content/multipart~1form-data MediaType",
+                "#/paths/~1a/post/requestBody/content/multipart~1form-data/encoding/f Encoding",
+                "#/paths/~1a/post/requestBody/content/multipart~1form-data/encoding/f/headers/H Header",
+                "#/paths/~1a/post/responses/200 Response",
+                "#/paths/~1a/post/responses/200/links/l Link",
+                "#/components/securitySchemes/K SecurityScheme",
+                "#/components/examples/E Example",
+            ]
+        );
+        assert_eq!(
+            s.schemas,
+            vec![
+                "#/paths/~1a/post/requestBody/content/multipart~1form-data/encoding/f/headers/H/schema"
             ]
         );
     }

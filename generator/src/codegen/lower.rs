@@ -13,32 +13,184 @@
 //! | `exclusiveMinimum: n` | `minimum: n, exclusiveMinimum: true` |
 //! | `type: array` without `items` | `items: {}` |
 //! | `examples: [a, ..]` | `example: a` |
+//! | boolean schemas `true` / `false` | `{}` / `{not: {}}` (`additionalProperties` keeps its boolean) |
+//! | an operation without `responses` (optional in 3.1) | `responses: {}` |
+//! | a path item `$ref` (`#/components/pathItems/X`) | the path item it names, merged with its siblings |
+//!
+//! What the generator does not use, or `openapiv3` cannot hold, is left out of the typed
+//! model with an `unsupported-feature` warning naming it (the merged document keeps it):
+//! `webhooks`, `jsonSchemaDialect`, security schemes of other types than `apiKey`, `http`,
+//! `oauth2` and `openIdConnect` (`mutualTLS`), callbacks, links, multipart and form
+//! `encoding` objects, and the JSON Schema keywords `$schema`, `$id`, `$anchor`, `$defs`,
+//! `$dynamicRef`, `$dynamicAnchor`. A schema `openapiv3` still cannot read (an integer with a
+//! fractional bound, ...) is read as any JSON value, with an `unreadable-schema` warning.
 
 use serde_json::{Map, Value, json};
 
-use crate::diag::{Diagnostic, Location};
+use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::pointer::Pointer;
-use crate::walk::{Visitor, walk_document};
+use crate::walk::{Object, Visitor, for_each_subschema, walk_document};
+
+/// The typed model of a merged document, and what lowering left out of it.
+#[derive(Debug, Clone)]
+pub struct Lowered {
+    /// The typed document.
+    pub api: openapiv3::OpenAPI,
+    /// One warning per feature left out, located by JSON pointer.
+    pub warnings: Diagnostics,
+}
 
 /// Lowers a copy of `doc` and parses it with `openapiv3`.
 pub fn to_openapiv3(doc: &Value) -> Result<openapiv3::OpenAPI, Diagnostic> {
+    lower_document(doc).map(|l| l.api)
+}
+
+/// Lowers a copy of `doc` and parses it with `openapiv3`, saying what was left out.
+pub fn lower_document(doc: &Value) -> Result<Lowered, Diagnostic> {
     let mut lowered = doc.clone();
-    walk_document(&mut lowered, &mut Lowering);
+    let mut warnings = Diagnostics::new();
+    drop_document_features(&mut lowered, &mut warnings);
+    let mut lowering = Lowering {
+        source: doc,
+        warnings: &mut warnings,
+        schemas: Vec::new(),
+    };
+    walk_document(&mut lowered, &mut lowering);
+    let schemas = std::mem::take(&mut lowering.schemas);
     if let Some(obj) = lowered.as_object_mut() {
         obj.insert("openapi".to_owned(), json!("3.0.3"));
     }
-    serde_path_to_error::deserialize(&lowered).map_err(|e| {
+    let api = parse_with_repairs(&mut lowered, &schemas, &mut warnings)?;
+    Ok(Lowered { api, warnings })
+}
+
+/// A warning that `what` (at `at`) is left out of the generated client.
+fn unsupported(at: &Pointer, what: impl std::fmt::Display) -> Diagnostic {
+    Diagnostic::warning(
+        "unsupported-feature",
+        Location {
+            pointer: Some(at.to_string()),
+            ..Location::default()
+        },
+        format!("{what}; left out of the generated client"),
+    )
+}
+
+/// The security scheme types `openapiv3` models.
+const SECURITY_TYPES: &[&str] = &["apiKey", "http", "oauth2", "openIdConnect"];
+
+/// Top-level features the typed model does not hold.
+fn drop_document_features(doc: &mut Value, warnings: &mut Diagnostics) {
+    let root = Pointer::root();
+    let Some(obj) = doc.as_object_mut() else {
+        return;
+    };
+    if let Some(Value::Object(hooks)) = obj.remove("webhooks") {
+        for name in hooks.keys() {
+            let at = root.push("webhooks").push(name);
+            warnings.push(unsupported(&at, format!("webhook `{name}` (OpenAPI 3.1) describes requests the API sends, not operations a client calls")));
+        }
+    }
+    if let Some(dialect) = obj.remove("jsonSchemaDialect") {
+        warnings.push(unsupported(
+            &root.push("jsonSchemaDialect"),
+            format!("`jsonSchemaDialect` {dialect}: schemas are read as OpenAPI 3.1 schemas whatever the dialect"),
+        ));
+    }
+    let Some(Value::Object(schemes)) = obj
+        .get_mut("components")
+        .and_then(|c| c.get_mut("securitySchemes"))
+    else {
+        return;
+    };
+    schemes.retain(|name, scheme| {
+        let ty = scheme
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let known = scheme.get("$ref").is_some() || SECURITY_TYPES.contains(&ty);
+        if !known {
+            let at = root.push("components").push("securitySchemes").push(name);
+            warnings.push(unsupported(
+                &at,
+                format!("security scheme `{name}` has type `{ty}`, which the client cannot send"),
+            ));
+        }
+        known
+    });
+}
+
+/// Parses `lowered`; each schema `openapiv3` cannot read becomes `{}` (any JSON value) with a
+/// warning, until the document reads or what does not read is not a schema.
+fn parse_with_repairs(
+    lowered: &mut Value,
+    schemas: &[Pointer],
+    warnings: &mut Diagnostics,
+) -> Result<openapiv3::OpenAPI, Diagnostic> {
+    // Deepest schemas first: a schema often fails only because of one below it.
+    let mut schemas = schemas.to_vec();
+    schemas.sort_by_key(|p| std::cmp::Reverse(p.tokens().len()));
+    // Each repair empties one more schema, so there are at most as many as schemas.
+    let mut repairs = 0;
+    loop {
+        let e = match serde_path_to_error::deserialize(&*lowered) {
+            Ok(api) => return Ok(api),
+            Err(e) => e,
+        };
         // The crate's maps lose the path; find the part that does not read, one by one.
-        let (at, message) = locate_unreadable(&lowered)
+        let (at, message) = locate_unreadable(lowered)
             .unwrap_or_else(|| (pointer_of(Pointer::root(), e.path()), e.inner().to_string()));
-        Diagnostic::error(
-            "unreadable-document",
+        let repair = unreadable_schema(lowered, &schemas, &at).filter(|_| repairs < schemas.len());
+        repairs += 1;
+        let Some((schema_at, why)) = repair else {
+            return Err(Diagnostic::error(
+                "unreadable-document",
+                Location {
+                    pointer: Some(at.to_string()),
+                    ..Location::default()
+                },
+                format!("this part of the merged document cannot be read as OpenAPI: {message}"),
+            ));
+        };
+        if let Some(schema) = schema_at.get_mut(lowered) {
+            let mut any = Map::new();
+            for keep in ["title", "description"] {
+                if let Some(v) = schema.get(keep) {
+                    any.insert(keep.to_owned(), v.clone());
+                }
+            }
+            *schema = Value::Object(any);
+        }
+        warnings.push(Diagnostic::warning(
+            "unreadable-schema",
             Location {
-                pointer: Some(at.to_string()),
+                pointer: Some(schema_at.to_string()),
                 ..Location::default()
             },
-            format!("this part of the merged document cannot be read as OpenAPI: {message}"),
-        )
+            format!("the generator cannot read this schema ({why}); its values decode as arbitrary JSON values"),
+        ));
+    }
+}
+
+/// The deepest schema at, around or below `at` that does not read on its own, with why.
+fn unreadable_schema(doc: &Value, schemas: &[Pointer], at: &Pointer) -> Option<(Pointer, String)> {
+    let related = |s: &Pointer| {
+        let (s, a) = (s.as_str(), at.as_str());
+        s.strip_prefix(a)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+            || a.strip_prefix(s)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    };
+    schemas.iter().filter(|s| related(s)).find_map(|s| {
+        let value = s.get(doc)?;
+        let err =
+            serde_json::from_value::<openapiv3::ReferenceOr<openapiv3::Schema>>(value.clone())
+                .err()?;
+        // A schema with nothing left to remove cannot be the cause.
+        (value
+            .as_object()
+            .is_some_and(|o| o.keys().any(|k| k != "title" && k != "description")))
+        .then(|| (s.clone(), err.to_string()))
     })
 }
 
@@ -115,11 +267,115 @@ fn locate_unreadable(doc: &Value) -> Option<(Pointer, String)> {
     None
 }
 
-struct Lowering;
+/// The walk that lowers every schema and adapts every object to what `openapiv3` holds.
+struct Lowering<'a> {
+    /// The document before lowering, where references are looked up.
+    source: &'a Value,
+    warnings: &'a mut Diagnostics,
+    /// Every schema visited, for repairs.
+    schemas: Vec<Pointer>,
+}
 
-impl Visitor for Lowering {
-    fn leave(&mut self, schema: &mut Value, _at: &Pointer) {
+/// JSON Schema keywords of identification and dialects the generator does not read.
+const UNREAD_KEYWORDS: &[&str] = &[
+    "$schema",
+    "$id",
+    "$anchor",
+    "$defs",
+    "$dynamicRef",
+    "$dynamicAnchor",
+    "$vocabulary",
+];
+
+impl Visitor for Lowering<'_> {
+    fn object(&mut self, kind: Object, value: &mut Value, at: &Pointer) {
+        match kind {
+            Object::PathItem => inline_path_item(self.source, value, at),
+            Object::Operation => {
+                let Some(op) = value.as_object_mut() else {
+                    return;
+                };
+                op.entry("responses").or_insert_with(|| json!({}));
+                if op.remove("callbacks").is_some() {
+                    let at = at.push("callbacks");
+                    self.warnings.push(unsupported(
+                        &at,
+                        "callbacks describe requests the API sends back",
+                    ));
+                }
+            }
+            Object::MediaType => {
+                if let Some(obj) = value.as_object_mut() {
+                    if obj.remove("encoding").is_some() {
+                        let at = at.push("encoding");
+                        self.warnings.push(unsupported(&at, "the `encoding` of a multipart or form body (content types, headers, style, explode, allowReserved) is not generated: such bodies are sent as bytes the caller encodes"));
+                    }
+                }
+            }
+            Object::Response => {
+                if let Some(obj) = value.as_object_mut() {
+                    if obj.remove("links").is_some() {
+                        let at = at.push("links");
+                        self.warnings.push(unsupported(
+                            &at,
+                            "links between operations are not generated",
+                        ));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn enter(&mut self, _schema: &mut Value, at: &Pointer) {
+        self.schemas.push(at.clone());
+    }
+
+    fn leave(&mut self, schema: &mut Value, at: &Pointer) {
         lower(schema);
+        let Some(obj) = schema.as_object_mut() else {
+            return;
+        };
+        for keyword in UNREAD_KEYWORDS {
+            if obj.remove(*keyword).is_some() {
+                let what = format!(
+                    "`{keyword}` is JSON Schema identification the generator does not read"
+                );
+                self.warnings.push(unsupported(&at.push(keyword), what));
+            }
+        }
+        for_each_subschema(obj, at, &mut |child, _, keyword| {
+            // `openapiv3` reads a boolean only as `additionalProperties`.
+            if keyword != "additionalProperties" {
+                match child {
+                    Value::Bool(true) => *child = json!({}),
+                    Value::Bool(false) => *child = json!({"not": {}}),
+                    _ => {}
+                }
+            }
+        });
+    }
+}
+
+/// A path item's `$ref` replaced by the path item it names (looked up in `source`), its own
+/// fields winning. A reference that does not resolve is left (validation reports it).
+fn inline_path_item(source: &Value, item: &mut Value, at: &Pointer) {
+    let Some(obj) = item.as_object_mut() else {
+        return;
+    };
+    let Some(reference) = obj.remove("$ref") else {
+        return;
+    };
+    let holder = json!({ "$ref": reference });
+    match crate::refs::resolve(source, &holder, at) {
+        Ok(Value::Object(target)) => {
+            let own = std::mem::take(obj);
+            obj.extend(target.clone());
+            obj.extend(own);
+        }
+        _ => {
+            obj.insert("$ref".to_owned(), reference);
+        }
     }
 }
 
@@ -268,7 +524,14 @@ mod tests {
 
     fn low(v: Value) -> Value {
         let mut v = v;
-        crate::walk::walk_schema(&mut v, &Pointer::root(), &mut Lowering);
+        let mut warnings = Diagnostics::new();
+        let source = Value::Null;
+        let mut lowering = Lowering {
+            source: &source,
+            warnings: &mut warnings,
+            schemas: Vec::new(),
+        };
+        crate::walk::walk_schema(&mut v, &Pointer::root(), &mut lowering);
         v
     }
 

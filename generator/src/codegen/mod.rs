@@ -131,9 +131,10 @@ pub fn generate(
     api_settings: &GeneratorSettings,
     settings: &CodegenSettings,
 ) -> Result<Generated, Failure> {
-    let parsed = lower::to_openapiv3(doc).map_err(Failure::single)?;
-    let api = ops::build(&parsed, api_settings, &settings.reserved);
+    let lowered = lower::lower_document(doc).map_err(Failure::single)?;
+    let api = ops::build(&lowered.api, api_settings, &settings.reserved);
     let mut warnings = api.diags.clone();
+    warnings.extend(lowered.warnings);
     warnings.extend(check_security(doc, settings));
     if warnings.has_errors() {
         return Err(warnings.into());
