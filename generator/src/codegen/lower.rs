@@ -19,11 +19,12 @@
 //!
 //! What the generator does not use, or `openapiv3` cannot hold, is left out of the typed
 //! model with an `unsupported-feature` warning naming it (the merged document keeps it):
-//! `webhooks`, `jsonSchemaDialect`, security schemes of other types than `apiKey`, `http`,
+//! `webhooks`, a `jsonSchemaDialect` other than OpenAPI's own, security schemes of other types than `apiKey`, `http`,
 //! `oauth2` and `openIdConnect` (`mutualTLS`), callbacks, links, multipart and form
 //! `encoding` objects, and the JSON Schema keywords `$schema`, `$id`, `$anchor`, `$defs`,
-//! `$dynamicRef`, `$dynamicAnchor`. A schema `openapiv3` still cannot read (an integer with a
-//! fractional bound, ...) is read as any JSON value, with an `unreadable-schema` warning.
+//! `$dynamicRef`, `$dynamicAnchor`. A schema `openapiv3` still cannot read (`maxLength: 10.0`,
+//! an integer-valued number where it wants an integer) is read as any JSON value, with an
+//! `unreadable-schema` warning.
 
 use serde_json::{Map, Value, json};
 
@@ -76,6 +77,9 @@ fn unsupported(at: &Pointer, what: impl std::fmt::Display) -> Diagnostic {
     )
 }
 
+/// The default `jsonSchemaDialect` of OpenAPI 3.1 (`.../dialect/base`, or a dated version).
+const OAS_DIALECT: &str = "https://spec.openapis.org/oas/3.1/dialect/";
+
 /// The security scheme types `openapiv3` models.
 const SECURITY_TYPES: &[&str] = &["apiKey", "http", "oauth2", "openIdConnect"];
 
@@ -91,7 +95,9 @@ fn drop_document_features(doc: &mut Value, warnings: &mut Diagnostics) {
             warnings.push(unsupported(&at, format!("webhook `{name}` (OpenAPI 3.1) describes requests the API sends, not operations a client calls")));
         }
     }
-    if let Some(dialect) = obj.remove("jsonSchemaDialect") {
+    // OpenAPI 3.1's own dialect is the one every schema is read in.
+    let base = |d: &Value| d.as_str().is_some_and(|d| d.starts_with(OAS_DIALECT));
+    if let Some(dialect) = obj.remove("jsonSchemaDialect").filter(|d| !base(d)) {
         warnings.push(unsupported(
             &root.push("jsonSchemaDialect"),
             format!("`jsonSchemaDialect` {dialect}: schemas are read as OpenAPI 3.1 schemas whatever the dialect"),
@@ -276,15 +282,33 @@ struct Lowering<'a> {
     schemas: Vec<Pointer>,
 }
 
-/// JSON Schema keywords of identification and dialects the generator does not read.
-const UNREAD_KEYWORDS: &[&str] = &[
-    "$schema",
-    "$id",
-    "$anchor",
-    "$defs",
-    "$dynamicRef",
-    "$dynamicAnchor",
-    "$vocabulary",
+/// JSON Schema keywords the generator does not read, and what each is.
+const UNREAD_KEYWORDS: &[(&str, &str)] = &[
+    (
+        "$schema",
+        "names the schema's dialect; it is read as an OpenAPI 3.1 schema",
+    ),
+    (
+        "$id",
+        "identifies the schema by URI, which references cannot use here",
+    ),
+    (
+        "$anchor",
+        "names the schema for references, which cannot use it here",
+    ),
+    (
+        "$defs",
+        "holds schemas that only references into it could use; such references decode as arbitrary JSON values",
+    ),
+    (
+        "$dynamicRef",
+        "is a dynamic reference, which the generator does not follow",
+    ),
+    (
+        "$dynamicAnchor",
+        "names the schema for dynamic references, which the generator does not follow",
+    ),
+    ("$vocabulary", "declares the vocabularies of a meta-schema"),
 ];
 
 impl Visitor for Lowering<'_> {
@@ -336,11 +360,9 @@ impl Visitor for Lowering<'_> {
         let Some(obj) = schema.as_object_mut() else {
             return;
         };
-        for keyword in UNREAD_KEYWORDS {
+        for (keyword, what) in UNREAD_KEYWORDS {
             if obj.remove(*keyword).is_some() {
-                let what = format!(
-                    "`{keyword}` is JSON Schema identification the generator does not read"
-                );
+                let what = format!("`{keyword}` {what}");
                 self.warnings.push(unsupported(&at.push(keyword), what));
             }
         }
@@ -574,6 +596,94 @@ mod tests {
             low(json!({"type": "array"})),
             json!({"type": "array", "items": {}})
         );
+    }
+
+    fn warnings_of(lowered: &Lowered) -> Vec<String> {
+        lowered.warnings.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn valid_3_1_documents_reach_the_typed_model_with_warnings_for_what_is_left_out() {
+        let doc = json!({
+            "openapi": "3.1.0",
+            "info": {"title": "t", "version": "1"},
+            "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
+            "webhooks": {"newPet": {"post": {"requestBody": {"content": {"application/json": {"schema": {"type": ["string", "null"]}}}}}}},
+            "paths": {
+                "/pets": {"$ref": "#/components/pathItems/Pets"},
+                "/upload": {"post": {
+                    "requestBody": {"content": {"multipart/form-data": {
+                        "schema": {"type": "object", "properties": {"file": {"type": "string", "contentMediaType": "image/png"}, "meta": true}},
+                        "encoding": {"file": {"contentType": "image/png", "headers": {"X-Rate": {"schema": {"type": ["integer", "null"]}}}, "style": "form", "explode": true, "allowReserved": false}}
+                    }}},
+                    "callbacks": {"done": {"{$request.body#/url}": {"post": {"responses": {"200": {"description": "OK"}}}}}}
+                }}
+            },
+            "components": {
+                "pathItems": {"Pets": {"get": {"operationId": "listPets", "responses": {"200": {"description": "OK",
+                    "links": {"next": {"operationId": "listPets"}},
+                    "content": {"application/json": {"schema": {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "pets", "type": "array", "items": {"$ref": "#/components/schemas/Pet"}}}}}}}}},
+                "schemas": {"Pet": {"$anchor": "pet", "$defs": {"Tag": {"type": "string"}}, "type": "object", "additionalProperties": false, "properties": {"name": {"type": "string"}}}},
+                "securitySchemes": {"mtls": {"type": "mutualTLS"}, "key": {"type": "apiKey", "in": "header", "name": "K"}}
+            }
+        });
+        let lowered = lower_document(&doc).expect("reads");
+        let api = &lowered.api;
+        assert!(
+            api.paths.paths["/pets"]
+                .as_item()
+                .is_some_and(|i| i.get.is_some())
+        );
+        let upload = api.paths.paths["/upload"]
+            .as_item()
+            .and_then(|i| i.post.as_ref());
+        assert!(
+            upload.is_some_and(|op| op.responses.responses.is_empty() && op.callbacks.is_empty())
+        );
+        let schemes = &api
+            .components
+            .as_ref()
+            .expect("components")
+            .security_schemes;
+        assert_eq!(schemes.keys().collect::<Vec<_>>(), ["key"]);
+        let w = warnings_of(&lowered);
+        let expected = [
+            "#/webhooks/newPet: webhook `newPet` (OpenAPI 3.1)",
+            "#/jsonSchemaDialect: `jsonSchemaDialect` \"https://json-schema.org/draft/2020-12/schema\"",
+            "#/components/securitySchemes/mtls: security scheme `mtls` has type `mutualTLS`",
+            "#/paths/~1upload/post/callbacks: callbacks",
+            "#/paths/~1upload/post/requestBody/content/multipart~1form-data/encoding: the `encoding` of a multipart or form body",
+            "#/components/pathItems/Pets/get/responses/200/links: links",
+            "#/components/pathItems/Pets/get/responses/200/content/application~1json/schema/$schema: `$schema`",
+            "#/components/schemas/Pet/$defs: `$defs`",
+            "#/components/schemas/Pet/$anchor: `$anchor`",
+        ];
+        for needle in expected {
+            assert!(
+                w.iter()
+                    .any(|m| m.starts_with("warning[unsupported-feature]: ") && m.contains(needle)),
+                "no warning at {needle}: {w:#?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_schema_openapiv3_cannot_read_becomes_any_value_with_a_warning() {
+        let doc = json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+            "paths": {"/a": {"get": {"responses": {"200": {"description": "OK", "content": {"application/json": {"schema":
+                {"type": "object", "properties": {"n": {"type": "string", "maxLength": 10.0, "description": "d"}, "s": {"type": "string"}}}}}}}}}}});
+        let lowered = lower_document(&doc).expect("reads");
+        assert_eq!(
+            warnings_of(&lowered),
+            vec![
+                "warning[unreadable-schema]: #/paths/~1a/get/responses/200/content/application~1json/schema/properties/n: the generator cannot read this schema (invalid type: floating point `10.0`, expected usize); its values decode as arbitrary JSON values"
+            ]
+        );
+        // What is not a schema stays an error.
+        let broken = json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+            "paths": {"/a": {"get": {"parameters": [{"name": "p", "in": "query", "style": "sideways", "schema": {"type": "string"}}], "responses": {}}}}});
+        let err = lower_document(&broken).expect_err("unreadable");
+        assert_eq!(err.code, "unreadable-document");
     }
 
     #[test]

@@ -9,5 +9,6 @@ mod golden;
 mod impact;
 mod import;
 mod lint;
+mod openapi_rules;
 mod robustness;
 mod spec;
