@@ -166,6 +166,7 @@ impl Merger {
 
     fn finish(mut self, order: &[&Fragment], diags: &mut Diagnostics) -> Merged {
         self.singletons.report(&self.origins, order, diags);
+        self.paths.extensions.report(&self.origins, order, diags);
         let security = distribute_security(&self.security, order, &mut self.paths);
         let mut out = Map::new();
         out.insert("openapi".to_owned(), Value::String("3.1.0".to_owned()));
@@ -213,7 +214,8 @@ fn union_by(into: &mut Vec<Value>, list: &Value, key: &str) {
 /// Top-level fields taken from the first fragment that has them.
 #[derive(Default)]
 struct Singletons {
-    kept: BTreeMap<String, (Value, usize)>,
+    /// The value, the fragment it came from, and where it sits.
+    kept: BTreeMap<String, (Value, usize, Pointer)>,
     /// How many later fragments had a different value.
     differs: BTreeMap<String, usize>,
 }
@@ -222,10 +224,11 @@ impl Singletons {
     fn add(&mut self, key: &str, value: &Value, at: &Pointer, idx: usize, origins: &mut Origins) {
         match self.kept.get(key) {
             None => {
-                self.kept.insert(key.to_owned(), (value.clone(), idx));
+                self.kept
+                    .insert(key.to_owned(), (value.clone(), idx, at.clone()));
                 origins.record(at, idx);
             }
-            Some((first, _)) if first != value => {
+            Some((first, _, _)) if first != value => {
                 *self.differs.entry(key.to_owned()).or_default() += 1;
             }
             Some(_) => {}
@@ -235,7 +238,7 @@ impl Singletons {
     /// One warning per field that differs between fragments.
     fn report(&self, origins: &Origins, order: &[&Fragment], diags: &mut Diagnostics) {
         for (key, n) in &self.differs {
-            let Some((_, idx)) = self.kept.get(key) else {
+            let Some((_, idx, at)) = self.kept.get(key) else {
                 continue;
             };
             diags.push(Diagnostic::warning(
@@ -244,7 +247,7 @@ impl Singletons {
                 } else {
                     "field-differs"
                 },
-                origins.locate(&Pointer::root().push(key)),
+                origins.locate(at),
                 format!(
                     "`{key}` differs in {n} other fragment(s); the one of {} is kept",
                     display_path(&order[*idx].file)
@@ -254,14 +257,14 @@ impl Singletons {
     }
 
     fn take_into(&mut self, key: &str, out: &mut Map<String, Value>) {
-        if let Some((value, _)) = self.kept.remove(key) {
+        if let Some((value, _, _)) = self.kept.remove(key) {
             out.insert(key.to_owned(), value);
         }
     }
 
     /// The `x-` extensions, in name order.
     fn extensions_into(self, out: &mut Map<String, Value>) {
-        for (key, (value, _)) in self.kept {
+        for (key, (value, _, _)) in self.kept {
             if key.starts_with("x-") {
                 out.insert(key, value);
             }
@@ -304,6 +307,8 @@ struct Paths {
     items: BTreeMap<String, Map<String, Value>>,
     /// Path shape (parameter names erased) → the first path of that shape and its fragment.
     shapes: BTreeMap<String, (String, usize)>,
+    /// `x-` extensions of the Paths object: the first fragment's.
+    extensions: Singletons,
 }
 
 impl Paths {
@@ -316,6 +321,10 @@ impl Paths {
     ) {
         for (path, item) in paths.as_object().into_iter().flatten() {
             let at = Pointer::root().push("paths").push(path);
+            if path.starts_with("x-") {
+                self.extensions.add(path, item, &at, src.idx, origins);
+                continue;
+            }
             if self.clashes(path, &at, src, diags) {
                 continue;
             }
@@ -395,6 +404,7 @@ impl Paths {
             sorted.extend(item);
             out.insert(path, Value::Object(sorted));
         }
+        self.extensions.extensions_into(&mut out);
         Value::Object(out)
     }
 }
@@ -777,6 +787,25 @@ mod tests {
             msgs(&d),
             vec![
                 "warning[path-item-differs]: b.yaml: #/paths/~1a/summary: `summary` of path `/a` differs from an earlier fragment; the first is kept"
+            ]
+        );
+    }
+
+    #[test]
+    fn extensions_of_paths_are_kept_as_they_are() {
+        let mut a = op_doc("/a", "get", json!({}));
+        a["paths"]["x-group"] = json!("first");
+        let mut b = op_doc("/b", "get", json!({}));
+        b["paths"]["x-group"] = json!("second");
+        let mut d = Diagnostics::new();
+        let m = merge(&[frag("a.yaml", a), frag("b.yaml", b)], &mut d);
+        let paths = m.document["paths"].as_object().expect("paths");
+        assert_eq!(paths.keys().collect::<Vec<_>>(), ["/a", "/b", "x-group"]);
+        assert_eq!(paths["x-group"], "first");
+        assert_eq!(
+            msgs(&d),
+            vec![
+                "warning[field-differs]: a.yaml: #/paths/x-group: `x-group` differs in 1 other fragment(s); the one of a.yaml is kept"
             ]
         );
     }

@@ -157,7 +157,7 @@ fn normalize_document(doc: &mut Value, ctx: &mut Ctx<'_>) {
     let components = json!({ "components": obj.get("components").cloned().unwrap_or_default() });
     if let Some(paths) = obj.get_mut("paths").and_then(Value::as_object_mut) {
         let at = root.push("paths");
-        for (path, item) in paths.iter_mut() {
+        for (path, item) in paths.iter_mut().filter(|(p, _)| !p.starts_with("x-")) {
             normalize_path_item(item, &at.push(path), &components, ctx);
         }
     }
