@@ -77,17 +77,11 @@ fn a_real_dangling_reference_is_still_an_error_beside_data() {
             );
     sandbox.write("spec/docs/en/notes.md", &page);
     let failure = generator::run(&sandbox.layout(), &[]).expect_err("dangling");
-    let errors: Vec<String> = failure
-        .diagnostics
-        .iter()
-        .filter(|d| d.is_error())
-        .map(ToString::to_string)
-        .collect();
-    assert_eq!(errors.len(), 1, "{errors:#?}");
+    let error = crate::support::single_error(&failure);
     assert!(
-        errors[0].starts_with("error[dangling-ref]: spec/fragments/en/notes/post-notes.yaml:")
-            && errors[0].contains(": #/paths/~1notes/post/requestBody/content/application~1json/schema/$ref: `#/components/schemas/Nope` points at nothing in the merged document"),
-        "{errors:#?}"
+        error.starts_with("error[dangling-ref]: spec/fragments/en/notes/post-notes.yaml:")
+            && error.contains(": #/paths/~1notes/post/requestBody/content/application~1json/schema/$ref: `#/components/schemas/Nope` points at nothing in the merged document"),
+        "{error}"
     );
 }
 

@@ -131,3 +131,15 @@ pub fn json_blocks(page: &str) -> Vec<serde_json::Value> {
     }
     out
 }
+
+/// The one error of a failed run, printed; fails when there is not exactly one.
+pub fn single_error(failure: &generator::Failure) -> String {
+    let errors: Vec<String> = failure
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    errors[0].clone()
+}
