@@ -202,7 +202,7 @@ pub fn walk_object(kind: ComponentKind, value: &mut Value, at: &Pointer, v: &mut
         ComponentKind::RequestBody => content(value, at, v),
         ComponentKind::Response => response(value, at, v),
         ComponentKind::Callback => {
-            for (expression, item) in entries(value, "") {
+            for (expression, item) in members(Some(value)) {
                 path_item(item, &at.push(expression), v);
             }
         }
@@ -210,18 +210,17 @@ pub fn walk_object(kind: ComponentKind, value: &mut Value, at: &Pointer, v: &mut
     }
 }
 
-/// The members of `value[key]` (of `value` itself when `key` is empty) that are not
-/// extensions.
+/// The members of `value[key]` that are not extensions.
 fn entries<'a>(
     value: &'a mut Value,
     key: &str,
 ) -> impl Iterator<Item = (&'a String, &'a mut Value)> {
-    let holder = if key.is_empty() {
-        Some(value)
-    } else {
-        value.get_mut(key)
-    };
-    holder
+    members(value.get_mut(key))
+}
+
+/// The members of an object that are not extensions.
+fn members(value: Option<&mut Value>) -> impl Iterator<Item = (&String, &mut Value)> {
+    value
         .and_then(Value::as_object_mut)
         .into_iter()
         .flat_map(|m| m.iter_mut())

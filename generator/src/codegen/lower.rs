@@ -356,16 +356,18 @@ impl Visitor for Lowering<'_> {
     }
 
     fn leave(&mut self, schema: &mut Value, at: &Pointer) {
+        if let Some(obj) = schema.as_object_mut() {
+            for (keyword, what) in UNREAD_KEYWORDS {
+                if obj.remove(*keyword).is_some() {
+                    let what = format!("`{keyword}` {what}");
+                    self.warnings.push(unsupported(&at.push(keyword), what));
+                }
+            }
+        }
         lower(schema);
         let Some(obj) = schema.as_object_mut() else {
             return;
         };
-        for (keyword, what) in UNREAD_KEYWORDS {
-            if obj.remove(*keyword).is_some() {
-                let what = format!("`{keyword}` {what}");
-                self.warnings.push(unsupported(&at.push(keyword), what));
-            }
-        }
         for_each_subschema(obj, at, &mut |child, _, keyword| {
             // `openapiv3` reads a boolean only as `additionalProperties`.
             if keyword != "additionalProperties" {
