@@ -153,18 +153,27 @@ fn normalize_document(doc: &mut Value, ctx: &mut Ctx<'_>) {
     }
     obj.insert("openapi".to_owned(), json!("3.1.0"));
 
-    // Parameters may be references into the fragment's components: resolved in a copy.
-    let components = json!({ "components": obj.get("components").cloned().unwrap_or_default() });
-    if let Some(paths) = obj.get_mut("paths").and_then(Value::as_object_mut) {
+    // Parameters may be references into the document: the paths are taken out (their place
+    // kept) while the rest is read.
+    if let Some(slot) = obj.get_mut("paths") {
+        let mut paths = std::mem::take(slot);
         let at = root.push("paths");
-        for (path, item) in paths.iter_mut().filter(|(p, _)| !p.starts_with("x-")) {
-            normalize_path_item(item, &at.push(path), &components, ctx);
+        for (path, item) in paths
+            .as_object_mut()
+            .into_iter()
+            .flatten()
+            .filter(|(p, _)| !p.starts_with("x-"))
+        {
+            normalize_path_item(item, &at.push(path), doc, ctx);
+        }
+        if let Some(slot) = doc.get_mut("paths") {
+            *slot = paths;
         }
     }
     walk_document(doc, ctx);
 }
 
-fn normalize_path_item(item: &mut Value, at: &Pointer, components: &Value, ctx: &mut Ctx<'_>) {
+fn normalize_path_item(item: &mut Value, at: &Pointer, doc: &Value, ctx: &mut Ctx<'_>) {
     let Some(item) = item.as_object_mut() else {
         return;
     };
@@ -182,7 +191,7 @@ fn normalize_path_item(item: &mut Value, at: &Pointer, components: &Value, ctx: 
                 .entry("parameters")
                 .or_insert_with(|| Value::Array(Vec::new()));
             if let Value::Array(list) = params {
-                let key = |p: &Value| param_key(components, p);
+                let key = |p: &Value| param_key(doc, p);
                 let own: Vec<(String, String)> = list.iter().filter_map(key).collect();
                 for p in shared {
                     if key(p).is_none_or(|k| !own.contains(&k)) {
@@ -199,9 +208,9 @@ fn normalize_path_item(item: &mut Value, at: &Pointer, components: &Value, ctx: 
     }
 }
 
-/// `(name, in)` of a parameter, through references to `components`.
-fn param_key(components: &Value, p: &Value) -> Option<(String, String)> {
-    let p = crate::refs::resolve(components, p, &Pointer::root()).ok()?;
+/// `(name, in)` of a parameter, through references into `doc`.
+fn param_key(doc: &Value, p: &Value) -> Option<(String, String)> {
+    let p = crate::refs::resolve(doc, p, &Pointer::root()).ok()?;
     Some((
         p.get("name")?.as_str()?.to_owned(),
         p.get("in")?.as_str()?.to_owned(),

@@ -229,6 +229,9 @@ fn members(value: Option<&mut Value>) -> impl Iterator<Item = (&String, &mut Val
 
 /// Visits `value[key]`, a map of objects of `kind`.
 fn map_of(value: &mut Value, key: &str, kind: ComponentKind, at: &Pointer, v: &mut dyn Visitor) {
+    if value.get(key).is_none() {
+        return;
+    }
     let kat = at.push(key);
     for (name, item) in entries(value, key) {
         walk_object(kind, item, &kat.push(name), v);
@@ -280,6 +283,9 @@ fn parameter(p: &mut Value, at: &Pointer, v: &mut dyn Visitor) {
 
 /// The media types of `holder.content`: schema, examples, encodings.
 fn content(holder: &mut Value, at: &Pointer, v: &mut dyn Visitor) {
+    if holder.get("content").is_none() {
+        return;
+    }
     let cat = at.push("content");
     for (ty, media) in entries(holder, "content") {
         let mat = cat.push(ty);
@@ -288,6 +294,9 @@ fn content(holder: &mut Value, at: &Pointer, v: &mut dyn Visitor) {
             walk_schema(schema, &mat.push("schema"), v);
         }
         map_of(media, "examples", ComponentKind::Example, &mat, v);
+        if media.get("encoding").is_none() {
+            continue;
+        }
         let eat = mat.push("encoding");
         for (property, encoding) in entries(media, "encoding") {
             let pat = eat.push(property);

@@ -54,14 +54,12 @@ pub fn lower_document(doc: &Value) -> Result<Lowered, Diagnostic> {
     let mut lowering = Lowering {
         source: doc,
         warnings: &mut warnings,
-        schemas: Vec::new(),
     };
     walk_document(&mut lowered, &mut lowering);
-    let schemas = std::mem::take(&mut lowering.schemas);
     if let Some(obj) = lowered.as_object_mut() {
         obj.insert("openapi".to_owned(), json!("3.0.3"));
     }
-    let api = parse_with_repairs(&mut lowered, &schemas, &mut warnings)?;
+    let api = parse_with_repairs(&mut lowered, &mut warnings)?;
     Ok(Lowered { api, warnings })
 }
 
@@ -130,12 +128,11 @@ fn drop_document_features(doc: &mut Value, warnings: &mut Diagnostics) {
 /// warning, until the document reads or what does not read is not a schema.
 fn parse_with_repairs(
     lowered: &mut Value,
-    schemas: &[Pointer],
     warnings: &mut Diagnostics,
 ) -> Result<openapiv3::OpenAPI, Diagnostic> {
-    // Deepest schemas first: a schema often fails only because of one below it.
-    let mut schemas = schemas.to_vec();
-    schemas.sort_by_key(|p| std::cmp::Reverse(p.tokens().len()));
+    // Every schema, deepest first (a schema often fails only because of one below it); found
+    // only when something does not read.
+    let mut schemas: Option<Vec<Pointer>> = None;
     // Each repair empties one more schema, so there are at most as many as schemas.
     let mut repairs = 0;
     loop {
@@ -143,10 +140,16 @@ fn parse_with_repairs(
             Ok(api) => return Ok(api),
             Err(e) => e,
         };
+        let schemas = schemas.get_or_insert_with(|| {
+            let mut found = SchemaPointers::default();
+            walk_document(lowered, &mut found);
+            found.0.sort_by_key(|p| std::cmp::Reverse(p.tokens().len()));
+            found.0
+        });
         // The crate's maps lose the path; find the part that does not read, one by one.
         let (at, message) = locate_unreadable(lowered)
             .unwrap_or_else(|| (pointer_of(Pointer::root(), e.path()), e.inner().to_string()));
-        let repair = unreadable_schema(lowered, &schemas, &at).filter(|_| repairs < schemas.len());
+        let repair = unreadable_schema(lowered, schemas, &at).filter(|_| repairs < schemas.len());
         repairs += 1;
         let Some((schema_at, why)) = repair else {
             return Err(Diagnostic::error(
@@ -175,6 +178,16 @@ fn parse_with_repairs(
             },
             format!("the generator cannot read this schema ({why}); its values decode as arbitrary JSON values"),
         ));
+    }
+}
+
+/// The pointer of every schema of a document.
+#[derive(Default)]
+struct SchemaPointers(Vec<Pointer>);
+
+impl Visitor for SchemaPointers {
+    fn enter(&mut self, _schema: &mut Value, at: &Pointer) {
+        self.0.push(at.clone());
     }
 }
 
@@ -278,8 +291,6 @@ struct Lowering<'a> {
     /// The document before lowering, where references are looked up.
     source: &'a Value,
     warnings: &'a mut Diagnostics,
-    /// Every schema visited, for repairs.
-    schemas: Vec<Pointer>,
 }
 
 /// JSON Schema keywords the generator does not read, and what each is.
@@ -349,10 +360,6 @@ impl Visitor for Lowering<'_> {
             }
             _ => {}
         }
-    }
-
-    fn enter(&mut self, _schema: &mut Value, at: &Pointer) {
-        self.schemas.push(at.clone());
     }
 
     fn leave(&mut self, schema: &mut Value, at: &Pointer) {
@@ -553,7 +560,6 @@ mod tests {
         let mut lowering = Lowering {
             source: &source,
             warnings: &mut warnings,
-            schemas: Vec::new(),
         };
         crate::walk::walk_schema(&mut v, &Pointer::root(), &mut lowering);
         v
