@@ -623,8 +623,5 @@ impl Tour {
 
 /// The chat input of the app runs.
 fn question() -> RunAppChat {
-    RunAppChat {
-        message: Some(APP_QUESTION.to_owned()),
-        ..Default::default()
-    }
+    RunAppChat::new().message(APP_QUESTION)
 }

@@ -54,6 +54,7 @@ mod execute;
 #[rustfmt::skip]
 mod generated;
 mod headers;
+mod json_path;
 mod macros;
 mod nullable;
 mod pagination;

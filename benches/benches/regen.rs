@@ -118,8 +118,13 @@ fn in_process(c: &mut Criterion, layout: &Layout, report: &mut Report) {
     let settings = generator::codegen::CodegenSettings::default();
     group.bench_function("stage: generate (lower, IR, quote!, prettyplease)", |b| {
         b.iter(|| {
-            generator::codegen::generate(spec.document(), &spec.settings, &settings)
-                .expect("generate")
+            generator::codegen::generate(
+                spec.document(),
+                &spec.settings,
+                &settings,
+                &Default::default(),
+            )
+            .expect("generate")
         })
     });
     group.finish();
@@ -146,8 +151,13 @@ fn in_process(c: &mut Criterion, layout: &Layout, report: &mut Report) {
                         .expect("merge"),
                     ),
                     _ => drop(
-                        generator::codegen::generate(spec.document(), &spec.settings, &settings)
-                            .expect("generate"),
+                        generator::codegen::generate(
+                            spec.document(),
+                            &spec.settings,
+                            &settings,
+                            &Default::default(),
+                        )
+                        .expect("generate"),
                     ),
                 }
                 times.push(ms(start.elapsed()));

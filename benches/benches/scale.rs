@@ -190,6 +190,7 @@ fn main() {
                 spec.document(),
                 &spec.settings,
                 &generator::codegen::CodegenSettings::default(),
+                &Default::default(),
             )
             .expect("generate");
             let t_gen = ms(start.elapsed());

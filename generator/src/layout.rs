@@ -55,6 +55,11 @@ impl Layout {
         PathBuf::from("spec/overrides.yaml")
     }
 
+    /// `spec/api.lock`: the public names of the generated client, pinned.
+    pub fn lock_file(&self) -> PathBuf {
+        PathBuf::from("spec/api.lock")
+    }
+
     /// `spec/openapi.json`: the merged document.
     pub fn openapi_file(&self) -> PathBuf {
         PathBuf::from("spec/openapi.json")
@@ -63,6 +68,16 @@ impl Layout {
     /// `alli-api/src/generated`: the generated Rust modules.
     pub fn generated_dir(&self) -> PathBuf {
         PathBuf::from("alli-api/src/generated")
+    }
+
+    /// `alli-api/Cargo.toml`: the generated crate's manifest (its features are generated).
+    pub fn crate_manifest(&self) -> PathBuf {
+        PathBuf::from("alli-api/Cargo.toml")
+    }
+
+    /// `alli-api/public-api.txt`: the generated crate's public API, one item per line.
+    pub fn public_api_file(&self) -> PathBuf {
+        PathBuf::from("alli-api/public-api.txt")
     }
 
     /// A project-relative path made absolute.

@@ -118,6 +118,9 @@ fn regen(layout: &Layout) -> Result<(), String> {
     for (path, change) in &applied.changes {
         println!("{:<9} {}", change.as_str(), generator::output::show(path));
     }
+    for note in &applied.name_notes {
+        println!("{note}");
+    }
     if let Some(impact) = &applied.impact {
         if !impact.changes.is_empty() {
             print!("{impact}");

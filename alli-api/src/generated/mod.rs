@@ -3,5 +3,9 @@
 
 //! Generated from Alli API Documentation 1.0.0 (`spec/openapi.json`).
 pub mod types;
+
+#[cfg(feature = "apps")]
 pub mod apps;
+
+#[cfg(feature = "conversations")]
 pub mod conversations;

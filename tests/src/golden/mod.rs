@@ -9,6 +9,7 @@ pub mod inline_naming;
 pub mod names;
 pub mod nullability;
 pub mod openapi31;
+pub mod operation_ids;
 pub mod pagination;
 pub mod refs_as_data;
 pub mod requests;

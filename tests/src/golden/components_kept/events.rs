@@ -21,8 +21,8 @@ impl<'a> Events<'a> {
     /// List Events
     ///
     /// Sends `GET /events`.
-    pub fn list(&self) -> List {
-        List::new(self.client.clone())
+    pub fn list(&self) -> ListEvents {
+        ListEvents::new(self.client.clone())
     }
 
     /// Subscribe
@@ -32,20 +32,20 @@ impl<'a> Events<'a> {
     /// # Arguments
     ///
     /// - `url`: Sets the body field `url`. Constraint: format: `uri`.
-    pub fn subscribe(&self, url: impl Into<String>) -> Subscribe {
-        Subscribe::new(self.client.clone(), url)
+    pub fn subscribe(&self, url: impl Into<String>) -> EventSubscribe {
+        EventSubscribe::new(self.client.clone(), url)
     }
 }
 
 /// Request builder for [`Events::list`]: set optional parameters, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct List {
+pub struct ListEvents {
     client: alli_api::Client,
     options: alli_api::RequestOptions,
 }
 
-impl List {
+impl ListEvents {
     fn new(client: alli_api::Client) -> Self {
         Self {
             client,
@@ -54,6 +54,7 @@ impl List {
     }
 
     alli_api::__request_options!();
+
     fn request(&self) -> alli_api::__private::Request {
         alli_api::__private::Request::new(
             alli_api::__private::Method::GET,
@@ -77,13 +78,13 @@ impl List {
 /// Request builder for [`Events::subscribe`]: set optional parameters, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct Subscribe {
+pub struct EventSubscribe {
     client: alli_api::Client,
     options: alli_api::RequestOptions,
     body: super::types::SubscribeRequest,
 }
 
-impl Subscribe {
+impl EventSubscribe {
     fn new(client: alli_api::Client, url: impl Into<String>) -> Self {
         Self {
             client,
@@ -93,6 +94,7 @@ impl Subscribe {
     }
 
     alli_api::__request_options!();
+
     /// Replaces the whole request body (the fields set so far included).
     pub fn body(mut self, body: super::types::SubscribeRequest) -> Self {
         self.body = body;

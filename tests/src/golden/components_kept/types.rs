@@ -4,29 +4,29 @@
 //! Request and response types.
 #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
 
-/// The `Event` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Event {
-    /// The `id` field.
     pub id: String,
 }
 
 impl Event {
-    /// Creates a `Event` from its required fields; the others start absent.
+    /// Creates an `Event`.
     pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
 }
 
-/// The request body of `Subscribe`.
+/// The request body of `POST /subscriptions`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SubscribeRequest {
     /// Constraint: format: `uri`.
     pub url: String,
 }
 
 impl SubscribeRequest {
-    /// Creates a `SubscribeRequest` from its required fields; the others start absent.
+    /// Creates a `SubscribeRequest`.
     pub fn new(url: impl Into<String>) -> Self {
         Self { url: url.into() }
     }

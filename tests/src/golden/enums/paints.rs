@@ -21,15 +21,15 @@ impl<'a> Paints<'a> {
     /// List Paints
     ///
     /// Sends `GET /paints`.
-    pub fn list(&self) -> List {
-        List::new(self.client.clone())
+    pub fn list(&self) -> ListPaints {
+        ListPaints::new(self.client.clone())
     }
 }
 
 /// Request builder for [`Paints::list`]: set optional parameters, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct List {
+pub struct ListPaints {
     client: alli_api::Client,
     options: alli_api::RequestOptions,
     color: Option<super::types::Color>,
@@ -38,7 +38,7 @@ pub struct List {
     size: Option<i64>,
 }
 
-impl List {
+impl ListPaints {
     fn new(client: alli_api::Client) -> Self {
         Self {
             client,
@@ -51,6 +51,7 @@ impl List {
     }
 
     alli_api::__request_options!();
+
     /// Sets the query parameter `color`.
     pub fn color(mut self, value: impl Into<super::types::Color>) -> Self {
         self.color = Some(value.into());

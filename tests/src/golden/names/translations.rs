@@ -25,22 +25,22 @@ impl<'a> Translations<'a> {
     /// # Arguments
     ///
     /// - `key`: Sets the path parameter `key`.
-    pub fn string(&self, key: impl Into<String>) -> StringRequest {
-        StringRequest::new(self.client.clone(), key)
+    pub fn string(&self, key: impl Into<String>) -> TranslationString {
+        TranslationString::new(self.client.clone(), key)
     }
 }
 
 /// Request builder for [`Translations::string`]: set optional parameters, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct StringRequest {
+pub struct TranslationString {
     client: alli_api::Client,
     options: alli_api::RequestOptions,
     key: String,
     locale: Option<String>,
 }
 
-impl StringRequest {
+impl TranslationString {
     fn new(client: alli_api::Client, key: impl Into<String>) -> Self {
         Self {
             client,
@@ -51,6 +51,7 @@ impl StringRequest {
     }
 
     alli_api::__request_options!();
+
     /// Sets the query parameter `locale`.
     pub fn locale(mut self, value: impl Into<String>) -> Self {
         self.locale = Some(value.into());

@@ -21,8 +21,8 @@ impl<'a> Files<'a> {
     /// Upload File
     ///
     /// Sends `POST /files`.
-    pub fn upload(&self) -> Upload {
-        Upload::new(self.client.clone())
+    pub fn upload(&self) -> UploadFile {
+        UploadFile::new(self.client.clone())
     }
 
     /// Delete File
@@ -32,8 +32,8 @@ impl<'a> Files<'a> {
     /// # Arguments
     ///
     /// - `id`: Sets the path parameter `id`.
-    pub fn delete(&self, id: impl Into<String>) -> Delete {
-        Delete::new(self.client.clone(), id)
+    pub fn delete(&self, id: impl Into<String>) -> DeleteFile {
+        DeleteFile::new(self.client.clone(), id)
     }
 
     /// Label File
@@ -43,21 +43,21 @@ impl<'a> Files<'a> {
     /// # Arguments
     ///
     /// - `id`: Sets the path parameter `id`.
-    pub fn label(&self, id: impl Into<String>) -> Label {
-        Label::new(self.client.clone(), id)
+    pub fn label(&self, id: impl Into<String>) -> FileLabel {
+        FileLabel::new(self.client.clone(), id)
     }
 }
 
 /// Request builder for [`Files::upload`]: set optional parameters, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct Upload {
+pub struct UploadFile {
     client: alli_api::Client,
     options: alli_api::RequestOptions,
     body: Option<(String, Vec<u8>)>,
 }
 
-impl Upload {
+impl UploadFile {
     fn new(client: alli_api::Client) -> Self {
         Self {
             client,
@@ -67,6 +67,7 @@ impl Upload {
     }
 
     alli_api::__request_options!();
+
     /// Sets the request body, encoded by the caller: the API documents a `multipart/form-data` body, which it requires. `content_type` is sent as `Content-Type` (for multipart bodies, with its boundary).
     pub fn body_bytes(
         mut self,
@@ -104,13 +105,13 @@ impl Upload {
 /// Request builder for [`Files::delete`]: set optional parameters, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct Delete {
+pub struct DeleteFile {
     client: alli_api::Client,
     options: alli_api::RequestOptions,
     id: String,
 }
 
-impl Delete {
+impl DeleteFile {
     fn new(client: alli_api::Client, id: impl Into<String>) -> Self {
         Self {
             client,
@@ -120,6 +121,7 @@ impl Delete {
     }
 
     alli_api::__request_options!();
+
     fn request(&self) -> alli_api::__private::Request {
         let mut request = alli_api::__private::Request::new(
             alli_api::__private::Method::DELETE,
@@ -145,14 +147,14 @@ impl Delete {
 /// Request builder for [`Files::label`]: set optional parameters, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct Label {
+pub struct FileLabel {
     client: alli_api::Client,
     options: alli_api::RequestOptions,
     id: String,
     body: Option<(String, Vec<u8>)>,
 }
 
-impl Label {
+impl FileLabel {
     fn new(client: alli_api::Client, id: impl Into<String>) -> Self {
         Self {
             client,
@@ -163,6 +165,7 @@ impl Label {
     }
 
     alli_api::__request_options!();
+
     /// Sets the request body, encoded by the caller: the API documents a `application/x-www-form-urlencoded` body. `content_type` is sent as `Content-Type` (for multipart bodies, with its boundary).
     pub fn body_bytes(
         mut self,

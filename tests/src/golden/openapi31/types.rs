@@ -4,12 +4,10 @@
 //! Request and response types.
 #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
 
-/// The `File` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct File {
-    /// The `id` field.
     pub id: alli_api::serde_json::Value,
-    /// The `size` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }

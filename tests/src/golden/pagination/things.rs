@@ -35,8 +35,8 @@ impl<'a> Things<'a> {
     /// List Things
     ///
     /// Sends `GET /things`. Paginated by cursor: `into_stream()` yields every item of every page, `into_pages()` every page.
-    pub fn list(&self) -> List {
-        List::new(self.client.clone())
+    pub fn list(&self) -> ListThings {
+        ListThings::new(self.client.clone())
     }
 }
 
@@ -61,6 +61,7 @@ impl ListEntries {
     }
 
     alli_api::__request_options!(page_concurrency);
+
     /// Sets the query parameter `pageNo`. Constraint: value ≥ 1. The server uses `1` when it is not sent.
     pub fn page_no(mut self, value: i64) -> Self {
         self.page_no = Some(value);
@@ -111,6 +112,7 @@ impl ListEntries {
 impl alli_api::__private::PageNumberPaged for ListEntries {
     type Page = super::types::ListEntriesResponse;
     type Item = super::types::ListEntriesEntry;
+
     fn fetch(
         self,
     ) -> alli_api::__private::BoxFuture<'static, alli_api::Result<Self::Page>> {
@@ -167,6 +169,7 @@ impl ListLogs {
     }
 
     alli_api::__request_options!(page_concurrency);
+
     /// Sets the query parameter `page`.
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
@@ -210,6 +213,7 @@ impl ListLogs {
 impl alli_api::__private::PageNumberPaged for ListLogs {
     type Page = super::types::ListLogsResponse;
     type Item = String;
+
     fn fetch(
         self,
     ) -> alli_api::__private::BoxFuture<'static, alli_api::Result<Self::Page>> {
@@ -253,14 +257,14 @@ impl alli_api::__private::PageNumberPaged for ListLogs {
 /// Request builder for [`Things::list`]: set optional parameters, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct List {
+pub struct ListThings {
     client: alli_api::Client,
     options: alli_api::RequestOptions,
     cursor: Option<String>,
     page_size: Option<i64>,
 }
 
-impl List {
+impl ListThings {
     fn new(client: alli_api::Client) -> Self {
         Self {
             client,
@@ -271,6 +275,7 @@ impl List {
     }
 
     alli_api::__request_options!();
+
     /// Sets the query parameter `cursor`.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
@@ -317,9 +322,10 @@ impl List {
     }
 }
 
-impl alli_api::__private::CursorPaged for List {
+impl alli_api::__private::CursorPaged for ListThings {
     type Page = super::types::ListThingsResponse;
     type Item = super::types::ListThingsThing;
+
     fn fetch(
         self,
     ) -> alli_api::__private::BoxFuture<'static, alli_api::Result<Self::Page>> {

@@ -25,8 +25,8 @@ impl<'a> Notes<'a> {
     /// # Arguments
     ///
     /// - `id`: Sets the body field `id`.
-    pub fn create(&self, id: impl Into<String>) -> Create {
-        Create::new(self.client.clone(), id)
+    pub fn create(&self, id: impl Into<String>) -> CreateNote {
+        CreateNote::new(self.client.clone(), id)
     }
 
     /// Get Pet
@@ -36,21 +36,21 @@ impl<'a> Notes<'a> {
     /// # Arguments
     ///
     /// - `id`: Sets the path parameter `id`.
-    pub fn pet(&self, id: impl Into<String>) -> Pet {
-        Pet::new(self.client.clone(), id)
+    pub fn pet(&self, id: impl Into<String>) -> NotePet {
+        NotePet::new(self.client.clone(), id)
     }
 }
 
 /// Request builder for [`Notes::create`]: set optional parameters, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct Create {
+pub struct CreateNote {
     client: alli_api::Client,
     options: alli_api::RequestOptions,
     body: super::types::Note,
 }
 
-impl Create {
+impl CreateNote {
     fn new(client: alli_api::Client, id: impl Into<String>) -> Self {
         Self {
             client,
@@ -60,6 +60,7 @@ impl Create {
     }
 
     alli_api::__request_options!();
+
     /// Sets the body field `body`.
     pub fn body2(
         mut self,
@@ -106,13 +107,13 @@ impl Create {
 /// Request builder for [`Notes::pet`]: set optional parameters, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct Pet {
+pub struct NotePet {
     client: alli_api::Client,
     options: alli_api::RequestOptions,
     id: String,
 }
 
-impl Pet {
+impl NotePet {
     fn new(client: alli_api::Client, id: impl Into<String>) -> Self {
         Self {
             client,
@@ -122,6 +123,7 @@ impl Pet {
     }
 
     alli_api::__request_options!();
+
     fn request(&self) -> alli_api::__private::Request {
         let mut request = alli_api::__private::Request::new(
             alli_api::__private::Method::GET,

@@ -4,12 +4,10 @@
 //! Request and response types.
 #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
 
-/// The `Cat` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Cat {
-    /// The `kind` field.
     pub kind: String,
-    /// The `lives` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lives: Option<i64>,
 }
@@ -24,12 +22,10 @@ impl Cat {
     }
 }
 
-/// The `Dog` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Dog {
-    /// The `kind` field.
     pub kind: String,
-    /// The `barks` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub barks: Option<bool>,
 }
@@ -44,15 +40,13 @@ impl Dog {
     }
 }
 
-/// The `Note` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Note {
-    /// The `id` field.
     pub id: String,
     /// The server uses `{"$ref":"#/not/a/reference"}` when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<alli_api::serde_json::Map<String, alli_api::serde_json::Value>>,
-    /// The `format` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format: Option<NoteFormat>,
 }
@@ -66,6 +60,21 @@ impl Note {
             format: None,
         }
     }
+
+    /// Sets `body`.
+    pub fn body(
+        mut self,
+        value: alli_api::serde_json::Map<String, alli_api::serde_json::Value>,
+    ) -> Self {
+        self.body = Some(value);
+        self
+    }
+
+    /// Sets `format`.
+    pub fn format(mut self, value: impl Into<NoteFormat>) -> Self {
+        self.format = Some(value.into());
+        self
+    }
 }
 
 alli_api::__open_enum! {
@@ -78,8 +87,8 @@ alli_api::__open_enum! {
     }
 }
 
-/// The `Pet` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum Pet {

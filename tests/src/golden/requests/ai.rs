@@ -21,8 +21,8 @@ impl<'a> Ai<'a> {
     /// Count
     ///
     /// Sends `GET /count` with a JSON body. A 2xx answer whose `errors` field is not empty is an error.
-    pub fn count(&self) -> Count {
-        Count::new(self.client.clone())
+    pub fn count(&self) -> CountAi {
+        CountAi::new(self.client.clone())
     }
 
     /// Generate
@@ -37,8 +37,8 @@ impl<'a> Ai<'a> {
         &self,
         x_trace_id: impl Into<String>,
         prompt: impl Into<String>,
-    ) -> Generate {
-        Generate::new(self.client.clone(), x_trace_id, prompt)
+    ) -> GenerateAi {
+        GenerateAi::new(self.client.clone(), x_trace_id, prompt)
     }
 
     /// Delete Item
@@ -56,22 +56,23 @@ impl<'a> Ai<'a> {
 /// Request builder for [`Ai::count`]: set optional parameters, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct Count {
+pub struct CountAi {
     client: alli_api::Client,
     options: alli_api::RequestOptions,
     body: super::types::CountRequest,
 }
 
-impl Count {
+impl CountAi {
     fn new(client: alli_api::Client) -> Self {
         Self {
             client,
             options: Default::default(),
-            body: Default::default(),
+            body: super::types::CountRequest::new(),
         }
     }
 
     alli_api::__request_options!();
+
     /// Sets the body field `from`. Constraint: format: `date`.
     pub fn from(mut self, value: impl Into<String>) -> Self {
         self.body.from = Some(value.into());
@@ -116,14 +117,14 @@ impl Count {
 /// Request builder for [`Ai::generate`]: set optional parameters, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct Generate {
+pub struct GenerateAi {
     client: alli_api::Client,
     options: alli_api::RequestOptions,
     x_trace_id: String,
     body: super::types::GenerateRequest,
 }
 
-impl Generate {
+impl GenerateAi {
     fn new(
         client: alli_api::Client,
         x_trace_id: impl Into<String>,
@@ -138,6 +139,7 @@ impl Generate {
     }
 
     alli_api::__request_options!();
+
     /// Sets the header `X-Priority`.
     pub fn x_priority(mut self, value: i64) -> Self {
         self.options.__set_header("X-Priority", value.to_string());
@@ -214,6 +216,7 @@ impl DeleteItem {
     }
 
     alli_api::__request_options!();
+
     fn request(&self) -> alli_api::__private::Request {
         let mut request = alli_api::__private::Request::new(
             alli_api::__private::Method::DELETE,

@@ -25,15 +25,15 @@ impl<'a> Ai<'a> {
     /// # Arguments
     ///
     /// - `prompt`: Sets the body field `prompt`.
-    pub fn complete(&self, prompt: impl Into<String>) -> Complete {
-        Complete::new(self.client.clone(), prompt)
+    pub fn complete(&self, prompt: impl Into<String>) -> AiComplete {
+        AiComplete::new(self.client.clone(), prompt)
     }
 
     /// `GET /events`
     ///
     /// Sends `GET /events`.
-    pub fn events(&self) -> Events {
-        Events::new(self.client.clone())
+    pub fn events(&self) -> AiEvents {
+        AiEvents::new(self.client.clone())
     }
 
     /// `GET /messages`
@@ -54,13 +54,13 @@ impl<'a> Ai<'a> {
 /// Request builder for [`Ai::complete`]: set optional parameters, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct Complete {
+pub struct AiComplete {
     client: alli_api::Client,
     options: alli_api::RequestOptions,
     body: super::types::CompleteRequest,
 }
 
-impl Complete {
+impl AiComplete {
     fn new(client: alli_api::Client, prompt: impl Into<String>) -> Self {
         Self {
             client,
@@ -70,6 +70,7 @@ impl Complete {
     }
 
     alli_api::__request_options!();
+
     /// Replaces the whole request body (the fields set so far included).
     pub fn body(mut self, body: super::types::CompleteRequest) -> Self {
         self.body = body;
@@ -97,7 +98,7 @@ impl Complete {
         self.client.__execute(self.request(), &self.options).await
     }
 
-    /// Sends the request with `stream` set to true and returns the answer as a stream of events, decoded one at a time as they arrive.
+    /// Sends the request with `stream` set to `true` and returns the answer as a stream of events, decoded one at a time as they arrive.
     pub async fn stream(
         mut self,
     ) -> alli_api::Result<alli_api::EventStream<super::types::CompleteEvent>> {
@@ -109,12 +110,12 @@ impl Complete {
 /// Request builder for [`Ai::events`]: set optional parameters, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct Events {
+pub struct AiEvents {
     client: alli_api::Client,
     options: alli_api::RequestOptions,
 }
 
-impl Events {
+impl AiEvents {
     fn new(client: alli_api::Client) -> Self {
         Self {
             client,
@@ -123,6 +124,7 @@ impl Events {
     }
 
     alli_api::__request_options!();
+
     fn request(&self) -> alli_api::__private::Request {
         let mut request = alli_api::__private::Request::new(
             alli_api::__private::Method::GET,
@@ -168,6 +170,7 @@ impl ListMessages {
     }
 
     alli_api::__request_options!();
+
     /// Sets the query parameter `after`.
     pub fn after(mut self, value: impl Into<String>) -> Self {
         self.after = Some(value.into());
@@ -217,6 +220,7 @@ impl ListMessages {
 impl alli_api::__private::CursorPaged for ListMessages {
     type Page = super::types::ListMessagesResponse;
     type Item = super::types::ListMessagesData;
+
     fn fetch(
         self,
     ) -> alli_api::__private::BoxFuture<'static, alli_api::Result<Self::Page>> {
@@ -264,6 +268,7 @@ impl ListPages {
     }
 
     alli_api::__request_options!(page_concurrency);
+
     /// Sets the query parameter `page`. Constraint: value ≥ 0.
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
@@ -307,6 +312,7 @@ impl ListPages {
 impl alli_api::__private::PageNumberPaged for ListPages {
     type Page = super::types::ListPagesResponse;
     type Item = String;
+
     fn fetch(
         self,
     ) -> alli_api::__private::BoxFuture<'static, alli_api::Result<Self::Page>> {

@@ -25,8 +25,8 @@ impl<'a> Docs<'a> {
     /// # Arguments
     ///
     /// - `id`: Sets the path parameter `id`.
-    pub fn patch(&self, id: impl Into<String>) -> Patch {
-        Patch::new(self.client.clone(), id)
+    pub fn patch(&self, id: impl Into<String>) -> PatchDoc {
+        PatchDoc::new(self.client.clone(), id)
     }
 
     /// `POST /docs/{id}/attachments`
@@ -36,8 +36,8 @@ impl<'a> Docs<'a> {
     /// # Arguments
     ///
     /// - `id`: Sets the path parameter `id`.
-    pub fn upload(&self, id: impl Into<String>) -> Upload {
-        Upload::new(self.client.clone(), id)
+    pub fn upload(&self, id: impl Into<String>) -> UploadDoc {
+        UploadDoc::new(self.client.clone(), id)
     }
 
     /// `GET /docs/{id}/raw`
@@ -47,22 +47,22 @@ impl<'a> Docs<'a> {
     /// # Arguments
     ///
     /// - `id`: Sets the path parameter `id`.
-    pub fn download(&self, id: impl Into<String>) -> Download {
-        Download::new(self.client.clone(), id)
+    pub fn download(&self, id: impl Into<String>) -> DownloadDoc {
+        DownloadDoc::new(self.client.clone(), id)
     }
 
     /// `GET /zen`
     ///
     /// Sends `GET /zen`.
-    pub fn zen(&self) -> Zen {
-        Zen::new(self.client.clone())
+    pub fn zen(&self) -> DocZen {
+        DocZen::new(self.client.clone())
     }
 }
 
 /// Request builder for [`Docs::patch`]: set optional parameters, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct Patch {
+pub struct PatchDoc {
     client: alli_api::Client,
     options: alli_api::RequestOptions,
     id: String,
@@ -71,7 +71,7 @@ pub struct Patch {
     body: super::types::PatchDocRequest,
 }
 
-impl Patch {
+impl PatchDoc {
     fn new(client: alli_api::Client, id: impl Into<String>) -> Self {
         Self {
             client,
@@ -79,11 +79,12 @@ impl Patch {
             id: id.into(),
             ids: None,
             tags: None,
-            body: Default::default(),
+            body: super::types::PatchDocRequest::new(),
         }
     }
 
     alli_api::__request_options!();
+
     /// Sets the query parameter `ids`.
     pub fn ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.ids = Some(value.into_iter().map(Into::into).collect());
@@ -143,14 +144,14 @@ impl Patch {
 /// Request builder for [`Docs::upload`]: set optional parameters, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct Upload {
+pub struct UploadDoc {
     client: alli_api::Client,
     options: alli_api::RequestOptions,
     id: String,
     body: Option<(String, Vec<u8>)>,
 }
 
-impl Upload {
+impl UploadDoc {
     fn new(client: alli_api::Client, id: impl Into<String>) -> Self {
         Self {
             client,
@@ -161,6 +162,7 @@ impl Upload {
     }
 
     alli_api::__request_options!();
+
     /// Sets the request body, encoded by the caller: the API documents a `multipart/form-data` body, which it requires. `content_type` is sent as `Content-Type` (for multipart bodies, with its boundary).
     pub fn body_bytes(
         mut self,
@@ -199,13 +201,13 @@ impl Upload {
 /// Request builder for [`Docs::download`]: set optional parameters, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct Download {
+pub struct DownloadDoc {
     client: alli_api::Client,
     options: alli_api::RequestOptions,
     id: String,
 }
 
-impl Download {
+impl DownloadDoc {
     fn new(client: alli_api::Client, id: impl Into<String>) -> Self {
         Self {
             client,
@@ -215,6 +217,7 @@ impl Download {
     }
 
     alli_api::__request_options!();
+
     fn request(&self) -> alli_api::__private::Request {
         let mut request = alli_api::__private::Request::new(
             alli_api::__private::Method::GET,
@@ -241,12 +244,12 @@ impl Download {
 /// Request builder for [`Docs::zen`]: set optional parameters, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct Zen {
+pub struct DocZen {
     client: alli_api::Client,
     options: alli_api::RequestOptions,
 }
 
-impl Zen {
+impl DocZen {
     fn new(client: alli_api::Client) -> Self {
         Self {
             client,
@@ -255,6 +258,7 @@ impl Zen {
     }
 
     alli_api::__request_options!();
+
     fn request(&self) -> alli_api::__private::Request {
         let mut request = alli_api::__private::Request::new(
             alli_api::__private::Method::GET,

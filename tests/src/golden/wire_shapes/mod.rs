@@ -5,10 +5,12 @@
 pub mod types;
 pub mod ai;
 pub mod docs;
+
 /// The resource handles of this API, on the runtime's client.
 pub trait WireShapesApi {
     /// Operations tagged `ai`.
     fn ai(&self) -> ai::Ai<'_>;
+
     /// Operations tagged `docs`.
     fn docs(&self) -> docs::Docs<'_>;
 }

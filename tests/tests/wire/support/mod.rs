@@ -21,3 +21,15 @@ pub(crate) fn object(v: Value) -> Map<String, Value> {
         other => panic!("not an object: {other}"),
     }
 }
+
+/// `$value` with the given fields assigned, as on a `let mut` binding: how these tests build
+/// generated response types with optional fields set (those types are `#[non_exhaustive]`,
+/// so no struct literal outside `alli-api`, and have a constructor but no setters).
+macro_rules! with_fields {
+    ($value:expr, { $($field:ident: $field_value:expr),* $(,)? }) => {{
+        let mut value = $value;
+        $(value.$field = $field_value;)*
+        value
+    }};
+}
+pub(crate) use with_fields;
