@@ -157,8 +157,12 @@ impl Sandbox {
                 if p.is_dir() {
                     walk(&p);
                 } else if p.extension().is_some_and(|x| x == "rs") {
-                    let f = fs::File::options().append(true).open(&p).expect("open source");
-                    f.set_modified(std::time::SystemTime::now()).expect("touch source");
+                    let f = fs::File::options()
+                        .append(true)
+                        .open(&p)
+                        .expect("open source");
+                    f.set_modified(std::time::SystemTime::now())
+                        .expect("touch source");
                 }
             }
         }
