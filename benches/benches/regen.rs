@@ -33,12 +33,7 @@ fn operations(outputs: &generator::Outputs) -> usize {
         .as_object()
         .expect("paths")
         .values()
-        .map(|item| {
-            generator::docs::METHODS
-                .iter()
-                .filter(|m| item.get(**m).is_some())
-                .count()
-        })
+        .map(|item| generator::http::operations(item).count())
         .sum()
 }
 

@@ -24,6 +24,7 @@ pub mod codegen;
 pub mod diag;
 pub mod docs;
 pub mod fetch;
+pub mod http;
 pub mod impact;
 pub mod import;
 pub mod layout;
@@ -35,6 +36,7 @@ pub mod output;
 pub mod overrides;
 pub mod par;
 pub mod pointer;
+pub mod refs;
 pub mod spec;
 pub mod validate;
 pub mod walk;
@@ -84,33 +86,7 @@ pub fn run_with(
     } else {
         spec::take_fragments_from_import(&mut outputs.imported, layout.primary_locale())
     };
-    let spec = spec::build(layout, fragments).map_err(|mut f| {
-        let mut all = outputs.warnings.clone();
-        // Errors name the fragment (which is not written when the run fails): say which docs
-        // page and JSON block it comes from.
-        let sources: std::collections::BTreeMap<&std::path::Path, (&std::path::Path, usize)> =
-            outputs
-                .imported
-                .fragments
-                .iter()
-                .map(|f| (f.path.as_path(), (f.page.as_path(), f.page_line)))
-                .collect();
-        for mut d in std::mem::take(&mut f.diagnostics) {
-            let source = d
-                .location
-                .file
-                .as_deref()
-                .and_then(|file| sources.get(file));
-            if let (true, Some((page, line))) = (d.is_error(), source) {
-                d = d.with_note(format!(
-                    "in the JSON block at {}:{line}",
-                    diag::display_path(page)
-                ));
-            }
-            all.push(d);
-        }
-        Failure::from(all)
-    })?;
+    let spec = spec::build(layout, fragments).map_err(|f| with_page_notes(&outputs, f))?;
     outputs.files.insert(layout.openapi_file(), spec.to_json());
     outputs.warnings.extend(spec.warnings.clone());
     let relocate = |d: Diagnostics| -> Diagnostics {
@@ -167,6 +143,34 @@ pub fn run_with(
     outputs.spec = Some(spec);
     outputs.generated = Some(generated);
     Ok(outputs)
+}
+
+/// The failure of the spec stage, after the warnings of the import, with a note on each error
+/// naming the docs page and JSON block its fragment comes from (fragments are not written when
+/// the run fails).
+fn with_page_notes(outputs: &Outputs, mut failure: Failure) -> Failure {
+    let mut all = outputs.warnings.clone();
+    let sources: std::collections::BTreeMap<&std::path::Path, (&std::path::Path, usize)> = outputs
+        .imported
+        .fragments
+        .iter()
+        .map(|f| (f.path.as_path(), (f.page.as_path(), f.page_line)))
+        .collect();
+    for mut d in std::mem::take(&mut failure.diagnostics) {
+        let source = d
+            .location
+            .file
+            .as_deref()
+            .and_then(|file| sources.get(file));
+        if let (true, Some((page, line))) = (d.is_error(), source) {
+            d = d.with_note(format!(
+                "in the JSON block at {}:{line}",
+                diag::display_path(page)
+            ));
+        }
+        all.push(d);
+    }
+    Failure::from(all)
 }
 
 /// Runs the import stage in memory.
@@ -354,12 +358,7 @@ fn count_operations(doc: &serde_json::Value) -> usize {
         .map(|paths| {
             paths
                 .values()
-                .map(|item| {
-                    docs::METHODS
-                        .iter()
-                        .filter(|m| item.get(**m).is_some())
-                        .count()
-                })
+                .map(|item| http::operations(item).count())
                 .sum()
         })
         .unwrap_or(0)

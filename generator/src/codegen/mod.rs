@@ -187,11 +187,12 @@ pub fn resolve(
     settings: &CodegenSettings,
     pins: &Pins,
 ) -> Result<Resolved, Failure> {
-    let parsed = lower::to_openapiv3(doc).map_err(Failure::single)?;
-    let mut ir = ir::build(&parsed, api_settings.error_envelope_field.as_deref());
+    let lowered = lower::lower_document(doc).map_err(Failure::single)?;
+    let mut ir = ir::build(&lowered.api, api_settings.error_envelope_field.as_deref());
     let names = naming::name_all(&mut ir, &settings.reserved, &pins.lock, &pins.previous);
     let mut model = model::resolve(&ir, &names, api_settings, settings);
     let mut diags = std::mem::take(&mut ir.diags);
+    diags.extend(lowered.warnings);
     diags.extend(names.diags.clone());
     diags.extend(std::mem::take(&mut model.diags));
     diags.extend(check_security(doc, settings));

@@ -10,6 +10,7 @@ mod impact;
 mod import;
 mod lint;
 mod lock;
+mod openapi_rules;
 mod robustness;
 mod spec;
 mod surface;

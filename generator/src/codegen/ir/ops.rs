@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::types::{Cx, SchemaInfo, TypeRef, TypeSpace, Typed};
 use crate::diag::{Diagnostic, Diagnostics, Location};
-use crate::docs::METHODS;
+use crate::http::METHODS;
 use crate::pointer::Pointer;
 
 /// Where a parameter goes.
@@ -417,7 +417,7 @@ impl Lowering<'_> {
             });
         }
         // Path parameters in the order of the path.
-        let order: Vec<&str> = crate::docs::path_params(path).collect();
+        let order: Vec<&str> = crate::http::path_params(path).collect();
         params.sort_by_key(|p| match p.location {
             ParamIn::Path => order.iter().position(|o| *o == p.wire).unwrap_or(0),
             _ => usize::MAX,

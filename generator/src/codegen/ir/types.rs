@@ -17,6 +17,7 @@ use serde_json::Value;
 
 use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::pointer::Pointer;
+use crate::refs::mapping_ref;
 
 /// Index of a type in the [`TypeSpace`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -941,15 +942,6 @@ impl TypeSpace {
 impl Typed {
     fn ty_is_not_json(&self) -> bool {
         self.ty != TypeRef::Json
-    }
-}
-
-/// A discriminator mapping value as a reference (`Dog` → `#/components/schemas/Dog`).
-pub fn mapping_ref(value: &str) -> String {
-    if value.starts_with('#') || value.contains('/') {
-        value.to_owned()
-    } else {
-        format!("#/components/schemas/{value}")
     }
 }
 

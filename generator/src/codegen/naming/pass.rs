@@ -420,7 +420,7 @@ impl Pass {
                         let builder = builder_name(&method, &r.tag, &mut builders);
                         // Inline types are named from the operation's own words (framework
                         // noise dropped), not from the raw operationId.
-                        let path_params: Vec<String> = crate::docs::path_params(&op.path)
+                        let path_params: Vec<String> = crate::http::path_params(&op.path)
                             .map(str::to_owned)
                             .collect();
                         let prefix = unique(
@@ -705,7 +705,7 @@ fn derive_methods(
             Some(match &op.pinned_name {
                 Some(p) => sanitize(p, Case::Snake),
                 None => {
-                    let path_params: Vec<String> = crate::docs::path_params(&op.path)
+                    let path_params: Vec<String> = crate::http::path_params(&op.path)
                         .map(str::to_owned)
                         .collect();
                     sanitize(

@@ -169,3 +169,15 @@ impl Sandbox {
         walk(&self.root);
     }
 }
+
+/// The one error of a failed run, printed; fails when there is not exactly one.
+pub fn single_error(failure: &generator::Failure) -> String {
+    let errors: Vec<String> = failure
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    errors[0].clone()
+}
