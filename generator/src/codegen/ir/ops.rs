@@ -207,6 +207,12 @@ pub struct Op {
     pub errors: Vec<ErrorBody>,
     /// Envelope field checked in 2xx bodies.
     pub envelope: Option<String>,
+    /// The documented success response: its status (`200`, `2XX`, `default`), and the media
+    /// type the client reads (JSON first) with whether it documents a schema, if it has
+    /// content.
+    pub success_response: Option<(String, Option<(String, bool)>)>,
+    /// Documented statuses of 300 and above, ascending.
+    pub error_statuses: Vec<u16>,
     /// The `x-pagination` declaration, as written.
     pub pagination: Option<Value>,
     /// Where it is in the merged document.
@@ -332,6 +338,7 @@ impl Lowering<'_> {
         let params = self.params(op, path);
         let body = self.body(op);
         let (success, answer, event, errors) = self.responses(op);
+        let (success_response, error_statuses) = response_facts(self.api, op);
         let tag = op
             .extensions
             .get("x-rust-resource")
@@ -360,6 +367,8 @@ impl Lowering<'_> {
             event,
             errors,
             envelope: None,
+            success_response,
+            error_statuses,
             pagination: op.extensions.get("x-pagination").cloned(),
             pointer: self.pointer.clone(),
         };
@@ -758,6 +767,43 @@ impl Lowering<'_> {
             })
             .collect()
     }
+}
+
+/// The documented success response (status, media type read) and the error statuses of an
+/// operation, as [`Lowering::responses`] chooses them.
+#[allow(clippy::type_complexity)]
+fn response_facts(
+    api: &OpenAPI,
+    op: &OaOperation,
+) -> (Option<(String, Option<(String, bool)>)>, Vec<u16>) {
+    let media = |r: &Response| -> Option<(String, bool)> {
+        r.content
+            .iter()
+            .find(|(ct, _)| is_json(ct) && !is_event_stream(ct))
+            .or_else(|| r.content.iter().find(|(ct, _)| is_event_stream(ct)))
+            .or_else(|| r.content.first())
+            .map(|(ct, m)| (ct.clone(), m.schema.is_some()))
+    };
+    let mut codes: Vec<(&StatusCode, &ReferenceOr<Response>)> =
+        op.responses.responses.iter().collect();
+    codes.sort_by_key(|(c, _)| status_rank(c));
+    let success = codes
+        .iter()
+        .find(|(c, _)| is_success(c))
+        .and_then(|(c, r)| Some((c.to_string(), media(&resolve_response(api, r)?))))
+        .or_else(|| match &op.responses.default {
+            Some(ReferenceOr::Item(r)) => Some(("default".to_owned(), media(r))),
+            _ => None,
+        });
+    let mut errors: Vec<u16> = codes
+        .iter()
+        .filter_map(|(c, _)| match c {
+            StatusCode::Code(n) if *n >= 300 => Some(*n),
+            _ => None,
+        })
+        .collect();
+    errors.sort_unstable();
+    (success, errors)
 }
 
 fn json_schema(r: &Response) -> Option<(String, ReferenceOr<openapiv3::Schema>)> {

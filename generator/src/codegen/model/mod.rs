@@ -413,6 +413,9 @@ pub struct Operation {
     pub json_content_type: Option<String>,
     /// The builder's setters.
     pub setters: Vec<Setter>,
+    /// For a body of fields, the member name of each field (by field index): the setter or
+    /// argument name the client uses for it.
+    pub body_members: Vec<String>,
     /// What a successful answer is.
     pub answer: AnswerPlan,
     /// What `send()` returns (inside `Result`).
@@ -425,8 +428,26 @@ pub struct Operation {
     pub paging: Option<PagingPlan>,
     /// Streaming, resolved to the body field and values that switch it on.
     pub streaming: Option<StreamPlan>,
+    /// What the mock server checks the operation against.
+    pub mock: MockFacts,
     /// Where it is in the merged document.
     pub pointer: Pointer,
+}
+
+/// The facts of an operation `alli_api::mock` checks against the document: JSON pointers
+/// (RFC 6901, without `#`) of the schemas the client sends and reads, and the statuses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MockFacts {
+    /// The JSON request body's schema.
+    pub request_body: Option<String>,
+    /// The lowest documented 2xx (200 for a range or `default`).
+    pub success_status: u16,
+    /// The media type of the success the client reads, when it has content.
+    pub success_media_type: Option<String>,
+    /// That media type's schema.
+    pub success_schema: Option<String>,
+    /// Documented statuses of 300 and above, ascending.
+    pub error_statuses: Vec<u16>,
 }
 
 /// Where a parameter goes.

@@ -4,8 +4,8 @@
 use super::rust::ArgType;
 use super::types::{arg_type, nullable_of, rust_type};
 use super::{
-    AnswerPlan, Arg, ArgTarget, BodyPlan, ErrorDef, FieldState, FormFieldDef, Operation, ParamDef,
-    Resource, RustType, Setter, SetterKind, TypeEntry, TypeKind, paging, streaming,
+    AnswerPlan, Arg, ArgTarget, BodyPlan, ErrorDef, FieldState, FormFieldDef, MockFacts, Operation,
+    ParamDef, Resource, RustType, Setter, SetterKind, TypeEntry, TypeKind, paging, streaming,
 };
 use crate::codegen::CodegenSettings;
 use crate::codegen::doc::{self, code};
@@ -90,6 +90,18 @@ impl OpCx<'_> {
         let streaming =
             streaming::resolve(self.ir, self.types, op, &body, &output, api_settings, diags);
         let (args, setters) = self.members(&params, &param_names, &body, streaming.as_ref());
+        let body_members = match &body {
+            BodyPlan::Fields { ty, .. } => match &self.ir.space.get(*ty).kind {
+                crate::codegen::ir::types::DefKind::Struct { fields, .. } => {
+                    naming::body_member_names(op, &param_names, fields)
+                        .into_iter()
+                        .map(|m| m.name)
+                        .collect()
+                }
+                _ => Vec::new(),
+            },
+            _ => Vec::new(),
+        };
         let paging = paging::resolve(self.types, op, &params, &output, api_settings, diags);
         let _ = settings;
         Operation {
@@ -116,6 +128,7 @@ impl OpCx<'_> {
                 })
                 .map(|b| b.content_type.clone()),
             setters,
+            body_members,
             answer,
             output,
             errors: op
@@ -129,6 +142,7 @@ impl OpCx<'_> {
             envelope: op.envelope.clone(),
             paging,
             streaming,
+            mock: mock_facts(op),
             pointer: op.pointer.clone(),
         }
     }
@@ -465,6 +479,46 @@ impl OpCx<'_> {
             }
         }
         (args, setters)
+    }
+}
+
+/// The operation's facts for the mock server.
+fn mock_facts(op: &Op) -> MockFacts {
+    let pointer = |p: &crate::pointer::Pointer| p.to_string().trim_start_matches('#').to_owned();
+    let request_body = op
+        .body
+        .as_ref()
+        .filter(|b| matches!(b.kind, BodyKind::Json))
+        .map(|b| {
+            pointer(
+                &op.pointer
+                    .push("requestBody")
+                    .push("content")
+                    .push(&b.content_type)
+                    .push("schema"),
+            )
+        });
+    let (status, media) = op
+        .success_response
+        .clone()
+        .unwrap_or(("200".to_owned(), None));
+    let success_status = status.parse::<u16>().unwrap_or(200);
+    let success_schema = media.as_ref().filter(|(_, schema)| *schema).map(|(m, _)| {
+        pointer(
+            &op.pointer
+                .push("responses")
+                .push(&status)
+                .push("content")
+                .push(m)
+                .push("schema"),
+        )
+    });
+    MockFacts {
+        request_body,
+        success_status,
+        success_media_type: media.map(|(m, _)| m),
+        success_schema,
+        error_statuses: op.error_statuses.clone(),
     }
 }
 
