@@ -14,16 +14,13 @@ use std::net::SocketAddr;
 
 use alli_api::mock::MockAlli;
 
-/// The API's OpenAPI document, as the generator writes it.
-const OPENAPI: &str = include_str!("../../spec/openapi.json");
-
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let port = match std::env::args().nth(1) {
         Some(port) => port.parse::<u16>()?,
         None => 0,
     };
-    let mock = MockAlli::builder(OPENAPI)
+    let mock = MockAlli::configure()
         .allow_invalid_requests(true)
         .verify_on_drop(false)
         .listen_on(SocketAddr::from(([127, 0, 0, 1], port)))

@@ -5,14 +5,14 @@
 
 use std::time::Duration;
 
-use alli_api::mock::MockAlli;
 use alli_api::prelude::*;
-use alli_api::types::{Conversation, ConversationRequired, ConversationsResponse};
+use alli_api::types::{
+    Conversation, ConversationRequired, ConversationsResponse, RunAppChat, RunAppResponse,
+    RunAppResult, RunAppResultResponse, SendChatRequired, SendChatResponse, SendChatResult,
+    SendChatResultResponse,
+};
 use alli_api::{Client, ErrorKind};
 use serde_json::json;
-
-/// The API's OpenAPI document (generated code will embed it; here, the workspace's copy).
-const OPENAPI: &str = include_str!("../../spec/openapi.json");
 
 /// The code under test: the titles of the active conversations, across pages.
 async fn active_titles(client: &Client) -> alli_api::Result<Vec<String>> {
@@ -24,6 +24,29 @@ async fn active_titles(client: &Client) -> alli_api::Result<Vec<String>> {
         .map_ok(|c| c.title)
         .try_collect()
         .await
+}
+
+/// The code under test: says `message` in a conversation, returns the bot's replies.
+async fn say(
+    client: &Client,
+    conversation_id: &str,
+    message: &str,
+) -> alli_api::Result<Vec<String>> {
+    let sent = client
+        .apps()
+        .send_chat(SendChatRequired {
+            message: message.to_owned(),
+            conversation_id: conversation_id.to_owned(),
+        })
+        .send()
+        .await?;
+    let responses = sent.result.and_then(|r| r.responses).unwrap_or_default();
+    // The first response is the message sent.
+    Ok(responses
+        .into_iter()
+        .skip(1)
+        .filter_map(|r| r.message)
+        .collect())
 }
 
 fn conversation(id: &str, title: &str) -> Conversation {
@@ -43,44 +66,94 @@ fn conversation(id: &str, title: &str) -> Conversation {
     })
 }
 
+/// What `send_chat` answers: the message sent, then the bot's replies.
+fn chat_answer(messages: &[&str]) -> SendChatResponse {
+    let responses = messages.iter().map(|m| {
+        let mut response = SendChatResultResponse::new();
+        response.message = Some((*m).to_owned());
+        response
+    });
+    let mut result = SendChatResult::new();
+    result.responses = Some(responses.collect());
+    let mut answer = SendChatResponse::new();
+    answer.result = Some(result);
+    answer
+}
+
+/// What a synchronous app run answers: one message.
+fn run_answer(message: &str) -> RunAppResponse {
+    let mut response = RunAppResultResponse::new();
+    response.message = Some(message.to_owned());
+    let mut result = RunAppResult::new();
+    result.responses = Some(vec![response]);
+    RunAppResponse::new(result)
+}
+
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let mock = MockAlli::builder(OPENAPI).start().await?;
-    // Two pages: rules match on query parameters; answers are the crate's own types.
+    let mock = alli_api::mock::MockAlli::start().await;
+    // Rules are named like the client's calls and answer the crate's own types.
+    mock.conversations()
+        .get("c1")
+        .returns(conversation("c1", "Leave policy"))
+        .times(1);
+    // A sequence: rate-limited once (the client waits as told, then retries), then answered.
+    mock.apps()
+        .send_chat()
+        .conversation_id("c1")
+        .fails(429, json!({ "detail": "Too many requests" }))
+        .retry_after(1)
+        .then_returns(chat_answer(&["How long is my leave?", "15 days a year."]))
+        .times(2);
+    let client = mock.client(); // a Client pointed at the mock
+    let got = client.conversations().get("c1").send().await?;
+    assert_eq!(got.title, "Leave policy");
+    let replies = say(&client, "c1", "How long is my leave?").await?;
+    assert_eq!(replies, ["15 days a year."]);
+
+    // Two pages: matchers are named and typed like the client builder's setters.
     let first = mock
-        .on("GET", "/webapi/v2/conversations")
-        .query("activeOnly", &true)
-        .query_absent("cursor")
+        .conversations()
+        .list()
+        .active_only(true)
+        .without_cursor()
         .returns(ConversationsResponse::new(
             vec![conversation("c1", "Leave policy")],
             Some("page-2".to_owned()),
         ))
         .times(1);
-    mock.on("GET", "/webapi/v2/conversations")
-        .query("activeOnly", &true)
-        .query("cursor", &"page-2")
+    mock.conversations()
+        .list()
+        .active_only(true)
+        .cursor("page-2")
         .returns(ConversationsResponse::new(
             vec![conversation("c2", "VPN")],
             None,
         ))
         .times(1);
-    let client = mock.client(); // a Client pointed at the mock
     assert_eq!(active_titles(&client).await?, ["Leave policy", "VPN"]);
     assert_eq!(first.calls(), 1);
 
-    // A sequence: rate-limited once (the client waits as told, then retries), then answered.
-    mock.on("GET", "/webapi/v2/conversations/{conversation_id}")
-        .path_param("conversation_id", &"c1")
-        .fails(429, json!({ "detail": "Too many requests" }))
-        .retry_after(1)
-        .then_returns(conversation("c1", "Leave policy"))
-        .times(2);
-    let got = client.conversations().get("c1").send().await?;
-    assert_eq!(got.title, "Leave policy");
+    // `.untyped()` gives the engine's matchers that no typed one covers: here, no `mode` field
+    // (a synchronous run; `.stream()` and `.background()` send one).
+    let question = RunAppChat::new().message("Summarize my leave policy");
+    mock.apps()
+        .run("app-1")
+        .chat(question.clone())
+        .returns(run_answer("15 days a year."))
+        .untyped()
+        .body_field_absent("mode")
+        .times(1);
+    let run = client.apps().run("app-1").chat(question).send().await?;
+    let answer = run.result.responses.and_then(|r| r.into_iter().next());
+    assert_eq!(
+        answer.and_then(|r| r.message).as_deref(),
+        Some("15 days a year.")
+    );
 
     // Faults and delays exercise the error paths of the code under test.
-    mock.on("GET", "/webapi/v2/conversations/{conversation_id}")
-        .path_param("conversation_id", &"slow")
+    mock.conversations()
+        .get("slow")
         .returns(conversation("slow", "Slow"))
         .delay(Duration::from_secs(2))
         .at_least(1);
@@ -96,12 +169,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     drop(mock);
 
     // A request no rule matches fails at the call site, naming the closest rule ...
-    let mock = MockAlli::builder(OPENAPI)
+    let mock = alli_api::mock::MockAlli::configure()
         .verify_on_drop(false)
         .start()
         .await?;
-    mock.on("GET", "/webapi/v2/conversations/{conversation_id}")
-        .path_param("conversation_id", &"c1")
+    mock.conversations()
+        .get("c1")
         .returns(conversation("c1", "Leave policy"));
     let client = mock.client();
     let err = client

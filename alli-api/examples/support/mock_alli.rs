@@ -1,16 +1,28 @@
-//! The tour's offline server: `alli_api::mock` serving the API's OpenAPI document, with one
-//! rule per request the tour makes, answering realistic data. Every answer is checked against
-//! the document when the rule is set, every request the tour sends is checked against it when
-//! it arrives, and the tour ends by verifying that each rule was used as expected.
+//! The tour's offline server: `alli_api::mock` with one rule per request the tour makes,
+//! answering realistic data. The rules are the generated typed ones, as a downstream test
+//! writes them: `mock.conversations().list().page_size(2).returns(page)`, matchers named and
+//! typed like the client's setters, answers of the crate's own types. Every answer is checked
+//! against the API's document when the rule is set, every request the tour sends is checked
+//! against it when it arrives, and the tour ends by verifying that each rule was used as
+//! expected.
 //!
-//! This is how a downstream test uses the mock, with its untyped rules (`mock.on(method,
-//! path)`); the typed layer (`mock.conversations().get(id)`) is generated next to the client.
+//! Three rules add an engine matcher through `.untyped()` where the typed layer has none: a
+//! query parameter that must be absent (the typed layer has `without_cursor()` for the cursor
+//! only), and a run that must be synchronous (no `mode` field).
 
-use alli_api::mock::{Expectation, MockAlli, MockError};
-use serde_json::{Value, json};
+use std::time::Duration;
 
-/// The API's OpenAPI document (what the generator writes to `spec/openapi.json`).
-pub(crate) const OPENAPI: &str = include_str!("../../../spec/openapi.json");
+use alli_api::mock::{MockAlli, MockError};
+use alli_api::types::{
+    AgentPermissionResponse, App, AppRequired, AppsResponse, Chat, ChatRequired, ChatsResponse,
+    ChatsResponseRequired, Conversation, ConversationDailyCountResponse,
+    ConversationDailyCountResult, ConversationInfoRequest, ConversationRequired,
+    ConversationRunningStatusResponse, ConversationsResponse, GetGenerativeAnswerCitation,
+    GetGenerativeAnswerError, GetGenerativeAnswerResponse, ListOrder, LlmApp, LlmAppRequired,
+    RunAppCitation, RunAppConversation, RunAppIntermediateStep, RunAppResponse, RunAppResult,
+    RunAppResultResponse, SetConversationTitleRequest, User, UserPermissionResponse, UserRequired,
+};
+use serde_json::json;
 
 const HR_APP: &str = "TExNQXBwOjU1ZTBjMDE=";
 const BACKGROUND_CONVERSATION: &str = "Q29udmVyc2F0aW9uOjY2NzFiMDE=";
@@ -25,14 +37,24 @@ const VPN_ANSWER: &str = "Install the GlobalProtect client from the IT portal, s
                           connection drops every hour, update the client to version 6.2 or \
                           later [2].";
 
-const CONVERSATIONS: &str = "/webapi/v2/conversations";
-const CONVERSATION: &str = "/webapi/v2/conversations/{conversation_id}";
-const CHATS: &str = "/webapi/v2/conversations/{conversation_id}/chats";
+/// Sets how often `rule` must be called (`times(1)`, `at_least(2)`), or any number of times
+/// when only serving (the other examples may call anything). A macro because every operation
+/// has its own rule type.
+macro_rules! expect_calls {
+    ($serve_only:expr, $rule:expr, $($count:tt)+) => {{
+        let rule = $rule;
+        if $serve_only {
+            rule.any_times();
+        } else {
+            rule.$($count)+;
+        }
+    }};
+}
 
 /// Starts the mock and sets the tour's rules. `serve_only`: just a server for other examples
-/// (no verification when it stops, every operation answered from the document).
+/// (no verification when it stops, every rule answering any number of times).
 pub(crate) async fn start(serve_only: bool) -> Result<MockAlli, MockError> {
-    let mock = MockAlli::builder(OPENAPI)
+    let mock = MockAlli::configure()
         .verify_on_drop(!serve_only)
         .start()
         .await?;
@@ -43,52 +65,40 @@ pub(crate) async fn start(serve_only: bool) -> Result<MockAlli, MockError> {
     Ok(mock)
 }
 
-/// A conversation: its fields (without `chats` and `chatCount`) and all its chats.
-struct Conversation {
-    info: Value,
-    chats: Vec<Value>,
-}
-
-impl Conversation {
-    /// The conversation as the API shows it, with its `recent` latest chats.
-    fn render(&self, recent: usize) -> Value {
-        let mut value = self.info.clone();
-        let from = self.chats.len().saturating_sub(recent);
-        value["chats"] = Value::Array(self.chats[from..].to_vec());
-        value["chatCount"] = json!(self.chats.len());
-        value
-    }
-
-    fn id(&self) -> &str {
-        self.info["id"].as_str().unwrap_or_default()
-    }
-}
-
 struct Data {
-    apps: Vec<Value>,
-    /// Sorted by last chat time, latest first (the API's default order).
+    apps: Vec<App>,
+    /// With all their chats, sorted by last chat time, latest first (the API's default order).
     conversations: Vec<Conversation>,
 }
 
-/// `Expectation::any_times` when only serving: the other examples may call anything.
-fn counted(rule: Expectation, serve_only: bool, times: usize) -> Expectation {
-    if serve_only {
-        rule.any_times()
-    } else {
-        rule.times(times)
-    }
+/// A conversation as the API shows it: its `recent` latest chats (and the count of all).
+fn render(conversation: &Conversation, recent: usize) -> Conversation {
+    let mut shown = conversation.clone();
+    let from = shown.chats.len().saturating_sub(recent);
+    shown.chats.drain(..from);
+    shown
+}
+
+fn app(id: &str, name: &str, kind: &str, category: &str, description: &str) -> App {
+    let mut agents = AgentPermissionResponse::new(true);
+    agents.access_agents = Some(Vec::new());
+    let mut users = UserPermissionResponse::new(true);
+    users.customer_groups = Some(vec!["employees".to_owned()]);
+    let mut app = App::new(AppRequired {
+        id: id.to_owned(),
+        name: name.to_owned(),
+        r#type: kind.to_owned(),
+        category: category.to_owned(),
+        published: true,
+        agent_permission: agents,
+        user_permission: users,
+    });
+    app.description = Some(description.to_owned());
+    app
 }
 
 impl Data {
     fn new() -> Data {
-        let app = |id: &str, name: &str, kind: &str, category: &str, description: &str| {
-            json!({
-                "id": id, "name": name, "description": description, "type": kind,
-                "category": category, "published": true,
-                "agentPermission": { "viewAccessToAgent": true, "accessAgents": [] },
-                "userPermission": { "viewAccessToUser": true, "customerGroups": ["employees"] },
-            })
-        };
         #[rustfmt::skip]
         let apps = vec![
             app(HR_APP, "HR 도우미", "agent", "HR", "Answers questions about leave, payroll and benefits"),
@@ -107,20 +117,38 @@ impl Data {
         ];
         let conversations = rows
             .into_iter()
-            .map(|(id, title, (user_id, first, last), app, last_chat, ended, n)| {
-                let app = &apps[app];
-                let created: f64 = last_chat - 3600.0;
-                Conversation {
-                    info: json!({
-                        "id": id, "title": title, "createdAt": created, "lastChatTime": last_chat,
-                        "user": { "userId": user_id, "firstName": first, "lastName": last },
-                        "isEnd": ended, "categories": ["general"], "memo": null,
-                        "llmApp": { "id": app["id"], "name": app["name"] },
-                        "variables": { "department": "Engineering" },
-                    }),
-                    chats: (0..n).map(|i| chat(id, i, created + 30.0 * i as f64, title)).collect(),
-                }
-            })
+            .map(
+                |(id, title, (user_id, first, last), app_index, last_chat, ended, n)| {
+                    let app = &apps[app_index];
+                    let created: f64 = last_chat - 3600.0;
+                    Conversation::new(ConversationRequired {
+                        id: id.to_owned(),
+                        title: title.to_owned(),
+                        user: Some(User::new(UserRequired {
+                            user_id: user_id.to_owned(),
+                            first_name: first.to_owned(),
+                            last_name: last.to_owned(),
+                        })),
+                        created_at: created,
+                        last_chat_time: Some(last_chat),
+                        is_end: ended,
+                        categories: Some(vec!["general".to_owned()]),
+                        memo: None,
+                        chats: (0..n)
+                            .map(|i| chat(id, i, created + 30.0 * i as f64, title))
+                            .collect(),
+                        chat_count: n,
+                        llm_app: Some(LlmApp::new(LlmAppRequired {
+                            id: app.id.clone(),
+                            name: app.name.clone(),
+                        })),
+                        variables: Some(serde_json::Map::from_iter([(
+                            "department".to_owned(),
+                            json!("Engineering"),
+                        )])),
+                    })
+                },
+            )
             .collect();
         Data {
             apps,
@@ -128,178 +156,217 @@ impl Data {
         }
     }
 
-    /// A page of the conversation list: `items` rendered with their 2 latest chats.
-    fn page(items: &[&Conversation], cursor: Option<&str>) -> Value {
-        let items: Vec<Value> = items.iter().map(|c| c.render(2)).collect();
-        json!({ "conversations": items, "cursor": cursor })
+    /// A page of the conversation list: `items` with their 2 latest chats.
+    fn page(items: &[&Conversation], cursor: Option<&str>) -> ConversationsResponse {
+        let items = items.iter().map(|c| render(c, 2)).collect();
+        ConversationsResponse::new(items, cursor.map(str::to_owned))
     }
 
     fn conversation_rules(&self, mock: &MockAlli, serve_only: bool) {
         let all: Vec<&Conversation> = self.conversations.iter().collect();
-        let active: Vec<&Conversation> = all
-            .iter()
-            .copied()
-            .filter(|c| c.info["isEnd"] == false)
-            .collect();
+        let active: Vec<&Conversation> = all.iter().copied().filter(|c| !c.is_end).collect();
         // One page of active conversations, in the default order made explicit.
         let first_page = mock
-            .on("GET", CONVERSATIONS)
-            .query("pageSize", &2)
-            .query("activeOnly", &true)
-            .query("order", &"LAST_CHAT_TIME_DESC")
+            .conversations()
+            .list()
+            .page_size(2)
+            .active_only(true)
+            .order(ListOrder::LastChatTimeDesc)
             .returns(Self::page(&active[..2], Some("cur_2")));
-        counted(first_page, serve_only, 1);
+        expect_calls!(serve_only, first_page, times(1));
         // Every conversation, two a page, following the cursor.
         for (start, cursor) in [(0, None), (2, Some("cur_2")), (4, Some("cur_4"))] {
             let next = format!("cur_{}", start + 2);
             let next = (start + 2 < all.len()).then_some(next.as_str());
-            let rule = mock.on("GET", CONVERSATIONS).query("pageSize", &2);
-            let rule = match cursor {
-                Some(c) => rule.query("cursor", &c),
-                None => rule.query_absent("cursor").query_absent("activeOnly"),
-            };
-            counted(
-                rule.returns(Self::page(&all[start..start + 2], next)),
-                serve_only,
-                1,
-            );
+            let rule = mock.conversations().list().page_size(2);
+            let answer = Self::page(&all[start..start + 2], next);
+            match cursor {
+                Some(cursor) => {
+                    expect_calls!(serve_only, rule.cursor(cursor).returns(answer), times(1))
+                }
+                // No `activeOnly` filter either: the typed layer matches parameters that are
+                // sent, and an absent cursor, so the engine's `query_absent` comes through
+                // `.untyped()`.
+                None => {
+                    let rule = rule.without_cursor().returns(answer).untyped();
+                    expect_calls!(serve_only, rule.query_absent("activeOnly"), times(1));
+                }
+            }
         }
         // One conversation: asked with a 1 ms timeout (too slow), then twice with identity
-        // headers.
+        // headers. (The 1 ms attempt may give up before its request is even sent.)
         let one = mock
-            .on("GET", CONVERSATIONS)
-            .query("pageSize", &1)
+            .conversations()
+            .list()
+            .page_size(1)
             .returns(Self::page(&all[..1], Some("cur_1")))
-            .delay(std::time::Duration::from_millis(20));
-        // (The 1 ms attempt may give up before its request is even sent.)
-        if serve_only {
-            one.any_times()
-        } else {
-            one.at_least(2)
-        };
+            .delay(Duration::from_millis(20));
+        expect_calls!(serve_only, one, at_least(2));
 
-        // The busiest conversation: its chats, 100 a page (the first page without `pageNo`).
+        // The busiest conversation: its chats, 100 a page.
         let busiest = &self.conversations[1];
-        let id = busiest.id();
-        let total = busiest.chats.len();
-        for page in 1..=total.div_ceil(100) {
-            let chats = &busiest.chats[100 * (page - 1)..total.min(100 * page)];
-            let rule = mock.on("GET", CHATS).path_param("conversation_id", &id);
-            let rule = if page == 1 {
-                rule.query_absent("pageNo")
+        let id = busiest.id.as_str();
+        for (page_no, chats) in (1..).zip(busiest.chats.chunks(100)) {
+            let page = ChatsResponse::new(ChatsResponseRequired {
+                chats: chats.to_vec(),
+                page_no,
+                total_count: busiest.chat_count,
+            });
+            let rule = mock.conversations().list_chats(id).returns(page);
+            if page_no == 1 {
+                // The first page is asked without `pageNo`, which no typed matcher says.
+                expect_calls!(serve_only, rule.untyped().query_absent("pageNo"), times(2));
             } else {
-                rule.query("pageNo", &page)
-            };
-            let answer = json!({ "chats": chats, "pageNo": page, "totalCount": total });
-            counted(rule.returns(answer), serve_only, 2);
+                expect_calls!(serve_only, rule.page_no(page_no), times(2));
+            }
         }
-        let get = mock
-            .on("GET", CONVERSATION)
-            .path_param("conversation_id", &id)
-            .returns(busiest.render(20));
-        counted(get, serve_only, 1);
-        let title = busiest.info["title"].as_str().unwrap_or_default();
-        let mut reviewed = busiest.render(20);
-        reviewed["title"] = json!(format!("{title} (reviewed)"));
+        let get = mock.conversations().get(id).returns(render(busiest, 20));
+        expect_calls!(serve_only, get, times(1));
+        let title = busiest.title.as_str();
+        let mut reviewed = render(busiest, 20);
+        reviewed.title = format!("{title} (reviewed)");
+        // The whole body, as `update(id).title(..).assignee_null()` sends it.
         let update = mock
-            .on("PATCH", CONVERSATION)
-            .path_param("conversation_id", &id)
-            .body(json!({ "title": format!("{title} (reviewed)"), "assignee": null }))
+            .conversations()
+            .update(id)
+            .body(
+                ConversationInfoRequest::new()
+                    .title(&reviewed.title)
+                    .assignee_null(),
+            )
             .returns(reviewed);
-        counted(update, serve_only, 1);
+        expect_calls!(serve_only, update, times(1));
         let restore = mock
-            .on("PUT", "/webapi/v2/conversations/{conversation_id}/title")
-            .path_param("conversation_id", &id)
-            .body(json!({ "title": title }))
-            .returns(busiest.render(20));
-        counted(restore, serve_only, 1);
+            .conversations()
+            .update_title(id)
+            .body(SetConversationTitleRequest::new(title))
+            .returns(render(busiest, 20));
+        expect_calls!(serve_only, restore, times(1));
 
         // The background run: running twice, then done, then its chats.
         let state = mock
-            .on("GET", "/webapi/v2/conversations/{conversation_id}/running")
-            .path_param("conversation_id", &BACKGROUND_CONVERSATION)
-            .returns(json!({ "isRunning": true }))
-            .then_returns(json!({ "isRunning": true }))
-            .then_returns(json!({ "isRunning": false }));
-        counted(state, serve_only, 3);
+            .conversations()
+            .state(BACKGROUND_CONVERSATION)
+            .returns(ConversationRunningStatusResponse::new(true))
+            .then_returns(ConversationRunningStatusResponse::new(true))
+            .then_returns(ConversationRunningStatusResponse::new(false));
+        expect_calls!(serve_only, state, times(3));
         let question = "How many days of annual leave do I get in my first year?";
         let answer = "3 tickets are open: VPN drops (high), laptop request (medium), printer on \
                       7F (low).";
         let mut reply = chat(BACKGROUND_CONVERSATION, 1, 1_749_560_030.0, question);
-        reply["message"] = json!(answer);
-        let chats = json!({
-            "chats": [chat(BACKGROUND_CONVERSATION, 0, 1_749_560_000.0, question), reply],
-            "pageNo": 1, "totalCount": 2,
+        reply.message = answer.to_owned();
+        let chats = ChatsResponse::new(ChatsResponseRequired {
+            chats: vec![
+                chat(BACKGROUND_CONVERSATION, 0, 1_749_560_000.0, question),
+                reply,
+            ],
+            page_no: 1,
+            total_count: 2,
         });
         let background_chats = mock
-            .on("GET", CHATS)
-            .path_param("conversation_id", &BACKGROUND_CONVERSATION)
+            .conversations()
+            .list_chats(BACKGROUND_CONVERSATION)
             .returns(chats);
-        counted(background_chats, serve_only, 1);
+        expect_calls!(serve_only, background_chats, times(1));
     }
 
     fn app_rules(&self, mock: &MockAlli, serve_only: bool) {
         let apps = &self.apps;
+        let page = |apps: &[App], cursor: Option<&str>| {
+            let mut page = AppsResponse::new(apps.to_vec());
+            page.cursor = cursor.map(str::to_owned);
+            page
+        };
         let first = mock
-            .on("GET", "/webapi/v2/apps")
-            .query("pageSize", &2)
-            .query_absent("cursor")
-            .returns(json!({ "apps": apps[..2], "cursor": "cur_2" }));
-        counted(first, serve_only, 1);
+            .apps()
+            .list()
+            .page_size(2)
+            .without_cursor()
+            .returns(page(&apps[..2], Some("cur_2")));
+        expect_calls!(serve_only, first, times(1));
         let second = mock
-            .on("GET", "/webapi/v2/apps")
-            .query("pageSize", &2)
-            .query("cursor", &"cur_2")
-            .returns(json!({ "apps": apps[2..], "cursor": null }));
-        counted(second, serve_only, 1);
+            .apps()
+            .list()
+            .page_size(2)
+            .cursor("cur_2")
+            .returns(page(&apps[2..], None));
+        expect_calls!(serve_only, second, times(1));
         let one = mock
-            .on("GET", "/webapi/v2/apps")
-            .query("pageSize", &1)
-            .returns(json!({ "apps": apps[..1], "cursor": "cur_1" }));
-        counted(one, serve_only, 1);
+            .apps()
+            .list()
+            .page_size(1)
+            .returns(page(&apps[..1], Some("cur_1")));
+        expect_calls!(serve_only, one, times(1));
         // A GET failing with 503 every other time, to show retries and `Retry-After`.
         let busy = json!({ "detail": "upstream model server is busy" });
         let get = mock
-            .on("GET", "/webapi/v2/apps/{app_id}")
-            .path_param("app_id", &HR_APP)
-            .fails(503, &busy)
+            .apps()
+            .get(HR_APP)
+            .fails(503, busy.clone())
             .response_header("retry-after-ms", "50")
-            .then_returns(&apps[0])
-            .then_fails(503, &busy)
+            .then_returns(apps[0].clone())
+            .then_fails(503, busy)
             .response_header("retry-after-ms", "50");
-        counted(get, serve_only, 3);
+        expect_calls!(serve_only, get, times(3));
 
-        let run = "/webapi/apps/{app_id}/run";
-        let result = |responses: Value, conversation: &str, state: &str| {
-            let app = &apps[0];
-            json!({ "result": {
-                "id": app["id"], "name": app["name"], "type": app["type"],
-                "category": app["category"], "responses": responses,
-                "conversation": { "id": conversation, "state": state },
-            } })
+        let hr = &apps[0];
+        let result = |responses: Vec<RunAppResultResponse>, conversation: &str, state: &str| {
+            let mut followed = RunAppConversation::new();
+            followed.id = Some(conversation.to_owned());
+            followed.state = Some(state.to_owned());
+            let mut result = RunAppResult::new();
+            result.id = Some(hr.id.clone());
+            result.name = Some(hr.name.clone());
+            result.r#type = Some(hr.r#type.as_str().into());
+            result.category = Some(hr.category.clone());
+            result.responses = Some(responses);
+            result.conversation = Some(followed);
+            RunAppResponse::new(result)
         };
-        let citation = json!([{
-            "clueId": "clue-7", "source": "DOCUMENT", "title": "Employee Handbook 2025.pdf",
-            "pageNo": 12,
-        }]);
+        let mut citation = RunAppCitation::new();
+        citation.clue_id = Some("clue-7".to_owned());
+        citation.source = Some("DOCUMENT".to_owned());
+        citation.title = Some("Employee Handbook 2025.pdf".to_owned());
+        citation.page_no = Some(12);
+        let bot = || {
+            let mut response = RunAppResultResponse::new();
+            response.id = Some("resp-1".to_owned());
+            response.r#type = Some("llm".to_owned());
+            response
+        };
         let response = |message: &str, completed: bool| {
-            json!([{ "id": "resp-1", "type": "llm", "sender": "BOT", "message": message,
-                     "completed": completed,
-                     "citations": if completed { citation.clone() } else { json!([]) },
-                     "createdAt": "2025-06-10T09:30:00Z" }])
+            let mut response = bot();
+            response.sender = Some("BOT".to_owned());
+            response.message = Some(message.to_owned());
+            response.completed = Some(completed);
+            response.citations = Some(if completed {
+                vec![citation.clone()]
+            } else {
+                Vec::new()
+            });
+            response.created_at = Some("2025-06-10T09:30:00Z".to_owned());
+            vec![response]
         };
-        let conversation = self.conversations[1].id();
+        let conversation = self.conversations[1].id.as_str();
+        // `.send()` sends no `mode`: the typed layer selects streamed runs (`streams`) and
+        // background ones (`background()`), the engine's `body_field_absent` synchronous ones.
         let sync = mock
-            .on("POST", run)
-            .path_param("app_id", &HR_APP)
-            .body_field_absent("mode")
-            .returns(result(response(APP_ANSWER, true), conversation, "in"));
-        counted(sync, serve_only, 1);
+            .apps()
+            .run(HR_APP)
+            .returns(result(response(APP_ANSWER, true), conversation, "in"))
+            .untyped()
+            .body_field_absent("mode");
+        expect_calls!(serve_only, sync, times(1));
         // Streamed: two intermediate steps, the answer growing six words at a time, the end.
-        let steps = ["Searching the knowledge base", "Reasoning"].map(|step| {
-            let step = json!([{ "id": "resp-1", "type": "llm", "intermediateStep":
-                { "key": step, "statusMessage": step, "completed": false } }]);
-            result(step, conversation, "in")
+        let steps = ["Searching the knowledge base", "Reasoning"].map(|name| {
+            let mut step = RunAppIntermediateStep::new();
+            step.key = Some(name.to_owned());
+            step.status_message = Some(name.to_owned());
+            step.completed = Some(false);
+            let mut response = bot();
+            response.intermediate_step = Some(step);
+            result(vec![response], conversation, "in")
         });
         let words: Vec<&str> = APP_ANSWER.split_inclusive(' ').collect();
         let partial = words.chunks(6).scan(String::new(), |text, chunk| {
@@ -307,36 +374,45 @@ impl Data {
             Some(result(response(text, false), conversation, "in"))
         });
         let done = result(response(APP_ANSWER, true), conversation, "in");
-        let events: Vec<Value> = steps.into_iter().chain(partial).chain([done]).collect();
+        let events: Vec<RunAppResponse> = steps.into_iter().chain(partial).chain([done]).collect();
         let streamed = mock
-            .on("POST", run)
-            .path_param("app_id", &HR_APP)
-            .body_field("mode", "stream")
+            .apps()
+            .run(HR_APP)
             .streams(events)
-            .event_interval(std::time::Duration::from_millis(40));
-        counted(streamed, serve_only, 1);
-        let background = mock
-            .on("POST", run)
-            .path_param("app_id", &HR_APP)
-            .body_field("mode", "background")
-            .returns(result(json!([]), BACKGROUND_CONVERSATION, "running"));
-        counted(background, serve_only, 1);
+            .event_interval(Duration::from_millis(40));
+        expect_calls!(serve_only, streamed, times(1));
+        let background = mock.apps().run(HR_APP).background().returns(result(
+            Vec::new(),
+            BACKGROUND_CONVERSATION,
+            "running",
+        ));
+        expect_calls!(serve_only, background, times(1));
 
         // A generative answer, streamed as Server-Sent Events.
+        let cited = |index: i64, clue: &str, source: &str, title: &str, page: Option<i64>| {
+            let mut citation = GetGenerativeAnswerCitation::new();
+            citation.index = Some(index);
+            citation.clue_id = Some(clue.to_owned());
+            citation.source = Some(source.to_owned());
+            citation.title = Some(title.to_owned());
+            citation.page_no = page;
+            citation
+        };
         let event = |text: &str, done: bool| {
-            let mut event = json!({
-                "answer": {
-                    "blocks": [{ "key": "a1", "type": "unstyled", "text": text }], "entityMap": {},
-                },
-                "answerHash": "9f2c41d0", "threadId": "36e7bb2b-1063-47ec-9d1e-5b3f0c2a7e11",
-                "confidence": 0.87, "documentName": "IT Security Policy.pdf", "pageNo": 4,
-            });
+            let mut event = GetGenerativeAnswerResponse::new();
+            // The answer's Draft.js blocks (free-form JSON in the API's document).
+            event.answer = Some(json!({
+                "blocks": [{ "key": "a1", "type": "unstyled", "text": text }], "entityMap": {},
+            }));
+            event.answer_hash = Some("9f2c41d0".to_owned());
+            event.thread_id = Some("36e7bb2b-1063-47ec-9d1e-5b3f0c2a7e11".to_owned());
+            event.confidence = Some(0.87);
+            event.document_name = Some("IT Security Policy.pdf".to_owned());
+            event.page_no = Some(4);
             if done {
-                event["citations"] = json!([
-                    { "index": 1, "clueId": "clue-2", "source": "DOCUMENT",
-                      "title": "IT Security Policy.pdf", "pageNo": 4 },
-                    { "index": 2, "clueId": "clue-5", "source": "FAQ",
-                      "title": "VPN connection drops" },
+                event.citations = Some(vec![
+                    cited(1, "clue-2", "DOCUMENT", "IT Security Policy.pdf", Some(4)),
+                    cited(2, "clue-5", "FAQ", "VPN connection drops", None),
                 ]);
             }
             event
@@ -349,49 +425,61 @@ impl Data {
             events.push(event(&so_far, (i + 1) * 5 >= words.len()));
         }
         let answer = mock
-            .on("POST", "/webapi/generative_answer")
-            .body_field("mode", "stream")
-            .body_field("includeCitations", true)
+            .apps()
+            .generative_answer()
+            .include_citations(true)
             .streams(events)
-            .event_interval(std::time::Duration::from_millis(40));
-        counted(answer, serve_only, 1);
+            .event_interval(Duration::from_millis(40));
+        expect_calls!(serve_only, answer, times(1));
     }
 
     fn error_rules(&self, mock: &MockAlli, serve_only: bool) {
         let missing = mock
-            .on("GET", CONVERSATION)
-            .path_param("conversation_id", &MISSING_CONVERSATION)
+            .conversations()
+            .get(MISSING_CONVERSATION)
             .fails(404, json!({ "detail": "Conversation not found" }));
-        counted(missing, serve_only, 1);
-        // The documented 400 body of generative answers.
+        expect_calls!(serve_only, missing, times(1));
+        // The documented 400 body of generative answers, typed.
+        let mut empty_query = GetGenerativeAnswerError::new();
+        empty_query.errors = Some("query must not be empty".to_owned());
         let empty = mock
-            .on("POST", "/webapi/generative_answer")
-            .body_field("query", "")
-            .fails(400, json!({ "errors": "query must not be empty" }));
-        counted(empty, serve_only, 1);
+            .apps()
+            .generative_answer()
+            .query("")
+            .fails(400, empty_query);
+        expect_calls!(serve_only, empty, times(1));
         // A legacy endpoint reporting a failure in an HTTP 200 envelope.
+        let mut invalid_date = ConversationDailyCountResponse::new();
+        invalid_date.result = Some(ConversationDailyCountResult::new());
+        invalid_date.errors =
+            Some(json!({ "message": "startDate must be a date in YYYY-MM-DD format" }));
         let daily = mock
-            .on("GET", "/webapi/conversation_daily_count")
-            .body_field("startDate", "2025-13-45")
-            .returns(json!({
-                "result": {},
-                "errors": { "message": "startDate must be a date in YYYY-MM-DD format" },
-            }));
-        counted(daily, serve_only, 1);
+            .conversations()
+            .daily_count()
+            .start_date("2025-13-45")
+            .returns(invalid_date);
+        expect_calls!(serve_only, daily, times(1));
     }
 }
 
 /// Chat `i` of a conversation: the user asks (even `i`), the bot answers (odd `i`).
-fn chat(conversation: &str, i: usize, timestamp: f64, topic: &str) -> Value {
+fn chat(conversation: &str, i: i64, timestamp: f64, topic: &str) -> Chat {
     let (sender, message) = match i {
         0 => ("USER", topic.to_owned()),
         1 => ("BOT", format!("Here is what I found about \"{topic}\".")),
         _ if i % 2 == 0 => ("USER", format!("Follow-up question #{}", i / 2)),
         _ => ("BOT", format!("Answer to follow-up #{}", i / 2)),
     };
-    json!({
-        "id": format!("{}-chat-{i:03}", &conversation[conversation.len().saturating_sub(8)..]),
-        "sender": sender, "message": message, "timestamp": timestamp,
-        "citations": null, "rating": null, "agentRating": null,
+    Chat::new(ChatRequired {
+        id: format!(
+            "{}-chat-{i:03}",
+            &conversation[conversation.len().saturating_sub(8)..]
+        ),
+        sender: sender.to_owned(),
+        message,
+        timestamp,
+        citations: None,
+        rating: None,
+        agent_rating: None,
     })
 }
