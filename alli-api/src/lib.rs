@@ -4,12 +4,20 @@
 //! # Quick start
 //!
 //! ```no_run
-//! # async fn demo() -> alli_api::Result<()> {
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use futures_util::StreamExt;
+//!
 //! let client = alli_api::Client::builder()
-//!     .api_key(std::env::var("ALLI_API_KEY").unwrap_or_default())
-//!     .own_user_id("customer-42")
+//!     .api_key(std::env::var("ALLI_API_KEY")?)
+//!     .region(alli_api::Region::Ja)
+//!     .own_user_id("고객-42")
 //!     .build()?;
-//! # let _ = client; Ok(()) }
+//! let conversation = client.conversations().get("c1").send().await?;
+//! let mut all = client.conversations().list().active_only(true).into_stream();
+//! while let Some(conversation) = all.next().await {
+//!     println!("{}", conversation?.title);
+//! }
+//! # let _ = conversation; Ok(()) }
 //! ```
 //!
 //! Every operation is a builder: set its parameters, then `.send()` (decoded),

@@ -42,29 +42,39 @@
 //!
 //! # Typed rules
 //!
-//! The typed layer — `mock.conversations().get("c1").returns(conversation)`, with matchers
-//! named like the client builder's setters — is generated from the API description next to
-//! the client (see `RUNTIME_CONTRACT.md`, section "Mock"). This module is the engine it calls:
-//! [`MockAlli::on`] gives the same rules untyped, by method and path template.
+//! The typed layer is generated from the API description next to the client
+//! (`src/generated/mock.rs`, re-exported here): [`MockAlli::start`] and
+//! [`MockAlli::configure`] with the API's own document ([`OPENAPI`]) and operation
+//! descriptors ([`operations`]); one handle per resource (`mock.conversations()`) with one
+//! method per operation, named like the client's and taking its path parameters; one rule type
+//! per operation, named like the client's builder ([`conversations::GetConversation`]), whose
+//! matchers are named and typed like the builder's setters and whose answers are the crate's
+//! own types.
 //!
 //! ```no_run
-//! # async fn demo(openapi: &str) -> Result<(), Box<dyn std::error::Error>> {
+//! # async fn demo(conversation: alli_api::types::Conversation) -> alli_api::Result<()> {
 //! use alli_api::mock::MockAlli;
 //! use serde_json::json;
 //!
-//! let mock = MockAlli::builder(openapi).start().await?;
+//! let mock = MockAlli::start().await;
 //! let get = mock
-//!     .on("GET", "/webapi/v2/conversations/{conversation_id}")
-//!     .path_param("conversation_id", &"c1")
+//!     .conversations()
+//!     .get("c1")
 //!     .fails(429, json!({ "detail": "slow down" }))
 //!     .retry_after(1)
-//!     .then_returns(json!({ /* a Conversation */ }))
+//!     .then_returns(conversation)
 //!     .times(2);
 //! let client = mock.client();
 //! let conversation = client.conversations().get("c1").send().await?;
 //! assert_eq!(get.calls(), 2);
 //! # let _ = conversation; Ok(()) }
 //! ```
+//!
+//! This module is the engine the typed layer calls. It is also the escape hatch for what no
+//! typed matcher says: a typed rule's `untyped()` is its [`Expectation`], with
+//! [`query_absent`](Expectation::query_absent), [`body_field_where`](Expectation::body_field_where)
+//! and the other engine matchers; [`MockAlli::on`] makes an untyped rule by method and path
+//! template.
 #![warn(missing_docs)]
 
 mod document;

@@ -1,7 +1,8 @@
 //! The examples of `alli-api`: the tour runs offline (no `ALLI_API_KEY`, so against
 //! `alli_api::mock` started in-process), exits 0 and prints every milestone, the mock's
-//! verification included; and each Rust code block
-//! of `alli-api/README.md` is an excerpt of an example, so the README shows code that compiles.
+//! verification included; and each Rust code block of `alli-api/README.md` and of the
+//! workspace README is an excerpt of an example (or of a doc test of the crate), so the READMEs
+//! show code that compiles.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -160,26 +161,27 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// Each Rust block of the README, split at `// ...` lines, stands in one example file: its
-/// parts as consecutive lines (indentation aside), in order. The examples are compiled (and
-/// linted) with the workspace, so the README's code is real API.
-#[test]
-fn readme_code_blocks_are_excerpts_of_the_examples() {
-    let crate_dir = workspace().join("alli-api");
-    let readme = std::fs::read_to_string(crate_dir.join("README.md")).expect("README.md");
-    let mut paths = Vec::new();
-    rust_files(&crate_dir.join("examples"), &mut paths);
-    let sources: Vec<(PathBuf, String)> = paths
-        .into_iter()
-        .map(|p| {
-            let text = std::fs::read_to_string(&p).expect("example source");
-            (p, text)
-        })
-        .collect();
-    let blocks = rust_blocks(&readme);
+/// The code of the crate documentation's examples (`//!` lines of `src/lib.rs`, without the
+/// lines hidden by `# `): rustdoc compiles them as doc tests.
+fn crate_doc_code(crate_dir: &Path) -> String {
+    let lib = std::fs::read_to_string(crate_dir.join("src/lib.rs")).expect("src/lib.rs");
+    lib.lines()
+        .filter_map(|l| l.trim_start().strip_prefix("//!"))
+        .map(|l| l.strip_prefix(' ').unwrap_or(l))
+        .filter(|l| *l != "#" && !l.starts_with("# "))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Checks that each Rust block of `readme`, split at `// ...` lines, stands in one of
+/// `sources`: its parts as consecutive lines (indentation aside), in order.
+fn check_excerpts(readme: &Path, sources: &[(PathBuf, String)], at_least: usize) {
+    let text = std::fs::read_to_string(readme).expect("the README");
+    let blocks = rust_blocks(&text);
     assert!(
-        blocks.len() >= 8,
-        "expected the README's code blocks, found {}",
+        blocks.len() >= at_least,
+        "expected the code blocks of {}, found {}",
+        readme.display(),
         blocks.len()
     );
     for block in &blocks {
@@ -200,8 +202,30 @@ fn readme_code_blocks_are_excerpts_of_the_examples() {
         });
         assert!(
             found,
-            "this README block is not an excerpt of any file under alli-api/examples \
-             (update the README or the example):\n{block}"
+            "this block of {} is not an excerpt of any file under alli-api/examples or of the \
+             crate documentation's examples (update the README or the example):\n{block}",
+            readme.display()
         );
     }
+}
+
+/// Each Rust block of `alli-api/README.md` and of the workspace README is an excerpt of an
+/// example or of the crate documentation's examples. The examples are compiled (and linted)
+/// with the workspace and the crate documentation's examples are doc tests, so the READMEs
+/// show code that compiles against the current API.
+#[test]
+fn readme_code_blocks_are_excerpts_of_the_examples() {
+    let crate_dir = workspace().join("alli-api");
+    let mut paths = Vec::new();
+    rust_files(&crate_dir.join("examples"), &mut paths);
+    let mut sources: Vec<(PathBuf, String)> = paths
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).expect("example source");
+            (p, text)
+        })
+        .collect();
+    sources.push((crate_dir.join("src/lib.rs"), crate_doc_code(&crate_dir)));
+    check_excerpts(&crate_dir.join("README.md"), &sources, 8);
+    check_excerpts(&workspace().join("README.md"), &sources, 1);
 }
