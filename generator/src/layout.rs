@@ -80,6 +80,11 @@ impl Layout {
         PathBuf::from("alli-api/public-api.txt")
     }
 
+    /// `alli-api/CHANGELOG.md`: the generated crate's changelog (regen writes `[Unreleased]`).
+    pub fn changelog_file(&self) -> PathBuf {
+        PathBuf::from("alli-api/CHANGELOG.md")
+    }
+
     /// A project-relative path made absolute.
     pub fn abs(&self, rel: &Path) -> PathBuf {
         self.root.join(rel)
