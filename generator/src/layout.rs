@@ -60,6 +60,11 @@ impl Layout {
         PathBuf::from("spec/api.lock")
     }
 
+    /// `spec/sources.yaml`: the URL each docs page is published at.
+    pub fn sources_file(&self) -> PathBuf {
+        PathBuf::from("spec/sources.yaml")
+    }
+
     /// `spec/openapi.json`: the merged document.
     pub fn openapi_file(&self) -> PathBuf {
         PathBuf::from("spec/openapi.json")
@@ -68,6 +73,11 @@ impl Layout {
     /// `alli-api/src/generated`: the generated Rust modules.
     pub fn generated_dir(&self) -> PathBuf {
         PathBuf::from("alli-api/src/generated")
+    }
+
+    /// `alli-api`: the generated crate (its folder name is its package name).
+    pub fn crate_dir(&self) -> PathBuf {
+        PathBuf::from("alli-api")
     }
 
     /// `alli-api/Cargo.toml`: the generated crate's manifest (its features are generated).

@@ -38,6 +38,9 @@ pub mod par;
 pub mod pointer;
 pub mod refs;
 pub mod release;
+pub mod report;
+pub mod semver;
+pub mod sources;
 pub mod spec;
 pub mod validate;
 pub mod walk;
@@ -308,8 +311,41 @@ pub fn import_only(
     locale: Option<&str>,
 ) -> Result<Applied, Failure> {
     let new_pages = import::fetch_sources(layout, sources, locale)?;
-    let outputs = run_import(layout, &new_pages)?;
+    let mut outputs = run_import(layout, &new_pages)?;
+    record_sources(layout, sources, &new_pages, &mut outputs)?;
     apply(layout, outputs)
+}
+
+/// `cargo xtask import --refresh`: downloads every page `spec/sources.yaml` lists again and
+/// imports all pages. Nothing is written unless every download and the import succeeded.
+pub fn refresh(layout: &Layout) -> Result<Applied, Failure> {
+    let sources = sources::PageSources::load(layout).map_err(Failure::single)?;
+    let pages = sources.fetch_all(layout)?;
+    let outputs = run_import(layout, &pages)?;
+    apply(layout, outputs)
+}
+
+/// Adds `spec/sources.yaml` to the outputs with the URL of every page downloaded this run.
+fn record_sources(
+    layout: &Layout,
+    sources: &[PageSource],
+    pages: &[import::DocPage],
+    outputs: &mut Outputs,
+) -> Result<(), Failure> {
+    let mut recorded = sources::PageSources::load(layout).map_err(Failure::single)?;
+    let before = recorded.clone();
+    // `fetch_sources` returns one page per source, in order.
+    for (source, page) in sources.iter().zip(pages) {
+        if let PageSource::Url(url) = source {
+            recorded.pages.insert(page.path.clone(), url.clone());
+        }
+    }
+    if recorded != before || layout.abs(&layout.sources_file()).exists() {
+        outputs
+            .files
+            .insert(layout.sources_file(), recorded.to_text());
+    }
+    Ok(())
 }
 
 /// `cargo xtask regen`: runs the whole pipeline (with pages from `sources` stored under
@@ -321,7 +357,8 @@ pub fn regen(
     locale: Option<&str>,
 ) -> Result<Applied, Failure> {
     let new_pages = import::fetch_sources(layout, sources, locale)?;
-    let outputs = run(layout, &new_pages)?;
+    let mut outputs = run(layout, &new_pages)?;
+    record_sources(layout, sources, &new_pages, &mut outputs)?;
     apply(layout, outputs)
 }
 

@@ -629,8 +629,38 @@ impl Plan {
     }
 }
 
+/// Today's date in UTC, `YYYY-MM-DD` (the release date `cargo xtask release` writes).
+pub fn today_utc() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    date_of_day(secs / 86_400)
+}
+
+/// The civil date of a day counted from 1970-01-01 (Howard Hinnant's `civil_from_days`).
+fn date_of_day(days: u64) -> String {
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + u64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn days_are_civil_dates() {
+        assert_eq!(date_of_day(0), "1970-01-01");
+        assert_eq!(date_of_day(11_016), "2000-02-29");
+        assert_eq!(date_of_day(20_788), "2026-12-01");
+        assert_eq!(date_of_day(20_819), "2027-01-01");
+    }
+
     use super::*;
 
     #[test]
