@@ -11,6 +11,7 @@ mod import;
 mod lint;
 mod lock;
 mod openapi_rules;
+mod release;
 mod robustness;
 mod spec;
 mod surface;
