@@ -13,5 +13,6 @@ mod lock;
 mod openapi_rules;
 mod release;
 mod robustness;
+mod semver;
 mod spec;
 mod surface;
