@@ -53,7 +53,7 @@ impl ImpactCheck {
     fn agreement(&self) -> String {
         match self.agrees() {
             Some(true) => format!(
-                "the impact report and cargo-semver-checks agree: {}\n",
+                "The impact report and cargo-semver-checks agree: {}.\n",
                 if self.impact.is_breaking() {
                     "breaking"
                 } else {
@@ -92,7 +92,7 @@ impl ImpactCheck {
                 plan.summary("alli-api")
             );
         }
-        let _ = writeln!(out, "### API impact: {}\n", self.impact.summary());
+        let _ = writeln!(out, "### {}\n", self.impact.summary());
         match &self.release {
             Some(plan) if !plan.added.is_empty() => {
                 for section in ["Added", "Changed", "Deprecated", "Removed"] {
