@@ -130,6 +130,13 @@ pub fn run_with(
     for (name, text) in &generated.files {
         outputs.files.insert(dir.join(name), text.clone());
     }
+    if settings.mock.is_some() {
+        // The mock serves the document the crate was generated from: a copy beside the code,
+        // so the crate is self-contained.
+        outputs
+            .files
+            .insert(dir.join("openapi.json"), spec.to_json());
+    }
     outputs
         .files
         .insert(layout.lock_file(), generated.lock.to_text());

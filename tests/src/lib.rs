@@ -4,7 +4,6 @@
 // Generated (see generator/tests/golden.rs); `cargo fmt` must not rewrite it.
 #[rustfmt::skip]
 pub mod golden;
-pub mod mock_sample;
 pub mod prism;
 pub mod server;
 pub mod spans;

@@ -3,6 +3,8 @@
 
 //! App related APIs
 #![allow(clippy::too_many_arguments)]
+use crate::__private::ParamStyle;
+
 /// App related APIs
 ///
 /// The `apps` operations: `client.apps()`.
@@ -341,9 +343,9 @@ impl ListLegacy {
             "/webapi/apps",
             "apps.list_legacy",
         );
-        request.query("published", &self.published);
-        request.query("id", &self.id);
-        request.query("locale", &self.locale);
+        request.query_param("published", &self.published, ParamStyle::FORM);
+        request.query_param("id", &self.id, ParamStyle::FORM);
+        request.query_param("locale", &self.locale, ParamStyle::FORM);
         request
     }
 
@@ -1123,12 +1125,12 @@ impl ListApps {
             "/webapi/v2/apps",
             "apps.list",
         );
-        request.query("searchTerm", &self.search_term);
-        request.query("categories", &self.categories);
-        request.query("type", &self.r#type);
-        request.query("published", &self.published);
-        request.query("pageSize", &self.page_size);
-        request.query("cursor", &self.cursor);
+        request.query_param("searchTerm", &self.search_term, ParamStyle::FORM);
+        request.query_param("categories", &self.categories, ParamStyle::FORM);
+        request.query_param("type", &self.r#type, ParamStyle::FORM);
+        request.query_param("published", &self.published, ParamStyle::FORM);
+        request.query_param("pageSize", &self.page_size, ParamStyle::FORM);
+        request.query_param("cursor", &self.cursor, ParamStyle::FORM);
         request
     }
 

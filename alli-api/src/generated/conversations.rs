@@ -3,6 +3,8 @@
 
 //! Conversation related APIs
 #![allow(clippy::too_many_arguments)]
+use crate::__private::ParamStyle;
+
 /// Conversation related APIs
 ///
 /// The `conversations` operations: `client.conversations()`.
@@ -518,20 +520,30 @@ impl ListConversations {
             "/webapi/v2/conversations",
             "conversations.list",
         );
-        request.query("userIds", &self.user_ids);
-        request.query("llmAppId", &self.llm_app_id);
-        request.query("categoryId", &self.category_id);
-        request.query("startedAt", &self.started_at);
-        request.query("endAt", &self.end_at);
-        request.query("firstChatStartedAt", &self.first_chat_started_at);
-        request.query("firstChatEndAt", &self.first_chat_end_at);
-        request.query("searchTerm", &self.search_term);
-        request.query("cursor", &self.cursor);
-        request.query("variables", &self.variables);
-        request.query("pageSize", &self.page_size);
-        request.query("activeOnly", &self.active_only);
-        request.query("backgroundRunning", &self.background_running);
-        request.query("order", &self.order);
+        request.query_param("userIds", &self.user_ids, ParamStyle::FORM);
+        request.query_param("llmAppId", &self.llm_app_id, ParamStyle::FORM);
+        request.query_param("categoryId", &self.category_id, ParamStyle::FORM);
+        request.query_param("startedAt", &self.started_at, ParamStyle::FORM);
+        request.query_param("endAt", &self.end_at, ParamStyle::FORM);
+        request
+            .query_param(
+                "firstChatStartedAt",
+                &self.first_chat_started_at,
+                ParamStyle::FORM,
+            );
+        request.query_param("firstChatEndAt", &self.first_chat_end_at, ParamStyle::FORM);
+        request.query_param("searchTerm", &self.search_term, ParamStyle::FORM);
+        request.query_param("cursor", &self.cursor, ParamStyle::FORM);
+        request.query_param("variables", &self.variables, ParamStyle::FORM);
+        request.query_param("pageSize", &self.page_size, ParamStyle::FORM);
+        request.query_param("activeOnly", &self.active_only, ParamStyle::FORM);
+        request
+            .query_param(
+                "backgroundRunning",
+                &self.background_running,
+                ParamStyle::FORM,
+            );
+        request.query_param("order", &self.order, ParamStyle::FORM);
         request
     }
 
@@ -772,7 +784,7 @@ impl GetConversation {
             "conversations.get",
         );
         request.path_param("conversation_id", &self.conversation_id);
-        request.query("variables", &self.variables);
+        request.query_param("variables", &self.variables, ParamStyle::FORM);
         request
     }
 
@@ -960,7 +972,7 @@ impl ListChats {
             "conversations.list_chats",
         );
         request.path_param("conversation_id", &self.conversation_id);
-        request.query("pageNo", &self.page_no);
+        request.query_param("pageNo", &self.page_no, ParamStyle::FORM);
         request
     }
 

@@ -9,3 +9,6 @@ pub mod apps;
 
 #[cfg(feature = "conversations")]
 pub mod conversations;
+
+#[cfg(feature = "mock")]
+pub(crate) mod mock;

@@ -373,9 +373,90 @@ impl Expectation {
     /// Matches requests whose path parameter `name` (of the operation's path template) equals
     /// `value` (compared decoded, as the client encodes it).
     pub fn path_param<T: ParamValue + ?Sized>(self, name: &str, value: &T) -> Self {
-        let text = value.__to_param().and_then(|p| {
-            crate::params::path_text(name, &p, ParamStyle::SIMPLE, &|s: &str| s.to_owned())
-        });
+        self.path_param_with(name, value, ParamStyle::SIMPLE)
+    }
+
+    /// Matches requests whose query parameter `name` has exactly these values, in order (a
+    /// list is a repeated parameter; `None` means the parameter is absent), written as the
+    /// client writes them.
+    pub fn query(self, name: &str, value: &dyn QueryValue) -> Self {
+        let mut expected = Vec::new();
+        value.each_value(&mut |v: &str| expected.push(v.to_owned()));
+        self.matcher(Matcher::Query {
+            name: name.to_owned(),
+            expected,
+        })
+    }
+
+    /// Matches requests whose query parameter `name` carries `value` in `style`, exactly as the
+    /// client sends it: one matcher per pair the style writes (`deepObject` writes
+    /// `name[key]` pairs, exploded objects one pair per property), values compared decoded.
+    pub fn query_param<T: ParamValue + ?Sized>(
+        self,
+        name: &str,
+        value: &T,
+        style: ParamStyle,
+    ) -> Self {
+        let pairs = value
+            .__to_param()
+            .and_then(|p| crate::params::form_pairs(name, &p, style));
+        let pairs = match pairs {
+            Ok(pairs) => pairs,
+            Err(e) => {
+                self.problem(format!("query parameter `{name}` matcher: {e}"));
+                return self;
+            }
+        };
+        if pairs.is_empty() {
+            return self.query_absent(name);
+        }
+        let mut by_name: Vec<(String, Vec<String>)> = Vec::new();
+        for pair in pairs {
+            match by_name.iter_mut().find(|(n, _)| *n == pair.name) {
+                Some((_, values)) => values.push(pair.value()),
+                None => by_name.push((pair.name.clone(), vec![pair.value()])),
+            }
+        }
+        by_name.into_iter().fold(self, |this, (name, expected)| {
+            this.matcher(Matcher::Query { name, expected })
+        })
+    }
+
+    /// Matches requests whose header `name` carries `value` in the `simple` style, as the
+    /// client sends it (arrays `a,b`; objects `k,v` or, exploded, `k=v`).
+    pub fn header_param<T: ParamValue + ?Sized>(
+        self,
+        name: &str,
+        value: &T,
+        style: ParamStyle,
+    ) -> Self {
+        let text = value
+            .__to_param()
+            .and_then(|p| crate::params::path_text(name, &p, style, &|s: &str| s.to_owned()));
+        match text {
+            Ok(Some(expected)) => self.matcher(Matcher::Header {
+                name: name.to_owned(),
+                expected: Some(expected),
+            }),
+            Ok(None) => self.header_absent(name),
+            Err(e) => {
+                self.problem(format!("header `{name}` matcher: {e}"));
+                self
+            }
+        }
+    }
+
+    /// Matches requests whose path parameter `name` carries `value` in `style` (`label`,
+    /// `matrix`, exploded or not), compared decoded.
+    pub fn path_param_with<T: ParamValue + ?Sized>(
+        self,
+        name: &str,
+        value: &T,
+        style: ParamStyle,
+    ) -> Self {
+        let text = value
+            .__to_param()
+            .and_then(|p| crate::params::path_text(name, &p, style, &|s: &str| s.to_owned()));
         match text {
             Ok(Some(expected)) => self.matcher(Matcher::PathParam {
                 name: name.to_owned(),
@@ -390,18 +471,6 @@ impl Expectation {
                 self
             }
         }
-    }
-
-    /// Matches requests whose query parameter `name` has exactly these values, in order (a
-    /// list is a repeated parameter; `None` means the parameter is absent), written as the
-    /// client writes them.
-    pub fn query(self, name: &str, value: &dyn QueryValue) -> Self {
-        let mut expected = Vec::new();
-        value.each_value(&mut |v: &str| expected.push(v.to_owned()));
-        self.matcher(Matcher::Query {
-            name: name.to_owned(),
-            expected,
-        })
     }
 
     /// Matches requests without query parameter `name`.

@@ -80,6 +80,10 @@ use std::panic::Location;
 use std::sync::Arc;
 use std::time::Duration;
 
+/// The generated typed layer: `MockAlli::start()` / `configure()`, one handle per resource
+/// (`mock.conversations()`), one rule type per operation (`conversations::GetConversation`)
+/// and the operations' descriptors (`operations::CONVERSATIONS_GET`).
+pub use crate::generated::mock::*;
 pub use expect::{Expectation, Fault, Reply};
 pub use received::ReceivedRequest;
 

@@ -20,8 +20,8 @@
 //! What the generator does not use, or `openapiv3` cannot hold, is left out of the typed
 //! model with an `unsupported-feature` warning naming it (the merged document keeps it):
 //! `webhooks`, a `jsonSchemaDialect` other than OpenAPI's own, security schemes of other types than `apiKey`, `http`,
-//! `oauth2` and `openIdConnect` (`mutualTLS`), callbacks, links, multipart and form
-//! `encoding` objects, and the JSON Schema keywords `$schema`, `$id`, `$anchor`, `$defs`,
+//! `oauth2` and `openIdConnect` (`mutualTLS`), callbacks, links, the `headers` of multipart
+//! `encoding` entries, and the JSON Schema keywords `$schema`, `$id`, `$anchor`, `$defs`,
 //! `$dynamicRef`, `$dynamicAnchor`. A schema `openapiv3` still cannot read (`maxLength: 10.0`,
 //! an integer-valued number where it wants an integer) is read as any JSON value, with an
 //! `unreadable-schema` warning.
@@ -340,10 +340,26 @@ impl Visitor for Lowering<'_> {
                 }
             }
             Object::MediaType => {
-                if let Some(obj) = value.as_object_mut() {
-                    if obj.remove("encoding").is_some() {
-                        let at = at.push("encoding");
-                        self.warnings.push(unsupported(&at, "the `encoding` of a multipart or form body (content types, headers, style, explode, allowReserved) is not generated: such bodies are sent as bytes the caller encodes"));
+                // An encoding's content type, style, explode and allowReserved are generated;
+                // headers of individual parts are not.
+                let Some(encodings) = value.get_mut("encoding").and_then(Value::as_object_mut)
+                else {
+                    return;
+                };
+                for (name, e) in encodings.iter_mut() {
+                    if let Some(e) = e.as_object_mut() {
+                        // `explode` defaults to `true` for `form` only: written out, since the
+                        // typed model cannot tell an absent one from `false`.
+                        if !e.contains_key("explode") {
+                            if let Some(style) = e.get("style").and_then(Value::as_str) {
+                                e.insert("explode".to_owned(), Value::Bool(style == "form"));
+                            }
+                        }
+                        if e.remove("headers").is_some() {
+                            let at = at.push("encoding").push(name).push("headers");
+                            self.warnings
+                                .push(unsupported(&at, "headers of a multipart part are not sent"));
+                        }
                     }
                 }
             }
@@ -660,7 +676,7 @@ mod tests {
             "#/jsonSchemaDialect: `jsonSchemaDialect` \"https://json-schema.org/draft/2020-12/schema\"",
             "#/components/securitySchemes/mtls: security scheme `mtls` has type `mutualTLS`",
             "#/paths/~1upload/post/callbacks: callbacks",
-            "#/paths/~1upload/post/requestBody/content/multipart~1form-data/encoding: the `encoding` of a multipart or form body",
+            "#/paths/~1upload/post/requestBody/content/multipart~1form-data/encoding/file/headers: headers of a multipart part",
             "#/components/pathItems/Pets/get/responses/200/links: links",
             "#/components/pathItems/Pets/get/responses/200/content/application~1json/schema/$schema: `$schema`",
             "#/components/schemas/Pet/$defs: `$defs`",

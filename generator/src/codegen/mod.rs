@@ -57,6 +57,9 @@ pub struct CodegenSettings {
     pub resource_features: bool,
     /// Features of the runtime that are on by default besides the resources.
     pub default_features: Vec<String>,
+    /// The typed layer of the runtime's mock server (`mock.rs`, with a copy of the document):
+    /// `None` for none, `Some(None)` always compiled, `Some(Some(feature))` behind a feature.
+    pub mock: Option<Option<String>>,
 }
 
 /// The alli-api runtime's crate-root names and `Client` methods.
@@ -103,6 +106,7 @@ impl Default for CodegenSettings {
             serde_feature: Some("full-serde".to_owned()),
             resource_features: true,
             default_features: vec!["rustls".to_owned()],
+            mock: Some(Some("mock".to_owned())),
         }
     }
 }
@@ -137,6 +141,19 @@ impl CodegenSettings {
     pub fn with_crate_features(mut self, on: bool) -> Self {
         self.resource_features = on;
         self.serde_feature = on.then(|| "full-serde".to_owned());
+        if let Some(gate) = &mut self.mock {
+            *gate = on.then(|| "mock".to_owned());
+        }
+        self
+    }
+
+    /// Turns the mock server's typed layer on or off.
+    pub fn with_mock(mut self, on: bool) -> Self {
+        self.mock = match (on, self.mock.take()) {
+            (false, _) => None,
+            (true, Some(gate)) => Some(gate),
+            (true, None) => Some(self.resource_features.then(|| "mock".to_owned())),
+        };
         self
     }
 }

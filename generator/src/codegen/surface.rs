@@ -665,6 +665,10 @@ impl Lister<'_> {
                 "timeout".into(),
                 "(self, timeout: core::time::Duration) -> Self".into(),
             ),
+            (
+                "total_timeout".into(),
+                "(self, total: core::time::Duration) -> Self".into(),
+            ),
             ("max_retries".into(), "(self, retries: u32) -> Self".into()),
             (
                 "header".into(),
@@ -685,21 +689,24 @@ impl Lister<'_> {
                 "(self, pages: usize) -> Self".into(),
             ));
         }
+        if matches!(op.body, crate::codegen::model::BodyPlan::Form { .. }) {
+            methods.push((
+                "upload_progress".into(),
+                format!(
+                    "(self, hook: impl Fn({k}::UploadProgress) + Send + Sync + 'static) -> Self"
+                ),
+            ));
+        }
         for s in &op.setters {
             let sig = match &s.kind {
-                SetterKind::Param { input, .. } | SetterKind::BodyField { input, .. } => {
+                SetterKind::Param { input, .. }
+                | SetterKind::BodyField { input, .. }
+                | SetterKind::FormField { input, .. } => {
                     format!("(self, value: {}) -> Self", self.a(input))
                 }
                 SetterKind::StringHeader { without, .. } => {
                     methods.push((without.clone(), "(self) -> Self".into()));
                     "(self, value: impl Into<String>) -> Self".to_owned()
-                }
-                SetterKind::Header { param, without } => {
-                    methods.push((without.clone(), "(self) -> Self".into()));
-                    format!(
-                        "(self, value: {}) -> Self",
-                        self.t(&op.params[*param].value)
-                    )
                 }
                 SetterKind::BodyFieldNull { .. } => "(self) -> Self".to_owned(),
                 SetterKind::Body { ty } => format!("(self, body: {}) -> Self", self.t(ty)),

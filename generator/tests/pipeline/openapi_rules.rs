@@ -130,8 +130,8 @@ fn openapi_3_1_features_the_generator_cannot_use_are_accepted_with_located_warni
         "spec/fragments/en/files/post-files.yaml:14: #/webhooks/fileScanned: webhook `fileScanned`",
         ": #/components/securitySchemes/mtls: security scheme `mtls` has type `mutualTLS`",
         "spec/fragments/en/files/post-files.yaml:9: #/jsonSchemaDialect: `jsonSchemaDialect`",
-        ": #/paths/~1files/post/requestBody/content/multipart~1form-data/encoding: the `encoding` of a multipart or form body",
-        ": #/paths/~1files~1{id}~1labels/put/requestBody/content/application~1x-www-form-urlencoded/encoding: the `encoding`",
+        ": #/paths/~1files/post/requestBody/content/multipart~1form-data/encoding/file/headers: headers of a multipart part",
+        ": #/paths/~1files~1{id}~1labels/put/requestBody/content/application~1x-www-form-urlencoded/encoding/note/headers: headers of a multipart part",
         ": #/components/schemas/File/$defs: `$defs`",
         ": #/components/schemas/File/$schema: `$schema`",
     ] {

@@ -295,13 +295,16 @@ impl Reader<'_> {
                         Some("__request_options") => {
                             let mut names = vec![
                                 "timeout",
+                                "total_timeout",
                                 "max_retries",
                                 "header",
                                 "without_header",
                                 "options",
                             ];
-                            if args.iter().any(|a| a == "page_concurrency") {
-                                names.push("page_concurrency");
+                            for extra in ["page_concurrency", "upload_progress"] {
+                                if args.iter().any(|a| a == extra) {
+                                    names.push(extra);
+                                }
                             }
                             for n in names {
                                 self.macro_methods.insert((owner.clone(), n.to_owned()));

@@ -5,6 +5,7 @@ pub mod components_kept;
 pub mod composition;
 pub mod enums;
 pub mod error_bodies;
+pub mod files_and_styles;
 pub mod inline_naming;
 pub mod names;
 pub mod nullability;

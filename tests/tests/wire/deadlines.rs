@@ -4,8 +4,8 @@
 use std::time::{Duration, Instant};
 
 use alli_api::mock::Fault;
+use alli_api::mock::MockAlli;
 use alli_api::{ErrorKind, RequestOptions};
-use alli_api_tests::mock_sample::{self, MockApi as _};
 use alli_api_tests::{Reply, TestServer, client_builder, execute_with, get, post};
 use serde_json::json;
 
@@ -126,7 +126,7 @@ async fn a_retry_after_beyond_the_deadline_ends_the_call() {
 
 #[tokio::test]
 async fn the_generated_builders_take_a_total_timeout_per_request() {
-    let mock = mock_sample::start().await;
+    let mock = MockAlli::start().await;
     mock.conversations()
         .get("slow")
         .fault(Fault::ConnectionReset)
@@ -160,7 +160,7 @@ async fn the_generated_builders_take_a_total_timeout_per_request() {
 
 #[tokio::test]
 async fn a_post_that_may_have_been_applied_is_transient_but_not_retryable() {
-    let mock = mock_sample::start().await;
+    let mock = MockAlli::start().await;
     let run = mock
         .apps()
         .run("app-1")
@@ -184,7 +184,7 @@ async fn a_post_that_may_have_been_applied_is_transient_but_not_retryable() {
 
 #[tokio::test]
 async fn transient_failures_that_are_safe_to_resend_are_retryable() {
-    let mock = mock_sample::start().await;
+    let mock = MockAlli::start().await;
     // GET: idempotent, so a reset is safe to resend.
     mock.conversations()
         .get("c1")

@@ -10,6 +10,7 @@ mod downloads;
 mod encoding;
 mod examples;
 mod golden_behaviour;
+mod golden_files;
 mod golden_wire;
 mod headers;
 mod macros;

@@ -1,18 +1,18 @@
 //! `alli_api::mock`: rules, typed answers and matchers (through the hand-written sample of the
-//! generated layer, `alli_api_tests::mock_sample`), unmatched and invalid requests, faults,
+//! generated layer of `alli_api::mock`), unmatched and invalid requests, faults,
 //! streams, auto-respond, verification.
 
 use std::panic::AssertUnwindSafe;
 use std::time::{Duration, Instant};
 
 use alli_api::ErrorKind;
+use alli_api::mock::OPENAPI;
 use alli_api::mock::{Fault, MockAlli, Operation, Reply};
 use alli_api::prelude::*;
 use alli_api::types::{
     Conversation, ConversationRequired, ConversationsResponse, GetGenerativeAnswerError, ListOrder,
     RunAppChat, RunAppResponse, RunAppResult,
 };
-use alli_api_tests::mock_sample::{self, MockApi as _, OPENAPI};
 use serde_json::json;
 
 fn conversation(id: &str, title: &str) -> Conversation {
@@ -48,7 +48,7 @@ fn mock_header(err: &alli_api::Error) -> Option<&str> {
 
 /// A mock that does not verify when dropped (for tests that provoke failures).
 async fn lenient() -> MockAlli {
-    mock_sample::configure()
+    MockAlli::configure()
         .verify_on_drop(false)
         .start()
         .await
@@ -65,7 +65,7 @@ fn failures(mock: &MockAlli) -> String {
 
 #[tokio::test]
 async fn typed_rule_answers_and_counts_calls() {
-    let mock = mock_sample::start().await;
+    let mock = MockAlli::start().await;
     let get = mock
         .conversations()
         .get("c1")
@@ -169,7 +169,7 @@ async fn the_closest_rule_is_the_one_with_fewest_differences() {
 
 #[tokio::test]
 async fn dropping_the_mock_verifies_it_and_panics_with_the_report() {
-    let mock = mock_sample::start().await;
+    let mock = MockAlli::start().await;
     mock.apps().run("app-1").returns(run_result("hi")).times(2);
     let payload = std::panic::catch_unwind(AssertUnwindSafe(|| drop(mock)))
         .expect_err("verification fails on drop");
@@ -191,7 +191,7 @@ async fn dropping_the_mock_verifies_it_and_panics_with_the_report() {
 
 #[tokio::test]
 async fn a_failing_test_is_not_turned_into_a_double_panic() {
-    let mock = mock_sample::start().await;
+    let mock = MockAlli::start().await;
     mock.conversations().get("never-called");
     // The test body panics while the unverified mock is alive: dropping it must not panic
     // again (that would abort the process, and this test binary with it).
@@ -209,7 +209,7 @@ async fn a_failing_test_is_not_turned_into_a_double_panic() {
 
 #[tokio::test]
 async fn a_sequence_fails_with_retry_after_then_answers() {
-    let mock = mock_sample::start().await;
+    let mock = MockAlli::start().await;
     let run = mock
         .apps()
         .run("app-1")
@@ -288,7 +288,7 @@ async fn an_exhausted_rule_hands_over_to_the_next_and_then_fails_clearly() {
 
 #[tokio::test]
 async fn cursor_pages_with_typed_query_matchers() {
-    let mock = mock_sample::start().await;
+    let mock = MockAlli::start().await;
     mock.conversations()
         .list()
         .page_size(2)
@@ -323,7 +323,7 @@ async fn cursor_pages_with_typed_query_matchers() {
 
 #[tokio::test]
 async fn header_matchers_compare_what_the_client_sends() {
-    let mock = mock_sample::start().await;
+    let mock = MockAlli::start().await;
     let get = mock
         .conversations()
         .get("c1")
@@ -422,7 +422,7 @@ async fn a_streaming_rule_sends_sse_events_and_matches_only_stream_requests() {
 
 #[tokio::test]
 async fn a_truncated_stream_ends_with_an_error_after_the_whole_events() {
-    let mock = mock_sample::start().await;
+    let mock = MockAlli::start().await;
     mock.apps()
         .run("app-1")
         .streams([run_result("one"), run_result("two")])
@@ -461,7 +461,7 @@ async fn a_truncated_stream_ends_with_an_error_after_the_whole_events() {
 
 #[tokio::test]
 async fn a_connection_reset_is_retried_for_get_but_not_for_post() {
-    let mock = mock_sample::start().await;
+    let mock = MockAlli::start().await;
     let get = mock
         .conversations()
         .get("c1")
@@ -494,7 +494,7 @@ async fn a_connection_reset_is_retried_for_get_but_not_for_post() {
 
 #[tokio::test]
 async fn a_truncated_body_is_a_transport_error() {
-    let mock = mock_sample::start().await;
+    let mock = MockAlli::start().await;
     mock.conversations()
         .get("c1")
         .returns(conversation("c1", "a title long enough to be cut in half"))
@@ -516,7 +516,7 @@ async fn a_truncated_body_is_a_transport_error() {
 
 #[tokio::test]
 async fn a_delay_trips_the_client_timeout() {
-    let mock = mock_sample::start().await;
+    let mock = MockAlli::start().await;
     mock.conversations()
         .get("slow")
         .returns(conversation("slow", "x"))
@@ -706,7 +706,7 @@ async fn paths_and_methods_the_document_does_not_have_are_unmatched() {
 
 #[tokio::test]
 async fn auto_respond_answers_from_the_documented_schema() {
-    let mock = mock_sample::start().await;
+    let mock = MockAlli::start().await;
     let client = mock.client();
     let conversation = client
         .conversations()
@@ -749,7 +749,7 @@ async fn auto_respond_answers_from_the_documented_schema() {
 
 #[tokio::test]
 async fn auto_respond_off_makes_every_request_need_a_rule() {
-    let mock = mock_sample::configure()
+    let mock = MockAlli::configure()
         .auto_respond(false)
         .verify_on_drop(false)
         .start()
@@ -769,7 +769,7 @@ async fn auto_respond_off_makes_every_request_need_a_rule() {
 async fn descriptors_that_disagree_with_the_document_stop_the_start() {
     static WRONG: Operation = Operation {
         success_status: 201,
-        ..mock_sample::operations::CONVERSATIONS_GET
+        ..alli_api::mock::operations::CONVERSATIONS_GET
     };
     let err = MockAlli::builder(OPENAPI)
         .operations([&WRONG])
@@ -789,7 +789,7 @@ async fn descriptors_that_disagree_with_the_document_stop_the_start() {
 
 #[tokio::test]
 async fn received_requests_redact_credentials_in_debug() {
-    let mock = mock_sample::start().await;
+    let mock = MockAlli::start().await;
     mock.client()
         .apps()
         .list()

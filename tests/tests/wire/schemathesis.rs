@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 use alli_api::mock::MockAlli;
-use alli_api_tests::mock_sample::OPENAPI;
+use alli_api::mock::OPENAPI;
 use alli_api_tests::prism::{spec_path, workspace_root};
 
 /// `.venv-st/bin/schemathesis`; panics, telling how to install it, when it is missing (a

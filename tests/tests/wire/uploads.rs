@@ -15,51 +15,7 @@ use alli_api_tests::{
 use bytes::Bytes;
 use serde_json::json;
 
-/// One part as `multer` parsed it.
-#[derive(Debug)]
-struct Part {
-    name: String,
-    file_name: Option<String>,
-    content_type: Option<String>,
-    header_names: Vec<String>,
-    data: Vec<u8>,
-}
-
-impl Part {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.data).into_owned()
-    }
-}
-
-/// Parses the recorded body with `multer`, with the boundary of its `Content-Type`.
-async fn parse_multipart(r: &RecordedRequest) -> Vec<Part> {
-    let ct = r.header("content-type").expect("a content type");
-    assert!(ct.starts_with("multipart/form-data; boundary="), "{ct}");
-    let boundary = multer::parse_boundary(&ct).expect("a boundary");
-    let body = Bytes::from(r.body.clone());
-    let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(body) });
-    let mut form = multer::Multipart::new(stream, boundary);
-    let mut parts = Vec::new();
-    while let Some(field) = form
-        .next_field()
-        .await
-        .expect("a well-formed multipart body")
-    {
-        let name = field.name().expect("every part is named").to_owned();
-        let file_name = field.file_name().map(str::to_owned);
-        let content_type = field.content_type().map(|m| m.to_string());
-        let header_names = field.headers().keys().map(|k| k.to_string()).collect();
-        let data = field.bytes().await.expect("part data").to_vec();
-        parts.push(Part {
-            name,
-            file_name,
-            content_type,
-            header_names,
-            data,
-        });
-    }
-    parts
-}
+use crate::support::{Part, parse_multipart};
 
 /// A file whose bytes include CRLFs, dashes and NULs, so a body that mangles them shows.
 fn write_file(dir: &Path, name: &str, len: usize) -> (std::path::PathBuf, Vec<u8>) {

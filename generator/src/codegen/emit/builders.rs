@@ -8,8 +8,8 @@ use super::{Ctx, docs, ident, paging, streaming};
 use crate::codegen::ClientAccessors;
 use crate::codegen::doc::{self, paragraphs};
 use crate::codegen::model::{
-    AnswerPlan, ArgTarget, BodyPlan, FieldState, Operation, ParamIn, Resource, RustType,
-    SetterKind, StructDef, TypeKind,
+    AnswerPlan, ArgTarget, BodyPlan, FieldState, Operation, ParamIn, ParamStyle, Resource,
+    RustType, SetterKind, StructDef, TypeKind,
 };
 
 /// The module of one resource.
@@ -63,9 +63,11 @@ pub(super) fn resource_file(cx: &Ctx<'_>, r: &Resource) -> TokenStream {
     });
     let inner_doc = format!(" {}", r.docs.replace('\n', "\n "));
     let handle_docs = doc::attrs(&paragraphs([r.docs.clone(), handle_doc]));
+    let uses = runtime_imports(r, rt);
     quote! {
         #![doc = #inner_doc]
         #![allow(clippy::too_many_arguments)]
+        #uses
         #handle_docs
         #[derive(Clone, Copy, Debug)]
         pub struct #handle<'a> {
@@ -82,6 +84,51 @@ pub(super) fn resource_file(cx: &Ctx<'_>, r: &Resource) -> TokenStream {
         }
         #(#builders)*
         #(#builder_aliases)*
+    }
+}
+
+/// `use $rt::__private::{FieldEncoding, ParamStyle, Style};`, each only if a request names it.
+fn runtime_imports(r: &Resource, rt: &TokenStream) -> TokenStream {
+    let form_fields = || {
+        r.ops.iter().flat_map(|op| match &op.body {
+            BodyPlan::Form { fields, .. } => fields.iter().filter(|f| !f.file).collect(),
+            _ => Vec::new(),
+        })
+    };
+    let params = || {
+        r.ops
+            .iter()
+            .flat_map(|op| op.params.iter().filter(|p| p.field.is_some()))
+    };
+    let non_default = |style: ParamStyle, explode: bool| {
+        !matches!(
+            (style, explode),
+            (ParamStyle::Form, true) | (ParamStyle::Simple, false)
+        )
+    };
+    let simple_path = |p: &crate::codegen::model::ParamDef| {
+        p.location == ParamIn::Path
+            && p.style == ParamStyle::Simple
+            && !p.explode
+            && !p.allow_reserved
+    };
+    let mut names = Vec::new();
+    if form_fields().next().is_some() {
+        names.push(quote!(FieldEncoding));
+    }
+    let param_style = params().any(|p| !simple_path(p)) || form_fields().any(|f| f.style.is_some());
+    if param_style {
+        names.push(quote!(ParamStyle));
+    }
+    let style = params().any(|p| !simple_path(p) && non_default(p.style, p.explode))
+        || form_fields().any(|f| f.style.is_some_and(|(s, e)| non_default(s, e)));
+    if style {
+        names.push(quote!(Style));
+    }
+    if names.is_empty() {
+        quote!()
+    } else {
+        quote!(use #rt::__private::{#(#names),*};)
     }
 }
 
@@ -187,6 +234,27 @@ fn builder(cx: &Ctx<'_>, r: &Resource, op: &Operation) -> TokenStream {
         fields.push(quote!(body: Option<(String, Vec<u8>)>));
         inits.push(quote!(body: None));
     }
+    if let BodyPlan::Form { fields: form, .. } = &op.body {
+        for (i, field) in form.iter().enumerate() {
+            let f = ident(&field.rust);
+            let t = field.value.tokens(&p);
+            if field.required {
+                fields.push(quote!(#f: #t));
+                let arg = op.args.iter().find(|a| a.target == ArgTarget::FormField(i));
+                inits.push(match arg {
+                    Some(a) if a.ty.stores_as_is() => quote!(#f),
+                    Some(a) => {
+                        let v = a.ty.store(&f);
+                        quote!(#f: #v)
+                    }
+                    None => quote!(#f: Default::default()),
+                });
+            } else {
+                fields.push(quote!(#f: Option<#t>));
+                inits.push(quote!(#f: None));
+            }
+        }
+    }
     let new_args = op.args.iter().map(|a| {
         let n = ident(&a.name);
         let t = a.ty.tokens(&p);
@@ -202,14 +270,17 @@ fn builder(cx: &Ctx<'_>, r: &Resource, op: &Operation) -> TokenStream {
         Some(plan) => paging::tokens(cx, op, plan),
         None => (quote!(), quote!()),
     };
-    let options_macro = if matches!(
+    let mut extras = Vec::new();
+    if matches!(
         op.paging,
         Some(crate::codegen::model::PagingPlan::PageNumber { .. })
     ) {
-        quote!(#rt::__request_options!(page_concurrency);)
-    } else {
-        quote!(#rt::__request_options!();)
-    };
+        extras.push(quote!(page_concurrency));
+    }
+    if matches!(op.body, BodyPlan::Form { .. }) {
+        extras.push(quote!(upload_progress));
+    }
+    let options_macro = quote!(#rt::__request_options!(#(#extras),*););
     let builder_doc = format!(
         " Request builder for [`{}::{}`]: set optional parameters, then `.send().await`.",
         r.handle,
@@ -311,27 +382,6 @@ fn setter(cx: &Ctx<'_>, op: &Operation, s: &crate::codegen::model::Setter) -> To
             // The runtime holds the two methods once.
             quote! { #rt::__header_param!(#name, #without, #wire, #text); }
         }
-        SetterKind::Header { param, without } => {
-            let param = &op.params[*param];
-            let wire = &param.wire;
-            let without = ident(without);
-            let vty = param.value.tokens(&p);
-            let without_doc = format!(
-                " Does not send the `{wire}` header with this request, even when the client sets one."
-            );
-            quote! {
-                #d
-                pub fn #name(mut self, value: #vty) -> Self {
-                    self.options.__set_header(#wire, value.to_string());
-                    self
-                }
-                #[doc = #without_doc]
-                pub fn #without(mut self) -> Self {
-                    self.options.__remove_header(#wire);
-                    self
-                }
-            }
-        }
         SetterKind::BodyField { field, input } => {
             let Some((st, optional)) = body_struct(cx, op) else {
                 return quote!();
@@ -382,6 +432,21 @@ fn setter(cx: &Ctx<'_>, op: &Operation, s: &crate::codegen::model::Setter) -> To
                 }
             }
         }
+        SetterKind::FormField { field, input } => {
+            let BodyPlan::Form { fields, .. } = &op.body else {
+                return quote!();
+            };
+            let f = ident(&fields[*field].rust);
+            let ty = input.tokens(&p);
+            let store = input.store(&format_ident!("value"));
+            quote! {
+                #d
+                pub fn #name(mut self, value: #ty) -> Self {
+                    self.#f = Some(#store);
+                    self
+                }
+            }
+        }
         SetterKind::BodyBytes => quote! {
             #d
             pub fn #name(mut self, content_type: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
@@ -406,15 +471,46 @@ fn request_fn(cx: &Ctx<'_>, r: &Resource, op: &Operation) -> TokenStream {
         }
         let f = ident(&param.rust);
         let wire = &param.wire;
-        build.push(match (param.location, param.separator) {
-            (ParamIn::Path, _) => quote!(request.path_param(#wire, &self.#f);),
-            (ParamIn::Query, Some(sep)) => quote!(request.query_joined(#wire, &self.#f, #sep);),
-            (ParamIn::Query, None) => quote!(request.query(#wire, &self.#f);),
-            (ParamIn::Header, _) => quote!(request.header(#wire, &self.#f);),
+        let simple_path =
+            param.style == ParamStyle::Simple && !param.explode && param.location == ParamIn::Path;
+        let style = param_style(param.style, param.explode, param.allow_reserved);
+        build.push(match param.location {
+            ParamIn::Path if simple_path => quote!(request.path_param(#wire, &self.#f);),
+            ParamIn::Path => quote!(request.path_param_with(#wire, &self.#f, #style);),
+            ParamIn::Query => quote!(request.query_param(#wire, &self.#f, #style);),
+            ParamIn::Header => quote!(request.header_param(#wire, &self.#f, #style);),
+            ParamIn::Cookie => quote!(request.cookie_param(#wire, &self.#f, #style);),
         });
     }
     match &op.body {
         BodyPlan::None => {}
+        BodyPlan::Form { fields, multipart } => {
+            for field in fields {
+                let f = ident(&field.rust);
+                let wire = &field.wire;
+                if field.file {
+                    let ct = match &field.content_type {
+                        Some(ct) => quote!(Some(#ct)),
+                        None => quote!(None),
+                    };
+                    build.push(quote!(request.multipart_file(#wire, &self.#f, #ct);));
+                    continue;
+                }
+                let mut encoding = quote!(FieldEncoding::new());
+                if let Some(ct) = &field.content_type {
+                    encoding = quote!(#encoding.content_type(#ct));
+                }
+                if let Some((style, explode)) = field.style {
+                    let style = param_style(style, explode, false);
+                    encoding = quote!(#encoding.style(#style));
+                }
+                build.push(if *multipart {
+                    quote!(request.multipart_field(#wire, &self.#f, #encoding);)
+                } else {
+                    quote!(request.form_field(#wire, &self.#f, #encoding);)
+                });
+            }
+        }
         BodyPlan::Raw { .. } => build.push(quote! {
             if let Some((content_type, bytes)) = &self.body {
                 request.raw_body(content_type, bytes);
@@ -433,7 +529,7 @@ fn request_fn(cx: &Ctx<'_>, r: &Resource, op: &Operation) -> TokenStream {
         build.push(quote!(request.header("Content-Type", &#ct);));
     }
     match &op.answer {
-        AnswerPlan::Text(ct) | AnswerPlan::Bytes(ct) | AnswerPlan::Events(ct) => {
+        AnswerPlan::Text(ct) | AnswerPlan::Download(ct) | AnswerPlan::Events(ct) => {
             build.push(quote!(request.header("Accept", &#ct);))
         }
         AnswerPlan::Json | AnswerPlan::Empty => {}
@@ -460,6 +556,32 @@ fn request_fn(cx: &Ctx<'_>, r: &Resource, op: &Operation) -> TokenStream {
                 request
             }
         }
+    }
+}
+
+/// A `ParamStyle` expression (the module imports `ParamStyle` and `Style`): the runtime's
+/// constants for the defaults.
+fn param_style(style: ParamStyle, explode: bool, allow_reserved: bool) -> TokenStream {
+    let base = match (style, explode) {
+        (ParamStyle::Form, true) => quote!(ParamStyle::FORM),
+        (ParamStyle::Simple, false) => quote!(ParamStyle::SIMPLE),
+        (style, explode) => {
+            let s = match style {
+                ParamStyle::Simple => quote!(Simple),
+                ParamStyle::Label => quote!(Label),
+                ParamStyle::Matrix => quote!(Matrix),
+                ParamStyle::Form => quote!(Form),
+                ParamStyle::SpaceDelimited => quote!(SpaceDelimited),
+                ParamStyle::PipeDelimited => quote!(PipeDelimited),
+                ParamStyle::DeepObject => quote!(DeepObject),
+            };
+            quote!(ParamStyle::new(Style::#s, #explode))
+        }
+    };
+    if allow_reserved {
+        quote!(#base.allow_reserved())
+    } else {
+        base
     }
 }
 
@@ -523,7 +645,15 @@ fn send_fn(cx: &Ctx<'_>, op: &Operation) -> TokenStream {
         AnswerPlan::Json => quote!(response.__decode(None)),
         AnswerPlan::Empty => quote!(response.__decode_empty()),
         AnswerPlan::Text(_) => quote!(Ok(response.text().into_owned())),
-        AnswerPlan::Bytes(_) => quote!(Ok(response.into_body())),
+        AnswerPlan::Download(_) => {
+            return quote! {
+                /// Sends the request and returns the answer as a download: its bytes as they
+                /// arrive, with its content type and file name (see `Download::save_to`).
+                pub async fn send(self) -> #rt::Result<#out> {
+                    self.client.__execute_download(self.request(), &self.options).await
+                }
+            };
+        }
         AnswerPlan::Events(_) => {
             return quote! {
                 /// Sends the request and returns the answer as a stream of events, decoded one at a

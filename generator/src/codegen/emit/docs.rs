@@ -187,7 +187,8 @@ fn value_example(cx: &Ctx<'_>, t: &RustType, name: &str, depth: usize) -> String
         | RustType::Map(_)
         | RustType::Nullable(_)
         | RustType::Unit => "Default::default()".to_owned(),
-        RustType::Bytes | RustType::EventStream(_) | RustType::Local(_) => {
+        RustType::FilePart => format!("{krate}::FilePart::from_path({name:?})"),
+        RustType::Bytes | RustType::EventStream(_) | RustType::Local(_) | RustType::Download => {
             "unimplemented!()".to_owned()
         }
     }

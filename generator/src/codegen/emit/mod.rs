@@ -6,6 +6,7 @@
 
 mod builders;
 mod docs;
+mod mock;
 mod paging;
 mod streaming;
 mod types;
@@ -50,6 +51,15 @@ impl<'a> Ctx<'a> {
     fn in_resource(&self) -> PrintCx<'_> {
         PrintCx {
             types: quote!(super::types::),
+            runtime: self.rt.clone(),
+            names: &self.names,
+        }
+    }
+
+    /// Printing inside `mock.rs` (`types` is the path of generated types from there).
+    fn in_mock(&self, types: TokenStream) -> PrintCx<'_> {
+        PrintCx {
+            types,
             runtime: self.rt.clone(),
             names: &self.names,
         }
@@ -108,12 +118,16 @@ pub fn emit(model: &Model, settings: &CodegenSettings) -> Result<Vec<(String, St
         Type(TypeId),
         Resource(usize),
         Mod,
+        Mock,
     }
     let mut ids: Vec<TypeId> = (0..model.types.len()).map(TypeId).collect();
     ids.sort_by(|a, b| model.ty(*a).name.cmp(&model.ty(*b).name));
     let mut jobs: Vec<Job> = ids.into_iter().map(Job::Type).collect();
     jobs.extend((0..model.resources.len()).map(Job::Resource));
     jobs.push(Job::Mod);
+    if settings.mock.is_some() {
+        jobs.push(Job::Mock);
+    }
     let texts = crate::par::map(jobs, |job| {
         let cx = Ctx::new(model, settings);
         match job {
@@ -132,6 +146,9 @@ pub fn emit(model: &Model, settings: &CodegenSettings) -> Result<Vec<(String, St
             }
             Job::Mod => {
                 format_file(mod_file(&cx), settings).map(|t| (Some("mod.rs".to_owned()), t))
+            }
+            Job::Mock => {
+                format_file(mock::mock_file(&cx), settings).map(|t| (Some("mock.rs".to_owned()), t))
             }
         }
     });
@@ -203,10 +220,24 @@ fn mod_file(cx: &Ctx<'_>) -> TokenStream {
             }
         }
     };
+    let mock = cx.settings.mock.as_ref().map(|gate| {
+        let cfg = match gate {
+            Some(feature) => quote!(#[cfg(feature = #feature)]),
+            None => quote!(),
+        };
+        // Inside the runtime's crate the module is re-exported by the runtime's own `mock`
+        // module; outside, it is the module users name.
+        let vis = match cx.settings.accessors {
+            ClientAccessors::Inherent => quote!(pub(crate)),
+            ClientAccessors::Trait(_) => quote!(pub),
+        };
+        quote! { #cfg #vis mod mock; }
+    });
     quote! {
         #![doc = #title]
         pub mod types;
         #(#mods)*
+        #mock
         #accessors
     }
 }
@@ -260,14 +291,7 @@ pub fn format_items(tokens: TokenStream) -> Result<String, String> {
     let reparsed = syn::parse_file(&text)
         .map_err(|e| format!("internal error: formatted code does not parse: {e}"))?;
     let mut blank_before = std::collections::BTreeSet::new();
-    separate(reparsed.items.iter().map(item_lines), &mut blank_before);
-    for item in &reparsed.items {
-        match item {
-            syn::Item::Impl(i) => separate(i.items.iter().map(spanned_lines), &mut blank_before),
-            syn::Item::Trait(t) => separate(t.items.iter().map(spanned_lines), &mut blank_before),
-            _ => {}
-        }
-    }
+    separate_items(&reparsed.items, &mut blank_before);
     let mut out = String::with_capacity(text.len() + text.len() / 16);
     for (i, line) in text.lines().enumerate() {
         if blank_before.contains(&(i + 1)) {
@@ -279,9 +303,21 @@ pub fn format_items(tokens: TokenStream) -> Result<String, String> {
     Ok(out)
 }
 
-/// First and last line (1-based) of an item, its attributes included.
-fn item_lines(item: &syn::Item) -> (usize, usize) {
-    spanned_lines(item)
+/// Separates `items`, and the members of the impls, traits and inline modules among them.
+fn separate_items(items: &[syn::Item], blank_before: &mut std::collections::BTreeSet<usize>) {
+    separate(items.iter().map(spanned_lines), blank_before);
+    for item in items {
+        match item {
+            syn::Item::Impl(i) => separate(i.items.iter().map(spanned_lines), blank_before),
+            syn::Item::Trait(t) => separate(t.items.iter().map(spanned_lines), blank_before),
+            syn::Item::Mod(m) => {
+                if let Some((_, inner)) = &m.content {
+                    separate_items(inner, blank_before);
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 fn spanned_lines(node: &impl syn::spanned::Spanned) -> (usize, usize) {

@@ -22,6 +22,8 @@ pub enum ParamIn {
     Query,
     /// A request header.
     Header,
+    /// A cookie.
+    Cookie,
 }
 
 /// How a parameter value is serialized (OpenAPI `style`).
@@ -62,6 +64,8 @@ pub struct Param {
     pub style: ParamStyle,
     /// Whether arrays and objects are exploded.
     pub explode: bool,
+    /// Whether reserved characters of a query value are sent as they are.
+    pub allow_reserved: bool,
 }
 
 impl Param {
@@ -76,7 +80,7 @@ impl Param {
 /// The request body.
 #[derive(Debug, Clone)]
 pub struct Body {
-    /// Its type (for JSON bodies).
+    /// Its type (for JSON bodies; any JSON otherwise).
     pub typed: Typed,
     /// Whether the body must be sent.
     pub required: bool,
@@ -84,8 +88,64 @@ pub struct Body {
     pub content_type: String,
     /// The body's description.
     pub description: Option<String>,
-    /// Not JSON (multipart, binary, text, form): sent as bytes the caller encodes.
-    pub raw: bool,
+    /// How it is encoded.
+    pub kind: BodyKind,
+}
+
+/// How a request body is encoded.
+#[derive(Debug, Clone)]
+pub enum BodyKind {
+    /// JSON of [`Body::typed`].
+    Json,
+    /// `application/x-www-form-urlencoded` pairs of an object's properties.
+    Form(Vec<FormField>),
+    /// `multipart/form-data` parts of an object's properties.
+    Multipart(Vec<FormField>),
+    /// Any other media type, or a form without an object schema: bytes the caller encodes.
+    Raw,
+}
+
+/// A property of a form or multipart body.
+#[derive(Debug, Clone)]
+pub struct FormField {
+    /// The wire name.
+    pub wire: String,
+    /// Its type (strings for files).
+    pub typed: Typed,
+    /// Whether the property is required.
+    pub required: bool,
+    /// Whether it is a file (`format: binary`), or a list of files.
+    pub file: FileField,
+    /// The part's documented content type (`encoding.contentType`), when it names one.
+    pub content_type: Option<String>,
+    /// `encoding.style` and `explode`, when given.
+    pub style: Option<(ParamStyle, bool)>,
+}
+
+/// Whether a form property is a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileField {
+    /// Not a file.
+    No,
+    /// One file.
+    One,
+    /// A list of files.
+    Many,
+}
+
+impl Body {
+    /// The types its values can take (for marking types used in requests).
+    pub fn types(&self) -> Vec<TypeRef> {
+        match &self.kind {
+            BodyKind::Json => vec![self.typed.ty.clone()],
+            BodyKind::Form(fields) | BodyKind::Multipart(fields) => fields
+                .iter()
+                .filter(|f| f.file == FileField::No)
+                .map(|f| f.typed.ty.clone())
+                .collect(),
+            BodyKind::Raw => Vec::new(),
+        }
+    }
 }
 
 /// What a successful answer carries.
@@ -147,6 +207,12 @@ pub struct Op {
     pub errors: Vec<ErrorBody>,
     /// Envelope field checked in 2xx bodies.
     pub envelope: Option<String>,
+    /// The documented success response: its status (`200`, `2XX`, `default`), and the media
+    /// type the client reads (JSON first) with whether it documents a schema, if it has
+    /// content.
+    pub success_response: Option<(String, Option<(String, bool)>)>,
+    /// Documented statuses of 300 and above, ascending.
+    pub error_statuses: Vec<u16>,
     /// The `x-pagination` declaration, as written.
     pub pagination: Option<Value>,
     /// Where it is in the merged document.
@@ -212,8 +278,8 @@ pub fn build(api: &OpenAPI, envelope_field: Option<&str>) -> Ir {
         for p in &op.params {
             space.mark(&p.typed.ty, true);
         }
-        if let Some(b) = &op.body {
-            space.mark(&b.typed.ty, true);
+        for t in op.body.iter().flat_map(Body::types) {
+            space.mark(&t, true);
         }
         if let Some(s) = &op.success {
             space.mark(&s.ty, false);
@@ -272,6 +338,7 @@ impl Lowering<'_> {
         let params = self.params(op, path);
         let body = self.body(op);
         let (success, answer, event, errors) = self.responses(op);
+        let (success_response, error_statuses) = response_facts(self.api, op);
         let tag = op
             .extensions
             .get("x-rust-resource")
@@ -300,6 +367,8 @@ impl Lowering<'_> {
             event,
             errors,
             envelope: None,
+            success_response,
+            error_statuses,
             pagination: op.extensions.get("x-pagination").cloned(),
             pointer: self.pointer.clone(),
         };
@@ -328,6 +397,7 @@ impl Lowering<'_> {
                 );
                 continue;
             };
+            let mut reserved = false;
             let (data, location, style, default_explode) = match &p {
                 Parameter::Path {
                     parameter_data,
@@ -343,8 +413,10 @@ impl Lowering<'_> {
                 Parameter::Query {
                     parameter_data,
                     style,
+                    allow_reserved,
                     ..
                 } => {
+                    reserved = *allow_reserved;
                     let style = match style {
                         openapiv3::QueryStyle::Form => ParamStyle::Form,
                         openapiv3::QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
@@ -362,18 +434,10 @@ impl Lowering<'_> {
                     (parameter_data, ParamIn::Header, ParamStyle::Simple, false)
                 }
                 Parameter::Cookie { parameter_data, .. } => {
-                    self.warn(
-                        "cookie-parameter",
-                        &at,
-                        format!(
-                            "cookie parameter `{}` is not supported; skipped",
-                            parameter_data.name
-                        ),
-                    );
-                    continue;
+                    (parameter_data, ParamIn::Cookie, ParamStyle::Form, true)
                 }
             };
-            let mut typed = match &data.format {
+            let typed = match &data.format {
                 ParameterSchemaOrContent::Schema(s) => self
                     .space
                     .type_of(s, &Cx::op(self.index, &data.name, at.push("schema"))),
@@ -393,18 +457,6 @@ impl Lowering<'_> {
                     }
                 }
             };
-            let plain = match super::resolved(self.space, &typed.ty) {
-                TypeRef::Vec(inner, _) => inner.is_scalar(self.space) || *inner == TypeRef::Json,
-                t => t.is_scalar(self.space) || t == TypeRef::Json,
-            };
-            if !plain {
-                self.warn(
-                    "structured-parameter",
-                    &at,
-                    format!("parameter `{}` is an object; sent as JSON text", data.name),
-                );
-                typed.ty = TypeRef::Json;
-            }
             params.push(Param {
                 wire: data.name.clone(),
                 location,
@@ -414,6 +466,7 @@ impl Lowering<'_> {
                 deprecated: data.deprecated.unwrap_or(false),
                 style,
                 explode: data.explode.unwrap_or(default_explode),
+                allow_reserved: reserved,
             });
         }
         // Path parameters in the order of the path.
@@ -425,53 +478,167 @@ impl Lowering<'_> {
         params
     }
 
+    /// The request body: JSON when documented, else a form or multipart body of an object
+    /// schema, else bytes the caller encodes.
     fn body(&mut self, op: &OaOperation) -> Option<Body> {
         let at = self.pointer.push("requestBody");
         let b = resolve_body(self.api, op.request_body.as_ref()?)?;
-        let (content_type, media) = b
-            .content
-            .iter()
-            .find(|(ct, _)| is_json(ct))
-            .or_else(|| b.content.first())?;
-        let raw = |content_type: &str| Body {
-            typed: Typed {
-                ty: TypeRef::Json,
-                nullable: false,
-                info: SchemaInfo::default(),
-            },
+        let any = || Typed {
+            ty: TypeRef::Json,
+            nullable: false,
+            info: SchemaInfo::default(),
+        };
+        let body = |content_type: &str, typed: Typed, kind: BodyKind| Body {
+            typed,
             required: b.required,
             content_type: content_type.to_owned(),
             description: b.description.clone(),
-            raw: true,
+            kind,
         };
-        if !is_json(content_type) {
-            self.warn(
-                "raw-body",
-                &at,
-                format!(
-                    "request body of type `{content_type}`: the caller passes it encoded (`body_bytes`)"
+        if let Some((ct, media)) = b.content.iter().find(|(ct, _)| is_json(ct)) {
+            let Some(schema) = media.schema.as_ref() else {
+                return Some(body(ct, any(), BodyKind::Raw));
+            };
+            let typed = self.space.type_of(
+                schema,
+                &Cx::op(
+                    self.index,
+                    "Request",
+                    at.push("content").push(ct).push("schema"),
                 ),
             );
-            return Some(raw(content_type));
+            return Some(body(ct, typed, BodyKind::Json));
         }
-        let Some(schema) = media.schema.as_ref() else {
-            return Some(raw(content_type));
-        };
-        let typed = self.space.type_of(
-            schema,
-            &Cx::op(
-                self.index,
-                "Request",
-                at.push("content").push(content_type).push("schema"),
-            ),
+        for (ct, media) in &b.content {
+            let essence = essence(ct);
+            let multipart = essence == "multipart/form-data";
+            if !multipart && essence != "application/x-www-form-urlencoded" {
+                continue;
+            }
+            let at = at.push("content").push(ct);
+            let Some(fields) = self.form_fields(media, &at, multipart) else {
+                continue;
+            };
+            let kind = if multipart {
+                BodyKind::Multipart(fields)
+            } else {
+                BodyKind::Form(fields)
+            };
+            return Some(body(ct, any(), kind));
+        }
+        let (ct, _) = b.content.first()?;
+        self.warn(
+            "raw-body",
+            &at,
+            format!("request body of type `{ct}`: the caller passes it encoded (`body_bytes`)"),
         );
-        Some(Body {
-            typed,
-            required: b.required,
-            content_type: content_type.clone(),
-            description: b.description.clone(),
-            raw: false,
-        })
+        Some(body(ct, any(), BodyKind::Raw))
+    }
+
+    /// The properties of a form or multipart body's object schema, with their encodings;
+    /// `None` when the schema is not an object with properties.
+    fn form_fields(
+        &mut self,
+        media: &openapiv3::MediaType,
+        at: &Pointer,
+        multipart: bool,
+    ) -> Option<Vec<FormField>> {
+        let schema = self.space.resolve_schema(media.schema.as_ref()?)?;
+        let (properties, required) = match &schema.schema_kind {
+            openapiv3::SchemaKind::Type(openapiv3::Type::Object(o)) => (&o.properties, &o.required),
+            openapiv3::SchemaKind::Any(a) => (&a.properties, &a.required),
+            _ => return None,
+        };
+        if properties.is_empty() {
+            return None;
+        }
+        let schema_at = at.push("schema");
+        let mut out = Vec::new();
+        for (name, prop) in properties {
+            let prop: ReferenceOr<openapiv3::Schema> = match prop {
+                ReferenceOr::Item(b) => ReferenceOr::Item((**b).clone()),
+                ReferenceOr::Reference { reference } => ReferenceOr::Reference {
+                    reference: reference.clone(),
+                },
+            };
+            let file = if multipart {
+                self.file_kind(&prop)
+            } else {
+                FileField::No
+            };
+            let typed = match file {
+                FileField::No => self.space.type_of(
+                    &prop,
+                    &Cx::op(self.index, "Request", schema_at.clone()).with_prop(name),
+                ),
+                _ => Typed {
+                    ty: TypeRef::String,
+                    nullable: false,
+                    info: SchemaInfo::default(),
+                },
+            };
+            let encoding = media.encoding.get(name);
+            let content_type = encoding
+                .and_then(|e| e.content_type.clone())
+                .filter(|ct| !ct.contains('*') && !ct.contains(','));
+            let style = encoding.and_then(|e| {
+                e.style.as_ref().map(|s| {
+                    let style = match s {
+                        openapiv3::QueryStyle::Form => ParamStyle::Form,
+                        openapiv3::QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
+                        openapiv3::QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
+                        openapiv3::QueryStyle::DeepObject => ParamStyle::DeepObject,
+                    };
+                    // `lower` writes `explode` out where the document leaves it to the style.
+                    (style, e.explode)
+                })
+            });
+            out.push(FormField {
+                wire: name.clone(),
+                typed,
+                required: required.contains(name),
+                file,
+                content_type,
+                style,
+            });
+        }
+        Some(out)
+    }
+
+    /// Whether a multipart property is a file (`format: binary`) or a list of files.
+    fn file_kind(&self, prop: &ReferenceOr<openapiv3::Schema>) -> FileField {
+        let binary = |s: &openapiv3::Schema| match &s.schema_kind {
+            openapiv3::SchemaKind::Type(openapiv3::Type::String(st)) => matches!(
+                st.format,
+                openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary)
+            ),
+            openapiv3::SchemaKind::Any(a) => {
+                a.format.as_deref() == Some("binary")
+                    || s.schema_data.extensions.contains_key("contentMediaType")
+            }
+            _ => false,
+        };
+        let Some(s) = self.space.resolve_schema(prop) else {
+            return FileField::No;
+        };
+        if binary(&s) {
+            return FileField::One;
+        }
+        if let openapiv3::SchemaKind::Type(openapiv3::Type::Array(a)) = &s.schema_kind {
+            let item = a.items.as_ref().map(|i| match i {
+                ReferenceOr::Item(b) => ReferenceOr::Item((**b).clone()),
+                ReferenceOr::Reference { reference } => ReferenceOr::Reference {
+                    reference: reference.clone(),
+                },
+            });
+            if item
+                .and_then(|i| self.space.resolve_schema(&i))
+                .is_some_and(|i| binary(&i))
+            {
+                return FileField::Many;
+            }
+        }
+        FileField::No
     }
 
     /// The success type and answer kind (from the first 2xx, else `default`), the documented
@@ -600,6 +767,43 @@ impl Lowering<'_> {
             })
             .collect()
     }
+}
+
+/// The documented success response (status, media type read) and the error statuses of an
+/// operation, as [`Lowering::responses`] chooses them.
+#[allow(clippy::type_complexity)]
+fn response_facts(
+    api: &OpenAPI,
+    op: &OaOperation,
+) -> (Option<(String, Option<(String, bool)>)>, Vec<u16>) {
+    let media = |r: &Response| -> Option<(String, bool)> {
+        r.content
+            .iter()
+            .find(|(ct, _)| is_json(ct) && !is_event_stream(ct))
+            .or_else(|| r.content.iter().find(|(ct, _)| is_event_stream(ct)))
+            .or_else(|| r.content.first())
+            .map(|(ct, m)| (ct.clone(), m.schema.is_some()))
+    };
+    let mut codes: Vec<(&StatusCode, &ReferenceOr<Response>)> =
+        op.responses.responses.iter().collect();
+    codes.sort_by_key(|(c, _)| status_rank(c));
+    let success = codes
+        .iter()
+        .find(|(c, _)| is_success(c))
+        .and_then(|(c, r)| Some((c.to_string(), media(&resolve_response(api, r)?))))
+        .or_else(|| match &op.responses.default {
+            Some(ReferenceOr::Item(r)) => Some(("default".to_owned(), media(r))),
+            _ => None,
+        });
+    let mut errors: Vec<u16> = codes
+        .iter()
+        .filter_map(|(c, _)| match c {
+            StatusCode::Code(n) if *n >= 300 => Some(*n),
+            _ => None,
+        })
+        .collect();
+    errors.sort_unstable();
+    (success, errors)
 }
 
 fn json_schema(r: &Response) -> Option<(String, ReferenceOr<openapiv3::Schema>)> {

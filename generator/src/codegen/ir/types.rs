@@ -250,6 +250,11 @@ impl Cx {
         matches!(self.root, CxRoot::Component(_))
     }
 
+    /// The context of property `name` below this one.
+    pub fn with_prop(&self, name: &str) -> Cx {
+        self.prop(name)
+    }
+
     fn prop(&self, name: &str) -> Cx {
         let mut c = self.clone();
         c.segs.push(name.to_owned());
@@ -509,7 +514,7 @@ impl TypeSpace {
             return None; // a reference cycle through allOf
         }
         for part in parts {
-            let schema = self.resolve(part)?;
+            let schema = self.resolve_schema(part)?;
             match &schema.schema_kind {
                 SchemaKind::Type(Type::Object(o)) => {
                     props.extend(o.properties.clone());
@@ -568,7 +573,9 @@ impl TypeSpace {
         })
     }
 
-    fn resolve(&self, s: &ReferenceOr<Schema>) -> Option<Schema> {
+    /// The schema behind a chain of component references (`None` for a dangling one or a
+    /// cycle).
+    pub fn resolve_schema(&self, s: &ReferenceOr<Schema>) -> Option<Schema> {
         let mut s = s;
         // Chains of references are followed a bounded number of times (a cycle gives None).
         for _ in 0..16 {

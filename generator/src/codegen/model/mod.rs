@@ -413,6 +413,9 @@ pub struct Operation {
     pub json_content_type: Option<String>,
     /// The builder's setters.
     pub setters: Vec<Setter>,
+    /// For a body of fields, the member name of each field (by field index): the setter or
+    /// argument name the client uses for it.
+    pub body_members: Vec<String>,
     /// What a successful answer is.
     pub answer: AnswerPlan,
     /// What `send()` returns (inside `Result`).
@@ -425,8 +428,26 @@ pub struct Operation {
     pub paging: Option<PagingPlan>,
     /// Streaming, resolved to the body field and values that switch it on.
     pub streaming: Option<StreamPlan>,
+    /// What the mock server checks the operation against.
+    pub mock: MockFacts,
     /// Where it is in the merged document.
     pub pointer: Pointer,
+}
+
+/// The facts of an operation `alli_api::mock` checks against the document: JSON pointers
+/// (RFC 6901, without `#`) of the schemas the client sends and reads, and the statuses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MockFacts {
+    /// The JSON request body's schema.
+    pub request_body: Option<String>,
+    /// The lowest documented 2xx (200 for a range or `default`).
+    pub success_status: u16,
+    /// The media type of the success the client reads, when it has content.
+    pub success_media_type: Option<String>,
+    /// That media type's schema.
+    pub success_schema: Option<String>,
+    /// Documented statuses of 300 and above, ascending.
+    pub error_statuses: Vec<u16>,
 }
 
 /// Where a parameter goes.
@@ -447,10 +468,15 @@ pub struct ParamDef {
     pub required: bool,
     /// The value type.
     pub value: RustType,
-    /// The builder field's type (`None`: an optional header, held in the request options).
+    /// The builder field's type (`None`: an optional string header, held in the request
+    /// options).
     pub field: Option<RustType>,
-    /// For lists sent as one `name=a,b` pair: the separator.
-    pub separator: Option<&'static str>,
+    /// How the value is serialized.
+    pub style: ParamStyle,
+    /// Whether arrays and objects are exploded.
+    pub explode: bool,
+    /// Whether reserved characters of a query value are sent as they are.
+    pub allow_reserved: bool,
     /// The description.
     pub docs: Option<String>,
     /// Constraints and default, for docs.
@@ -485,6 +511,8 @@ pub enum ArgTarget {
     RequiredStruct(String),
     /// The whole body.
     Body,
+    /// A required property of a form or multipart body (index into its fields).
+    FormField(usize),
 }
 
 /// How the builder holds and sends the request body.
@@ -507,6 +535,14 @@ pub enum BodyPlan {
         /// Whether the body is optional.
         optional: bool,
     },
+    /// A form (`application/x-www-form-urlencoded`, `multipart: false`) or multipart
+    /// (`multipart/form-data`) body: one builder field per property, files as `FilePart`s.
+    Form {
+        /// The properties.
+        fields: Vec<FormFieldDef>,
+        /// Whether it is a multipart body.
+        multipart: bool,
+    },
     /// A body that is not JSON: bytes the caller encodes.
     Raw {
         /// The documented media type.
@@ -516,11 +552,30 @@ pub enum BodyPlan {
     },
 }
 
+/// A property of a form or multipart body, and its builder field.
+#[derive(Debug, Clone)]
+pub struct FormFieldDef {
+    /// The wire name.
+    pub wire: String,
+    /// The builder field and setter name.
+    pub rust: String,
+    /// The value type (`FilePart`, `Vec<FilePart>`, or the property's type).
+    pub value: RustType,
+    /// Required (a positional argument) or optional (a setter).
+    pub required: bool,
+    /// Whether it is a file or list of files.
+    pub file: bool,
+    /// The part's documented content type.
+    pub content_type: Option<String>,
+    /// `encoding.style` and `explode`.
+    pub style: Option<(ParamStyle, bool)>,
+}
+
 impl BodyPlan {
     /// The type of the builder's `body` field, if it has one.
     pub fn field_type(&self) -> Option<RustType> {
         match self {
-            BodyPlan::None | BodyPlan::Raw { .. } => None,
+            BodyPlan::None | BodyPlan::Raw { .. } | BodyPlan::Form { .. } => None,
             BodyPlan::Fields { ty, optional } => {
                 let t = RustType::Named(*ty);
                 Some(if *optional { t.option() } else { t })
@@ -563,13 +618,6 @@ pub enum SetterKind {
         /// The `without_` method.
         without: String,
     },
-    /// Sends an optional non-string header parameter with this request.
-    Header {
-        /// The parameter.
-        param: usize,
-        /// The `without_` method.
-        without: String,
-    },
     /// Sets a body field (index into the body struct's fields).
     BodyField {
         /// The field.
@@ -589,6 +637,13 @@ pub enum SetterKind {
     },
     /// Sets a body the caller encodes.
     BodyBytes,
+    /// Sets an optional property of a form or multipart body (index into its fields).
+    FormField {
+        /// The property.
+        field: usize,
+        /// The value it takes.
+        input: ArgType,
+    },
 }
 
 /// What a successful answer is.
@@ -600,8 +655,8 @@ pub enum AnswerPlan {
     Empty,
     /// Text (`text/*`) of this media type.
     Text(String),
-    /// Bytes of this media type.
-    Bytes(String),
+    /// A binary answer of this media type, streamed (`Download`).
+    Download(String),
     /// A stream of events of this media type.
     Events(String),
 }

@@ -4,12 +4,12 @@
 use super::rust::ArgType;
 use super::types::{arg_type, nullable_of, rust_type};
 use super::{
-    AnswerPlan, Arg, ArgTarget, BodyPlan, ErrorDef, FieldState, Operation, ParamDef, Resource,
-    RustType, Setter, SetterKind, TypeEntry, TypeKind, paging, streaming,
+    AnswerPlan, Arg, ArgTarget, BodyPlan, ErrorDef, FieldState, FormFieldDef, MockFacts, Operation,
+    ParamDef, Resource, RustType, Setter, SetterKind, TypeEntry, TypeKind, paging, streaming,
 };
 use crate::codegen::CodegenSettings;
 use crate::codegen::doc::{self, code};
-use crate::codegen::ir::ops::{Answer, Op, ParamIn, ParamStyle};
+use crate::codegen::ir::ops::{Answer, BodyKind, FileField, FormField, Op, ParamIn};
 use crate::codegen::ir::{Ir, struct_of};
 use crate::codegen::naming::{self, Names};
 use crate::diag::Diagnostics;
@@ -90,6 +90,18 @@ impl OpCx<'_> {
         let streaming =
             streaming::resolve(self.ir, self.types, op, &body, &output, api_settings, diags);
         let (args, setters) = self.members(&params, &param_names, &body, streaming.as_ref());
+        let body_members = match &body {
+            BodyPlan::Fields { ty, .. } => match &self.ir.space.get(*ty).kind {
+                crate::codegen::ir::types::DefKind::Struct { fields, .. } => {
+                    naming::body_member_names(op, &param_names, fields)
+                        .into_iter()
+                        .map(|m| m.name)
+                        .collect()
+                }
+                _ => Vec::new(),
+            },
+            _ => Vec::new(),
+        };
         let paging = paging::resolve(self.types, op, &params, &output, api_settings, diags);
         let _ = settings;
         Operation {
@@ -111,9 +123,12 @@ impl OpCx<'_> {
             json_content_type: op
                 .body
                 .as_ref()
-                .filter(|b| !b.raw && b.content_type != "application/json")
+                .filter(|b| {
+                    matches!(b.kind, BodyKind::Json) && b.content_type != "application/json"
+                })
                 .map(|b| b.content_type.clone()),
             setters,
+            body_members,
             answer,
             output,
             errors: op
@@ -127,6 +142,7 @@ impl OpCx<'_> {
             envelope: op.envelope.clone(),
             paging,
             streaming,
+            mock: mock_facts(op),
             pointer: op.pointer.clone(),
         }
     }
@@ -138,16 +154,11 @@ impl OpCx<'_> {
             .zip(names)
             .map(|(p, name)| {
                 let value = rust_type(&p.typed.ty);
-                let separator = match (p.style, p.explode) {
-                    (ParamStyle::Form, false) => Some(","),
-                    (ParamStyle::SpaceDelimited, _) => Some(" "),
-                    (ParamStyle::PipeDelimited, _) => Some("|"),
-                    _ => None,
-                }
-                .filter(|_| p.location == ParamIn::Query && matches!(value, RustType::Vec(_)));
                 let field = match (p.location, p.required) {
-                    // A query cannot say null: a nullable optional parameter is just optional.
-                    (ParamIn::Header, false) => None,
+                    // An optional string header lives in the request options (it can also
+                    // replace or remove a client-wide default); a query cannot say null: a
+                    // nullable optional parameter is just optional.
+                    (ParamIn::Header, false) if value == RustType::String => None,
                     (_, false) => Some(value.clone().option()),
                     (_, true)
                         if p.typed.nullable
@@ -164,7 +175,9 @@ impl OpCx<'_> {
                     required: p.required,
                     value,
                     field,
-                    separator,
+                    style: p.style,
+                    explode: p.explode,
+                    allow_reserved: p.allow_reserved,
                     docs: p.doc().map(str::to_owned),
                     constraints: p.typed.info.constraints.clone(),
                     default: p.typed.info.default.clone(),
@@ -181,11 +194,20 @@ impl OpCx<'_> {
         let Some(body) = &self.op.body else {
             return BodyPlan::None;
         };
-        if body.raw {
-            return BodyPlan::Raw {
-                content_type: body.content_type.clone(),
-                required: body.required,
-            };
+        match &body.kind {
+            BodyKind::Json => {}
+            BodyKind::Raw => {
+                return BodyPlan::Raw {
+                    content_type: body.content_type.clone(),
+                    required: body.required,
+                };
+            }
+            BodyKind::Form(fields) | BodyKind::Multipart(fields) => {
+                return BodyPlan::Form {
+                    fields: self.form_fields(fields, body.required),
+                    multipart: matches!(body.kind, BodyKind::Multipart(_)),
+                };
+            }
         }
         if body.typed.nullable {
             return BodyPlan::Whole {
@@ -207,13 +229,38 @@ impl OpCx<'_> {
         }
     }
 
+    /// The builder fields of a form or multipart body: files as `FilePart`s, names unique
+    /// against the parameters and the builder's own methods. Fields of an optional body are
+    /// all optional.
+    fn form_fields(&self, fields: &[FormField], body_required: bool) -> Vec<FormFieldDef> {
+        let params = naming::param_names(self.op);
+        let names = naming::form_field_names(self.op, &params, fields);
+        fields
+            .iter()
+            .zip(names)
+            .map(|(f, rust)| FormFieldDef {
+                wire: f.wire.clone(),
+                rust,
+                value: match f.file {
+                    FileField::One => RustType::FilePart,
+                    FileField::Many => RustType::Vec(Box::new(RustType::FilePart)),
+                    FileField::No => nullable_of(&f.typed.ty, false),
+                },
+                required: f.required && body_required,
+                file: f.file != FileField::No,
+                content_type: f.content_type.clone(),
+                style: f.style,
+            })
+            .collect()
+    }
+
     fn answer(&self) -> (AnswerPlan, RustType) {
         let op = self.op;
         match (&op.answer, &op.success) {
             (Answer::Json, Some(s)) => (AnswerPlan::Json, nullable_of(&s.ty, s.nullable)),
             (Answer::Json, None) => (AnswerPlan::Empty, RustType::Unit),
             (Answer::Text(ct), _) => (AnswerPlan::Text(ct.clone()), RustType::String),
-            (Answer::Bytes(ct), _) => (AnswerPlan::Bytes(ct.clone()), RustType::Bytes),
+            (Answer::Bytes(ct), _) => (AnswerPlan::Download(ct.clone()), RustType::Download),
             (Answer::Events(ct), s) => {
                 let event = s
                     .as_ref()
@@ -243,6 +290,7 @@ impl OpCx<'_> {
                 ParamIn::Path => "path parameter",
                 ParamIn::Query => "query parameter",
                 ParamIn::Header => "header",
+                ParamIn::Cookie => "cookie",
             };
             let mut docs = member_doc(
                 p.docs.as_deref(),
@@ -270,10 +318,6 @@ impl OpCx<'_> {
                     param: i,
                     without: naming::without_name(&p.rust),
                 },
-                (ParamIn::Header, _) => SetterKind::Header {
-                    param: i,
-                    without: naming::without_name(&p.rust),
-                },
                 _ => SetterKind::Param {
                     param: i,
                     input: arg_type(space, &p.value),
@@ -287,6 +331,33 @@ impl OpCx<'_> {
         }
         match body {
             BodyPlan::None => {}
+            BodyPlan::Form { fields, .. } => {
+                for (i, f) in fields.iter().enumerate() {
+                    let input = match &f.value {
+                        RustType::Vec(inner) if **inner == RustType::FilePart => {
+                            ArgType::IterInto(RustType::FilePart)
+                        }
+                        RustType::FilePart => ArgType::Exact(RustType::FilePart),
+                        v => arg_type(space, v),
+                    };
+                    let what = if f.file { "file part" } else { "form field" };
+                    let docs = member_doc(None, &format!("{what} {}", code(&f.wire)), &[]);
+                    if f.required {
+                        args.push(Arg {
+                            name: f.rust.clone(),
+                            ty: input,
+                            target: ArgTarget::FormField(i),
+                            docs,
+                        });
+                    } else {
+                        setters.push(Setter {
+                            name: f.rust.clone(),
+                            kind: SetterKind::FormField { field: i, input },
+                            docs,
+                        });
+                    }
+                }
+            }
             BodyPlan::Raw {
                 content_type,
                 required,
@@ -408,6 +479,46 @@ impl OpCx<'_> {
             }
         }
         (args, setters)
+    }
+}
+
+/// The operation's facts for the mock server.
+fn mock_facts(op: &Op) -> MockFacts {
+    let pointer = |p: &crate::pointer::Pointer| p.to_string().trim_start_matches('#').to_owned();
+    let request_body = op
+        .body
+        .as_ref()
+        .filter(|b| matches!(b.kind, BodyKind::Json))
+        .map(|b| {
+            pointer(
+                &op.pointer
+                    .push("requestBody")
+                    .push("content")
+                    .push(&b.content_type)
+                    .push("schema"),
+            )
+        });
+    let (status, media) = op
+        .success_response
+        .clone()
+        .unwrap_or(("200".to_owned(), None));
+    let success_status = status.parse::<u16>().unwrap_or(200);
+    let success_schema = media.as_ref().filter(|(_, schema)| *schema).map(|(m, _)| {
+        pointer(
+            &op.pointer
+                .push("responses")
+                .push(&status)
+                .push("content")
+                .push(m)
+                .push("schema"),
+        )
+    });
+    MockFacts {
+        request_body,
+        success_status,
+        success_media_type: media.map(|(m, _)| m),
+        success_schema,
+        error_statuses: op.error_statuses.clone(),
     }
 }
 
@@ -534,7 +645,10 @@ mod tests {
         assert_eq!(o.name, "get");
         assert_eq!(o.builder, "GetThing");
         assert_eq!(o.args.len(), 1);
-        assert_eq!(o.params[1].separator, Some(","));
+        assert_eq!(
+            (o.params[1].style, o.params[1].explode),
+            (crate::codegen::model::ParamStyle::Form, false)
+        );
         assert!(matches!(
             o.setters[0].kind,
             SetterKind::Param { param: 1, .. }
@@ -542,13 +656,16 @@ mod tests {
         assert!(
             matches!(&o.setters[1].kind, SetterKind::StringHeader { without, .. } if without == "without_x_trace")
         );
+        // A typed optional header is a builder field; a string one lives in the request
+        // options (so it can also replace or remove a client-wide default).
         assert!(matches!(
             o.setters[2].kind,
-            SetterKind::Header { param: 3, .. }
+            SetterKind::Param { param: 3, .. }
         ));
+        assert_eq!(o.params[2].field, None);
         assert_eq!(
-            o.params[2].field, None,
-            "optional headers live in the request options"
+            o.params[3].field,
+            Some(RustType::Option(Box::new(RustType::I64)))
         );
     }
 }

@@ -56,6 +56,10 @@ pub enum RustType {
     Local(String),
     /// A generated type outside the registry, by name (a required-fields struct).
     Generated(String),
+    /// The runtime's `FilePart` (a file of a multipart body).
+    FilePart,
+    /// The runtime's `Download` (a binary answer, streamed).
+    Download,
 }
 
 impl RustType {
@@ -126,6 +130,8 @@ impl RustType {
                 let types = &cx.types;
                 quote!(#types #name)
             }
+            RustType::FilePart => quote!(#rt::FilePart),
+            RustType::Download => quote!(#rt::Download),
         }
     }
 

@@ -62,7 +62,11 @@ pub(super) fn used_by(ir: &Ir, names: &Names) -> Vec<BTreeSet<usize>> {
         for &i in &r.ops {
             let op = &ir.ops[i];
             roots.extend(op.params.iter().map(|p| p.typed.ty.clone()));
-            roots.extend(op.body.iter().map(|b| b.typed.ty.clone()));
+            roots.extend(
+                op.body
+                    .iter()
+                    .flat_map(crate::codegen::ir::ops::Body::types),
+            );
             roots.extend(op.success.iter().map(|s| s.ty.clone()));
             roots.extend(op.event.iter().map(|s| s.ty.clone()));
             roots.extend(op.errors.iter().map(|e| e.ty.clone()));

@@ -323,6 +323,8 @@ pub const RESERVED_METHODS: &[&str] = &[
     "request",
     "client",
     "page_concurrency",
+    "total_timeout",
+    "upload_progress",
 ];
 
 /// The request builder's type name: the method name in PascalCase, with the resource noun
@@ -531,6 +533,27 @@ pub fn body_member_names(op: &Op, params: &[String], fields: &[Field]) -> Vec<Me
             });
             MemberNames { name, null }
         })
+        .collect()
+}
+
+/// Names of a form or multipart body's properties as builder fields and methods, unique
+/// against the parameters and the builder's own methods.
+pub fn form_field_names(
+    op: &Op,
+    params: &[String],
+    fields: &[crate::codegen::ir::ops::FormField],
+) -> Vec<String> {
+    let mut taken: BTreeSet<String> = RESERVED_METHODS.iter().map(|s| (*s).to_owned()).collect();
+    taken.extend(["upload_progress".to_owned(), "total_timeout".to_owned()]);
+    for (p, name) in op.params.iter().zip(params) {
+        taken.insert(name.clone());
+        if p.location == ParamIn::Header && !p.required {
+            taken.insert(without_name(name));
+        }
+    }
+    fields
+        .iter()
+        .map(|f| unique(&sanitize(&f.wire, Case::Snake), &mut taken))
         .collect()
 }
 

@@ -393,6 +393,8 @@ impl Pass {
         let stripped = strip_namespaces(&words);
         let mut builders: BTreeSet<String> =
             PRELUDE_TYPES.iter().map(|s| (*s).to_owned()).collect();
+        // Names the resource modules import from the runtime.
+        builders.extend(["ParamStyle", "Style", "FieldEncoding"].map(str::to_owned));
         builders.extend(resources.iter().map(|r| r.handle.clone()));
         for e in lock.operations.values() {
             builders.insert(e.builder.clone());

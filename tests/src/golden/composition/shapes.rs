@@ -3,6 +3,8 @@
 
 //! Operations tagged `shapes`.
 #![allow(clippy::too_many_arguments)]
+use alli_api::__private::ParamStyle;
+
 /// Operations tagged `shapes`.
 ///
 /// The `shapes` operations: `client.shapes()`.
@@ -120,7 +122,7 @@ impl PutShape {
             "shapes.put",
         );
         request.path_param("type", &self.r#type);
-        request.query("ids", &self.ids);
+        request.query_param("ids", &self.ids, ParamStyle::FORM);
         request.json(&self.body);
         request
     }

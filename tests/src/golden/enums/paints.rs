@@ -3,6 +3,8 @@
 
 //! Operations tagged `paints`.
 #![allow(clippy::too_many_arguments)]
+use alli_api::__private::ParamStyle;
+
 /// Operations tagged `paints`.
 ///
 /// The `paints` operations: `client.paints()`.
@@ -82,10 +84,10 @@ impl ListPaints {
             "/paints",
             "paints.list",
         );
-        request.query("color", &self.color);
-        request.query("order", &self.order);
-        request.query("finish", &self.finish);
-        request.query("size", &self.size);
+        request.query_param("color", &self.color, ParamStyle::FORM);
+        request.query_param("order", &self.order, ParamStyle::FORM);
+        request.query_param("finish", &self.finish, ParamStyle::FORM);
+        request.query_param("size", &self.size, ParamStyle::FORM);
         request
     }
 

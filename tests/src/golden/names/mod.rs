@@ -9,6 +9,7 @@ pub mod sessions;
 pub mod timeout_api;
 pub mod translations;
 pub mod type_api;
+pub mod mock;
 
 /// The resource handles of this API, on the runtime's client.
 pub trait NamesApi {

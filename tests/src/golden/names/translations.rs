@@ -3,6 +3,8 @@
 
 //! Operations tagged `translations`.
 #![allow(clippy::too_many_arguments)]
+use alli_api::__private::ParamStyle;
+
 /// Operations tagged `translations`.
 ///
 /// The `translations` operations: `client.translations()`.
@@ -65,7 +67,7 @@ impl TranslationString {
             "translations.string",
         );
         request.path_param("key", &self.key);
-        request.query("locale", &self.locale);
+        request.query_param("locale", &self.locale, ParamStyle::FORM);
         request
     }
 

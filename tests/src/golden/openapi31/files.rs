@@ -3,6 +3,8 @@
 
 //! Operations tagged `files`.
 #![allow(clippy::too_many_arguments)]
+use alli_api::__private::{FieldEncoding, ParamStyle, Style};
+
 /// Operations tagged `files`.
 ///
 /// The `files` operations: `client.files()`.
@@ -21,8 +23,12 @@ impl<'a> Files<'a> {
     /// Upload File
     ///
     /// Sends `POST /files`.
-    pub fn upload(&self) -> UploadFile {
-        UploadFile::new(self.client.clone())
+    ///
+    /// # Arguments
+    ///
+    /// - `file`: Sets the form field `file`.
+    pub fn upload(&self, file: impl Into<String>) -> UploadFile {
+        UploadFile::new(self.client.clone(), file)
     }
 
     /// Delete File
@@ -54,27 +60,33 @@ impl<'a> Files<'a> {
 pub struct UploadFile {
     client: alli_api::Client,
     options: alli_api::RequestOptions,
-    body: Option<(String, Vec<u8>)>,
+    file: String,
+    meta: Option<super::types::UploadFileMeta>,
+    tags: Option<Vec<String>>,
 }
 
 impl UploadFile {
-    fn new(client: alli_api::Client) -> Self {
+    fn new(client: alli_api::Client, file: impl Into<String>) -> Self {
         Self {
             client,
             options: Default::default(),
-            body: None,
+            file: file.into(),
+            meta: None,
+            tags: None,
         }
     }
 
-    alli_api::__request_options!();
+    alli_api::__request_options!(upload_progress);
 
-    /// Sets the request body, encoded by the caller: the API documents a `multipart/form-data` body, which it requires. `content_type` is sent as `Content-Type` (for multipart bodies, with its boundary).
-    pub fn body_bytes(
-        mut self,
-        content_type: impl Into<String>,
-        bytes: impl Into<Vec<u8>>,
-    ) -> Self {
-        self.body = Some((content_type.into(), bytes.into()));
+    /// Sets the form field `meta`.
+    pub fn meta(mut self, value: super::types::UploadFileMeta) -> Self {
+        self.meta = Some(value);
+        self
+    }
+
+    /// Sets the form field `tags`.
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
@@ -84,9 +96,19 @@ impl UploadFile {
             "/files",
             "files.upload",
         );
-        if let Some((content_type, bytes)) = &self.body {
-            request.raw_body(content_type, bytes);
-        }
+        request.multipart_field("file", &self.file, FieldEncoding::new());
+        request
+            .multipart_field(
+                "meta",
+                &self.meta,
+                FieldEncoding::new().content_type("application/json"),
+            );
+        request
+            .multipart_field(
+                "tags",
+                &self.tags,
+                FieldEncoding::new().style(ParamStyle::FORM),
+            );
         request
     }
 
@@ -151,7 +173,8 @@ pub struct FileLabel {
     client: alli_api::Client,
     options: alli_api::RequestOptions,
     id: String,
-    body: Option<(String, Vec<u8>)>,
+    labels: Option<Vec<String>>,
+    note: Option<String>,
 }
 
 impl FileLabel {
@@ -160,19 +183,22 @@ impl FileLabel {
             client,
             options: Default::default(),
             id: id.into(),
-            body: None,
+            labels: None,
+            note: None,
         }
     }
 
-    alli_api::__request_options!();
+    alli_api::__request_options!(upload_progress);
 
-    /// Sets the request body, encoded by the caller: the API documents a `application/x-www-form-urlencoded` body. `content_type` is sent as `Content-Type` (for multipart bodies, with its boundary).
-    pub fn body_bytes(
-        mut self,
-        content_type: impl Into<String>,
-        bytes: impl Into<Vec<u8>>,
-    ) -> Self {
-        self.body = Some((content_type.into(), bytes.into()));
+    /// Sets the form field `labels`.
+    pub fn labels(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.labels = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets the form field `note`.
+    pub fn note(mut self, value: impl Into<String>) -> Self {
+        self.note = Some(value.into());
         self
     }
 
@@ -183,9 +209,18 @@ impl FileLabel {
             "files.label",
         );
         request.path_param("id", &self.id);
-        if let Some((content_type, bytes)) = &self.body {
-            request.raw_body(content_type, bytes);
-        }
+        request
+            .form_field(
+                "labels",
+                &self.labels,
+                FieldEncoding::new().style(ParamStyle::new(Style::SpaceDelimited, false)),
+            );
+        request
+            .form_field(
+                "note",
+                &self.note,
+                FieldEncoding::new().content_type("text/plain"),
+            );
         request
     }
 

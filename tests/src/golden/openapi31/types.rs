@@ -18,3 +18,31 @@ impl File {
         Self { id, size: None }
     }
 }
+
+/// `meta` in the request body of `POST /files`.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct UploadFileMeta {
+    /// Absent unless set; `Nullable::Null` sends JSON `null`.
+    #[serde(default, skip_serializing_if = "alli_api::Nullable::is_absent")]
+    pub name: alli_api::Nullable<String>,
+}
+
+impl UploadFileMeta {
+    /// Creates an `UploadFileMeta` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self { name: Default::default() }
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = alli_api::Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `name` to JSON `null`.
+    pub fn name_null(mut self) -> Self {
+        self.name = alli_api::Nullable::Null;
+        self
+    }
+}

@@ -3,6 +3,8 @@
 
 //! Widget operations
 #![allow(clippy::too_many_arguments)]
+use alli_api::__private::ParamStyle;
+
 /// Widget operations
 ///
 /// The `widgets` operations: `client.widgets()`.
@@ -119,7 +121,7 @@ impl DownloadByName {
             "widgets.download_by_name",
         );
         request.path_param("project_id", &self.project_id);
-        request.query("name", &self.name);
+        request.query_param("name", &self.name, ParamStyle::FORM);
         request
     }
 
@@ -220,7 +222,7 @@ impl ListWidgets {
             "/v1/widgets",
             "widgets.list",
         );
-        request.query("cursor", &self.cursor);
+        request.query_param("cursor", &self.cursor, ParamStyle::FORM);
         request
     }
 

@@ -3,6 +3,8 @@
 
 //! Operations tagged `things`.
 #![allow(clippy::too_many_arguments)]
+use alli_api::__private::ParamStyle;
+
 /// Operations tagged `things`.
 ///
 /// The `things` operations: `client.things()`.
@@ -80,8 +82,8 @@ impl ListEntries {
             "/entries",
             "things.list_entries",
         );
-        request.query("pageNo", &self.page_no);
-        request.query("pageSize", &self.page_size);
+        request.query_param("pageNo", &self.page_no, ParamStyle::FORM);
+        request.query_param("pageSize", &self.page_size, ParamStyle::FORM);
         request
     }
 
@@ -182,7 +184,7 @@ impl ListLogs {
             "/logs",
             "things.list_logs",
         );
-        request.query("page", &self.page);
+        request.query_param("page", &self.page, ParamStyle::FORM);
         request
     }
 
@@ -294,8 +296,8 @@ impl ListThings {
             "/things",
             "things.list",
         );
-        request.query("cursor", &self.cursor);
-        request.query("pageSize", &self.page_size);
+        request.query_param("cursor", &self.cursor, ParamStyle::FORM);
+        request.query_param("pageSize", &self.page_size, ParamStyle::FORM);
         request
     }
 

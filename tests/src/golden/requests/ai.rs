@@ -3,6 +3,8 @@
 
 //! Operations tagged `ai`.
 #![allow(clippy::too_many_arguments)]
+use alli_api::__private::ParamStyle;
+
 /// Operations tagged `ai`.
 ///
 /// The `ai` operations: `client.ai()`.
@@ -121,6 +123,7 @@ pub struct GenerateAi {
     client: alli_api::Client,
     options: alli_api::RequestOptions,
     x_trace_id: String,
+    x_priority: Option<i64>,
     body: super::types::GenerateRequest,
 }
 
@@ -134,6 +137,7 @@ impl GenerateAi {
             client,
             options: Default::default(),
             x_trace_id: x_trace_id.into(),
+            x_priority: None,
             body: super::types::GenerateRequest::new(prompt),
         }
     }
@@ -142,13 +146,7 @@ impl GenerateAi {
 
     /// Sets the header `X-Priority`.
     pub fn x_priority(mut self, value: i64) -> Self {
-        self.options.__set_header("X-Priority", value.to_string());
-        self
-    }
-
-    /// Does not send the `X-Priority` header with this request, even when the client sets one.
-    pub fn without_x_priority(mut self) -> Self {
-        self.options.__remove_header("X-Priority");
+        self.x_priority = Some(value);
         self
     }
 
@@ -164,7 +162,8 @@ impl GenerateAi {
             "/generate",
             "ai.generate",
         );
-        request.header("X-Trace-Id", &self.x_trace_id);
+        request.header_param("X-Trace-Id", &self.x_trace_id, ParamStyle::SIMPLE);
+        request.header_param("X-Priority", &self.x_priority, ParamStyle::SIMPLE);
         request.json(&self.body);
         request
     }

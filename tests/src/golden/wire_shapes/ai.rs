@@ -3,6 +3,8 @@
 
 //! Operations tagged `ai`.
 #![allow(clippy::too_many_arguments)]
+use alli_api::__private::ParamStyle;
+
 /// Operations tagged `ai`.
 ///
 /// The `ai` operations: `client.ai()`.
@@ -189,8 +191,8 @@ impl ListMessages {
             "/messages",
             "ai.list_messages",
         );
-        request.query("after", &self.after);
-        request.query("limit", &self.limit);
+        request.query_param("after", &self.after, ParamStyle::FORM);
+        request.query_param("limit", &self.limit, ParamStyle::FORM);
         request
     }
 
@@ -281,7 +283,7 @@ impl ListPages {
             "/pages",
             "ai.list_pages",
         );
-        request.query("page", &self.page);
+        request.query_param("page", &self.page, ParamStyle::FORM);
         request
     }
 

@@ -3,6 +3,8 @@
 
 //! Operations tagged `docs`.
 #![allow(clippy::too_many_arguments)]
+use alli_api::__private::{ParamStyle, Style};
+
 /// Operations tagged `docs`.
 ///
 /// The `docs` operations: `client.docs()`.
@@ -122,8 +124,8 @@ impl PatchDoc {
             "docs.patch",
         );
         request.path_param("id", &self.id);
-        request.query_joined("ids", &self.ids, ",");
-        request.query("tags", &self.tags);
+        request.query_param("ids", &self.ids, ParamStyle::new(Style::Form, false));
+        request.query_param("tags", &self.tags, ParamStyle::FORM);
         request.json(&self.body);
         request.header("Content-Type", &"application/merge-patch+json");
         request
@@ -148,7 +150,7 @@ pub struct UploadDoc {
     client: alli_api::Client,
     options: alli_api::RequestOptions,
     id: String,
-    body: Option<(String, Vec<u8>)>,
+    file: Option<alli_api::FilePart>,
 }
 
 impl UploadDoc {
@@ -157,19 +159,15 @@ impl UploadDoc {
             client,
             options: Default::default(),
             id: id.into(),
-            body: None,
+            file: None,
         }
     }
 
-    alli_api::__request_options!();
+    alli_api::__request_options!(upload_progress);
 
-    /// Sets the request body, encoded by the caller: the API documents a `multipart/form-data` body, which it requires. `content_type` is sent as `Content-Type` (for multipart bodies, with its boundary).
-    pub fn body_bytes(
-        mut self,
-        content_type: impl Into<String>,
-        bytes: impl Into<Vec<u8>>,
-    ) -> Self {
-        self.body = Some((content_type.into(), bytes.into()));
+    /// Sets the file part `file`.
+    pub fn file(mut self, value: alli_api::FilePart) -> Self {
+        self.file = Some(value);
         self
     }
 
@@ -180,9 +178,7 @@ impl UploadDoc {
             "docs.upload",
         );
         request.path_param("id", &self.id);
-        if let Some((content_type, bytes)) = &self.body {
-            request.raw_body(content_type, bytes);
-        }
+        request.multipart_file("file", &self.file, None);
         request
     }
 
@@ -229,10 +225,10 @@ impl DownloadDoc {
         request
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> alli_api::Result<alli_api::__private::Bytes> {
-        let response = self.client.__execute(self.request(), &self.options).await?;
-        Ok(response.into_body())
+    /// Sends the request and returns the answer as a download: its bytes as they
+    /// arrive, with its content type and file name (see `Download::save_to`).
+    pub async fn send(self) -> alli_api::Result<alli_api::Download> {
+        self.client.__execute_download(self.request(), &self.options).await
     }
 
     /// Sends the request and returns the response undecoded (status, headers, body).

@@ -5,6 +5,7 @@
 pub mod types;
 pub mod ai;
 pub mod docs;
+pub mod mock;
 
 /// The resource handles of this API, on the runtime's client.
 pub trait WireShapesApi {
