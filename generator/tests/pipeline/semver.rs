@@ -19,11 +19,21 @@ use crate::support::{Sandbox, project_root};
 struct Case {
     name: &'static str,
     breaking: bool,
-    /// Why cargo-semver-checks cannot see this breaking change (it has no lint for it): the
-    /// test then requires exactly that disagreement, so a version of the tool that learns to
-    /// see it fails here and the case joins the agreeing ones.
-    blind_spot: Option<&'static str>,
+    /// A disagreement known and reported: the test then requires exactly it, so the day one
+    /// side learns to see the change the test fails and the case joins the agreeing ones.
+    blind_spot: Option<Blind>,
     edit: fn(&Sandbox),
+}
+
+/// Which side cannot see a change, and why.
+#[derive(Clone, Copy)]
+enum Blind {
+    /// cargo-semver-checks has no lint for the change: the impact report alone says breaking.
+    SemverChecks(&'static str),
+    /// The API listing does not cover the generated mock layer (`alli_api::mock`, feature
+    /// `mock`): cargo-semver-checks alone says breaking, and only for items of
+    /// `src/generated/mock.rs`.
+    MockLayer(&'static str),
 }
 
 const CASES: &[Case] = &[
@@ -43,10 +53,10 @@ const CASES: &[Case] = &[
     Case {
         name: "type change of a query parameter (integer → string)",
         breaking: true,
-        blind_spot: Some(
+        blind_spot: Some(Blind::SemverChecks(
             "no lint compares parameter types; `impl Into<String>` is a synthetic generic \
              parameter, which the generic-parameter lints leave out",
-        ),
+        )),
         edit: |s| {
             crate::impact::edit_blocks(s, &APPS, |v| {
                 let params = v.pointer_mut("/paths/~1webapi~1v2~1apps/get/parameters");
@@ -61,7 +71,9 @@ const CASES: &[Case] = &[
     Case {
         name: "type change of a response field (integer → string)",
         breaking: true,
-        blind_spot: Some("no lint compares the types of struct fields"),
+        blind_spot: Some(Blind::SemverChecks(
+            "no lint compares the types of struct fields",
+        )),
         edit: |s| {
             edit_schema(
                 s,
@@ -145,7 +157,11 @@ const CASES: &[Case] = &[
     Case {
         name: "rename with a deprecated alias (a method and a type, in spec/api.lock)",
         breaking: false,
-        blind_spot: None,
+        blind_spot: Some(Blind::MockLayer(
+            "the generated mock layer renames its handle method (`mock::Apps::list`) and \
+             descriptor static (`APPS_LIST`) without a deprecated alias, and the API listing \
+             does not list the mock layer",
+        )),
         edit: |s| {
             let lock = s.read("spec/api.lock");
             let renamed = lock
@@ -256,18 +272,38 @@ fn the_impact_report_and_cargo_semver_checks_agree_on_every_docs_change() {
                 word(theirs),
                 named(&impact, &verdict, ours).join("\n")
             )),
-            Some(why) if theirs => disagreements.push(format!(
-                "{}: cargo-semver-checks now sees this change ({why} no longer holds): make it \
-                 an agreeing case\n{}",
-                case.name,
-                lint_lines(&verdict).join("\n")
-            )),
-            Some(why) => eprintln!(
-                "  {}: breaking, and cargo-semver-checks cannot see it ({why}):\n{}",
-                case.name,
-                named(&impact, &verdict, true).join("\n")
-            ),
             None => {}
+            Some(blind) => {
+                let (expected_ours, why) = match blind {
+                    Blind::SemverChecks(why) => (true, why),
+                    Blind::MockLayer(why) => (false, why),
+                };
+                let lints = lint_lines(&verdict);
+                let outside_mock: Vec<&String> = lints
+                    .iter()
+                    .filter(|l| !l.contains("src/generated/mock.rs"))
+                    .collect();
+                let exactly = ours == expected_ours
+                    && theirs != ours
+                    && (matches!(blind, Blind::SemverChecks(_)) || outside_mock.is_empty());
+                if exactly {
+                    eprintln!(
+                        "  {}: known disagreement ({why}):\n{}",
+                        case.name,
+                        named(&impact, &verdict, ours).join("\n")
+                    );
+                } else {
+                    disagreements.push(format!(
+                        "{}: expected the known disagreement ({why}); now the impact report says \
+                         {}, cargo-semver-checks says {}: if the gap is closed, make it an \
+                         agreeing case\n{}",
+                        case.name,
+                        word(ours),
+                        word(theirs),
+                        lints.join("\n")
+                    ));
+                }
+            }
         }
     }
     eprintln!(
