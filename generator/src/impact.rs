@@ -165,12 +165,7 @@ pub fn compare(old: &ApiListing, new: &ApiListing) -> Impact {
                 renamed_from.insert(old.path.clone());
                 renamed_to.insert(new_path.clone());
                 renames.insert(old.path.clone(), new_path.clone());
-                let phrase = Phrase::default()
-                    .word("renamed ")
-                    .code(&format!("{} {path}", old.kind_word()))
-                    .word(" → ")
-                    .code(target)
-                    .word(" (a deprecated alias keeps the old name)");
+                let phrase = Phrase::renamed(&format!("{} {path}", old.kind_word()), target);
                 changes.push(phrase.change(false, ChangeKind::Renamed, None, origin(old)));
             }
         }
@@ -192,12 +187,7 @@ pub fn compare(old: &ApiListing, new: &ApiListing) -> Impact {
             .word("removed ")
             .code(&item.line())
             .members(count(&before, item));
-        changes.push(phrase.change(
-            true,
-            ChangeKind::Removed,
-            item.note.clone(),
-            origin(item),
-        ));
+        changes.push(phrase.change(true, ChangeKind::Removed, item.note.clone(), origin(item)));
     }
     for (key, item) in &after {
         if renamed_to.contains(&item.owner)
@@ -209,12 +199,8 @@ pub fn compare(old: &ApiListing, new: &ApiListing) -> Impact {
             if let Some(target) = renamed_target(&item.signature) {
                 // An alias kept for a rename made on purpose (its old item is reported above or
                 // was already an alias).
-                let phrase = Phrase::default()
-                    .word("renamed ")
-                    .code(&format!("{} {}", item.kind_word(), item.path))
-                    .word(" → ")
-                    .code(target)
-                    .word(" (a deprecated alias keeps the old name)");
+                let phrase =
+                    Phrase::renamed(&format!("{} {}", item.kind_word(), item.path), target);
                 changes.push(phrase.change(
                     false,
                     ChangeKind::Renamed,
@@ -289,6 +275,16 @@ impl Phrase {
         self
     }
 
+    /// `renamed <old> → <new> (a deprecated alias keeps the old name)`.
+    fn renamed(old: &str, new: &str) -> Self {
+        Phrase::default()
+            .word("renamed ")
+            .code(old)
+            .word(" → ")
+            .code(new)
+            .word(" (a deprecated alias keeps the old name)")
+    }
+
     /// Between the old and the new form of a changed item.
     fn arrow(mut self) -> Self {
         self.text.push_str("  ->  ");
@@ -341,7 +337,8 @@ fn owner_origins(listing: &ApiListing) -> BTreeMap<String, String> {
         // `Handle::method(..) -> Builder` with the operation as note.
         if let Some(note) = &item.note {
             if let Some(builder) = returned_path(&item.signature) {
-                out.entry(builder.to_owned()).or_insert_with(|| note.clone());
+                out.entry(builder.to_owned())
+                    .or_insert_with(|| note.clone());
             }
             continue;
         }
@@ -349,7 +346,8 @@ fn owner_origins(listing: &ApiListing) -> BTreeMap<String, String> {
         if item.path.ends_with("::new") {
             if let Some(owner_note) = out.get(&item.owner).cloned() {
                 for param in required_params(&item.signature) {
-                    out.entry(param.to_owned()).or_insert_with(|| owner_note.clone());
+                    out.entry(param.to_owned())
+                        .or_insert_with(|| owner_note.clone());
                 }
             }
         }

@@ -144,16 +144,15 @@ pub fn run_with(
     outputs
         .files
         .insert(layout.public_api_file(), listing.to_string());
-    outputs.impact = checked_in_listing(layout, &spec.settings)
-        .map(|old| impact::compare(&old, &listing));
+    outputs.impact =
+        checked_in_listing(layout, &spec.settings).map(|old| impact::compare(&old, &listing));
     if settings.resource_features {
         let fail = |d: Diagnostic| {
             let mut all = outputs.warnings.clone();
             all.push(d);
             Failure::from(all)
         };
-        let manifest =
-            manifest::with_features(layout, &generated.model, settings).map_err(fail)?;
+        let manifest = manifest::with_features(layout, &generated.model, settings).map_err(fail)?;
         let plan = release_plan(layout, &outputs, &manifest).map_err(fail)?;
         outputs.files.insert(
             layout.crate_manifest(),
@@ -273,10 +272,9 @@ fn changed_code_pages(
     let disk_manifest = output::read_normalized(&layout.abs(&layout.crate_manifest()))?;
     let strip = |m: &str| release::with_manifest_version(m, release::Version::new(0, 0, 0));
     changed |= disk_manifest.as_deref().map(strip) != Some(strip(manifest));
-    let on_disk = layout
-        .files_under(&generated, &|p: &std::path::Path| {
-            p.extension().is_some_and(|e| e == "rs")
-        })?;
+    let on_disk = layout.files_under(&generated, &|p: &std::path::Path| {
+        p.extension().is_some_and(|e| e == "rs")
+    })?;
     changed |= on_disk.iter().any(|p| outputs.files.get(p).is_none());
     if !changed {
         return Ok(None);
@@ -540,7 +538,12 @@ pub fn release(layout: &Layout, date: &str) -> Result<release::Version, Failure>
     let manifest_file = layout.crate_manifest();
     let manifest = output::read_normalized(&layout.abs(&manifest_file))
         .map_err(Failure::single)?
-        .ok_or_else(|| at(manifest_file.clone(), "the crate's manifest is missing".into()))?;
+        .ok_or_else(|| {
+            at(
+                manifest_file.clone(),
+                "the crate's manifest is missing".into(),
+            )
+        })?;
     let version = release::manifest_version(&manifest, &manifest_file).map_err(Failure::single)?;
     let file = layout.changelog_file();
     let text = output::read_normalized(&layout.abs(&file))
@@ -570,9 +573,13 @@ pub fn release(layout: &Layout, date: &str) -> Result<release::Version, Failure>
 fn is_date(s: &str) -> bool {
     let b = s.as_bytes();
     b.len() == 10
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() })
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        })
 }
 
 fn count_operations(doc: &serde_json::Value) -> usize {

@@ -457,9 +457,9 @@ pub fn entries(impact: &Impact, now: &Sources, before: &dyn Fn() -> Sources) -> 
     let mut out = Vec::new();
     for change in &impact.changes {
         let pages = change.origin.as_deref().and_then(|o| {
-            now.pages(o).cloned().or_else(|| {
-                old.get_or_insert_with(before).pages(o).cloned()
-            })
+            now.pages(o)
+                .cloned()
+                .or_else(|| old.get_or_insert_with(before).pages(o).cloned())
         });
         out.push(Entry {
             section: section_of(change),
@@ -624,7 +624,10 @@ impl Plan {
         if self.version == self.previous {
             format!("{crate_name} {} ({since})", self.version)
         } else {
-            format!("{crate_name} {} → {} ({since})", self.previous, self.version)
+            format!(
+                "{crate_name} {} → {} ({since})",
+                self.previous, self.version
+            )
         }
     }
 }
@@ -722,13 +725,25 @@ mod tests {
     fn an_additive_change_on_a_released_version_is_a_patch_in_0x_and_a_minor_in_1x() {
         let v = |s: &str| Version::parse(s).expect("version");
         let added = || vec![entry("Added", "- new `y`")];
-        assert_eq!(Plan::new(v("0.3.1"), Some(LOG), added()).version, v("0.3.2"));
+        assert_eq!(
+            Plan::new(v("0.3.1"), Some(LOG), added()).version,
+            v("0.3.2")
+        );
         let log = LOG.replace("0.3.1", "1.3.1");
-        assert_eq!(Plan::new(v("1.3.1"), Some(&log), added()).version, v("1.4.0"));
-        let fix = vec![entry("Changed", "- Regenerated; no change to the public API.")];
+        assert_eq!(
+            Plan::new(v("1.3.1"), Some(&log), added()).version,
+            v("1.4.0")
+        );
+        let fix = vec![entry(
+            "Changed",
+            "- Regenerated; no change to the public API.",
+        )];
         assert_eq!(Plan::new(v("1.3.1"), Some(&log), fix).version, v("1.3.2"));
         // A version bumped further by hand stays.
-        assert_eq!(Plan::new(v("2.0.0"), Some(&log), added()).version, v("2.0.0"));
+        assert_eq!(
+            Plan::new(v("2.0.0"), Some(&log), added()).version,
+            v("2.0.0")
+        );
     }
 
     #[test]
@@ -783,7 +798,8 @@ mod tests {
 
     #[test]
     fn the_manifest_version_is_read_and_replaced_in_package_only() {
-        let manifest = "[package]\nname = \"x\"\nversion = \"0.2.9\"\n\n[dependencies]\nversion = \"1\"\n";
+        let manifest =
+            "[package]\nname = \"x\"\nversion = \"0.2.9\"\n\n[dependencies]\nversion = \"1\"\n";
         let file = Path::new("x/Cargo.toml");
         let v = manifest_version(manifest, file).expect("version");
         assert_eq!(v, Version::new(0, 2, 9));

@@ -114,7 +114,11 @@ impl ImpactCheck {
             }
             _ => out.push_str("No change to the public API.\n\n"),
         }
-        let _ = writeln!(out, "### Independent check: cargo-semver-checks {}\n", semver::VERSION);
+        let _ = writeln!(
+            out,
+            "### Independent check: cargo-semver-checks {}\n",
+            semver::VERSION
+        );
         match &self.semver {
             Some(run) => {
                 out.push_str(&self.agreement());
@@ -153,8 +157,7 @@ pub fn impact_check(
         return Ok(check);
     };
     if !crate_changed(layout, &outputs)? {
-        check.semver_skipped =
-            Some("the regenerated crate equals the committed one".to_owned());
+        check.semver_skipped = Some("the regenerated crate equals the committed one".to_owned());
         return Ok(check);
     }
     let run = semver::check_regenerated(layout, &outputs, bin, work).map_err(|message| {

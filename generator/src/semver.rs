@@ -336,7 +336,10 @@ impl Verdict {
 impl fmt::Display for Verdict {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.lints.is_empty() {
-            return writeln!(f, "cargo-semver-checks {VERSION}: no semver update required");
+            return writeln!(
+                f,
+                "cargo-semver-checks {VERSION}: no semver update required"
+            );
         }
         let level = if self.is_breaking() { "major" } else { "minor" };
         writeln!(
@@ -359,7 +362,13 @@ impl fmt::Display for Verdict {
 pub fn compare(bin: &Path, baseline: &Path, current: &Path) -> Result<Verdict, String> {
     let started = std::time::Instant::now();
     let output = Command::new(bin)
-        .args(["semver-checks", "check-release", "--verbose", "--color", "never"])
+        .args([
+            "semver-checks",
+            "check-release",
+            "--verbose",
+            "--color",
+            "never",
+        ])
         .arg("--baseline-rustdoc")
         .arg(baseline)
         .arg("--current-rustdoc")

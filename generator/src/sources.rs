@@ -139,7 +139,10 @@ mod tests {
         );
         let empty = PageSources::default().to_text();
         let back: serde_yaml::Value = serde_yaml::from_str(&empty).expect("yaml");
-        assert!(back["pages"].as_mapping().is_some_and(|m| m.is_empty()), "{empty}");
+        assert!(
+            back["pages"].as_mapping().is_some_and(|m| m.is_empty()),
+            "{empty}"
+        );
         assert_eq!(empty, format!("{HEADER}pages: {{}}\n"));
     }
 }

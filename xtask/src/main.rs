@@ -199,8 +199,7 @@ fn project_root() -> PathBuf {
 }
 
 fn import(layout: &Layout, sources: &[PageSource], locale: Option<&str>) -> Result<(), String> {
-    let applied =
-        generator::import_only(layout, sources, locale).map_err(|f| f.to_string())?;
+    let applied = generator::import_only(layout, sources, locale).map_err(|f| f.to_string())?;
     print_import(&applied);
     Ok(())
 }

@@ -145,13 +145,13 @@ fn pull_requests_run_check_test_and_lint_and_a_schedule_regenerates() {
     };
     let pr = runs("pull_request");
     for command in ["cargo xtask check", "cargo xtask test", "cargo xtask lint"] {
-        assert!(pr.iter().any(|r| r.trim() == command), "{command} on PRs: {pr:?}");
+        assert!(
+            pr.iter().any(|r| r.trim() == command),
+            "{command} on PRs: {pr:?}"
+        );
     }
     let scheduled = runs("schedule");
-    for command in [
-        "cargo xtask import --refresh",
-        "cargo xtask regen",
-    ] {
+    for command in ["cargo xtask import --refresh", "cargo xtask regen"] {
         assert!(
             scheduled.iter().any(|r| r.trim() == command),
             "{command} on the schedule: {scheduled:?}"

@@ -60,7 +60,12 @@ pub(crate) fn remove_endpoint(sandbox: &Sandbox, pages: &[&str], path: &str) {
 }
 
 /// Edits the schema at `pointer` (below each block's root) wherever a block defines it.
-pub(crate) fn edit_schema(sandbox: &Sandbox, pages: &[&str], pointer: &str, mut edit: impl FnMut(&mut Value)) {
+pub(crate) fn edit_schema(
+    sandbox: &Sandbox,
+    pages: &[&str],
+    pointer: &str,
+    mut edit: impl FnMut(&mut Value),
+) {
     edit_blocks(sandbox, pages, |v| {
         if let Some(s) = v.pointer_mut(pointer) {
             edit(s);

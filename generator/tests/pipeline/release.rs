@@ -19,13 +19,17 @@ fn version(sandbox: &Sandbox) -> String {
         .lines()
         .find(|l| l.starts_with("version = "))
         .expect("a version line");
-    line.trim_start_matches("version = ").trim_matches('"').to_owned()
+    line.trim_start_matches("version = ")
+        .trim_matches('"')
+        .to_owned()
 }
 
 /// The `[Unreleased]` section of the sandbox's changelog.
 fn unreleased(sandbox: &Sandbox) -> String {
     let log = sandbox.read("alli-api/CHANGELOG.md");
-    let start = log.find("## [Unreleased]").expect("an [Unreleased] section");
+    let start = log
+        .find("## [Unreleased]")
+        .expect("an [Unreleased] section");
     let rest = &log[start..];
     let end = rest[1..].find("\n## [").map_or(rest.len(), |i| i + 1);
     rest[..end].to_owned()
@@ -73,7 +77,10 @@ fn regens_before_a_release_bump_the_version_once_and_accumulate_the_changelog() 
         "- **Breaking:** removed `struct alli_api::conversations::DeleteChat  [feature conversations]` (with ",
         "- **Breaking:** removed `variant alli_api::types::ObjectAccessType::Order2Reader",
     ] {
-        assert!(section.contains(expected), "missing {expected} in:\n{section}");
+        assert!(
+            section.contains(expected),
+            "missing {expected} in:\n{section}"
+        );
     }
     generator::check(&sandbox.layout()).expect("a clean check");
 
@@ -183,8 +190,12 @@ fn pages_imported_from_urls_are_recorded_and_refreshed() {
     let sandbox = Sandbox::with(&["spec/docs", "spec/fragments", "spec/sources.yaml"]);
     let page = sandbox.read(APPS[0]);
     let url = serve(page.clone(), 1);
-    generator::import_only(&sandbox.layout(), &[generator::PageSource::parse(&url)], None)
-        .expect("import from a URL");
+    generator::import_only(
+        &sandbox.layout(),
+        &[generator::PageSource::parse(&url)],
+        None,
+    )
+    .expect("import from a URL");
     let sources = sandbox.read("spec/sources.yaml");
     assert!(
         sources.contains(&format!("  spec/docs/en/apps.md: \"{url}\"\n"))

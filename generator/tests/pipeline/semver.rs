@@ -88,9 +88,14 @@ const CASES: &[Case] = &[
         breaking: true,
         blind_spot: None,
         edit: |s| {
-            edit_schema(s, &CONVERSATIONS, "/components/schemas/ChatInputSource", |c| {
-                *c = serde_json::json!({"type": "string", "description": "Where the input came from"});
-            });
+            edit_schema(
+                s,
+                &CONVERSATIONS,
+                "/components/schemas/ChatInputSource",
+                |c| {
+                    *c = serde_json::json!({"type": "string", "description": "Where the input came from"});
+                },
+            );
         },
     },
     Case {
