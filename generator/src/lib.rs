@@ -13,7 +13,10 @@
 //!
 //! Every stage is a pure function of the files before it. [`regen`] runs them all and writes
 //! the results only when every stage succeeded; [`check`] runs them in memory and lists every
-//! checked-in file that differs. `cargo xtask` is a thin front end over this library.
+//! checked-in file that differs. Besides the code, a run produces the public API listing
+//! ([`codegen::surface`]), its impact against the checked-in one ([`impact`]), and the crate's
+//! version and changelog ([`release`]); [`report`] adds cargo-semver-checks's verdict
+//! ([`semver`]). `cargo xtask` is a thin front end over this library.
 
 #![warn(missing_docs)]
 // Errors are located diagnostics, built on the cold path and rarely more than a few; boxing

@@ -1,8 +1,8 @@
 //! An independent check of the impact report: `cargo-semver-checks` compares the rustdoc JSON
 //! of the committed crate with that of the regenerated one.
 //!
-//! The tool is pinned ([`VERSION`], the first release that reads the rustdoc JSON of
-//! rustc 1.93+, format v57) and installed once into `tools/cargo-semver-checks/` with
+//! The tool is pinned ([`VERSION`], a release that reads the rustdoc JSON of rustc 1.93+,
+//! format v57, as well as v60 and v61) and installed once into `tools/cargo-semver-checks/` with
 //! `cargo install --locked`. Both sides are built by cargo (`cargo rustdoc`, JSON output) as
 //! copies of the crate in scratch workspaces that share one target dir, so dependencies are
 //! built once; the tool then compares the two JSON files (`--baseline-rustdoc`,
