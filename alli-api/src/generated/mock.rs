@@ -729,14 +729,7 @@ pub mod apps {
             let value: String = value.into();
             self.rule = self
                 .rule
-                .query_param(
-                    "published",
-                    &value,
-                    crate::__private::ParamStyle::new(
-                        crate::__private::Style::Form,
-                        true,
-                    ),
-                );
+                .query_param("published", &value, crate::__private::ParamStyle::FORM);
             self
         }
 
@@ -745,14 +738,7 @@ pub mod apps {
             let value: Vec<String> = value.into_iter().map(Into::into).collect();
             self.rule = self
                 .rule
-                .query_param(
-                    "id",
-                    &value,
-                    crate::__private::ParamStyle::new(
-                        crate::__private::Style::Form,
-                        true,
-                    ),
-                );
+                .query_param("id", &value, crate::__private::ParamStyle::FORM);
             self
         }
 
@@ -761,14 +747,7 @@ pub mod apps {
             let value: String = value.into();
             self.rule = self
                 .rule
-                .query_param(
-                    "locale",
-                    &value,
-                    crate::__private::ParamStyle::new(
-                        crate::__private::Style::Form,
-                        true,
-                    ),
-                );
+                .query_param("locale", &value, crate::__private::ParamStyle::FORM);
             self
         }
     }
@@ -1389,14 +1368,7 @@ pub mod apps {
             let value: String = value.into();
             self.rule = self
                 .rule
-                .query_param(
-                    "searchTerm",
-                    &value,
-                    crate::__private::ParamStyle::new(
-                        crate::__private::Style::Form,
-                        true,
-                    ),
-                );
+                .query_param("searchTerm", &value, crate::__private::ParamStyle::FORM);
             self
         }
 
@@ -1408,14 +1380,7 @@ pub mod apps {
             let value: Vec<String> = value.into_iter().map(Into::into).collect();
             self.rule = self
                 .rule
-                .query_param(
-                    "categories",
-                    &value,
-                    crate::__private::ParamStyle::new(
-                        crate::__private::Style::Form,
-                        true,
-                    ),
-                );
+                .query_param("categories", &value, crate::__private::ParamStyle::FORM);
             self
         }
 
@@ -1424,14 +1389,7 @@ pub mod apps {
             let value: String = value.into();
             self.rule = self
                 .rule
-                .query_param(
-                    "type",
-                    &value,
-                    crate::__private::ParamStyle::new(
-                        crate::__private::Style::Form,
-                        true,
-                    ),
-                );
+                .query_param("type", &value, crate::__private::ParamStyle::FORM);
             self
         }
 
@@ -1440,14 +1398,7 @@ pub mod apps {
             let value: bool = value;
             self.rule = self
                 .rule
-                .query_param(
-                    "published",
-                    &value,
-                    crate::__private::ParamStyle::new(
-                        crate::__private::Style::Form,
-                        true,
-                    ),
-                );
+                .query_param("published", &value, crate::__private::ParamStyle::FORM);
             self
         }
 
@@ -1456,14 +1407,7 @@ pub mod apps {
             let value: i64 = value;
             self.rule = self
                 .rule
-                .query_param(
-                    "pageSize",
-                    &value,
-                    crate::__private::ParamStyle::new(
-                        crate::__private::Style::Form,
-                        true,
-                    ),
-                );
+                .query_param("pageSize", &value, crate::__private::ParamStyle::FORM);
             self
         }
 
@@ -1472,14 +1416,7 @@ pub mod apps {
             let value: String = value.into();
             self.rule = self
                 .rule
-                .query_param(
-                    "cursor",
-                    &value,
-                    crate::__private::ParamStyle::new(
-                        crate::__private::Style::Form,
-                        true,
-                    ),
-                );
+                .query_param("cursor", &value, crate::__private::ParamStyle::FORM);
             self
         }
 
@@ -1740,14 +1677,7 @@ pub mod conversations {
                 .collect();
             self.rule = self
                 .rule
-                .query_param(
-                    "userIds",
-                    &value,
-                    crate::__private::ParamStyle::new(
-                        crate::__private::Style::Form,
-                        true,
-                    ),
-                );
+                .query_param("userIds", &value, crate::__private::ParamStyle::FORM);
             self
         }
 
@@ -1756,14 +1686,7 @@ pub mod conversations {
             let value: String = value.into();
             self.rule = self
                 .rule
-                .query_param(
-                    "llmAppId",
-                    &value,
-                    crate::__private::ParamStyle::new(
-                        crate::__private::Style::Form,
-                        true,
-                    ),
-                );
+                .query_param("llmAppId", &value, crate::__private::ParamStyle::FORM);
             self
         }
 
@@ -1772,14 +1695,7 @@ pub mod conversations {
             let value: String = value.into();
             self.rule = self
                 .rule
-                .query_param(
-                    "categoryId",
-                    &value,
-                    crate::__private::ParamStyle::new(
-                        crate::__private::Style::Form,
-                        true,
-                    ),
-                );
+                .query_param("categoryId", &value, crate::__private::ParamStyle::FORM);
             self
         }
 
@@ -1788,14 +1704,7 @@ pub mod conversations {
             let value: f64 = value;
             self.rule = self
                 .rule
-                .query_param(
-                    "startedAt",
-                    &value,
-                    crate::__private::ParamStyle::new(
-                        crate::__private::Style::Form,
-                        true,
-                    ),
-                );
+                .query_param("startedAt", &value, crate::__private::ParamStyle::FORM);
             self
         }
 
@@ -1804,14 +1713,7 @@ pub mod conversations {
             let value: f64 = value;
             self.rule = self
                 .rule
-                .query_param(
-                    "endAt",
-                    &value,
-                    crate::__private::ParamStyle::new(
-                        crate::__private::Style::Form,
-                        true,
-                    ),
-                );
+                .query_param("endAt", &value, crate::__private::ParamStyle::FORM);
             self
         }
 
@@ -1823,10 +1725,7 @@ pub mod conversations {
                 .query_param(
                     "firstChatStartedAt",
                     &value,
-                    crate::__private::ParamStyle::new(
-                        crate::__private::Style::Form,
-                        true,
-                    ),
+                    crate::__private::ParamStyle::FORM,
                 );
             self
         }
@@ -1839,10 +1738,7 @@ pub mod conversations {
                 .query_param(
                     "firstChatEndAt",
                     &value,
-                    crate::__private::ParamStyle::new(
-                        crate::__private::Style::Form,
-                        true,
-                    ),
+                    crate::__private::ParamStyle::FORM,
                 );
             self
         }
@@ -1852,14 +1748,7 @@ pub mod conversations {
             let value: String = value.into();
             self.rule = self
                 .rule
-                .query_param(
-                    "searchTerm",
-                    &value,
-                    crate::__private::ParamStyle::new(
-                        crate::__private::Style::Form,
-                        true,
-                    ),
-                );
+                .query_param("searchTerm", &value, crate::__private::ParamStyle::FORM);
             self
         }
 
@@ -1868,14 +1757,7 @@ pub mod conversations {
             let value: String = value.into();
             self.rule = self
                 .rule
-                .query_param(
-                    "cursor",
-                    &value,
-                    crate::__private::ParamStyle::new(
-                        crate::__private::Style::Form,
-                        true,
-                    ),
-                );
+                .query_param("cursor", &value, crate::__private::ParamStyle::FORM);
             self
         }
 
@@ -1887,14 +1769,7 @@ pub mod conversations {
             let value: Vec<String> = value.into_iter().map(Into::into).collect();
             self.rule = self
                 .rule
-                .query_param(
-                    "variables",
-                    &value,
-                    crate::__private::ParamStyle::new(
-                        crate::__private::Style::Form,
-                        true,
-                    ),
-                );
+                .query_param("variables", &value, crate::__private::ParamStyle::FORM);
             self
         }
 
@@ -1903,14 +1778,7 @@ pub mod conversations {
             let value: i64 = value;
             self.rule = self
                 .rule
-                .query_param(
-                    "pageSize",
-                    &value,
-                    crate::__private::ParamStyle::new(
-                        crate::__private::Style::Form,
-                        true,
-                    ),
-                );
+                .query_param("pageSize", &value, crate::__private::ParamStyle::FORM);
             self
         }
 
@@ -1919,14 +1787,7 @@ pub mod conversations {
             let value: bool = value;
             self.rule = self
                 .rule
-                .query_param(
-                    "activeOnly",
-                    &value,
-                    crate::__private::ParamStyle::new(
-                        crate::__private::Style::Form,
-                        true,
-                    ),
-                );
+                .query_param("activeOnly", &value, crate::__private::ParamStyle::FORM);
             self
         }
 
@@ -1938,10 +1799,7 @@ pub mod conversations {
                 .query_param(
                     "backgroundRunning",
                     &value,
-                    crate::__private::ParamStyle::new(
-                        crate::__private::Style::Form,
-                        true,
-                    ),
+                    crate::__private::ParamStyle::FORM,
                 );
             self
         }
@@ -1954,14 +1812,7 @@ pub mod conversations {
             let value: super::super::types::ListOrder = value.into();
             self.rule = self
                 .rule
-                .query_param(
-                    "order",
-                    &value,
-                    crate::__private::ParamStyle::new(
-                        crate::__private::Style::Form,
-                        true,
-                    ),
-                );
+                .query_param("order", &value, crate::__private::ParamStyle::FORM);
             self
         }
 
@@ -2121,14 +1972,7 @@ pub mod conversations {
             let value: Vec<String> = value.into_iter().map(Into::into).collect();
             self.rule = self
                 .rule
-                .query_param(
-                    "variables",
-                    &value,
-                    crate::__private::ParamStyle::new(
-                        crate::__private::Style::Form,
-                        true,
-                    ),
-                );
+                .query_param("variables", &value, crate::__private::ParamStyle::FORM);
             self
         }
     }
@@ -2266,14 +2110,7 @@ pub mod conversations {
             let value: i64 = value;
             self.rule = self
                 .rule
-                .query_param(
-                    "pageNo",
-                    &value,
-                    crate::__private::ParamStyle::new(
-                        crate::__private::Style::Form,
-                        true,
-                    ),
-                );
+                .query_param("pageNo", &value, crate::__private::ParamStyle::FORM);
             self
         }
     }

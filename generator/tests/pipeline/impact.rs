@@ -26,22 +26,8 @@ pub(crate) fn project() -> Sandbox {
 }
 
 /// Applies `edit` to every JSON block of the pages.
-pub(crate) fn edit_blocks(sandbox: &Sandbox, pages: &[&str], mut edit: impl FnMut(&mut Value)) {
-    for page in pages {
-        let text = sandbox.read(page);
-        let out: Vec<String> = text
-            .lines()
-            .map(|line| {
-                if !line.starts_with('{') {
-                    return line.to_owned();
-                }
-                let mut v: Value = serde_json::from_str(line).expect("block");
-                edit(&mut v);
-                serde_json::to_string(&v).expect("json")
-            })
-            .collect();
-        sandbox.write(page, &(out.join("\n") + "\n"));
-    }
+pub(crate) fn edit_blocks(sandbox: &Sandbox, pages: &[&str], edit: impl FnMut(&mut Value)) {
+    sandbox.edit_blocks(pages, edit);
 }
 
 /// Removes the endpoint sections (heading and block) whose block documents `path`.
@@ -254,20 +240,7 @@ fn optional_fields_added_to_a_response_and_a_request_are_not_breaking() {
 fn a_combined_docs_change_regenerates_into_a_compiling_crate_and_a_clean_check() {
     let sandbox = project();
     // A workspace of alli-api alone.
-    let manifest = std::fs::read_to_string(project_root().join("Cargo.toml")).expect("manifest");
-    let manifest: String = manifest
-        .lines()
-        .filter(|l| !l.starts_with("default-members"))
-        .map(|l| {
-            if l.starts_with("members") {
-                r#"members = ["alli-api"]"#
-            } else {
-                l
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
-    sandbox.write("Cargo.toml", &manifest);
+    sandbox.workspace_of(&["alli-api"]);
     edit_schema(
         &sandbox,
         &CONVERSATIONS,

@@ -42,20 +42,7 @@ fn main() {
 /// A sandbox holding the project and a downstream crate using `alli-api`.
 fn project() -> Sandbox {
     let sandbox = Sandbox::with(&["spec", "alli-api", "Cargo.lock"]);
-    let manifest = std::fs::read_to_string(project_root().join("Cargo.toml")).expect("manifest");
-    let manifest: String = manifest
-        .lines()
-        .filter(|l| !l.starts_with("default-members"))
-        .map(|l| {
-            if l.starts_with("members") {
-                r#"members = ["alli-api", "downstream"]"#
-            } else {
-                l
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
-    sandbox.write("Cargo.toml", &manifest);
+    sandbox.workspace_of(&["alli-api", "downstream"]);
     sandbox.write(
         "downstream/Cargo.toml",
         "[package]\nname = \"downstream\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\nalli-api = { path = \"../alli-api\" }\n",
@@ -85,20 +72,8 @@ fn downstream_compiles(sandbox: &Sandbox) -> Result<(), String> {
 }
 
 /// Applies `edit` to every JSON block of a page.
-fn edit_blocks(sandbox: &Sandbox, page: &str, mut edit: impl FnMut(&mut Value)) {
-    let text = sandbox.read(page);
-    let out: Vec<String> = text
-        .lines()
-        .map(|line| {
-            if !line.starts_with('{') {
-                return line.to_owned();
-            }
-            let mut v: Value = serde_json::from_str(line).expect("block");
-            edit(&mut v);
-            serde_json::to_string(&v).expect("json")
-        })
-        .collect();
-    sandbox.write(page, &(out.join("\n") + "\n"));
+fn edit_blocks(sandbox: &Sandbox, page: &str, edit: impl FnMut(&mut Value)) {
+    sandbox.edit_blocks(&[page], edit);
 }
 
 /// Every operation object of a block.

@@ -215,15 +215,7 @@ fn builder(cx: &Ctx<'_>, r: &Resource, op: &Operation) -> TokenStream {
         let f = ident(&param.rust);
         let t = t.tokens(&p);
         fields.push(quote!(#f: #t));
-        let arg = op.args.iter().find(|a| a.target == ArgTarget::Param(i));
-        inits.push(match arg {
-            Some(a) if a.ty.stores_as_is() => quote!(#f),
-            Some(a) => {
-                let v = a.ty.store(&f);
-                quote!(#f: #v)
-            }
-            None => quote!(#f: None),
-        });
+        inits.push(field_init(op, &ArgTarget::Param(i), &f, quote!(None)));
     }
     if let Some(t) = op.body.field_type() {
         let t = t.tokens(&p);
@@ -240,15 +232,12 @@ fn builder(cx: &Ctx<'_>, r: &Resource, op: &Operation) -> TokenStream {
             let t = field.value.tokens(&p);
             if field.required {
                 fields.push(quote!(#f: #t));
-                let arg = op.args.iter().find(|a| a.target == ArgTarget::FormField(i));
-                inits.push(match arg {
-                    Some(a) if a.ty.stores_as_is() => quote!(#f),
-                    Some(a) => {
-                        let v = a.ty.store(&f);
-                        quote!(#f: #v)
-                    }
-                    None => quote!(#f: Default::default()),
-                });
+                inits.push(field_init(
+                    op,
+                    &ArgTarget::FormField(i),
+                    &f,
+                    quote!(Default::default()),
+                ));
             } else {
                 fields.push(quote!(#f: Option<#t>));
                 inits.push(quote!(#f: None));
@@ -321,6 +310,24 @@ fn builder(cx: &Ctx<'_>, r: &Resource, op: &Operation) -> TokenStream {
         }
 
         #paging_impl
+    }
+}
+
+/// The initial value of builder field `f`: the argument setting `target`, stored as it is
+/// taken, else `absent`.
+fn field_init(
+    op: &Operation,
+    target: &ArgTarget,
+    f: &proc_macro2::Ident,
+    absent: TokenStream,
+) -> TokenStream {
+    match op.args.iter().find(|a| a.target == *target) {
+        Some(a) if a.ty.stores_as_is() => quote!(#f),
+        Some(a) => {
+            let v = a.ty.store(f);
+            quote!(#f: #v)
+        }
+        None => quote!(#f: #absent),
     }
 }
 
@@ -473,7 +480,12 @@ fn request_fn(cx: &Ctx<'_>, r: &Resource, op: &Operation) -> TokenStream {
         let wire = &param.wire;
         let simple_path =
             param.style == ParamStyle::Simple && !param.explode && param.location == ParamIn::Path;
-        let style = param_style(param.style, param.explode, param.allow_reserved);
+        let style = param_style(
+            &TokenStream::new(),
+            param.style,
+            param.explode,
+            param.allow_reserved,
+        );
         build.push(match param.location {
             ParamIn::Path if simple_path => quote!(request.path_param(#wire, &self.#f);),
             ParamIn::Path => quote!(request.path_param_with(#wire, &self.#f, #style);),
@@ -501,7 +513,7 @@ fn request_fn(cx: &Ctx<'_>, r: &Resource, op: &Operation) -> TokenStream {
                     encoding = quote!(#encoding.content_type(#ct));
                 }
                 if let Some((style, explode)) = field.style {
-                    let style = param_style(style, explode, false);
+                    let style = param_style(&TokenStream::new(), style, explode, false);
                     encoding = quote!(#encoding.style(#style));
                 }
                 build.push(if *multipart {
@@ -559,12 +571,17 @@ fn request_fn(cx: &Ctx<'_>, r: &Resource, op: &Operation) -> TokenStream {
     }
 }
 
-/// A `ParamStyle` expression (the module imports `ParamStyle` and `Style`): the runtime's
-/// constants for the defaults.
-fn param_style(style: ParamStyle, explode: bool, allow_reserved: bool) -> TokenStream {
+/// A `ParamStyle` expression, the runtime's constants for the defaults; `path` is where
+/// `ParamStyle` and `Style` are named from (nothing where the module imports them).
+pub(super) fn param_style(
+    path: &TokenStream,
+    style: ParamStyle,
+    explode: bool,
+    allow_reserved: bool,
+) -> TokenStream {
     let base = match (style, explode) {
-        (ParamStyle::Form, true) => quote!(ParamStyle::FORM),
-        (ParamStyle::Simple, false) => quote!(ParamStyle::SIMPLE),
+        (ParamStyle::Form, true) => quote!(#path ParamStyle::FORM),
+        (ParamStyle::Simple, false) => quote!(#path ParamStyle::SIMPLE),
         (style, explode) => {
             let s = match style {
                 ParamStyle::Simple => quote!(Simple),
@@ -575,7 +592,7 @@ fn param_style(style: ParamStyle, explode: bool, allow_reserved: bool) -> TokenS
                 ParamStyle::PipeDelimited => quote!(PipeDelimited),
                 ParamStyle::DeepObject => quote!(DeepObject),
             };
-            quote!(ParamStyle::new(Style::#s, #explode))
+            quote!(#path ParamStyle::new(#path Style::#s, #explode))
         }
     };
     if allow_reserved {

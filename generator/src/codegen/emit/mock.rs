@@ -24,23 +24,9 @@ fn descriptor(r: &Resource, op: &Operation) -> proc_macro2::Ident {
     format_ident!("{}", name)
 }
 
-/// A `ParamStyle` expression of the runtime.
+/// A `ParamStyle` expression of the runtime, by full path.
 fn style(rt: &TokenStream, style: ParamStyle, explode: bool, allow_reserved: bool) -> TokenStream {
-    let s = match style {
-        ParamStyle::Simple => quote!(Simple),
-        ParamStyle::Label => quote!(Label),
-        ParamStyle::Matrix => quote!(Matrix),
-        ParamStyle::Form => quote!(Form),
-        ParamStyle::SpaceDelimited => quote!(SpaceDelimited),
-        ParamStyle::PipeDelimited => quote!(PipeDelimited),
-        ParamStyle::DeepObject => quote!(DeepObject),
-    };
-    let base = quote!(#rt::__private::ParamStyle::new(#rt::__private::Style::#s, #explode));
-    if allow_reserved {
-        quote!(#base.allow_reserved())
-    } else {
-        base
-    }
+    super::builders::param_style(&quote!(#rt::__private::), style, explode, allow_reserved)
 }
 
 /// `generated/mock.rs`.

@@ -12,6 +12,7 @@ use super::types::{Cx, SchemaInfo, TypeRef, TypeSpace, Typed};
 use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::http::METHODS;
 use crate::pointer::Pointer;
+use crate::refs::ComponentKind;
 
 /// Where a parameter goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -872,38 +873,31 @@ fn status_rank(code: &StatusCode) -> (u16, u16) {
     }
 }
 
-/// Follows `$ref`s to a component of one kind (`#/components/<kind>/<name>`).
-fn resolve<T: Clone>(
-    api: &OpenAPI,
-    item: &ReferenceOr<T>,
-    kind: &str,
-    components: fn(&openapiv3::Components) -> &indexmap::IndexMap<String, ReferenceOr<T>>,
-) -> Option<T> {
-    let mut item = item;
-    // A chain of references is followed a bounded number of times (a cycle resolves to None).
-    for _ in 0..16 {
-        match item {
-            ReferenceOr::Item(t) => return Some(t.clone()),
-            ReferenceOr::Reference { reference } => {
-                let name = reference
-                    .strip_prefix("#/components/")?
-                    .strip_prefix(kind)?
-                    .strip_prefix('/')?;
-                item = components(api.components.as_ref()?).get(name)?;
-            }
-        }
-    }
-    None
+/// The component behind a chain of references (the one resolver, `crate::refs`); `None` for a
+/// dangling reference or a cycle, which validation reports.
+fn component<'a, T>(
+    item: &'a ReferenceOr<T>,
+    kind: ComponentKind,
+    items: impl FnOnce(&'a openapiv3::Components) -> &'a indexmap::IndexMap<String, ReferenceOr<T>>,
+    api: &'a OpenAPI,
+) -> Option<&'a T> {
+    crate::refs::follow_component(
+        item,
+        &Pointer::root(),
+        kind,
+        api.components.as_ref().map(items),
+    )
+    .ok()
 }
 
 fn resolve_param(api: &OpenAPI, p: &ReferenceOr<Parameter>) -> Option<Parameter> {
-    resolve(api, p, "parameters", |c| &c.parameters)
+    component(p, ComponentKind::Parameter, |c| &c.parameters, api).cloned()
 }
 
 fn resolve_body(api: &OpenAPI, b: &ReferenceOr<RequestBody>) -> Option<RequestBody> {
-    resolve(api, b, "requestBodies", |c| &c.request_bodies)
+    component(b, ComponentKind::RequestBody, |c| &c.request_bodies, api).cloned()
 }
 
 fn resolve_response(api: &OpenAPI, r: &ReferenceOr<Response>) -> Option<Response> {
-    resolve(api, r, "responses", |c| &c.responses)
+    component(r, ComponentKind::Response, |c| &c.responses, api).cloned()
 }

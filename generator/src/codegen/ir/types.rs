@@ -576,19 +576,14 @@ impl TypeSpace {
     /// The schema behind a chain of component references (`None` for a dangling one or a
     /// cycle).
     pub fn resolve_schema(&self, s: &ReferenceOr<Schema>) -> Option<Schema> {
-        let mut s = s;
-        // Chains of references are followed a bounded number of times (a cycle gives None).
-        for _ in 0..16 {
-            match s {
-                ReferenceOr::Item(schema) => return Some(schema.clone()),
-                ReferenceOr::Reference { reference } => {
-                    s = self
-                        .components
-                        .get(reference.strip_prefix("#/components/schemas/")?)?;
-                }
-            }
-        }
-        None
+        crate::refs::follow_component(
+            s,
+            &Pointer::root(),
+            crate::refs::ComponentKind::Schema,
+            Some(&self.components),
+        )
+        .ok()
+        .cloned()
     }
 
     /// Registers an inline struct/enum, deduplicating identical schemas.

@@ -185,3 +185,48 @@ pub fn single_error(failure: &generator::Failure) -> String {
     assert_eq!(errors.len(), 1, "{errors:#?}");
     errors[0].clone()
 }
+
+impl Sandbox {
+    /// Applies `edit` to every JSON block of the docs pages `pages`.
+    pub fn edit_blocks(&self, pages: &[&str], mut edit: impl FnMut(&mut serde_json::Value)) {
+        for page in pages {
+            let text = self.read(page);
+            let out: Vec<String> = text
+                .lines()
+                .map(|line| {
+                    if !line.starts_with('{') {
+                        return line.to_owned();
+                    }
+                    let mut v: serde_json::Value = serde_json::from_str(line).expect("block");
+                    edit(&mut v);
+                    serde_json::to_string(&v).expect("json")
+                })
+                .collect();
+            self.write(page, &(out.join("\n") + "\n"));
+        }
+    }
+
+    /// Makes the sandbox a workspace of the given members only (from the project's
+    /// `Cargo.toml`).
+    pub fn workspace_of(&self, members: &[&str]) {
+        let manifest = fs::read_to_string(project_root().join("Cargo.toml")).expect("manifest");
+        let list = members
+            .iter()
+            .map(|m| format!("{m:?}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let manifest: String = manifest
+            .lines()
+            .filter(|l| !l.starts_with("default-members"))
+            .map(|l| {
+                if l.starts_with("members") {
+                    format!("members = [{list}]")
+                } else {
+                    l.to_owned()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        self.write("Cargo.toml", &manifest);
+    }
+}

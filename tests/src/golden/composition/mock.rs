@@ -146,14 +146,7 @@ pub mod shapes {
                 .collect();
             self.rule = self
                 .rule
-                .query_param(
-                    "ids",
-                    &value,
-                    alli_api::__private::ParamStyle::new(
-                        alli_api::__private::Style::Form,
-                        true,
-                    ),
-                );
+                .query_param("ids", &value, alli_api::__private::ParamStyle::FORM);
             self
         }
     }

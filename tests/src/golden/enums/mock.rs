@@ -98,14 +98,7 @@ pub mod paints {
             let value: super::super::types::Color = value.into();
             self.rule = self
                 .rule
-                .query_param(
-                    "color",
-                    &value,
-                    alli_api::__private::ParamStyle::new(
-                        alli_api::__private::Style::Form,
-                        true,
-                    ),
-                );
+                .query_param("color", &value, alli_api::__private::ParamStyle::FORM);
             self
         }
 
@@ -117,14 +110,7 @@ pub mod paints {
             let value: super::super::types::SortOrder = value.into();
             self.rule = self
                 .rule
-                .query_param(
-                    "order",
-                    &value,
-                    alli_api::__private::ParamStyle::new(
-                        alli_api::__private::Style::Form,
-                        true,
-                    ),
-                );
+                .query_param("order", &value, alli_api::__private::ParamStyle::FORM);
             self
         }
 
@@ -136,14 +122,7 @@ pub mod paints {
             let value: super::super::types::ListPaintsFinish = value.into();
             self.rule = self
                 .rule
-                .query_param(
-                    "finish",
-                    &value,
-                    alli_api::__private::ParamStyle::new(
-                        alli_api::__private::Style::Form,
-                        true,
-                    ),
-                );
+                .query_param("finish", &value, alli_api::__private::ParamStyle::FORM);
             self
         }
 
@@ -152,14 +131,7 @@ pub mod paints {
             let value: i64 = value;
             self.rule = self
                 .rule
-                .query_param(
-                    "size",
-                    &value,
-                    alli_api::__private::ParamStyle::new(
-                        alli_api::__private::Style::Form,
-                        true,
-                    ),
-                );
+                .query_param("size", &value, alli_api::__private::ParamStyle::FORM);
             self
         }
     }

@@ -315,11 +315,7 @@ pub mod documents {
                 .query_param(
                     "redirect",
                     &value,
-                    alli_api::__private::ParamStyle::new(
-                            alli_api::__private::Style::Form,
-                            true,
-                        )
-                        .allow_reserved(),
+                    alli_api::__private::ParamStyle::FORM.allow_reserved(),
                 );
             self
         }
@@ -329,14 +325,7 @@ pub mod documents {
             let value: alli_api::serde_json::Value = value;
             self.rule = self
                 .rule
-                .query_param(
-                    "any",
-                    &value,
-                    alli_api::__private::ParamStyle::new(
-                        alli_api::__private::Style::Form,
-                        true,
-                    ),
-                );
+                .query_param("any", &value, alli_api::__private::ParamStyle::FORM);
             self
         }
 
@@ -348,14 +337,7 @@ pub mod documents {
             let value: Vec<String> = value.into_iter().map(Into::into).collect();
             self.rule = self
                 .rule
-                .header_param(
-                    "X-Ids",
-                    &value,
-                    alli_api::__private::ParamStyle::new(
-                        alli_api::__private::Style::Simple,
-                        false,
-                    ),
-                );
+                .header_param("X-Ids", &value, alli_api::__private::ParamStyle::SIMPLE);
             self
         }
     }

@@ -506,14 +506,7 @@ pub mod translations {
             let value: String = value.into();
             self.rule = self
                 .rule
-                .query_param(
-                    "locale",
-                    &value,
-                    alli_api::__private::ParamStyle::new(
-                        alli_api::__private::Style::Form,
-                        true,
-                    ),
-                );
+                .query_param("locale", &value, alli_api::__private::ParamStyle::FORM);
             self
         }
     }

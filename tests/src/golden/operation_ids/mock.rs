@@ -285,14 +285,7 @@ pub mod widgets {
             let value: String = value.into();
             self.rule = self
                 .rule
-                .query_param(
-                    "cursor",
-                    &value,
-                    alli_api::__private::ParamStyle::new(
-                        alli_api::__private::Style::Form,
-                        true,
-                    ),
-                );
+                .query_param("cursor", &value, alli_api::__private::ParamStyle::FORM);
             self
         }
 

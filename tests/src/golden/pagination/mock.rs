@@ -148,14 +148,7 @@ pub mod things {
             let value: i64 = value;
             self.rule = self
                 .rule
-                .query_param(
-                    "pageNo",
-                    &value,
-                    alli_api::__private::ParamStyle::new(
-                        alli_api::__private::Style::Form,
-                        true,
-                    ),
-                );
+                .query_param("pageNo", &value, alli_api::__private::ParamStyle::FORM);
             self
         }
 
@@ -164,14 +157,7 @@ pub mod things {
             let value: i64 = value;
             self.rule = self
                 .rule
-                .query_param(
-                    "pageSize",
-                    &value,
-                    alli_api::__private::ParamStyle::new(
-                        alli_api::__private::Style::Form,
-                        true,
-                    ),
-                );
+                .query_param("pageSize", &value, alli_api::__private::ParamStyle::FORM);
             self
         }
     }
@@ -193,14 +179,7 @@ pub mod things {
             let value: i64 = value;
             self.rule = self
                 .rule
-                .query_param(
-                    "page",
-                    &value,
-                    alli_api::__private::ParamStyle::new(
-                        alli_api::__private::Style::Form,
-                        true,
-                    ),
-                );
+                .query_param("page", &value, alli_api::__private::ParamStyle::FORM);
             self
         }
     }
@@ -222,14 +201,7 @@ pub mod things {
             let value: String = value.into();
             self.rule = self
                 .rule
-                .query_param(
-                    "cursor",
-                    &value,
-                    alli_api::__private::ParamStyle::new(
-                        alli_api::__private::Style::Form,
-                        true,
-                    ),
-                );
+                .query_param("cursor", &value, alli_api::__private::ParamStyle::FORM);
             self
         }
 
@@ -238,14 +210,7 @@ pub mod things {
             let value: i64 = value;
             self.rule = self
                 .rule
-                .query_param(
-                    "pageSize",
-                    &value,
-                    alli_api::__private::ParamStyle::new(
-                        alli_api::__private::Style::Form,
-                        true,
-                    ),
-                );
+                .query_param("pageSize", &value, alli_api::__private::ParamStyle::FORM);
             self
         }
 

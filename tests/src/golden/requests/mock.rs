@@ -189,10 +189,7 @@ pub mod ai {
                 .header_param(
                     "X-Priority",
                     &value,
-                    alli_api::__private::ParamStyle::new(
-                        alli_api::__private::Style::Simple,
-                        false,
-                    ),
+                    alli_api::__private::ParamStyle::SIMPLE,
                 );
             self
         }

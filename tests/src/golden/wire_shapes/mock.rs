@@ -330,14 +330,7 @@ pub mod ai {
             let value: String = value.into();
             self.rule = self
                 .rule
-                .query_param(
-                    "after",
-                    &value,
-                    alli_api::__private::ParamStyle::new(
-                        alli_api::__private::Style::Form,
-                        true,
-                    ),
-                );
+                .query_param("after", &value, alli_api::__private::ParamStyle::FORM);
             self
         }
 
@@ -346,14 +339,7 @@ pub mod ai {
             let value: i64 = value;
             self.rule = self
                 .rule
-                .query_param(
-                    "limit",
-                    &value,
-                    alli_api::__private::ParamStyle::new(
-                        alli_api::__private::Style::Form,
-                        true,
-                    ),
-                );
+                .query_param("limit", &value, alli_api::__private::ParamStyle::FORM);
             self
         }
 
@@ -381,14 +367,7 @@ pub mod ai {
             let value: i64 = value;
             self.rule = self
                 .rule
-                .query_param(
-                    "page",
-                    &value,
-                    alli_api::__private::ParamStyle::new(
-                        alli_api::__private::Style::Form,
-                        true,
-                    ),
-                );
+                .query_param("page", &value, alli_api::__private::ParamStyle::FORM);
             self
         }
     }
@@ -434,14 +413,7 @@ pub mod docs {
             let value: super::super::types::Tags = value;
             self.rule = self
                 .rule
-                .query_param(
-                    "tags",
-                    &value,
-                    alli_api::__private::ParamStyle::new(
-                        alli_api::__private::Style::Form,
-                        true,
-                    ),
-                );
+                .query_param("tags", &value, alli_api::__private::ParamStyle::FORM);
             self
         }
 
