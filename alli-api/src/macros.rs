@@ -15,6 +15,10 @@
 /// }
 /// assert_eq!(AccessType::from("order_1_editor"), AccessType::Editor);
 /// assert_eq!(AccessType::from("x").as_str(), "x");
+/// // Ordered by wire value, known or not: "order_1_editor" < "order_1_x" < "order_2_reader".
+/// assert!(AccessType::Editor < AccessType::from("order_1_x"));
+/// assert!(AccessType::from("order_1_x") < AccessType::Reader);
+/// assert!(AccessType::Editor < AccessType::Unknown("order_1_editor".to_owned()));
 /// ```
 #[macro_export]
 #[doc(hidden)]
@@ -26,7 +30,7 @@ macro_rules! __open_enum {
         }
     ) => {
         $(#[$meta])*
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         $vis enum $name {
             $( $(#[$vmeta])* $variant, )*
@@ -51,6 +55,23 @@ macro_rules! __open_enum {
             /// True for a value this version of the crate does not know.
             pub fn is_unknown(&self) -> bool {
                 ::core::matches!(self, Self::Unknown(_))
+            }
+        }
+
+        // Ordered by the wire value, not by variant position: the order stays the same when the
+        // docs add a value (a new variant before `Unknown`) or reorder their list, and a value
+        // sorts the same whether this version knows it or keeps it as `Unknown`. Ties (only an
+        // `Unknown` built by hand from a known value) put the known variant first, so the
+        // order agrees with `Eq`.
+        impl ::core::cmp::Ord for $name {
+            fn cmp(&self, other: &Self) -> ::core::cmp::Ordering {
+                (self.as_str(), self.is_unknown()).cmp(&(other.as_str(), other.is_unknown()))
+            }
+        }
+
+        impl ::core::cmp::PartialOrd for $name {
+            fn partial_cmp(&self, other: &Self) -> ::core::option::Option<::core::cmp::Ordering> {
+                ::core::option::Option::Some(::core::cmp::Ord::cmp(self, other))
             }
         }
 

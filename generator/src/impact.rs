@@ -43,6 +43,12 @@ pub struct Change {
     pub what: String,
     /// The operation (`GET /path`) the item stands for, if any.
     pub operation: Option<String>,
+    /// Where in the document the item comes from: the listing note of the item or of what it
+    /// belongs to — an operation (`GET /path`), a place inside one (`GET /path → response`) or a
+    /// component (`#/components/schemas/App`). Used to name the docs page behind a change.
+    pub origin: Option<String>,
+    /// [`Change::what`] in Markdown, the items as code spans (for the changelog).
+    pub markdown: String,
 }
 
 /// Every change between two generations.
@@ -116,10 +122,23 @@ pub fn compare(old: &ApiListing, new: &ApiListing) -> Impact {
                 .is_some_and(|i| !i.signature.contains("#[non_exhaustive]"))
         })
     };
-    let count = |m: &BTreeMap<(ItemKind, String), ApiItem>, owner: &str| {
+    // How many members a type or module has (none for other items).
+    let count = |m: &BTreeMap<(ItemKind, String), ApiItem>, item: &ApiItem| {
+        if item.owner != item.path {
+            return 0;
+        }
         m.values()
-            .filter(|i| i.owner == owner && i.path != owner)
+            .filter(|i| i.owner == item.path && i.path != item.path)
             .count()
+    };
+    let (new_origins, old_origins) = (owner_origins(new), owner_origins(old));
+    let origin = |item: &ApiItem| -> Option<String> {
+        item.note.clone().or_else(|| {
+            new_origins
+                .get(&item.owner)
+                .or_else(|| old_origins.get(&item.owner))
+                .cloned()
+        })
     };
     let mut changes = Vec::new();
     // Types renamed on purpose: the old path is now a deprecated alias of the new one. The old
@@ -146,15 +165,8 @@ pub fn compare(old: &ApiListing, new: &ApiListing) -> Impact {
                 renamed_from.insert(old.path.clone());
                 renamed_to.insert(new_path.clone());
                 renames.insert(old.path.clone(), new_path.clone());
-                changes.push(Change {
-                    breaking: false,
-                    kind: ChangeKind::Renamed,
-                    what: format!(
-                        "renamed {} {path} → {target} (a deprecated alias keeps the old name)",
-                        old.kind_word()
-                    ),
-                    operation: None,
-                });
+                let phrase = Phrase::renamed(&format!("{} {path}", old.kind_word()), target);
+                changes.push(phrase.change(false, ChangeKind::Renamed, None, origin(old)));
             }
         }
     }
@@ -171,21 +183,11 @@ pub fn compare(old: &ApiListing, new: &ApiListing) -> Impact {
         {
             continue; // the owner is gone: reported once
         }
-        let what = if item.owner == item.path && count(&before, &item.path) > 0 {
-            format!(
-                "removed {} (with {})",
-                item.line(),
-                plural(count(&before, &item.path), "item")
-            )
-        } else {
-            format!("removed {}", item.line())
-        };
-        changes.push(Change {
-            breaking: true,
-            kind: ChangeKind::Removed,
-            what,
-            operation: item.note.clone(),
-        });
+        let phrase = Phrase::default()
+            .word("removed ")
+            .code(&item.line())
+            .members(count(&before, item));
+        changes.push(phrase.change(true, ChangeKind::Removed, item.note.clone(), origin(item)));
     }
     for (key, item) in &after {
         if renamed_to.contains(&item.owner)
@@ -197,16 +199,14 @@ pub fn compare(old: &ApiListing, new: &ApiListing) -> Impact {
             if let Some(target) = renamed_target(&item.signature) {
                 // An alias kept for a rename made on purpose (its old item is reported above or
                 // was already an alias).
-                changes.push(Change {
-                    breaking: false,
-                    kind: ChangeKind::Renamed,
-                    what: format!(
-                        "renamed {} {} → {target} (a deprecated alias keeps the old name)",
-                        item.kind_word(),
-                        item.path
-                    ),
-                    operation: item.note.clone(),
-                });
+                let phrase =
+                    Phrase::renamed(&format!("{} {}", item.kind_word(), item.path), target);
+                changes.push(phrase.change(
+                    false,
+                    ChangeKind::Renamed,
+                    item.note.clone(),
+                    origin(item),
+                ));
                 continue;
             }
             if item.owner != item.path
@@ -218,21 +218,16 @@ pub fn compare(old: &ApiListing, new: &ApiListing) -> Impact {
             let member_of_exhaustive = item.owner != item.path
                 && matches!(item.kind, ItemKind::Field | ItemKind::Variant)
                 && exhaustive(&after, &item.owner);
-            let what = if item.owner == item.path && count(&after, &item.path) > 0 {
-                format!(
-                    "new {} (with {})",
-                    item.line(),
-                    plural(count(&after, &item.path), "item")
-                )
-            } else {
-                format!("new {}", item.line())
-            };
-            changes.push(Change {
-                breaking: member_of_exhaustive,
-                kind: ChangeKind::Added,
-                what,
-                operation: item.note.clone(),
-            });
+            let phrase = Phrase::default()
+                .word("new ")
+                .code(&item.line())
+                .members(count(&after, item));
+            changes.push(phrase.change(
+                member_of_exhaustive,
+                ChangeKind::Added,
+                item.note.clone(),
+                origin(item),
+            ));
             continue;
         };
         if (was.signature == item.signature
@@ -242,15 +237,141 @@ pub fn compare(old: &ApiListing, new: &ApiListing) -> Impact {
             continue;
         }
         let (breaking, kind) = classify(was, item);
-        changes.push(Change {
+        let phrase = Phrase::default()
+            .word("changed ")
+            .code(&was.line())
+            .arrow()
+            .code(&item.line());
+        changes.push(phrase.change(
             breaking,
             kind,
-            what: format!("changed {}  ->  {}", was.line(), item.line()),
-            operation: item.note.clone().or_else(|| was.note.clone()),
-        });
+            item.note.clone().or_else(|| was.note.clone()),
+            origin(item).or_else(|| origin(was)),
+        ));
     }
     changes.sort_by(|a, b| (!a.breaking, &a.what).cmp(&(!b.breaking, &b.what)));
     Impact { changes }
+}
+
+/// A change's description, as text and as Markdown (items as code spans).
+#[derive(Default)]
+struct Phrase {
+    text: String,
+    markdown: String,
+}
+
+impl Phrase {
+    fn word(mut self, word: &str) -> Self {
+        self.text.push_str(word);
+        self.markdown.push_str(word);
+        self
+    }
+
+    fn code(mut self, code: &str) -> Self {
+        self.text.push_str(code);
+        self.markdown.push('`');
+        self.markdown.push_str(code);
+        self.markdown.push('`');
+        self
+    }
+
+    /// `renamed <old> → <new> (a deprecated alias keeps the old name)`.
+    fn renamed(old: &str, new: &str) -> Self {
+        Phrase::default()
+            .word("renamed ")
+            .code(old)
+            .word(" → ")
+            .code(new)
+            .word(" (a deprecated alias keeps the old name)")
+    }
+
+    /// Between the old and the new form of a changed item.
+    fn arrow(mut self) -> Self {
+        self.text.push_str("  ->  ");
+        self.markdown.push_str(" → ");
+        self
+    }
+
+    /// ` (with N items)` after a type or module with members.
+    fn members(self, count: usize) -> Self {
+        if count == 0 {
+            return self;
+        }
+        self.word(&format!(" (with {})", plural(count, "item")))
+    }
+
+    fn change(
+        self,
+        breaking: bool,
+        kind: ChangeKind,
+        operation: Option<String>,
+        origin: Option<String>,
+    ) -> Change {
+        Change {
+            breaking,
+            kind,
+            what: self.text,
+            operation,
+            origin,
+            markdown: self.markdown,
+        }
+    }
+}
+
+/// For each type or module of a listing that has no note of its own, the note of what it
+/// stands for: a builder the operation whose handle method returns it, a required-fields
+/// struct the type whose constructor takes it. Types and handles with a note map to it.
+fn owner_origins(listing: &ApiListing) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for item in &listing.items {
+        if item.owner == item.path {
+            if let Some(note) = &item.note {
+                out.insert(item.path.clone(), note.clone());
+            }
+        }
+    }
+    for item in &listing.items {
+        if !matches!(item.kind, ItemKind::Fn) {
+            continue;
+        }
+        // `Handle::method(..) -> Builder` with the operation as note.
+        if let Some(note) = &item.note {
+            if let Some(builder) = returned_path(&item.signature) {
+                out.entry(builder.to_owned())
+                    .or_insert_with(|| note.clone());
+            }
+            continue;
+        }
+        // `Type::new(required: TypeRequired) -> Self`: the required fields belong to `Type`.
+        if item.path.ends_with("::new") {
+            if let Some(owner_note) = out.get(&item.owner).cloned() {
+                for param in required_params(&item.signature) {
+                    out.entry(param.to_owned())
+                        .or_insert_with(|| owner_note.clone());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `(..) -> a::b::C  [..]` → `a::b::C`.
+fn returned_path(signature: &str) -> Option<&str> {
+    let ret = signature.rsplit_once(") -> ")?.1;
+    let path = ret.split([' ', '<']).next()?;
+    path.contains("::").then_some(path)
+}
+
+/// The parameter types of a signature that are paths of the crate (`a::b::C`).
+fn required_params(signature: &str) -> impl Iterator<Item = &str> {
+    let params = signature
+        .strip_prefix('(')
+        .and_then(|s| s.split_once(')'))
+        .map_or("", |(p, _)| p);
+    params
+        .split(", ")
+        .filter_map(|p| p.split_once(": ").map(|(_, t)| t))
+        .filter(|t| t.contains("::") && !t.contains(' '))
 }
 
 /// `signature` with renamed types written by their new paths (the old ones are aliases of

@@ -60,6 +60,11 @@ impl Layout {
         PathBuf::from("spec/api.lock")
     }
 
+    /// `spec/sources.yaml`: the URL each docs page is published at.
+    pub fn sources_file(&self) -> PathBuf {
+        PathBuf::from("spec/sources.yaml")
+    }
+
     /// `spec/openapi.json`: the merged document.
     pub fn openapi_file(&self) -> PathBuf {
         PathBuf::from("spec/openapi.json")
@@ -70,6 +75,11 @@ impl Layout {
         PathBuf::from("alli-api/src/generated")
     }
 
+    /// `alli-api`: the generated crate (its folder name is its package name).
+    pub fn crate_dir(&self) -> PathBuf {
+        PathBuf::from("alli-api")
+    }
+
     /// `alli-api/Cargo.toml`: the generated crate's manifest (its features are generated).
     pub fn crate_manifest(&self) -> PathBuf {
         PathBuf::from("alli-api/Cargo.toml")
@@ -78,6 +88,11 @@ impl Layout {
     /// `alli-api/public-api.txt`: the generated crate's public API, one item per line.
     pub fn public_api_file(&self) -> PathBuf {
         PathBuf::from("alli-api/public-api.txt")
+    }
+
+    /// `alli-api/CHANGELOG.md`: the generated crate's changelog (regen writes `[Unreleased]`).
+    pub fn changelog_file(&self) -> PathBuf {
+        PathBuf::from("alli-api/CHANGELOG.md")
     }
 
     /// A project-relative path made absolute.

@@ -13,7 +13,10 @@
 //!
 //! Every stage is a pure function of the files before it. [`regen`] runs them all and writes
 //! the results only when every stage succeeded; [`check`] runs them in memory and lists every
-//! checked-in file that differs. `cargo xtask` is a thin front end over this library.
+//! checked-in file that differs. Besides the code, a run produces the public API listing
+//! ([`codegen::surface`]), its impact against the checked-in one ([`impact`]), and the crate's
+//! version and changelog ([`release`]); [`report`] adds cargo-semver-checks's verdict
+//! ([`semver`]). `cargo xtask` is a thin front end over this library.
 
 #![warn(missing_docs)]
 // Errors are located diagnostics, built on the cold path and rarely more than a few; boxing
@@ -37,6 +40,10 @@ pub mod overrides;
 pub mod par;
 pub mod pointer;
 pub mod refs;
+pub mod release;
+pub mod report;
+pub mod semver;
+pub mod sources;
 pub mod spec;
 pub mod validate;
 pub mod walk;
@@ -62,6 +69,12 @@ pub struct Outputs {
     pub generated: Option<codegen::Generated>,
     /// The public API of the generated code (absent when only the import stage ran).
     pub listing: Option<codegen::surface::ApiListing>,
+    /// What changed in the public API, against the checked-in listing (absent when only the
+    /// import stage ran, or when nothing is checked in to compare with).
+    pub impact: Option<impact::Impact>,
+    /// The version and changelog of the generated crate after this run (absent when only the
+    /// import stage ran, or for code that lives outside a crate of its own).
+    pub release: Option<release::Plan>,
     /// Warnings of every stage.
     pub warnings: Diagnostics,
 }
@@ -134,14 +147,24 @@ pub fn run_with(
     outputs
         .files
         .insert(layout.public_api_file(), listing.to_string());
+    outputs.impact =
+        checked_in_listing(layout, &spec.settings).map(|old| impact::compare(&old, &listing));
     if settings.resource_features {
-        let manifest =
-            manifest::with_features(layout, &generated.model, settings).map_err(|d| {
-                let mut all = outputs.warnings.clone();
-                all.push(d);
-                Failure::from(all)
-            })?;
-        outputs.files.insert(layout.crate_manifest(), manifest);
+        let fail = |d: Diagnostic| {
+            let mut all = outputs.warnings.clone();
+            all.push(d);
+            Failure::from(all)
+        };
+        let manifest = manifest::with_features(layout, &generated.model, settings).map_err(fail)?;
+        let plan = release_plan(layout, &outputs, &manifest).map_err(fail)?;
+        outputs.files.insert(
+            layout.crate_manifest(),
+            release::with_manifest_version(&manifest, plan.version),
+        );
+        outputs
+            .files
+            .insert(layout.changelog_file(), plan.changelog.to_string());
+        outputs.release = Some(plan);
     }
     outputs.listing = Some(listing);
     outputs
@@ -200,8 +223,72 @@ pub fn run_import(layout: &Layout, new_pages: &[import::DocPage]) -> Result<Outp
         spec: None,
         generated: None,
         listing: None,
+        impact: None,
+        release: None,
         warnings,
     })
+}
+
+/// The version and changelog after a run whose files are `outputs.files` (the manifest's
+/// features already rewritten into `manifest`): this run's impact, or a note that the
+/// generated code changed without changing its API, added to `[Unreleased]`.
+fn release_plan(
+    layout: &Layout,
+    outputs: &Outputs,
+    manifest: &str,
+) -> Result<release::Plan, Diagnostic> {
+    let manifest_file = layout.crate_manifest();
+    let previous = output::read_normalized(&layout.abs(&manifest_file))?
+        .map(|disk| release::manifest_version(&disk, &manifest_file))
+        .transpose()?
+        .map_or_else(|| release::manifest_version(manifest, &manifest_file), Ok)?;
+    let changelog = output::read_normalized(&layout.abs(&layout.changelog_file()))?;
+    let now = release::Sources::of_import(&outputs.imported, layout.primary_locale());
+    let before = || release::Sources::of_disk(layout);
+    let mut entries = match &outputs.impact {
+        Some(impact) => release::entries(impact, &now, &before),
+        None => Vec::new(),
+    };
+    if entries.is_empty() {
+        let pages = changed_code_pages(layout, outputs, manifest)?;
+        if let Some(pages) = pages {
+            entries.push(release::regenerated_entry(&pages));
+        }
+    }
+    Ok(release::Plan::new(previous, changelog.as_deref(), entries))
+}
+
+/// When the generated code (or the crate's features) differ from what is checked in: the docs
+/// pages whose fragments changed. `None` when the generated code is unchanged.
+fn changed_code_pages(
+    layout: &Layout,
+    outputs: &Outputs,
+    manifest: &str,
+) -> Result<Option<std::collections::BTreeSet<PathBuf>>, Diagnostic> {
+    let generated = layout.generated_dir();
+    let mut changed = false;
+    for (path, text) in outputs.files.files() {
+        if path.starts_with(&generated) {
+            changed |= output::read_normalized(&layout.abs(path))?.as_deref() != Some(text);
+        }
+    }
+    let disk_manifest = output::read_normalized(&layout.abs(&layout.crate_manifest()))?;
+    let strip = |m: &str| release::with_manifest_version(m, release::Version::new(0, 0, 0));
+    changed |= disk_manifest.as_deref().map(strip) != Some(strip(manifest));
+    let on_disk = layout.files_under(&generated, &|p: &std::path::Path| {
+        p.extension().is_some_and(|e| e == "rs")
+    })?;
+    changed |= on_disk.iter().any(|p| outputs.files.get(p).is_none());
+    if !changed {
+        return Ok(None);
+    }
+    let mut pages = std::collections::BTreeSet::new();
+    for f in outputs.imported.locale(layout.primary_locale()) {
+        if output::read_normalized(&layout.abs(&f.path))?.as_deref() != Some(f.text.as_str()) {
+            pages.insert(f.page.clone());
+        }
+    }
+    Ok(Some(pages))
 }
 
 /// What `import` / `regen` did.
@@ -219,6 +306,8 @@ pub struct Applied {
     pub impact: Option<impact::Impact>,
     /// Names that are new, moved, renamed or gone (`spec/api.lock`).
     pub name_notes: Vec<String>,
+    /// The crate's version and the changelog lines this run wrote.
+    pub release: Option<release::Plan>,
 }
 
 /// `cargo xtask import`: imports the docs pages (with pages from `sources` stored under
@@ -230,8 +319,41 @@ pub fn import_only(
     locale: Option<&str>,
 ) -> Result<Applied, Failure> {
     let new_pages = import::fetch_sources(layout, sources, locale)?;
-    let outputs = run_import(layout, &new_pages)?;
+    let mut outputs = run_import(layout, &new_pages)?;
+    record_sources(layout, sources, &new_pages, &mut outputs)?;
     apply(layout, outputs)
+}
+
+/// `cargo xtask import --refresh`: downloads every page `spec/sources.yaml` lists again and
+/// imports all pages. Nothing is written unless every download and the import succeeded.
+pub fn refresh(layout: &Layout) -> Result<Applied, Failure> {
+    let sources = sources::PageSources::load(layout).map_err(Failure::single)?;
+    let pages = sources.fetch_all(layout)?;
+    let outputs = run_import(layout, &pages)?;
+    apply(layout, outputs)
+}
+
+/// Adds `spec/sources.yaml` to the outputs with the URL of every page downloaded this run.
+fn record_sources(
+    layout: &Layout,
+    sources: &[PageSource],
+    pages: &[import::DocPage],
+    outputs: &mut Outputs,
+) -> Result<(), Failure> {
+    let mut recorded = sources::PageSources::load(layout).map_err(Failure::single)?;
+    let before = recorded.clone();
+    // `fetch_sources` returns one page per source, in order.
+    for (source, page) in sources.iter().zip(pages) {
+        if let PageSource::Url(url) = source {
+            recorded.pages.insert(page.path.clone(), url.clone());
+        }
+    }
+    if recorded != before || layout.abs(&layout.sources_file()).exists() {
+        outputs
+            .files
+            .insert(layout.sources_file(), recorded.to_text());
+    }
+    Ok(())
 }
 
 /// `cargo xtask regen`: runs the whole pipeline (with pages from `sources` stored under
@@ -243,12 +365,13 @@ pub fn regen(
     locale: Option<&str>,
 ) -> Result<Applied, Failure> {
     let new_pages = import::fetch_sources(layout, sources, locale)?;
-    let outputs = run(layout, &new_pages)?;
+    let mut outputs = run(layout, &new_pages)?;
+    record_sources(layout, sources, &new_pages, &mut outputs)?;
     apply(layout, outputs)
 }
 
 fn apply(layout: &Layout, outputs: Outputs) -> Result<Applied, Failure> {
-    let impact = api_impact(layout, &outputs);
+    let impact = outputs.impact.clone();
     let all_changes = outputs.files.apply(layout)?;
     let fragments_dir = layout.fragments_dir();
     let fragment_changes: Vec<_> = all_changes
@@ -297,6 +420,7 @@ fn apply(layout: &Layout, outputs: Outputs) -> Result<Applied, Failure> {
         summary,
         impact,
         name_notes: outputs.generated.map(|g| g.name_notes).unwrap_or_default(),
+        release: outputs.release,
     })
 }
 
@@ -332,24 +456,28 @@ fn previous_names(layout: &Layout) -> codegen::naming::Previous {
 }
 
 /// The impact of `outputs` on the Rust API, against what is checked in.
-pub fn api_impact(layout: &Layout, outputs: &Outputs) -> Option<impact::Impact> {
-    let spec = outputs.spec.as_ref()?;
-    let new = outputs.listing.as_ref()?;
-    let old = checked_in_listing(layout, &spec.settings)?;
-    Some(impact::compare(&old, new))
+pub fn api_impact(_layout: &Layout, outputs: &Outputs) -> Option<impact::Impact> {
+    outputs.impact.clone()
 }
 
 /// `cargo xtask check --impact`: the impact regen would have, without writing anything.
 pub fn check_impact(layout: &Layout) -> Result<impact::Impact, Failure> {
     let outputs = run(layout, &[])?;
-    Ok(api_impact(layout, &outputs).unwrap_or_default())
+    Ok(outputs.impact.unwrap_or_default())
 }
 
 /// `cargo xtask check`: runs the pipeline in memory; `Ok` with the warnings when every
-/// checked-in file equals what `regen` would write, else a failure listing each stale file.
+/// checked-in file equals what `regen` would write and the crate's version is bumped for
+/// every change the changelog lists since the last release, else a failure listing each
+/// stale file.
 pub fn check(layout: &Layout) -> Result<Diagnostics, Failure> {
     let outputs = run(layout, &[])?;
-    let stale = outputs.files.stale_report(layout, "cargo xtask regen")?;
+    let mut stale = outputs.files.stale_report(layout, "cargo xtask regen")?;
+    if outputs.release.is_some() {
+        if let Some(d) = check_version(layout)? {
+            stale.push(d);
+        }
+    }
     if stale.is_empty() {
         Ok(outputs.warnings)
     } else {
@@ -357,6 +485,104 @@ pub fn check(layout: &Layout) -> Result<Diagnostics, Failure> {
         all.extend(stale);
         Err(all.into())
     }
+}
+
+/// The checked-in version against the checked-in changelog: an error when the version is not
+/// bumped for the changes `[Unreleased]` lists since the last release.
+pub fn check_version(layout: &Layout) -> Result<Option<Diagnostic>, Failure> {
+    let manifest_file = layout.crate_manifest();
+    let Some(manifest) =
+        output::read_normalized(&layout.abs(&manifest_file)).map_err(Failure::single)?
+    else {
+        return Ok(None);
+    };
+    let Some(changelog) =
+        output::read_normalized(&layout.abs(&layout.changelog_file())).map_err(Failure::single)?
+    else {
+        return Ok(None);
+    };
+    let version = release::manifest_version(&manifest, &manifest_file).map_err(Failure::single)?;
+    let log = release::Changelog::parse(&changelog);
+    let (Some(last), Some(level)) = (log.last_release(), log.unreleased_level()) else {
+        return Ok(None);
+    };
+    let required = last.bump(level);
+    if version >= required {
+        return Ok(None);
+    }
+    Ok(Some(
+        Diagnostic::error(
+            "version",
+            Location::file(&manifest_file),
+            format!(
+                "version {version} is not bumped for the {} that {} lists since {last}: it must be at least {required}",
+                level.as_str(),
+                diag::display_path(&layout.changelog_file()),
+            ),
+        )
+        .with_note("run `cargo xtask regen` to set it"),
+    ))
+}
+
+/// `cargo xtask release`: moves the changelog's `[Unreleased]` section under the crate's
+/// version, dated `date` (`YYYY-MM-DD`). Refuses when anything checked in is stale, when
+/// nothing is unreleased, or when the version was already released. Returns the version.
+pub fn release(layout: &Layout, date: &str) -> Result<release::Version, Failure> {
+    let at = |file: PathBuf, message: String| {
+        Failure::single(Diagnostic::error("release", Location::file(file), message))
+    };
+    if !is_date(date) {
+        return Err(at(
+            layout.changelog_file(),
+            format!("`{date}` is not a date of the form YYYY-MM-DD"),
+        ));
+    }
+    check(layout)?;
+    let manifest_file = layout.crate_manifest();
+    let manifest = output::read_normalized(&layout.abs(&manifest_file))
+        .map_err(Failure::single)?
+        .ok_or_else(|| {
+            at(
+                manifest_file.clone(),
+                "the crate's manifest is missing".into(),
+            )
+        })?;
+    let version = release::manifest_version(&manifest, &manifest_file).map_err(Failure::single)?;
+    let file = layout.changelog_file();
+    let text = output::read_normalized(&layout.abs(&file))
+        .map_err(Failure::single)?
+        .ok_or_else(|| at(file.clone(), "there is no changelog to release".into()))?;
+    let mut log = release::Changelog::parse(&text);
+    if log.unreleased_entries().is_empty() {
+        return Err(at(
+            file,
+            "nothing to release: the [Unreleased] section lists no change".into(),
+        ));
+    }
+    if log.last_release().is_some_and(|last| last >= version) {
+        return Err(at(
+            manifest_file,
+            format!("version {version} is already released: run `cargo xtask regen` first"),
+        ));
+    }
+    log.release(version, date);
+    let mut files = FileSet::new();
+    files.insert(file, log.to_string());
+    files.apply(layout)?;
+    Ok(version)
+}
+
+/// `YYYY-MM-DD`.
+fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        })
 }
 
 fn count_operations(doc: &serde_json::Value) -> usize {

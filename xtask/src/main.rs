@@ -2,8 +2,11 @@
 //!
 //! ```text
 //! cargo xtask import [--locale L] [PAGE_OR_URL ...]   docs pages → spec/fragments
+//! cargo xtask import --refresh                         download the pages spec/sources.yaml lists again
 //! cargo xtask regen                                    import + merge + generate, write all
-//! cargo xtask check [--impact]                         fail when anything checked in is stale
+//! cargo xtask check [--impact [--report FILE] [--no-semver-checks]]
+//!                                                      fail when anything checked in is stale
+//! cargo xtask release [--date YYYY-MM-DD]              [Unreleased] → the crate's version
 //! cargo xtask test [ARGS ...]                          install pinned checkers, run all tests
 //! cargo xtask lint                                     rustfmt, clippy and rustdoc, warnings denied
 //! ```
@@ -12,6 +15,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 use generator::{Layout, PageSource};
+
+#[cfg(test)]
+mod workflows;
 
 /// Regeneration allocates millions of small objects; mimalloc runs it about twice as fast as
 /// the system allocator on large doc sets (BENCHMARKS.md).
@@ -25,19 +31,34 @@ commands:
   import [--locale L] [PAGE_OR_URL ...]
       Re-import every page under spec/docs/ (no argument), or store the given pages
       (files or http(s) URLs) under spec/docs/<L>/ first (L defaults to the primary
-      locale, en) and import them. Prints each endpoint added / changed / unchanged / removed.
+      locale, en) and import them; the URL of a downloaded page is recorded in
+      spec/sources.yaml. Prints each endpoint added / changed / unchanged / removed.
+  import --refresh
+      Download every page spec/sources.yaml lists again from its URL and import them all.
   regen
-      Import, merge and generate: writes spec/fragments/, spec/openapi.json and
-      alli-api/src/generated/. Nothing is written unless every stage succeeds.
-  check [--impact]
+      Import, merge and generate: writes spec/fragments/, spec/openapi.json,
+      alli-api/src/generated/, spec/api.lock, alli-api/public-api.txt, the crate's features
+      and version (alli-api/Cargo.toml) and the [Unreleased] section of
+      alli-api/CHANGELOG.md. Nothing is written unless every stage succeeds.
+  check [--impact [--report FILE] [--no-semver-checks]]
       Run the pipeline in memory; exit 1 and list every stale file if anything checked
-      in differs from what regen would write. With --impact, print what regen would change
-      in the Rust API (operations and types added, removed, changed; breaking or not).
+      in differs from what regen would write, or if the crate's version is not bumped
+      for the changes the changelog lists since the last release. With --impact, print
+      what regen would change in the Rust API (breaking or not), the version it would
+      set, and cargo-semver-checks's comparison of the committed crate with the
+      regenerated one (installed into tools/cargo-semver-checks/ on first use; skipped
+      with --no-semver-checks); --report FILE also writes that report as Markdown (a
+      pull request body).
+  release [--date YYYY-MM-DD]
+      Move the [Unreleased] section of alli-api/CHANGELOG.md under the crate's version,
+      dated today (UTC) or --date. Refuses when anything is stale or nothing is unreleased.
+      Then commit, and tag the commit alli-api-v<version>.
   test [ARGS ...]
       Install the pinned third-party checkers if missing (Prism and Redocly from
       tools/package-lock.json, openapi-spec-validator from tools/requirements.txt into
-      .venv/, schemathesis from tools/requirements-schemathesis.txt into .venv-st/), then
-      run `cargo test --workspace [ARGS ...]`.
+      .venv/, schemathesis from tools/requirements-schemathesis.txt into .venv-st/,
+      cargo-semver-checks into tools/cargo-semver-checks/), then run
+      `cargo test --workspace [ARGS ...]`.
   lint
       `cargo fmt --all --check`, `cargo clippy --workspace --all-targets --features
       alli-api/mock -- -D warnings`, `cargo clippy -p alli-api --lib -- -D warnings` (the
@@ -46,25 +67,116 @@ commands:
       generator and the tests stay warning-free.
 ";
 
+/// A parsed command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Cmd {
+    Import {
+        locale: Option<String>,
+        sources: Vec<PageSource>,
+    },
+    Refresh,
+    Regen,
+    Check,
+    Impact {
+        report: Option<PathBuf>,
+        semver_checks: bool,
+    },
+    Release {
+        date: Option<String>,
+    },
+    Test(Vec<String>),
+    Lint,
+    Help,
+}
+
+/// Reads the arguments after `cargo xtask`.
+fn parse(args: &[String]) -> Result<Cmd, String> {
+    let unknown = || {
+        format!(
+            "{USAGE}\nerror: unknown command or arguments: {}",
+            args.join(" ")
+        )
+    };
+    let rest = args.get(1..).unwrap_or_default();
+    match args.first().map(String::as_str) {
+        Some("import") if rest == ["--refresh"] => Ok(Cmd::Refresh),
+        Some("import") => parse_import(rest),
+        Some("regen") if rest.is_empty() => Ok(Cmd::Regen),
+        Some("check") if rest.is_empty() => Ok(Cmd::Check),
+        Some("check") if rest.first().is_some_and(|a| a == "--impact") => {
+            let (mut report, mut semver_checks) = (None, true);
+            let mut iter = rest[1..].iter();
+            while let Some(arg) = iter.next() {
+                match arg.as_str() {
+                    "--report" => {
+                        let file = iter.next().ok_or("error: --report needs a file")?;
+                        report = Some(PathBuf::from(file));
+                    }
+                    "--no-semver-checks" => semver_checks = false,
+                    _ => return Err(unknown()),
+                }
+            }
+            Ok(Cmd::Impact {
+                report,
+                semver_checks,
+            })
+        }
+        Some("release") => match rest {
+            [] => Ok(Cmd::Release { date: None }),
+            [flag, date] if flag == "--date" => Ok(Cmd::Release {
+                date: Some(date.clone()),
+            }),
+            _ => Err(unknown()),
+        },
+        Some("test") => Ok(Cmd::Test(rest.to_vec())),
+        Some("lint") if rest.is_empty() => Ok(Cmd::Lint),
+        Some("help" | "--help" | "-h") => Ok(Cmd::Help),
+        _ => Err(unknown()),
+    }
+}
+
+fn parse_import(args: &[String]) -> Result<Cmd, String> {
+    let mut locale = None;
+    let mut sources = Vec::new();
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        match arg.as_str() {
+            "--locale" => {
+                let value = iter.next().ok_or("error: --locale needs a value")?;
+                locale = Some(value.clone());
+            }
+            flag if flag.starts_with("--") => {
+                return Err(format!("error: unknown option {flag}\n\n{USAGE}"));
+            }
+            page => sources.push(PageSource::parse(page)),
+        }
+    }
+    if locale.is_some() && sources.is_empty() {
+        return Err("error: --locale applies to pages given as arguments".to_owned());
+    }
+    Ok(Cmd::Import { locale, sources })
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let layout = Layout::new(project_root());
-    let result = match args.first().map(String::as_str) {
-        Some("import") => import(&layout, &args[1..]),
-        Some("regen") if args.len() == 1 => regen(&layout),
-        Some("check") if args.len() == 1 => check(&layout),
-        Some("check") if args.len() == 2 && args[1] == "--impact" => impact(&layout),
-        Some("test") => test(&layout, &args[1..]),
-        Some("lint") if args.len() == 1 => lint(&layout),
-        Some("help" | "--help" | "-h") => {
+    let result = parse(&args).and_then(|cmd| match cmd {
+        Cmd::Import { locale, sources } => import(&layout, &sources, locale.as_deref()),
+        Cmd::Refresh => refresh(&layout),
+        Cmd::Regen => regen(&layout),
+        Cmd::Check => check(&layout),
+        Cmd::Impact {
+            report,
+            semver_checks,
+        } => impact(&layout, report.as_deref(), semver_checks),
+        Cmd::Release { date } => release(&layout, date),
+        Cmd::Test(args) => test(&layout, &args),
+        Cmd::Lint => lint(&layout),
+        Cmd::Help => {
             print!("{USAGE}");
             Ok(())
         }
-        _ => Err(format!(
-            "{USAGE}\nerror: unknown command or arguments: {}",
-            args.join(" ")
-        )),
-    };
+    });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
@@ -86,33 +198,24 @@ fn project_root() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
-fn import(layout: &Layout, args: &[String]) -> Result<(), String> {
-    let mut locale = None;
-    let mut sources = Vec::new();
-    let mut iter = args.iter();
-    while let Some(arg) = iter.next() {
-        match arg.as_str() {
-            "--locale" => {
-                let value = iter.next().ok_or("error: --locale needs a value")?;
-                locale = Some(value.clone());
-            }
-            flag if flag.starts_with("--") => {
-                return Err(format!("error: unknown option {flag}\n\n{USAGE}"));
-            }
-            page => sources.push(PageSource::parse(page)),
-        }
-    }
-    if locale.is_some() && sources.is_empty() {
-        return Err("error: --locale applies to pages given as arguments".to_owned());
-    }
-    let applied =
-        generator::import_only(layout, &sources, locale.as_deref()).map_err(|f| f.to_string())?;
+fn import(layout: &Layout, sources: &[PageSource], locale: Option<&str>) -> Result<(), String> {
+    let applied = generator::import_only(layout, sources, locale).map_err(|f| f.to_string())?;
+    print_import(&applied);
+    Ok(())
+}
+
+fn refresh(layout: &Layout) -> Result<(), String> {
+    let applied = generator::refresh(layout).map_err(|f| f.to_string())?;
+    print_import(&applied);
+    Ok(())
+}
+
+fn print_import(applied: &generator::Applied) {
     print!("{}", applied.warnings);
     for line in &applied.fragment_report {
         println!("{line}");
     }
     println!("{}", applied.summary);
-    Ok(())
 }
 
 fn regen(layout: &Layout) -> Result<(), String> {
@@ -129,13 +232,48 @@ fn regen(layout: &Layout) -> Result<(), String> {
             print!("{impact}");
         }
     }
+    if let Some(plan) = &applied.release {
+        println!("version: {}", plan.summary("alli-api"));
+        if !plan.added.is_empty() {
+            println!(
+                "{} added to the [Unreleased] section of alli-api/CHANGELOG.md",
+                generator::diag::plural(plan.added.len(), "line")
+            );
+        }
+    }
     println!("{}", applied.summary);
     Ok(())
 }
 
-fn impact(layout: &Layout) -> Result<(), String> {
-    let impact = generator::check_impact(layout).map_err(|f| f.to_string())?;
-    print!("{impact}");
+fn impact(layout: &Layout, report: Option<&Path>, semver_checks: bool) -> Result<(), String> {
+    let bin = if semver_checks {
+        Some(generator::semver::ensure_installed(layout.root())?)
+    } else {
+        None
+    };
+    let work = layout.root().join("target/semver-checks");
+    let check = generator::report::impact_check(layout, bin.as_deref(), &work)
+        .map_err(|f| f.to_string())?;
+    print!("{}", check.text());
+    if let Some(file) = report {
+        if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| format!("error: cannot create {}: {e}", dir.display()))?;
+        }
+        std::fs::write(file, check.markdown())
+            .map_err(|e| format!("error: cannot write {}: {e}", file.display()))?;
+        println!("report written to {}", file.display());
+    }
+    Ok(())
+}
+
+fn release(layout: &Layout, date: Option<String>) -> Result<(), String> {
+    let date = date.unwrap_or_else(generator::release::today_utc);
+    let version = generator::release(layout, &date).map_err(|f| f.to_string())?;
+    println!(
+        "released alli-api {version} ({date}): alli-api/CHANGELOG.md moves [Unreleased] under it"
+    );
+    println!("next: commit, then tag the commit `alli-api-v{version}`");
     Ok(())
 }
 
@@ -180,6 +318,8 @@ fn test(layout: &Layout, args: &[String]) -> Result<(), String> {
     }
     python_tools(root, ".venv", "requirements.txt")?;
     python_tools(root, ".venv-st", "requirements-schemathesis.txt")?;
+    // The independent check of the impact report (generator/tests/pipeline/semver.rs).
+    generator::semver::ensure_installed(root)?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     run(Command::new(cargo)
         .args(["test", "--workspace"])

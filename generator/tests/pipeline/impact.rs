@@ -14,24 +14,24 @@ use serde_json::Value;
 use crate::support::{Sandbox, project_root};
 use crate::surface::differences;
 
-const CONVERSATIONS: [&str; 2] = [
+pub(crate) const CONVERSATIONS: [&str; 2] = [
     "spec/docs/en/conversations.md",
     "spec/docs/ko/conversations.md",
 ];
-const APPS: [&str; 1] = ["spec/docs/en/apps.md"];
+pub(crate) const APPS: [&str; 1] = ["spec/docs/en/apps.md"];
 
 /// A sandbox holding what regen reads and writes.
-fn project() -> Sandbox {
+pub(crate) fn project() -> Sandbox {
     Sandbox::with(&["spec", "alli-api", "Cargo.lock"])
 }
 
 /// Applies `edit` to every JSON block of the pages.
-fn edit_blocks(sandbox: &Sandbox, pages: &[&str], edit: impl FnMut(&mut Value)) {
+pub(crate) fn edit_blocks(sandbox: &Sandbox, pages: &[&str], edit: impl FnMut(&mut Value)) {
     sandbox.edit_blocks(pages, edit);
 }
 
 /// Removes the endpoint sections (heading and block) whose block documents `path`.
-fn remove_endpoint(sandbox: &Sandbox, pages: &[&str], path: &str) {
+pub(crate) fn remove_endpoint(sandbox: &Sandbox, pages: &[&str], path: &str) {
     let needle = format!("\"paths\":{{\"{path}\"");
     for page in pages {
         let text = sandbox.read(page);
@@ -46,12 +46,27 @@ fn remove_endpoint(sandbox: &Sandbox, pages: &[&str], path: &str) {
 }
 
 /// Edits the schema at `pointer` (below each block's root) wherever a block defines it.
-fn edit_schema(sandbox: &Sandbox, pages: &[&str], pointer: &str, mut edit: impl FnMut(&mut Value)) {
+pub(crate) fn edit_schema(
+    sandbox: &Sandbox,
+    pages: &[&str],
+    pointer: &str,
+    mut edit: impl FnMut(&mut Value),
+) {
     edit_blocks(sandbox, pages, |v| {
         if let Some(s) = v.pointer_mut(pointer) {
             edit(s);
         }
     });
+}
+
+/// Adds `POST /webapi/apps/{app_id}/archive` to the apps page.
+pub(crate) fn add_archive_operation(sandbox: &Sandbox) {
+    let apps = sandbox.read(APPS[0]);
+    let block = r#"{"openapi":"3.1.0","info":{"title":"Alli API Documentation","version":"1.0.0"},"tags":[{"name":"apps","description":"App related APIs"}],"servers":[{"url":"https://backend.alli.ai","description":"US"}],"security":[{"ApiKeyAuth":[]}],"components":{"securitySchemes":{"ApiKeyAuth":{"type":"apiKey","in":"header","name":"API-KEY","description":"Your API key for authentication"}}},"paths":{"/webapi/apps/{app_id}/archive":{"post":{"tags":["apps"],"operationId":"archiveApp","summary":"Archive App","parameters":[{"name":"app_id","in":"path","required":true,"schema":{"type":"string"}}],"responses":{"200":{"description":"OK","content":{"application/json":{"schema":{"type":"object","properties":{"archived":{"type":"boolean"}}}}}}}}}}}"#;
+    sandbox.write(
+        APPS[0],
+        &format!("{apps}\n## Archive App\n\n```json\n{block}\n```\n"),
+    );
 }
 
 /// Regenerates in memory: the impact against what is checked in, and a check that the listing
@@ -158,12 +173,7 @@ fn operations_removed_and_added() {
         &CONVERSATIONS,
         "/webapi/v2/conversations/{conversation_id}/chats/{chat_id}",
     );
-    let apps = sandbox.read(APPS[0]);
-    let block = r#"{"openapi":"3.1.0","info":{"title":"Alli API Documentation","version":"1.0.0"},"tags":[{"name":"apps","description":"App related APIs"}],"servers":[{"url":"https://backend.alli.ai","description":"US"}],"security":[{"ApiKeyAuth":[]}],"components":{"securitySchemes":{"ApiKeyAuth":{"type":"apiKey","in":"header","name":"API-KEY","description":"Your API key for authentication"}}},"paths":{"/webapi/apps/{app_id}/archive":{"post":{"tags":["apps"],"operationId":"archiveApp","summary":"Archive App","parameters":[{"name":"app_id","in":"path","required":true,"schema":{"type":"string"}}],"responses":{"200":{"description":"OK","content":{"application/json":{"schema":{"type":"object","properties":{"archived":{"type":"boolean"}}}}}}}}}}}"#;
-    sandbox.write(
-        APPS[0],
-        &format!("{apps}\n## Archive App\n\n```json\n{block}\n```\n"),
-    );
+    add_archive_operation(&sandbox);
     let impact = regen(&sandbox);
     assert_lines(
         &impact,

@@ -11,6 +11,8 @@ mod import;
 mod lint;
 mod lock;
 mod openapi_rules;
+mod release;
 mod robustness;
+mod semver;
 mod spec;
 mod surface;

@@ -24,7 +24,8 @@ pub struct Sandbox {
 
 impl Sandbox {
     /// A sandbox with copies of `dirs` (project-relative) from the real project, and always
-    /// the generated crate's manifest (regen writes its feature block).
+    /// the generated crate's manifest and changelog (regen writes its features, its version
+    /// and the changelog).
     pub fn with(dirs: &[&str]) -> Sandbox {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let root = std::env::temp_dir().join(format!(
@@ -44,10 +45,13 @@ impl Sandbox {
                 fs::copy(&from, &to).expect("copy file");
             }
         }
-        let manifest = root.join("alli-api/Cargo.toml");
-        if !manifest.exists() {
-            fs::create_dir_all(root.join("alli-api")).expect("mkdir");
-            fs::copy(project_root().join("alli-api/Cargo.toml"), &manifest).expect("copy manifest");
+        // Regen writes the manifest's features and version, and the changelog.
+        for rel in ["alli-api/Cargo.toml", "alli-api/CHANGELOG.md"] {
+            let to = root.join(rel);
+            if !to.exists() {
+                fs::create_dir_all(root.join("alli-api")).expect("mkdir");
+                fs::copy(project_root().join(rel), &to).expect("copy crate file");
+            }
         }
         Sandbox { root }
     }
