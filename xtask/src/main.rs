@@ -6,6 +6,7 @@
 //! cargo xtask check [--impact]                         fail when anything checked in is stale
 //! cargo xtask test [ARGS ...]                          install pinned checkers, run all tests
 //! cargo xtask lint                                     rustfmt, clippy and rustdoc, warnings denied
+//! cargo xtask corpus [OPTIONS]                          the generator on real-world OpenAPI documents
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -41,6 +42,11 @@ commands:
       `cargo fmt --all --check`, `cargo clippy --workspace --all-targets -- -D warnings`
       and `cargo doc --workspace --no-deps` with RUSTDOCFLAGS=-D warnings: the generated
       crate, the runtime, the generator and the tests stay warning-free.
+  corpus [OPTIONS]
+      Run the generator (and openapi-generator) on real-world OpenAPI documents split
+      into docs pages: @readme/oas-examples and an APIs.guru sample, each regenerated and
+      built in a scratch copy of the workspace; report in target/corpus/. Runs the `corpus`
+      crate's binary: `cargo xtask corpus --help` lists the options.
 ";
 
 fn main() -> ExitCode {
@@ -53,6 +59,7 @@ fn main() -> ExitCode {
         Some("check") if args.len() == 2 && args[1] == "--impact" => impact(&layout),
         Some("test") => test(&layout, &args[1..]),
         Some("lint") if args.len() == 1 => lint(&layout),
+        Some("corpus") => corpus(&layout, &args[1..]),
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");
             Ok(())
@@ -218,6 +225,23 @@ fn lint(layout: &Layout) -> Result<(), String> {
         "warnings",
     ]))?;
     run(cargo(&["doc", "--workspace", "--no-deps"]).env("RUSTDOCFLAGS", "-D warnings"))
+}
+
+/// `cargo run -p corpus -- ARGS`: the corpus runner is a crate of its own (it builds crates and
+/// runs openapi-generator; this binary stays thin).
+fn corpus(layout: &Layout, args: &[String]) -> Result<(), String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let status = Command::new(cargo)
+        .args(["run", "--quiet", "--package", "corpus", "--"])
+        .args(args)
+        .current_dir(layout.root())
+        .status()
+        .map_err(|e| format!("error: cannot run cargo: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("corpus: targets not met or the run failed ({status})"))
+    }
 }
 
 /// Whether `stamp` is missing or older than any of `inputs`.
