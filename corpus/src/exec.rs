@@ -1,7 +1,6 @@
 //! Child processes with a time limit, and cargo's JSON messages read into a verdict.
 
 use std::io::Read;
-use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
@@ -50,8 +49,9 @@ fn signal_name(sig: i32) -> &'static str {
     }
 }
 
-/// Runs `cmd` (stdin closed, output captured) in a process group of its own; past `limit`
-/// the whole group (cargo and its rustc processes) is killed.
+/// Runs `cmd` (stdin closed, output captured); past `limit` it is killed with every process
+/// it started (cargo and its rustc processes). It stays in our process group, so a Ctrl-C
+/// stops it with us.
 pub fn run(cmd: &mut Command, limit: Duration) -> Result<Finished, String> {
     let shown = format!("{cmd:?}");
     let started = Instant::now();
@@ -59,7 +59,6 @@ pub fn run(cmd: &mut Command, limit: Duration) -> Result<Finished, String> {
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
-        .process_group(0)
         .spawn()
         .map_err(|e| format!("cannot run {shown}: {e}"))?;
     let reader = |pipe: Option<Box<dyn Read + Send>>| {
@@ -77,11 +76,15 @@ pub fn run(cmd: &mut Command, limit: Duration) -> Result<Finished, String> {
         match child.try_wait() {
             Ok(Some(status)) => break Some(status),
             Ok(None) if started.elapsed() > limit => {
-                let _ = Command::new("kill")
-                    .args(["-s", "KILL", "--"])
-                    .arg(format!("-{}", child.id()))
-                    .status();
+                let mut all = Vec::new();
+                descendants(child.id(), &mut all);
                 let _ = child.kill();
+                if !all.is_empty() {
+                    let _ = Command::new("kill")
+                        .args(["-s", "KILL", "--"])
+                        .args(all.iter().map(u32::to_string))
+                        .status();
+                }
                 let _ = child.wait();
                 break None;
             }
@@ -95,6 +98,22 @@ pub fn run(cmd: &mut Command, limit: Duration) -> Result<Finished, String> {
         stderr: err.join().unwrap_or_default(),
         secs: started.elapsed().as_secs_f64(),
     })
+}
+
+/// The processes `pid` started, and theirs (Linux: `/proc/<pid>/task/*/children`).
+fn descendants(pid: u32, out: &mut Vec<u32>) {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return;
+    };
+    for task in tasks.flatten() {
+        let Ok(text) = std::fs::read_to_string(task.path().join("children")) else {
+            continue;
+        };
+        for child in text.split_whitespace().filter_map(|c| c.parse().ok()) {
+            out.push(child);
+            descendants(child, out);
+        }
+    }
 }
 
 /// A cargo build or clippy run, read from `--message-format=json`.
@@ -117,9 +136,20 @@ impl Verdict {
     }
 }
 
+/// Which errors a verdict counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Errors {
+    /// Every error.
+    All,
+    /// rustc's own (errors and rustc lints), not clippy's.
+    Rustc,
+    /// clippy's lints only.
+    Clippy,
+}
+
 /// Reads cargo's JSON messages: the compiler errors of the crates built in `dir` (paths are
-/// made relative to it).
-pub fn verdict(stdout: &str, dir: &Path) -> Verdict {
+/// made relative to it), those of `which` kind.
+pub fn verdict(stdout: &str, dir: &Path, which: Errors) -> Verdict {
     let mut v = Verdict::default();
     let mut first_lint = None;
     let dir_text = format!("{}/", dir.display());
@@ -144,6 +174,12 @@ pub fn verdict(stdout: &str, dir: &Path) -> Verdict {
             .pointer("/code/code")
             .and_then(Value::as_str)
             .map(str::to_owned);
+        let is_clippy = code.as_deref().is_some_and(|c| c.starts_with("clippy::"));
+        match which {
+            Errors::Rustc if is_clippy => continue,
+            Errors::Clippy if !is_clippy => continue,
+            _ => {}
+        }
         let is_lint = code.as_deref().is_some_and(|c| !is_error_code(c));
         let span = m
             .get("spans")
@@ -214,14 +250,20 @@ mod tests {
             r#"{"reason":"compiler-message","message":{"level":"error","message":"aborting due to 2 previous errors","code":null,"spans":[]}}"#,
             r#"{"reason":"compiler-message","message":{"level":"warning","message":"w","code":null,"spans":[]}}"#,
         ];
-        let v = verdict(&lines.join("\n"), Path::new("/w"));
+        let v = verdict(&lines.join("\n"), Path::new("/w"), Errors::All);
         assert_eq!((v.hard_errors, v.lint_errors), (1, 1));
         let first = v.first_error.clone().expect("an error");
         assert_eq!(first["code"], "E0308");
         assert_eq!(first["file"], "alli-api/src/generated/b.rs");
         assert_eq!(first["line"], 9);
         assert!(!v.clean());
-        assert!(verdict("", Path::new("/w")).clean());
+        assert!(verdict("", Path::new("/w"), Errors::All).clean());
+        let clippy = r#"{"reason":"compiler-message","message":{"level":"error","message":"very complex type","code":{"code":"clippy::type_complexity"},"spans":[]}}"#;
+        let both = format!("{}\n{clippy}", lines.join("\n"));
+        let rustc = verdict(&both, Path::new("/w"), Errors::Rustc);
+        assert_eq!((rustc.hard_errors, rustc.lint_errors), (1, 1));
+        let lints = verdict(&both, Path::new("/w"), Errors::Clippy);
+        assert_eq!((lints.hard_errors, lints.lint_errors), (0, 1));
     }
 
     #[test]

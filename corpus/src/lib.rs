@@ -5,7 +5,7 @@
 //! (`scratch`): `import` → merge and validate → generate, in a child process so that a panic
 //! or crash is recorded and the run goes on (`regen`), then `cargo build -p alli-api` with
 //! `RUSTFLAGS=-D warnings` and `cargo clippy -p alli-api -- -D warnings`, every build sharing
-//! one cargo target dir (`target/corpus/cargo`) so dependencies build once (`run`, `exec`).
+//! one cargo target dir per worker (`target/corpus/cargo-<n>`) so dependencies build once (`run`, `exec`).
 //! openapi-generator's Rust client of the same document is generated and built beside it
 //! (`oag`). The report (`report`) goes to `target/corpus/`: `report.json`, `summary.md`, and
 //! for each failing document its pages, merged document and generated code under `failed/`.
@@ -13,7 +13,7 @@
 //! ```text
 //! cargo xtask corpus [--source oas-examples|apis-guru|all] [--sample N] [--seed S]
 //!                    [--only TEXT]... [--jobs N] [--no-oag] [--no-clippy] [--timeout SECS]
-//!                    [--out DIR] [--expect FILE]
+//!                    [--check] [--out DIR] [--expect FILE]
 //! ```
 
 #![warn(missing_docs)]
@@ -53,6 +53,9 @@ options:
   --jobs N          documents at once (default: 1; each build uses every core anyway)
   --no-oag          do not run openapi-generator
   --no-clippy       stop after the build
+  --check           compile with `cargo check`, not `cargo build`: one `cargo clippy` pass
+                    for our crate (rustc's diagnostics decide the build stage, clippy's the clippy stage),
+                    `cargo check` for openapi-generator's client; about half the time
   --timeout SECS    limit of each generator, build and openapi-generator process (default: 900)
   --out DIR         report folder (default: target/corpus)
   --expect FILE     run the documents FILE lists, each line `ID STAGE`: exit 1 when one stops
@@ -76,6 +79,8 @@ pub struct Options {
     pub oag: bool,
     /// Run clippy.
     pub clippy: bool,
+    /// `cargo check` instead of `cargo build`.
+    pub check_only: bool,
     /// Per-process limit.
     pub timeout: Duration,
     /// Report folder.
@@ -95,6 +100,7 @@ impl Options {
             jobs: 1,
             oag: true,
             clippy: true,
+            check_only: false,
             timeout: Duration::from_secs(900),
             out: None,
             expect: None,
@@ -127,6 +133,7 @@ impl Options {
                 "--no-oag" => oag_set = Some(false),
                 "--oag" => oag_set = Some(true),
                 "--no-clippy" => o.clippy = false,
+                "--check" => o.check_only = true,
                 "--timeout" => {
                     o.timeout = Duration::from_secs(number("--timeout", value("--timeout")?)?)
                 }
@@ -271,9 +278,10 @@ pub fn main(args: &[String]) -> Result<bool, String> {
     let ctx = Context {
         root: root.clone(),
         out: out.clone(),
-        cargo_target: base.join("cargo"),
+        base: base.clone(),
         exe,
         clippy: o.clippy,
+        check_only: o.check_only,
         oag,
         timeout: o.timeout,
     };
@@ -286,6 +294,7 @@ pub fn main(args: &[String]) -> Result<bool, String> {
         jobs: o.jobs,
         secs: 0.0,
         clippy: o.clippy,
+        check_only: o.check_only,
         oag: ctx.oag.is_some(),
     };
     eprintln!(
@@ -386,17 +395,18 @@ fn print_summary(results: &[DocResult], info: &report::RunInfo) {
 }
 
 /// The targets: every oas-examples document and >= 99 % of the APIs.guru documents build
-/// warning-free, and the generator never panics.
+/// warning-free, and the generator never panics. A source that did not run is not judged.
 pub fn targets_met(results: &[DocResult]) -> bool {
     let examples = report::totals(results, Some(Source::OasExamples));
     let guru = report::totals(results, Some(Source::ApisGuru));
     let panics = examples.panics + guru.panics;
     let examples_ok = examples.builds() == examples.applicable();
     let guru_ok = guru.builds() * 100 >= guru.applicable() * 99;
+    let judged = |ran: bool, ok: bool| if ran { met(ok) } else { "not run" };
     println!(
-        "targets: oas-examples all build: {}; APIs.guru >= 99 %: {}; no panic: {}",
-        met(examples_ok),
-        met(guru_ok),
+        "targets: every oas-examples document builds: {}; >= 99 % of APIs.guru build: {}; no panic: {}",
+        judged(examples.documents > 0, examples_ok),
+        judged(guru.documents > 0, guru_ok),
         met(panics == 0)
     );
     examples_ok && guru_ok && panics == 0

@@ -24,6 +24,8 @@ pub struct RunInfo {
     pub secs: f64,
     /// Whether clippy ran.
     pub clippy: bool,
+    /// `cargo check` instead of `cargo build`.
+    pub check_only: bool,
     /// Whether openapi-generator ran.
     pub oag: bool,
 }
@@ -36,6 +38,7 @@ pub fn to_json(info: &RunInfo, results: &[DocResult]) -> Value {
         "versions": info.versions.iter().cloned().collect::<BTreeMap<_, _>>(),
         "sample": info.sample.map(|(n, seed)| json!({"size": n, "seed": seed})),
         "jobs": info.jobs,
+        "compile": if info.check_only { "check" } else { "build" },
         "seconds": info.secs,
         "totals": Source::all().iter().map(|s| (s.name().to_owned(), totals(results, Some(*s)).to_json()))
             .collect::<serde_json::Map<_, _>>(),
@@ -288,6 +291,15 @@ pub fn to_markdown(info: &RunInfo, results: &[DocResult]) -> String {
     if let Some((n, seed)) = info.sample {
         let _ = writeln!(md, "- APIs.guru sample: {n} documents, seed {seed}");
     }
+    let _ = writeln!(
+        md,
+        "- compiled with: {}",
+        if info.check_only {
+            "`cargo check`-level (one `cargo clippy -- -D warnings` pass for ours, rustc's diagnostics deciding \"builds\"; `cargo check` for openapi-generator's client), RUSTFLAGS=-D warnings"
+        } else {
+            "`cargo build` then `cargo clippy -- -D warnings` for ours, `cargo build` for openapi-generator's client, RUSTFLAGS=-D warnings"
+        }
+    );
     let _ = writeln!(
         md,
         "- {} documents, {} worker(s), {:.1} min wall\n",

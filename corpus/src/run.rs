@@ -152,12 +152,18 @@ pub struct Context {
     pub root: PathBuf,
     /// Output dir (`target/corpus`).
     pub out: PathBuf,
-    /// Shared cargo target dir of all builds.
-    pub cargo_target: PathBuf,
+    /// `target/corpus`: holds one cargo target dir per worker (`cargo-<slot>`, shared by all
+    /// of that worker's builds, so dependencies build once per worker and workers never wait
+    /// for each other's build lock) and `oag-Cargo.lock`.
+    pub base: PathBuf,
     /// The corpus binary (runs `__regen` in a child process).
     pub exe: PathBuf,
     /// Run clippy after a successful build.
     pub clippy: bool,
+    /// Compile with `cargo check` instead of `cargo build` (one `cargo clippy` pass for our
+    /// crate, whose rustc diagnostics decide the build stage and clippy's the clippy stage;
+    /// `cargo check` for openapi-generator's client).
+    pub check_only: bool,
     /// openapi-generator, when compared.
     pub oag: Option<Oag>,
     /// Limit of each child process.
@@ -165,12 +171,38 @@ pub struct Context {
 }
 
 impl Context {
-    fn cargo(&self, dir: &Path, args: &[&str]) -> Command {
+    /// The cargo target dir of worker `slot`.
+    pub fn cargo_target(&self, slot: usize) -> PathBuf {
+        self.base.join(format!("cargo-{slot}"))
+    }
+
+    /// Worker `slot`'s target dir, started as a copy of worker 0's when that one exists
+    /// (dependencies already built).
+    pub fn prepare_target(&self, slot: usize) -> Result<(), String> {
+        let dir = self.cargo_target(slot);
+        let first = self.cargo_target(0);
+        if slot == 0 || dir.exists() || !first.is_dir() {
+            return Ok(());
+        }
+        let status = Command::new("cp")
+            .arg("-a")
+            .arg(&first)
+            .arg(&dir)
+            .status()
+            .map_err(|e| format!("cannot run cp: {e}"))?;
+        if status.success() {
+            Ok(())
+        } else {
+            Err(format!("cp -a {} {} failed", first.display(), dir.display()))
+        }
+    }
+
+    fn cargo(&self, target: &Path, dir: &Path, args: &[&str]) -> Command {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
         let mut cmd = Command::new(cargo);
         cmd.args(args)
             .current_dir(dir)
-            .env("CARGO_TARGET_DIR", &self.cargo_target)
+            .env("CARGO_TARGET_DIR", target)
             .env("RUSTFLAGS", "-D warnings")
             .env("CARGO_INCREMENTAL", "0")
             .env("CARGO_TERM_COLOR", "never")
@@ -238,7 +270,12 @@ pub fn run_doc(ctx: &Context, input: &Input, scratch: &Scratch) -> DocResult {
     r.notes = split.notes.clone();
     r.passed.push(Stage::Split);
     if ctx.oag.is_some() {
-        r.oag = Some(run_oag(ctx, &doc, &scratch.root.join("oag")));
+        r.oag = Some(run_oag(
+            ctx,
+            &doc,
+            &scratch.root.join("oag"),
+            &scratch.cargo_target,
+        ));
     }
     drop(doc);
     ours(ctx, &mut r, scratch, &split.pages);
@@ -357,6 +394,42 @@ fn ours(ctx: &Context, r: &mut DocResult, scratch: &Scratch, pages: &[(String, S
             return;
         }
     }
+    if ctx.check_only {
+        // One pass: rustc's diagnostics (errors, rustc lints denied) decide the build stage,
+        // clippy's the clippy stage.
+        let sub = if ctx.clippy { "clippy" } else { "check" };
+        let mut args = vec![sub, "-p", "alli-api", "--lib", "--locked", "--message-format=json"];
+        if ctx.clippy {
+            args.extend(["--", "-D", "warnings"]);
+        }
+        let f = match exec::run(
+            &mut ctx.cargo(&scratch.cargo_target, &scratch.root, &args),
+            ctx.timeout,
+        ) {
+            Ok(f) => f,
+            Err(e) => {
+                r.failed = Some(simple(Stage::Build, "spawn", e));
+                return;
+            }
+        };
+        r.times.push((Stage::Build, f.secs));
+        let rustc = exec::verdict(&f.stdout, &scratch.root, exec::Errors::Rustc);
+        let clippy = exec::verdict(&f.stdout, &scratch.root, exec::Errors::Clippy);
+        let finished = f.status.is_some();
+        if !(finished && rustc.clean() && (f.success() || !clippy.clean())) {
+            r.failed = Some(cargo_failure(Stage::Build, &f, &rustc, ctx.timeout));
+            return;
+        }
+        r.passed.push(Stage::Build);
+        if ctx.clippy {
+            if f.success() && clippy.clean() {
+                r.passed.push(Stage::Clippy);
+            } else {
+                r.failed = Some(cargo_failure(Stage::Clippy, &f, &clippy, ctx.timeout));
+            }
+        }
+        return;
+    }
     // Build, then clippy.
     let steps: &[(Stage, &[&str])] = &[
         (
@@ -382,11 +455,14 @@ fn ours(ctx: &Context, r: &mut DocResult, scratch: &Scratch, pages: &[(String, S
         if *stage == Stage::Clippy && !ctx.clippy {
             break;
         }
-        let finished = exec::run(&mut ctx.cargo(&scratch.root, args), ctx.timeout);
+        let finished = exec::run(
+            &mut ctx.cargo(&scratch.cargo_target, &scratch.root, args),
+            ctx.timeout,
+        );
         match finished {
             Ok(f) => {
                 r.times.push((*stage, f.secs));
-                let v = exec::verdict(&f.stdout, &scratch.root);
+                let v = exec::verdict(&f.stdout, &scratch.root, exec::Errors::All);
                 if f.success() && v.clean() {
                     r.passed.push(*stage);
                 } else {
@@ -439,7 +515,7 @@ fn cargo_failure(stage: Stage, f: &Finished, v: &Verdict, limit: Duration) -> Fa
 }
 
 /// The reference generator on the whole document: generate, then build warning-free.
-fn run_oag(ctx: &Context, doc: &Value, dir: &Path) -> OagResult {
+fn run_oag(ctx: &Context, doc: &Value, dir: &Path, target: &Path) -> OagResult {
     let mut r = OagResult::default();
     let Some(oag) = &ctx.oag else {
         return r;
@@ -487,12 +563,13 @@ fn run_oag(ctx: &Context, doc: &Value, dir: &Path) -> OagResult {
             .filter(|l| l.trim_start().starts_with("-attribute") || l.starts_with("\t-"))
             .take(3)
             .collect();
-        fail(
-            &mut r,
-            "generate",
-            code,
-            format!("{first}\n{}", detail.join("\n")).trim().to_owned(),
-        );
+        // Spec validation lists its findings below a generic exception line: lead with them.
+        let message = if detail.is_empty() {
+            first.to_owned()
+        } else {
+            format!("{}\n{first}", detail.join("\n"))
+        };
+        fail(&mut r, "generate", code, message.trim().to_owned());
         return r;
     }
     r.generated = true;
@@ -504,7 +581,7 @@ fn run_oag(ctx: &Context, doc: &Value, dir: &Path) -> OagResult {
         text
     });
     let has_rustls = patched.as_ref().is_ok_and(|t| t.contains("\nrustls = "));
-    let lock = ctx.cargo_target.join("oag-Cargo.lock");
+    let lock = ctx.base.join("oag-Cargo.lock");
     let lock_from = if lock.is_file() {
         lock.clone()
     } else {
@@ -517,11 +594,12 @@ fn run_oag(ctx: &Context, doc: &Value, dir: &Path) -> OagResult {
         fail(&mut r, "build", "io", e.to_string());
         return r;
     }
-    let mut args = vec!["build", "--lib", "--message-format=json"];
+    let sub = if ctx.check_only { "check" } else { "build" };
+    let mut args = vec![sub, "--lib", "--message-format=json"];
     if has_rustls {
         args.extend(["--no-default-features", "--features", "rustls"]);
     }
-    let built = exec::run(&mut ctx.cargo(&client, &args), ctx.timeout);
+    let built = exec::run(&mut ctx.cargo(target, &client, &args), ctx.timeout);
     let built = match built {
         Ok(b) => b,
         Err(e) => {
@@ -530,7 +608,7 @@ fn run_oag(ctx: &Context, doc: &Value, dir: &Path) -> OagResult {
         }
     };
     r.build_secs = built.secs;
-    let v = exec::verdict(&built.stdout, &client);
+    let v = exec::verdict(&built.stdout, &client, exec::Errors::All);
     r.builds = built.status.is_some() && v.hard_errors == 0 && (built.success() || v.lint_errors > 0);
     r.warning_free = built.success() && v.clean();
     if r.builds {
@@ -558,12 +636,15 @@ pub fn run_all(
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<DocResult>>> = Mutex::new(vec![None; inputs.len()]);
     let errors: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    for slot in 0..jobs.max(1) {
+        ctx.prepare_target(slot)?;
+    }
     std::thread::scope(|s| {
         for slot in 0..jobs.max(1) {
             let (next, results, errors) = (&next, &results, &errors);
             s.spawn(move || {
                 let dir = ctx.out.join("work").join(format!("slot-{slot}"));
-                let scratch = match Scratch::create(&ctx.root, &dir) {
+                let scratch = match Scratch::create(&ctx.root, &dir, ctx.cargo_target(slot)) {
                     Ok(s) => s,
                     Err(e) => {
                         if let Ok(mut errs) = errors.lock() {

@@ -58,16 +58,20 @@ pub fn copy_workspace_sources(root: &Path, to: &Path) -> std::io::Result<()> {
 pub struct Scratch {
     /// The copy's root.
     pub root: PathBuf,
+    /// The cargo target dir of its builds.
+    pub cargo_target: PathBuf,
 }
 
 impl Scratch {
-    /// A fresh copy of the workspace at `root`, in `dir` (emptied first).
-    pub fn create(root: &Path, dir: &Path) -> Result<Self, String> {
+    /// A fresh copy of the workspace at `root`, in `dir` (emptied first), built into
+    /// `cargo_target`.
+    pub fn create(root: &Path, dir: &Path, cargo_target: PathBuf) -> Result<Self, String> {
         let _ = fs::remove_dir_all(dir);
         copy_workspace_sources(root, dir)
             .map_err(|e| format!("cannot copy the workspace into {}: {e}", dir.display()))?;
         Ok(Scratch {
             root: dir.to_path_buf(),
+            cargo_target,
         })
     }
 

@@ -231,17 +231,10 @@ fn lint(layout: &Layout) -> Result<(), String> {
 /// runs openapi-generator; this binary stays thin).
 fn corpus(layout: &Layout, args: &[String]) -> Result<(), String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let status = Command::new(cargo)
+    run(Command::new(cargo)
         .args(["run", "--quiet", "--package", "corpus", "--"])
         .args(args)
-        .current_dir(layout.root())
-        .status()
-        .map_err(|e| format!("error: cannot run cargo: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("corpus: targets not met or the run failed ({status})"))
-    }
+        .current_dir(layout.root()))
 }
 
 /// Whether `stamp` is missing or older than any of `inputs`.
