@@ -1,6 +1,5 @@
 //! Drift: everything checked in must equal what `cargo xtask regen` writes.
 
-
 use std::process::Command;
 
 use crate::support::{Sandbox, project_root};

@@ -6,13 +6,12 @@
 //! After an intended change of the output, accept the new files with
 //! `GOLDEN=overwrite cargo test -p generator --test pipeline golden` and review the diff.
 
-
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use generator::codegen::CodegenSettings;
 use crate::support::{Sandbox, project_root};
+use generator::codegen::CodegenSettings;
 
 /// PascalCase of a fixture name (`error_bodies` → `ErrorBodies`).
 fn pascal(s: &str) -> String {

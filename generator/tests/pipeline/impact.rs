@@ -1,11 +1,10 @@
 //! A docs change, end to end: regen reports the API impact (breaking or not), the tree is
 //! clean for `check`, and the regenerated crate compiles.
 
-
 use std::process::Command;
 
-use serde_json::Value;
 use crate::support::{Sandbox, project_root};
+use serde_json::Value;
 
 /// Applies `edit` to every JSON block of a docs page.
 fn edit_blocks(sandbox: &Sandbox, page: &str, mut edit: impl FnMut(&mut Value)) {

@@ -1,13 +1,12 @@
 //! The import stage: docs pages → fragments, on the real pages and on broken ones.
 
-
 use std::fs;
 use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 
-use generator::{Change, PageSource};
 use crate::support::{Sandbox, json_blocks, project_root};
+use generator::{Change, PageSource};
 
 fn fragment_files(root: &Path) -> Vec<PathBuf> {
     fn walk(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -1,7 +1,6 @@
 //! Third-party checkers agree that spec/openapi.json is valid OpenAPI 3.1. They are installed
 //! (pinned) by `cargo xtask test`; a missing checker fails the test rather than skipping it.
 
-
 use std::path::PathBuf;
 use std::process::Command;
 

@@ -1,9 +1,8 @@
 //! Broken input never panics: the real docs pages, mutated at random (deterministically), go
 //! through the whole pipeline; every run ends in output or in located errors.
 
-
-use serde_json::Value;
 use crate::support::{Sandbox, project_root};
+use serde_json::Value;
 
 /// xorshift64*: deterministic, no dependency.
 struct Rng(u64);

@@ -1,9 +1,8 @@
 //! The spec stage on the real docs and on broken variants of them: normalize, merge,
 //! overrides, validate, and a deterministic `spec/openapi.json`.
 
-
-use serde_json::Value;
 use crate::support::{Sandbox, project_root};
+use serde_json::Value;
 
 /// Applies `edit` to the JSON block of `page` (a docs page under `spec/docs/`) that documents
 /// `method path`.

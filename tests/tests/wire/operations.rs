@@ -8,14 +8,13 @@
 
 use std::time::Duration;
 
+use crate::support::{fixture, object, strings};
 use alli_api::http::StatusCode;
 use alli_api::types;
 use alli_api::{Client, ErrorKind, Nullable};
 use alli_api_tests::{RecordedRequest, Reply, TEST_API_KEY, TestServer, client_builder};
 use futures_util::{StreamExt, TryStreamExt};
 use serde_json::{Map, Value, json};
-use crate::support::{fixture, object, strings};
-
 
 // ---------- support ----------
 

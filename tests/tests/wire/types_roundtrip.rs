@@ -13,13 +13,12 @@
 use std::collections::BTreeSet;
 use std::fmt::Debug;
 
+use crate::support::{fixture, object, strings};
 use alli_api::Nullable;
 use alli_api::types;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
-use crate::support::{fixture, object, strings};
-
 
 // ---------- support ----------
 
