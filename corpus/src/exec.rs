@@ -70,8 +70,18 @@ pub fn run(cmd: &mut Command, limit: Duration) -> Result<Finished, String> {
             String::from_utf8_lossy(&buf).into_owned()
         })
     };
-    let out = reader(child.stdout.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
-    let err = reader(child.stderr.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
+    let out = reader(
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let err = reader(
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break Some(status),
@@ -181,18 +191,17 @@ pub fn verdict(stdout: &str, dir: &Path, which: Errors) -> Verdict {
             _ => {}
         }
         let is_lint = code.as_deref().is_some_and(|c| !is_error_code(c));
-        let span = m
-            .get("spans")
-            .and_then(Value::as_array)
-            .and_then(|s| {
-                s.iter()
-                    .find(|s| s.get("is_primary").and_then(Value::as_bool) == Some(true))
-            });
+        let span = m.get("spans").and_then(Value::as_array).and_then(|s| {
+            s.iter()
+                .find(|s| s.get("is_primary").and_then(Value::as_bool) == Some(true))
+        });
         let file = span
             .and_then(|s| s.get("file_name"))
             .and_then(Value::as_str)
             .map(|f| f.strip_prefix(&dir_text).unwrap_or(f).to_owned());
-        let line_no = span.and_then(|s| s.get("line_start")).and_then(Value::as_u64);
+        let line_no = span
+            .and_then(|s| s.get("line_start"))
+            .and_then(Value::as_u64);
         let rendered: String = m
             .get("rendered")
             .and_then(Value::as_str)
@@ -210,7 +219,10 @@ pub fn verdict(stdout: &str, dir: &Path, which: Errors) -> Verdict {
             "rendered": rendered,
         });
         *v.codes
-            .entry(code.clone().unwrap_or_else(|| text.chars().take(80).collect()))
+            .entry(
+                code.clone()
+                    .unwrap_or_else(|| text.chars().take(80).collect()),
+            )
             .or_default() += 1;
         if is_lint {
             v.lint_errors += 1;

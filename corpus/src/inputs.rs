@@ -46,7 +46,9 @@ impl Source {
 
     /// The installed package's folder.
     pub fn package_dir(self, root: &Path) -> PathBuf {
-        self.tool_dir(root).join("node_modules").join(self.package())
+        self.tool_dir(root)
+            .join("node_modules")
+            .join(self.package())
     }
 }
 
@@ -86,10 +88,12 @@ pub fn install(root: &Path, source: Source) -> Result<String, String> {
             .status()
             .map_err(|e| format!("cannot run npm (Node 20+ and npm are needed): {e}"))?;
         if !status.success() {
-            return Err(format!("npm ci --prefix {} failed ({status})", dir.display()));
+            return Err(format!(
+                "npm ci --prefix {} failed ({status})",
+                dir.display()
+            ));
         }
-        std::fs::write(&stamp, "")
-            .map_err(|e| format!("cannot write {}: {e}", stamp.display()))?;
+        std::fs::write(&stamp, "").map_err(|e| format!("cannot write {}: {e}", stamp.display()))?;
     }
     let manifest = source.package_dir(root).join("package.json");
     let text = std::fs::read_to_string(&manifest)
@@ -133,11 +137,7 @@ pub fn list(root: &Path, source: Source) -> Result<Vec<Input>, String> {
                 Source::OasExamples => name.replacen("/json/", "/", 1),
                 Source::ApisGuru => name.strip_prefix("api/").unwrap_or(name).to_owned(),
             };
-            out.push(Input {
-                source,
-                name,
-                path,
-            });
+            out.push(Input { source, name, path });
         }
     }
     out.sort();
@@ -159,15 +159,15 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 
 /// Reads a document: JSON, or YAML converted to JSON.
 pub fn load(path: &Path) -> Result<Value, String> {
-    let text =
-        std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let is_yaml = path
-        .extension()
-        .is_some_and(|e| e == "yaml" || e == "yml");
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let is_yaml = path.extension().is_some_and(|e| e == "yaml" || e == "yml");
     if is_yaml {
-        serde_yaml::from_str(&text).map_err(|e| format!("{}: YAML does not parse: {e}", path.display()))
+        serde_yaml::from_str(&text)
+            .map_err(|e| format!("{}: YAML does not parse: {e}", path.display()))
     } else {
-        serde_json::from_str(&text).map_err(|e| format!("{}: JSON does not parse: {e}", path.display()))
+        serde_json::from_str(&text)
+            .map_err(|e| format!("{}: JSON does not parse: {e}", path.display()))
     }
 }
 
@@ -240,7 +240,11 @@ mod tests {
         let a = sample(pool(100), 10, 7);
         let mut shuffled = pool(100);
         shuffled.reverse();
-        assert_eq!(a, sample(shuffled, 10, 7), "independent of the pool's order");
+        assert_eq!(
+            a,
+            sample(shuffled, 10, 7),
+            "independent of the pool's order"
+        );
         assert_ne!(a, sample(pool(100), 10, 8));
         let mut names: Vec<_> = a.iter().map(|i| &i.name).collect();
         names.dedup();

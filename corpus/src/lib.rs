@@ -5,7 +5,7 @@
 //! (`scratch`): `import` → merge and validate → generate, in a child process so that a panic
 //! or crash is recorded and the run goes on (`regen`), then `cargo build -p alli-api` with
 //! `RUSTFLAGS=-D warnings` and `cargo clippy -p alli-api -- -D warnings`, every build sharing
-//! one cargo target dir per worker (`target/corpus/cargo-<n>`) so dependencies build once (`run`, `exec`).
+//! one cargo target dir per worker (`target/corpus/cargo-<n>`, under `--out`) so dependencies build once per worker (`run`, `exec`).
 //! openapi-generator's Rust client of the same document is generated and built beside it
 //! (`oag`). The report (`report`) goes to `target/corpus/`: `report.json`, `summary.md`, and
 //! for each failing document its pages, merged document and generated code under `failed/`.
@@ -214,7 +214,10 @@ pub fn main(args: &[String]) -> Result<bool, String> {
     let sources: Vec<Source> = match &expectations {
         Some(exp) => Source::all()
             .into_iter()
-            .filter(|s| exp.iter().any(|e| e.id.starts_with(&format!("{}/", s.name()))))
+            .filter(|s| {
+                exp.iter()
+                    .any(|e| e.id.starts_with(&format!("{}/", s.name())))
+            })
             .collect(),
         None => o.sources.clone(),
     };
@@ -267,7 +270,11 @@ pub fn main(args: &[String]) -> Result<bool, String> {
                 versions.push(("Java".to_owned(), g.java.clone()));
                 Some(g)
             }
-            Err(e) => return Err(format!("openapi-generator cannot run: {e} (or pass --no-oag)")),
+            Err(e) => {
+                return Err(format!(
+                    "openapi-generator cannot run: {e} (or pass --no-oag)"
+                ));
+            }
         }
     } else {
         None
@@ -278,7 +285,7 @@ pub fn main(args: &[String]) -> Result<bool, String> {
     let ctx = Context {
         root: root.clone(),
         out: out.clone(),
-        base: base.clone(),
+        base: out.clone(),
         exe,
         clippy: o.clippy,
         check_only: o.check_only,
@@ -327,8 +334,8 @@ pub fn main(args: &[String]) -> Result<bool, String> {
 }
 
 fn write_reports(out: &Path, info: &report::RunInfo, results: &[DocResult]) -> Result<(), String> {
-    let json = serde_json::to_string_pretty(&report::to_json(info, results))
-        .map_err(|e| e.to_string())?;
+    let json =
+        serde_json::to_string_pretty(&report::to_json(info, results)).map_err(|e| e.to_string())?;
     for (name, text) in [
         ("report.json", json),
         ("summary.md", report::to_markdown(info, results)),
@@ -366,7 +373,10 @@ fn progress_line(r: &DocResult) -> String {
             }
         )
     });
-    format!("{} ({} ops, {:.1} s): {ours}{oag}", r.id, r.operations, r.wall)
+    format!(
+        "{} ({} ops, {:.1} s): {ours}{oag}",
+        r.id, r.operations, r.wall
+    )
 }
 
 fn print_summary(results: &[DocResult], info: &report::RunInfo) {
@@ -482,7 +492,14 @@ fn git_version(root: &Path) -> String {
         .output()
         .map(|o| !o.stdout.is_empty())
         .unwrap_or(false);
-    format!("{head}{}", if dirty { " (with uncommitted changes)" } else { "" })
+    format!(
+        "{head}{}",
+        if dirty {
+            " (with uncommitted changes)"
+        } else {
+            ""
+        }
+    )
 }
 
 fn command_line(cmd: &str, args: &[&str]) -> String {
@@ -506,8 +523,8 @@ mod tests {
 
     #[test]
     fn expectation_files_name_documents_and_stages() {
-        let exp = parse_expectations("# c\noas-examples/3.0/petstore  build  # why\n\n")
-            .expect("parses");
+        let exp =
+            parse_expectations("# c\noas-examples/3.0/petstore  build  # why\n\n").expect("parses");
         assert_eq!(
             exp,
             [Expectation {
@@ -521,9 +538,17 @@ mod tests {
 
     #[test]
     fn options_parse() {
-        let args: Vec<String> = ["--source", "apis-guru", "--sample", "5", "--seed", "3", "--no-oag"]
-            .map(String::from)
-            .to_vec();
+        let args: Vec<String> = [
+            "--source",
+            "apis-guru",
+            "--sample",
+            "5",
+            "--seed",
+            "3",
+            "--no-oag",
+        ]
+        .map(String::from)
+        .to_vec();
         let o = Options::parse(&args).expect("parses");
         assert_eq!(o.sources, [Source::ApisGuru]);
         assert_eq!((o.sample, o.seed, o.oag), (5, 3, false));

@@ -133,7 +133,11 @@ impl Totals {
 
 /// Totals over the documents of `source` (all when `None`).
 pub fn totals(results: &[DocResult], source: Option<Source>) -> Totals {
-    totals_of(results.iter().filter(|r| source.is_none_or(|s| r.source == s)))
+    totals_of(
+        results
+            .iter()
+            .filter(|r| source.is_none_or(|s| r.source == s)),
+    )
 }
 
 fn totals_of<'a>(results: impl Iterator<Item = &'a DocResult>) -> Totals {
@@ -255,7 +259,10 @@ pub fn normalize(message: &str) -> String {
                 }
             }
             '#' if chars.peek() == Some(&'/') => {
-                while chars.peek().is_some_and(|d| !d.is_whitespace() && *d != ',') {
+                while chars
+                    .peek()
+                    .is_some_and(|d| !d.is_whitespace() && *d != ',')
+                {
                     chars.next();
                 }
                 out.push_str("#/…");
@@ -311,7 +318,10 @@ pub fn to_markdown(info: &RunInfo, results: &[DocResult]) -> String {
         md,
         "| source | documents | skipped | operations | split | import | merge+validate | generate | **builds, -D warnings** | clippy -D warnings | panics | our time | openapi-generator: generates | **builds, -D warnings** | builds with warnings | its time |"
     );
-    let _ = writeln!(md, "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    let _ = writeln!(
+        md,
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+    );
     let sources: Vec<Option<Source>> = Source::all()
         .into_iter()
         .filter(|s| results.iter().any(|r| r.source == *s))
@@ -335,12 +345,28 @@ pub fn to_markdown(info: &RunInfo, results: &[DocResult]) -> String {
             p(Stage::Spec),
             p(Stage::Generate),
             p(Stage::Build),
-            if info.clippy { p(Stage::Clippy) } else { "not run".to_owned() },
+            if info.clippy {
+                p(Stage::Clippy)
+            } else {
+                "not run".to_owned()
+            },
             t.panics,
             t.secs / 60.0,
-            if info.oag { pct(oag[1], oag_ran) } else { "not run".to_owned() },
-            if info.oag { pct(oag[3], oag_ran) } else { "—".to_owned() },
-            if info.oag { pct(oag[2], oag_ran) } else { "—".to_owned() },
+            if info.oag {
+                pct(oag[1], oag_ran)
+            } else {
+                "not run".to_owned()
+            },
+            if info.oag {
+                pct(oag[3], oag_ran)
+            } else {
+                "—".to_owned()
+            },
+            if info.oag {
+                pct(oag[2], oag_ran)
+            } else {
+                "—".to_owned()
+            },
             t.oag_secs / 60.0,
         );
     }
@@ -358,7 +384,10 @@ pub fn to_markdown(info: &RunInfo, results: &[DocResult]) -> String {
             md,
             "\nAPIs.guru by the format the document was converted from (`info.x-origin`):\n"
         );
-        let _ = writeln!(md, "| origin | documents | ours: builds | openapi-generator: builds warning-free |");
+        let _ = writeln!(
+            md,
+            "| origin | documents | ours: builds | openapi-generator: builds warning-free |"
+        );
         let _ = writeln!(md, "|---|---|---|---|");
         for (origin, rs) in origins {
             let t = totals_of(rs.into_iter());
@@ -385,7 +414,10 @@ pub fn to_markdown(info: &RunInfo, results: &[DocResult]) -> String {
         category_table(&mut md, &oag_categories(results));
     }
     let _ = writeln!(md, "\n## Documents\n");
-    let _ = writeln!(md, "| document | origin | ops | reached | our first error | time | openapi-generator |");
+    let _ = writeln!(
+        md,
+        "| document | origin | ops | reached | our first error | time | openapi-generator |"
+    );
     let _ = writeln!(md, "|---|---|---|---|---|---|---|");
     for r in results {
         let error = r.skipped.clone().unwrap_or_else(|| {
@@ -434,7 +466,10 @@ fn category_table(md: &mut String, cats: &[Category]) {
         let _ = writeln!(md, "None.");
         return;
     }
-    let _ = writeln!(md, "| category | count | documents | first error (first document) |");
+    let _ = writeln!(
+        md,
+        "| category | count | documents | first error (first document) |"
+    );
     let _ = writeln!(md, "|---|---|---|---|");
     for c in cats {
         let docs: Vec<String> = c.docs.iter().take(4).map(|d| format!("`{d}`")).collect();

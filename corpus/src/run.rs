@@ -152,7 +152,7 @@ pub struct Context {
     pub root: PathBuf,
     /// Output dir (`target/corpus`).
     pub out: PathBuf,
-    /// `target/corpus`: holds one cargo target dir per worker (`cargo-<slot>`, shared by all
+    /// The run's output folder (`target/corpus`): holds one cargo target dir per worker (`cargo-<slot>`, shared by all
     /// of that worker's builds, so dependencies build once per worker and workers never wait
     /// for each other's build lock) and `oag-Cargo.lock`.
     pub base: PathBuf,
@@ -193,7 +193,11 @@ impl Context {
         if status.success() {
             Ok(())
         } else {
-            Err(format!("cp -a {} {} failed", first.display(), dir.display()))
+            Err(format!(
+                "cp -a {} {} failed",
+                first.display(),
+                dir.display()
+            ))
         }
     }
 
@@ -398,7 +402,14 @@ fn ours(ctx: &Context, r: &mut DocResult, scratch: &Scratch, pages: &[(String, S
         // One pass: rustc's diagnostics (errors, rustc lints denied) decide the build stage,
         // clippy's the clippy stage.
         let sub = if ctx.clippy { "clippy" } else { "check" };
-        let mut args = vec![sub, "-p", "alli-api", "--lib", "--locked", "--message-format=json"];
+        let mut args = vec![
+            sub,
+            "-p",
+            "alli-api",
+            "--lib",
+            "--locked",
+            "--message-format=json",
+        ];
         if ctx.clippy {
             args.extend(["--", "-D", "warnings"]);
         }
@@ -434,7 +445,14 @@ fn ours(ctx: &Context, r: &mut DocResult, scratch: &Scratch, pages: &[(String, S
     let steps: &[(Stage, &[&str])] = &[
         (
             Stage::Build,
-            &["build", "-p", "alli-api", "--lib", "--locked", "--message-format=json"],
+            &[
+                "build",
+                "-p",
+                "alli-api",
+                "--lib",
+                "--locked",
+                "--message-format=json",
+            ],
         ),
         (
             Stage::Clippy,
@@ -526,8 +544,8 @@ fn run_oag(ctx: &Context, doc: &Value, dir: &Path, target: &Path) -> OagResult {
     let fail = |r: &mut OagResult, stage: &str, code: &str, msg: String| {
         r.failure = Some((stage.to_owned(), code.to_owned(), msg));
     };
-    if let Err(e) = std::fs::create_dir_all(dir)
-        .and_then(|()| std::fs::write(&spec, doc.to_string()))
+    if let Err(e) =
+        std::fs::create_dir_all(dir).and_then(|()| std::fs::write(&spec, doc.to_string()))
     {
         fail(&mut r, "generate", "io", e.to_string());
         return r;
@@ -609,7 +627,8 @@ fn run_oag(ctx: &Context, doc: &Value, dir: &Path, target: &Path) -> OagResult {
     };
     r.build_secs = built.secs;
     let v = exec::verdict(&built.stdout, &client, exec::Errors::All);
-    r.builds = built.status.is_some() && v.hard_errors == 0 && (built.success() || v.lint_errors > 0);
+    r.builds =
+        built.status.is_some() && v.hard_errors == 0 && (built.success() || v.lint_errors > 0);
     r.warning_free = built.success() && v.clean();
     if r.builds {
         // Keep the resolved versions for the next client (atomically: workers run at once).

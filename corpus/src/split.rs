@@ -128,7 +128,13 @@ pub fn split(doc: &Value) -> Result<Split, Unsplittable> {
             let mut item_out = Value::Object(item_out);
             copied_refs += inline_foreign_refs(&mut item_out, doc, 0);
             let mut fragment = Map::new();
-            for key in ["openapi", "info", "jsonSchemaDialect", "servers", "security"] {
+            for key in [
+                "openapi",
+                "info",
+                "jsonSchemaDialect",
+                "servers",
+                "security",
+            ] {
                 if let Some(v) = root.get(key) {
                     fragment.insert(key.to_owned(), v.clone());
                 }
@@ -380,7 +386,12 @@ fn security_schemes(root: Option<&Value>, op: Option<&Value>) -> BTreeSet<String
     let mut names = BTreeSet::new();
     for requirements in [root, op].into_iter().flatten() {
         for requirement in requirements.as_array().into_iter().flatten() {
-            for name in requirement.as_object().into_iter().flatten().map(|(k, _)| k) {
+            for name in requirement
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(k, _)| k)
+            {
                 names.insert(name.clone());
             }
         }
@@ -411,12 +422,7 @@ fn components_for(
             return;
         };
         let name = unescape(name);
-        let exists = |n: &str| {
-            components
-                .get(kind)
-                .and_then(|k| k.get(n))
-                .is_some()
-        };
+        let exists = |n: &str| components.get(kind).and_then(|k| k.get(n)).is_some();
         let name = if exists(&name) {
             name
         } else {
@@ -573,11 +579,18 @@ mod tests {
         assert_eq!(s.operations, 2);
         let names: Vec<&str> = s.pages.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(names, ["pets.md", "untagged.md"]);
-        assert!(s.pages[0].1.starts_with("# pets\n\n## Get a pet\n\n```json\n"));
+        assert!(
+            s.pages[0]
+                .1
+                .starts_with("# pets\n\n## Get a pet\n\n```json\n")
+        );
         assert!(s.pages[1].1.contains("## deletePet\n"));
         let b = blocks(&s);
         let get = &b[0];
-        assert_eq!(get["tags"], json!([{"name": "pets", "description": "Pets"}]));
+        assert_eq!(
+            get["tags"],
+            json!([{"name": "pets", "description": "Pets"}])
+        );
         assert_eq!(get["servers"], doc()["servers"]);
         let schemas: Vec<&String> = get["components"]["schemas"]
             .as_object()
