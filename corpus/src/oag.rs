@@ -119,9 +119,14 @@ impl Oag {
     }
 }
 
+/// The crate is named `package`, version 0.1.0: by default openapi-generator takes the
+/// document's `info.version` for the crate version, and a version Cargo rejects
+/// (`2017-05-31`, `2.x`) would fail the build before any code is compiled.
 fn generate_args(cmd: &mut Command, spec: &Path, out: &Path, package: &str) {
     cmd.args(["generate", "-g", "rust"])
-        .arg(format!("--additional-properties=packageName={package}"))
+        .arg(format!(
+            "--additional-properties=packageName={package},packageVersion=0.1.0"
+        ))
         .arg("-i")
         .arg(spec)
         .arg("-o")
