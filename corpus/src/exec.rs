@@ -137,6 +137,9 @@ pub struct Verdict {
     pub first_error: Option<Value>,
     /// Every error's code (or message when it has none), counted.
     pub codes: std::collections::BTreeMap<String, usize>,
+    /// The first error of each code, `code: message (file:line)`: what else is wrong besides
+    /// the first error.
+    pub first_of_each: Vec<String>,
 }
 
 impl Verdict {

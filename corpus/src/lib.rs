@@ -202,7 +202,14 @@ pub fn main(args: &[String]) -> Result<bool, String> {
     let started = Instant::now();
     let root = workspace_root();
     let base = root.join("target/corpus");
-    let out = o.out.clone().unwrap_or_else(|| base.clone());
+    // Absolute: it names cargo target dirs for builds that run in other folders.
+    let out = match &o.out {
+        Some(dir) if dir.is_relative() => std::env::current_dir()
+            .map_err(|e| format!("cannot read the current folder: {e}"))?
+            .join(dir),
+        Some(dir) => dir.clone(),
+        None => base.clone(),
+    };
     let expectations = match &o.expect {
         Some(file) => {
             let text = std::fs::read_to_string(file)

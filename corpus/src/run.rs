@@ -501,6 +501,7 @@ fn cargo_failure(stage: Stage, f: &Finished, v: &Verdict, limit: Duration) -> Fa
         "hard_errors": v.hard_errors,
         "lint_errors": v.lint_errors,
         "codes": v.codes,
+        "first_of_each_code": v.first_of_each,
         "first": v.first_error,
         "status": f.describe(limit),
     });
