@@ -221,12 +221,18 @@ pub fn verdict(stdout: &str, dir: &Path, which: Errors) -> Verdict {
             "line": line_no,
             "rendered": rendered,
         });
-        *v.codes
-            .entry(
-                code.clone()
-                    .unwrap_or_else(|| text.chars().take(80).collect()),
-            )
-            .or_default() += 1;
+        let key = code
+            .clone()
+            .unwrap_or_else(|| text.chars().take(80).collect());
+        let count = v.codes.entry(key.clone()).or_default();
+        *count += 1;
+        if *count == 1 {
+            v.first_of_each.push(format!(
+                "{key}: {text} ({}:{})",
+                file.as_deref().unwrap_or("?"),
+                line_no.unwrap_or(0)
+            ));
+        }
         if is_lint {
             v.lint_errors += 1;
             first_lint.get_or_insert(entry);
@@ -271,6 +277,13 @@ mod tests {
         assert_eq!(first["code"], "E0308");
         assert_eq!(first["file"], "alli-api/src/generated/b.rs");
         assert_eq!(first["line"], 9);
+        assert_eq!(
+            v.first_of_each,
+            [
+                "unused_imports: unused import: `X` (alli-api/src/generated/a.rs:3)",
+                "E0308: mismatched types (alli-api/src/generated/b.rs:9)"
+            ]
+        );
         assert!(!v.clean());
         assert!(verdict("", Path::new("/w"), Errors::All).clean());
         let clippy = r#"{"reason":"compiler-message","message":{"level":"error","message":"very complex type","code":{"code":"clippy::type_complexity"},"spans":[]}}"#;
