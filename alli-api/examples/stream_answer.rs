@@ -45,10 +45,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 /// Runs an app with a chat message and prints its answer as it streams.
 async fn run_app(client: &Client, app_id: &str, message: &str) -> alli_api::Result<()> {
-    let chat = RunAppChat {
-        message: Some(message.to_owned()),
-        ..Default::default()
-    };
+    let chat = RunAppChat::new().message(message);
     let mut events = client.apps().run(app_id).chat(chat).stream().await?;
     let mut text = Typewriter::default();
     while let Some(event) = events.next().await {

@@ -1,39 +1,39 @@
 //! A guided tour of `alli-api`: the main features end to end, narrated.
 //!
 //! ```text
-//! cargo run -p alli-api --example tour                   # offline, against a fake Alli server
+//! cargo run -p alli-api --example tour                   # offline, against alli_api::mock
 //! ALLI_API_KEY=.. cargo run -p alli-api --example tour   # the real API, read-only calls
 //! ALLI_API_KEY=.. cargo run -p alli-api --example tour -- --write
-//! cargo run -p alli-api --example tour -- --serve        # only the fake server, to point the
+//! cargo run -p alli-api --example tour -- --serve        # only the mock server, to point the
 //!                                                        # other examples at (ALLI_BASE_URL)
 //! ```
 //!
-//! Without `ALLI_API_KEY` the tour starts a small fake Alli server in-process
-//! (`support/fake_alli.rs`) and shows what goes over the wire. With it, it talks to the real API
+//! Without `ALLI_API_KEY` the tour starts the crate's mock Alli server (`alli_api::mock`, with
+//! the rules in `support/mock_alli.rs`), shows what goes over the wire, and ends by verifying
+//! that every rule was used as expected. With `ALLI_API_KEY` it talks to the real API
 //! (`ALLI_BASE_URL` or `ALLI_REGION=ja` choose the server, `ALLI_OWN_USER_ID` the end user),
 //! read-only unless `--write` is given: then it also runs an app (`ALLI_APP_ID`, else the first
 //! app listed), asks a generative answer, and renames and unassigns a conversation.
 
 #[path = "support/answers.rs"]
 mod answers;
-#[path = "support/fake_alli.rs"]
-mod fake_alli;
+#[path = "support/mock_alli.rs"]
+mod mock_alli;
 #[path = "support/real_api.rs"]
 mod real_api;
 
 use std::time::{Duration, Instant};
 
+use alli_api::mock::MockAlli;
 use alli_api::types::{Chat, GetGenerativeAnswerError, ListOrder, RunAppChat};
 use alli_api::{Client, ClientBuilder, ErrorKind, RequestOptions};
 use futures_util::{StreamExt, TryStreamExt};
 
 use answers::Typewriter;
-use fake_alli::FakeAlli;
+use mock_alli::MISSING_CONVERSATION;
 
 type Result<T = (), E = Box<dyn std::error::Error + Send + Sync>> = std::result::Result<T, E>;
 
-/// A conversation id that does not exist (well-formed, so the real API answers 404 too).
-const MISSING_CONVERSATION: &str = "Q29udmVyc2F0aW9uOjAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMA==";
 const APP_QUESTION: &str = "How many days of annual leave do I get in my first year?";
 const ANSWER_QUESTION: &str = "How do I connect to the office VPN from home?";
 
@@ -41,14 +41,14 @@ const ANSWER_QUESTION: &str = "How do I connect to the office VPN from home?";
 async fn main() -> Result {
     let write = std::env::args().skip(1).any(|arg| arg == "--write");
     if std::env::args().skip(1).any(|arg| arg == "--serve") {
-        // Only the fake server, to try the other examples against (ALLI_BASE_URL=<its URL>).
-        let fake = FakeAlli::start().await?;
-        println!("fake Alli server at {} (Ctrl-C stops it)", fake.url());
+        // Only the mock server, to try the other examples against (ALLI_BASE_URL=<its URL>).
+        let mock = mock_alli::start(true).await?;
+        println!("mock Alli server at {} (Ctrl-C stops it)", mock.url());
         return std::future::pending().await;
     }
     println!("alli-api: a guided tour");
     println!("=======================");
-    let (builder, fake) = match real_api::builder_from_env() {
+    let (builder, mock) = match real_api::builder_from_env() {
         Some(builder) => {
             println!("ALLI_API_KEY is set: this tour talks to the real Alli API.");
             if !write {
@@ -58,18 +58,19 @@ async fn main() -> Result {
             (builder, None)
         }
         None => {
-            let fake = FakeAlli::start().await?;
-            println!("No ALLI_API_KEY, so the tour runs against a fake Alli server started");
-            println!("in-process; lines marked `wire:` show what it received and answered.");
+            let mock = mock_alli::start(false).await?;
+            println!("No ALLI_API_KEY, so the tour runs against the mock Alli server of");
+            println!("alli_api::mock, started in-process; lines marked `wire:` show what it");
+            println!("received and answered.");
             println!("(To tour the real API, {}.)", real_api::SETUP);
             let builder = Client::builder()
                 .api_key("demo-key")
-                .base_url(fake.url())
+                .base_url(mock.url())
                 .own_user_id("고객-42");
-            (builder, Some(fake))
+            (builder, Some(mock))
         }
     };
-    let mut tour = Tour::new(builder, fake, write)?;
+    let mut tour = Tour::new(builder, mock, write)?;
     tour.first_page().await?;
     tour.every_conversation().await?;
     tour.chats().await?;
@@ -81,10 +82,12 @@ async fn main() -> Result {
     tour.generative_answer().await?;
     tour.errors().await?;
     tour.per_request_options().await?;
-    match &tour.fake {
-        Some(fake) => {
-            let requests = fake.requests().len();
-            println!("\nTour complete: {requests} requests to the fake server.");
+    match &tour.mock {
+        Some(mock) => {
+            let requests = mock.received_requests().len();
+            // Every rule used as often as expected, nothing unmatched or invalid.
+            mock.check()?;
+            println!("\nTour complete: {requests} requests to the mock server, all as expected.");
         }
         None => println!("\nTour complete."),
     }
@@ -93,10 +96,10 @@ async fn main() -> Result {
 
 struct Tour {
     client: Client,
-    fake: Option<FakeAlli>,
+    mock: Option<MockAlli>,
     write: bool,
     section: u32,
-    /// Requests of the fake server already shown.
+    /// Requests of the mock server already shown.
     wire_mark: usize,
     /// The conversation with the most chats, found by `every_conversation`.
     conversation_id: Option<String>,
@@ -105,11 +108,11 @@ struct Tour {
 }
 
 impl Tour {
-    fn new(builder: ClientBuilder, fake: Option<FakeAlli>, write: bool) -> Result<Tour> {
+    fn new(builder: ClientBuilder, mock: Option<MockAlli>, write: bool) -> Result<Tour> {
         let client = builder.user_agent_suffix("alli-tour/0.1").build()?;
         let mut tour = Tour {
             client,
-            fake,
+            mock,
             write,
             section: 0,
             wire_mark: 0,
@@ -117,7 +120,7 @@ impl Tour {
             app_id: None,
         };
         tour.heading("A client");
-        if tour.fake.is_some() {
+        if tour.mock.is_some() {
             println!(
                 "   Client::builder().api_key(..).base_url(..).own_user_id(\"고객-42\").build()?"
             );
@@ -156,22 +159,28 @@ impl Tour {
         self.conversation_id.clone()
     }
 
-    /// Prints the requests the fake server received since the last call (nothing for the
+    /// Prints the requests the mock server received since the last call (nothing for the
     /// real API), with the values of `headers`.
     fn wire(&mut self, headers: &[&str]) {
-        let Some(fake) = &self.fake else { return };
-        let requests = fake.requests();
+        let Some(mock) = &self.mock else { return };
+        let requests = mock.received_requests();
         for request in &requests[self.wire_mark.min(requests.len())..] {
-            let (method, target) = (&request.method, &request.target);
-            println!("   wire: {method} {target} → {}", request.status);
+            let (method, path, query) = (request.method(), request.path(), request.query());
+            let target = if query.is_empty() {
+                path.to_owned()
+            } else {
+                format!("{path}?{query}")
+            };
+            let status = request.status().map_or("-".to_owned(), |s| s.to_string());
+            println!("   wire: {method} {target} → {status}");
             for name in headers {
                 match request.header(name) {
                     Some(value) => println!("         {name}: {value}"),
                     None => println!("         (no {name} header)"),
                 }
             }
-            if !request.body.is_empty() {
-                println!("         body {}", request.body);
+            if !request.body().is_empty() {
+                println!("         body {}", String::from_utf8_lossy(request.body()));
             }
         }
         self.wire_mark = requests.len();
@@ -179,12 +188,15 @@ impl Tour {
 
     /// Forgets the requests received so far (they are not worth showing).
     fn skip_wire(&mut self) {
-        self.wire_mark = self.fake.as_ref().map_or(0, |f| f.requests().len());
+        self.wire_mark = self
+            .mock
+            .as_ref()
+            .map_or(0, |m| m.received_requests().len());
     }
 
     /// Mutating calls (or ones that run an LLM) need `--write` against the real API.
     fn may_write(&self, what: &str) -> bool {
-        let allowed = self.fake.is_some() || self.write;
+        let allowed = self.mock.is_some() || self.write;
         if !allowed {
             println!("   (skipped: {what}; pass --write to do it)");
         }
@@ -211,7 +223,7 @@ impl Tour {
         }
         println!("   next cursor: {:?}", page.cursor);
         self.wire(&["OWN-USER-ID"]);
-        if self.fake.is_some() {
+        if self.mock.is_some() {
             println!("   The Korean OWN-USER-ID went out base64-encoded: header values are ASCII.");
         }
         Ok(())
@@ -220,9 +232,12 @@ impl Tour {
     async fn every_conversation(&mut self) -> Result {
         let client = self.section("Every conversation, across pages: into_stream()");
         // Real accounts can hold thousands: stop early. Dropping the stream stops fetching.
-        let limit = if self.fake.is_some() { usize::MAX } else { 25 };
-        let before = self.fake.as_ref().map_or(0, |f| f.requests().len());
-        let page_size = if self.fake.is_some() { 2 } else { 10 };
+        let limit = if self.mock.is_some() { usize::MAX } else { 25 };
+        let before = self
+            .mock
+            .as_ref()
+            .map_or(0, |m| m.received_requests().len());
+        let page_size = if self.mock.is_some() { 2 } else { 10 };
         let mut conversations = client
             .conversations()
             .list()
@@ -249,9 +264,9 @@ impl Tour {
             }
         }
         drop(conversations);
-        match &self.fake {
-            Some(fake) => {
-                let requests = fake.requests().len() - before;
+        match &self.mock {
+            Some(mock) => {
+                let requests = mock.received_requests().len() - before;
                 println!("   {count} conversations in {requests} requests, following the cursor;");
                 println!("   each next page is fetched while you handle the current one.");
             }
@@ -274,7 +289,7 @@ impl Tour {
             println!("   page {number}: {} chats (of {total})", page.chats.len());
         }
         self.wire(&[]);
-        if self.fake.is_some() {
+        if self.mock.is_some() {
             println!("   The total is known after page 1, so pages 2.. were fetched concurrently.");
         }
         let chats: Vec<Chat> = client
@@ -428,7 +443,7 @@ impl Tour {
         else {
             return Ok(());
         };
-        let pause = Duration::from_millis(if self.fake.is_some() { 50 } else { 2000 });
+        let pause = Duration::from_millis(if self.mock.is_some() { 50 } else { 2000 });
         let deadline = Instant::now() + Duration::from_secs(300);
         let started = client
             .apps()
@@ -531,14 +546,14 @@ impl Tour {
         Ok(())
     }
 
-    /// A call that was meant to fail did not (or failed otherwise): fatal against the fake
-    /// server, only reported against the real API (it may well accept what the fake refuses).
+    /// A call that was meant to fail did not (or failed otherwise): fatal against the mock
+    /// server, only reported against the real API (it may well accept what the mock refuses).
     fn unexpected<T>(&self, result: alli_api::Result<T>, note: &str) -> Result {
         let what = match result {
             Ok(_) => format!("the call succeeded{note}"),
             Err(e) => format!("{} error: {e}", e.kind()),
         };
-        if self.fake.is_some() {
+        if self.mock.is_some() {
             return Err(format!("expected an API error, but {what}").into());
         }
         println!("   → the real API answered differently: {what}");
@@ -623,8 +638,5 @@ impl Tour {
 
 /// The chat input of the app runs.
 fn question() -> RunAppChat {
-    RunAppChat {
-        message: Some(APP_QUESTION.to_owned()),
-        ..Default::default()
-    }
+    RunAppChat::new().message(APP_QUESTION)
 }

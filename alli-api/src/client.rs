@@ -88,6 +88,7 @@ pub(crate) struct ClientInner {
     /// Credentials, identity, `User-Agent`, `Accept` and the user's default headers.
     pub(crate) headers: HeaderMap,
     pub(crate) timeout: Duration,
+    pub(crate) total_timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     pub(crate) max_retries: u32,
     pub(crate) page_concurrency: usize,
@@ -115,6 +116,11 @@ impl Client {
     /// The timeout of one attempt of a request.
     pub fn timeout(&self) -> Duration {
         self.inner.timeout
+    }
+
+    /// The deadline of a request as a whole (all attempts and the waits between them), if set.
+    pub fn total_timeout(&self) -> Option<Duration> {
+        self.inner.total_timeout
     }
 
     /// The number of retries after the first attempt.
@@ -151,6 +157,7 @@ impl fmt::Debug for Client {
             )
             .field("headers", &DebugHeaders(&i.headers))
             .field("timeout", &i.timeout)
+            .field("total_timeout", &i.total_timeout)
             .field("connect_timeout", &i.connect_timeout)
             .field("max_retries", &i.max_retries)
             .field("page_concurrency", &i.page_concurrency)
@@ -172,6 +179,7 @@ pub struct ClientBuilder {
     identity: Vec<(&'static str, String)>,
     default_headers: Vec<(String, String)>,
     timeout: Duration,
+    total_timeout: Option<Duration>,
     connect_timeout: Duration,
     max_retries: u32,
     page_concurrency: usize,
@@ -191,6 +199,7 @@ impl Default for ClientBuilder {
             identity: Vec::new(),
             default_headers: Vec::new(),
             timeout: DEFAULT_TIMEOUT,
+            total_timeout: None,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             max_retries: DEFAULT_MAX_RETRIES,
             page_concurrency: DEFAULT_PAGE_CONCURRENCY,
@@ -269,11 +278,25 @@ impl ClientBuilder {
         self
     }
 
-    /// Timeout of each attempt of a request, from sending until the whole body is read
+    /// Timeout of **each attempt** of a request, from sending until the whole body is read
     /// (default [`DEFAULT_TIMEOUT`], 600 s). For a streamed response: until the response
     /// headers, then the longest silence allowed between two chunks.
+    ///
+    /// With retries, a request can take up to `(max_retries + 1) × timeout` plus the backoff
+    /// between attempts (`timeout(1 s)` with the default 2 retries: about 4.3 s). To bound the
+    /// whole request, set [`total_timeout`](Self::total_timeout) too.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// Deadline of **a request as a whole** (default: none): every attempt, the waits between
+    /// attempts and reading the body (for a streamed response: until its headers). An attempt
+    /// still running at the deadline is cut ([`ErrorKind::Timeout`](crate::ErrorKind));
+    /// a retry whose backoff or `Retry-After` wait would end past the deadline is not made, and
+    /// the last error is returned at once. Per request: `.total_timeout(..)`.
+    pub fn total_timeout(mut self, total: Duration) -> Self {
+        self.total_timeout = Some(total);
         self
     }
 
@@ -420,6 +443,7 @@ impl ClientBuilder {
                 auth,
                 headers,
                 timeout: self.timeout,
+                total_timeout: self.total_timeout,
                 connect_timeout,
                 max_retries: self.max_retries,
                 page_concurrency: self.page_concurrency,
@@ -443,6 +467,7 @@ impl fmt::Debug for ClientBuilder {
             .field("identity", &DebugPairs(&self.identity))
             .field("default_headers", &DebugPairs(&self.default_headers))
             .field("timeout", &self.timeout)
+            .field("total_timeout", &self.total_timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("max_retries", &self.max_retries)
             .field("retry_backoff", &(self.backoff.initial, self.backoff.max))

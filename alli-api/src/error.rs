@@ -37,6 +37,11 @@ pub enum ErrorKind {
     /// The response broke the protocol: a repeated pagination cursor, a streamed event larger
     /// than the limit, a stream in an unknown format or cut in the middle of an event.
     InvalidResponse,
+    /// A local file or stream failed: an upload's file part could not be opened or read (or
+    /// changed size while it was sent), a caller-supplied upload stream returned an error or
+    /// not its declared length, or [`Download::save_to`](crate::Download::save_to) could not
+    /// write its file. See [`std::error::Error::source`] for the I/O error. Never retried.
+    Io,
 }
 
 impl fmt::Display for ErrorKind {
@@ -48,6 +53,7 @@ impl fmt::Display for ErrorKind {
             ErrorKind::Api => "API error",
             ErrorKind::Decode => "decode error",
             ErrorKind::InvalidResponse => "invalid response",
+            ErrorKind::Io => "I/O error",
         })
     }
 }
@@ -92,7 +98,8 @@ pub fn typed_error<T: DeserializeOwned + fmt::Debug + Send + Sync + 'static>(
 ///     Err(e) if e.kind() == ErrorKind::Api && e.status().map(|s| s.as_u16()) == Some(404) => {
 ///         eprintln!("not found: {}", e.api_message().unwrap_or("(no message)"));
 ///     }
-///     Err(e) if e.is_retryable() => eprintln!("transient failure, try later: {e}"),
+///     Err(e) if e.is_retryable() => eprintln!("transient failure, safe to send again: {e}"),
+///     Err(e) if e.is_transient() => eprintln!("transient failure; it may have been applied: {e}"),
 ///     Err(e) => eprintln!("failed: {e}"),
 /// }
 /// # }
@@ -107,6 +114,8 @@ struct Inner {
     operation: Option<&'static str>,
     /// The request can not have reached the server (failed to connect).
     not_sent: bool,
+    /// Whether the request's method is idempotent, once the client has named it.
+    idempotent: Option<bool>,
     response: Option<ResponseParts>,
     api_message: Option<String>,
     json_path: Option<String>,
@@ -131,6 +140,7 @@ impl Error {
                 message: message.into(),
                 operation: None,
                 not_sent: false,
+                idempotent: None,
                 response: None,
                 api_message: None,
                 json_path: None,
@@ -157,12 +167,42 @@ impl Error {
         )
     }
 
+    /// The request's total timeout (all attempts and the waits between them) elapsed.
+    pub(crate) fn total_timeout(total: Duration, attempts: u32) -> Self {
+        Self::new(
+            ErrorKind::Timeout,
+            format!(
+                "no complete response within the total timeout of {} ({attempts} attempt{})",
+                fmt_duration(total),
+                if attempts == 1 { "" } else { "s" }
+            ),
+        )
+    }
+
     /// A streamed response that sent nothing for `after`.
     pub(crate) fn stream_idle(after: Duration) -> Self {
         Self::new(
             ErrorKind::Timeout,
             format!("the stream sent no data for {}", fmt_duration(after)),
         )
+    }
+
+    /// A local file or upload stream failure (see [`ErrorKind::Io`]).
+    pub(crate) fn io(
+        message: impl Into<String>,
+        source: impl Into<Box<dyn StdError + Send + Sync>>,
+    ) -> Self {
+        let mut e = Self::new(ErrorKind::Io, message);
+        e.inner.source = Some(source.into());
+        e
+    }
+
+    /// Appends ` (<note>)` to the message, e.g. why a retry was not made.
+    pub(crate) fn with_note(mut self, note: &str) -> Self {
+        self.inner.message.push_str(" (");
+        self.inner.message.push_str(note);
+        self.inner.message.push(')');
+        self
     }
 
     /// A transport failure from a caller-supplied byte stream.
@@ -287,6 +327,15 @@ impl Error {
         self
     }
 
+    /// Records the request's method (for [`is_retryable`](Error::is_retryable)), if not yet
+    /// recorded.
+    pub(crate) fn with_method(mut self, method: &http::Method) -> Self {
+        if self.inner.idempotent.is_none() {
+            self.inner.idempotent = Some(crate::retry::is_idempotent(method));
+        }
+        self
+    }
+
     /// What kind of failure this is.
     pub fn kind(&self) -> ErrorKind {
         self.inner.kind
@@ -361,16 +410,32 @@ impl Error {
         self.inner.not_sent && self.inner.kind != ErrorKind::InvalidRequest
     }
 
-    /// True when the failure is transient and the same request may succeed later: transport
-    /// failures, timeouts, and statuses 408, 429 and 5xx. (The client already retried
-    /// idempotent requests; a non-idempotent request that failed after it was sent may have
-    /// taken effect, see [`is_connect`](Error::is_connect).)
-    pub fn is_retryable(&self) -> bool {
+    /// True when the failure is transient: transport failures, timeouts, and statuses 408, 429
+    /// and 5xx. The same request may succeed later, but resending it is not always safe: a
+    /// POST that failed after it was sent may already have taken effect (see
+    /// [`is_retryable`](Error::is_retryable)).
+    pub fn is_transient(&self) -> bool {
         match self.inner.kind {
             ErrorKind::Transport | ErrorKind::Timeout => true,
             ErrorKind::Api => self.status().is_some_and(retryable_status),
             _ => false,
         }
+    }
+
+    /// True when the failure is transient ([`is_transient`](Error::is_transient)) **and**
+    /// sending the same request again is safe: the request cannot have reached the server
+    /// ([`is_connect`](Error::is_connect)), the server rejected it without acting on it (429),
+    /// or its method is idempotent (GET, PUT, DELETE, ...). So a POST (sending a chat, running
+    /// an app) that timed out, lost its connection after it was sent, or got a 5xx is *not*
+    /// retryable: it may already have been applied, and resending it could apply it twice.
+    /// This is the rule the client's own retries follow; when this is true, the client has
+    /// already retried up to its `max_retries`.
+    ///
+    /// An error whose request method is unknown (an error of a streamed event, of a
+    /// user-made [`EventStream`](crate::EventStream)) counts as not idempotent.
+    pub fn is_retryable(&self) -> bool {
+        self.is_transient()
+            && crate::retry::should_retry(self, self.inner.idempotent.unwrap_or(false))
     }
 
     /// How long the server asked to wait before retrying (`Retry-After` as seconds or

@@ -17,9 +17,8 @@ use serde::de::DeserializeOwned;
 use crate::client::DEFAULT_MAX_EVENT_SIZE;
 use crate::error::{Error, Result};
 use crate::headers::DebugHeaders;
+use crate::idle::IdleBody;
 use crate::response::decode_json;
-
-type BodyStream = Pin<Box<dyn Stream<Item = Result<Bytes>> + Send>>;
 
 /// A stream of typed events from a streaming response (e.g. running an app in stream mode).
 ///
@@ -59,14 +58,10 @@ impl<T> EventStream<T> {
     ) -> Self {
         let status = resp.status();
         let headers = resp.headers().clone();
-        let body =
-            futures_util::StreamExt::map(resp.bytes_stream(), |r| r.map_err(Error::from_reqwest));
         EventStream::new(RawEventStream {
             framer: Framer::new(content_type(&headers), max_event_size),
-            body: Some(Box::pin(body)),
+            body: Some(IdleBody::from_response(resp, Some(idle_timeout))),
             idle_timeout: Some(idle_timeout),
-            sleep: None,
-            deadline: None,
             status,
             headers,
             operation: Some(operation),
@@ -103,10 +98,8 @@ impl<T> EventStream<T> {
         }
         EventStream::new(RawEventStream {
             framer: Framer::new(content_type, DEFAULT_MAX_EVENT_SIZE),
-            body: Some(Box::pin(body)),
+            body: Some(IdleBody::new(Box::pin(body), None)),
             idle_timeout: None,
-            sleep: None,
-            deadline: None,
             status: StatusCode::OK,
             headers,
             operation: None,
@@ -124,8 +117,9 @@ impl<T> EventStream<T> {
     /// Sets (or, with `None`, removes) the longest silence allowed between two chunks.
     pub fn with_idle_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.raw.idle_timeout = timeout;
-        self.raw.sleep = None;
-        self.raw.deadline = None;
+        if let Some(body) = self.raw.body.as_mut() {
+            body.set_idle_timeout(timeout);
+        }
         self
     }
 
@@ -189,12 +183,10 @@ impl<T> fmt::Debug for EventStream<T> {
 /// JSON event.
 pub struct RawEventStream {
     /// `None` once the body has ended.
-    body: Option<BodyStream>,
+    body: Option<IdleBody>,
     framer: Framer,
+    /// The body's idle timeout (kept for `Debug` once the body has ended).
     idle_timeout: Option<Duration>,
-    sleep: Option<Pin<Box<tokio::time::Sleep>>>,
-    /// When the idle timeout elapses (set from the last chunk).
-    deadline: Option<tokio::time::Instant>,
     status: StatusCode,
     headers: HeaderMap,
     operation: Option<&'static str>,
@@ -212,17 +204,10 @@ impl RawEventStream {
         &self.headers
     }
 
-    /// When the stream times out if no chunk arrives from now on.
-    fn idle_deadline(&self) -> Option<tokio::time::Instant> {
-        self.idle_timeout
-            .and_then(|idle| tokio::time::Instant::now().checked_add(idle))
-    }
-
     /// Ends the stream and closes the body (the connection).
     fn end(&mut self) {
         self.finished = true;
         self.body = None;
-        self.sleep = None;
     }
 
     fn fail(&mut self, err: Error) -> Poll<Option<Result<Bytes>>> {
@@ -257,34 +242,15 @@ impl Stream for RawEventStream {
                 this.end();
                 return Poll::Ready(None);
             };
-            match body.as_mut().poll_next(cx) {
-                Poll::Ready(Some(Ok(chunk))) => {
-                    this.framer.push(&chunk);
-                    this.deadline = this.idle_deadline();
-                }
+            match Pin::new(body).poll_next(cx) {
+                Poll::Ready(Some(Ok(chunk))) => this.framer.push(&chunk),
+                // Transport errors and the idle timeout.
                 Poll::Ready(Some(Err(err))) => return this.fail(err),
                 Poll::Ready(None) => {
                     this.body = None;
                     this.framer.eof = true;
                 }
-                Poll::Pending => {
-                    if this.deadline.is_none() {
-                        this.deadline = this.idle_deadline();
-                    }
-                    // No deadline: no idle timeout (or one too large to represent).
-                    if let (Some(idle), Some(deadline)) = (this.idle_timeout, this.deadline) {
-                        let sleep = this
-                            .sleep
-                            .get_or_insert_with(|| Box::pin(tokio::time::sleep_until(deadline)));
-                        if sleep.deadline() != deadline {
-                            sleep.as_mut().reset(deadline);
-                        }
-                        if sleep.as_mut().poll(cx).is_ready() {
-                            return this.fail(Error::stream_idle(idle));
-                        }
-                    }
-                    return Poll::Pending;
-                }
+                Poll::Pending => return Poll::Pending,
             }
         }
     }

@@ -4,30 +4,43 @@ use std::future::Future;
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
-use http::header::CONTENT_TYPE;
+use http::header::{CONTENT_LENGTH, CONTENT_TYPE, COOKIE};
 use http::{HeaderMap, HeaderValue, Method};
 use serde::de::DeserializeOwned;
+use tokio::time::Instant;
 use tracing::Instrument as _;
 
 use crate::client::Client;
+use crate::download::Download;
 use crate::error::{Error, ErrorDecoder, Result};
 use crate::event_stream::EventStream;
 use crate::headers;
 use crate::request::{Request, RequestOptions};
 use crate::response::RawResponse;
 use crate::retry::{self, MAX_RETRY_AFTER};
+use crate::upload::{BodySpec, BodyStream, Multipart, ProgressHook};
+
+/// The body of a prepared request.
+enum PreparedBody {
+    None,
+    Bytes(Bytes),
+    /// Opened anew by each attempt.
+    Multipart(Multipart),
+}
 
 /// A request with everything resolved, ready for (repeated) sending.
 struct Prepared {
     method: Method,
     url: reqwest::Url,
     headers: HeaderMap,
-    body: Option<Bytes>,
+    body: PreparedBody,
+    progress: Option<ProgressHook>,
     operation: &'static str,
     path_template: &'static str,
     envelope: Option<&'static str>,
     error_decoder: Option<ErrorDecoder>,
     timeout: Duration,
+    total_timeout: Option<Duration>,
     max_retries: u32,
 }
 
@@ -56,6 +69,22 @@ impl Client {
             Some(field) => raw.check_envelope(field),
             None => Ok(raw),
         }
+    }
+
+    /// Like [`__execute`](Client::__execute) up to the response headers (retries and the
+    /// timeout apply until then), then returns the body as a [`Download`] stream: for
+    /// operations whose success answer is binary (`application/octet-stream`, `image/*`, ...).
+    /// The timeout then bounds the silence between two chunks. A non-2xx response is read and
+    /// fails like `__execute`.
+    #[doc(hidden)]
+    pub async fn __execute_download(
+        &self,
+        req: Request,
+        options: &RequestOptions,
+    ) -> Result<Download> {
+        let p = self.prepare(req, options)?;
+        let resp = self.run(&p, |resp| async move { Ok(resp) }).await?;
+        Ok(Download::from_response(resp, p.operation, p.timeout))
     }
 
     /// Like [`__execute`](Client::__execute) up to the response headers (retries and the
@@ -93,20 +122,50 @@ impl Client {
             let value = headers::header_value(&name, value).map_err(in_request)?;
             headers.insert(name, value);
         }
+        if !req.cookies.is_empty() {
+            let mut cookie = headers
+                .get(COOKIE)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| format!("{v}; "))
+                .unwrap_or_default();
+            cookie.push_str(&req.cookies.join("; "));
+            let value = headers::header_value(&COOKIE, &cookie).map_err(in_request)?;
+            headers.insert(COOKIE, value);
+        }
+        // A form's content type is the form's own (a multipart boundary must be ours).
+        let body = match req.body {
+            BodySpec::None => PreparedBody::None,
+            BodySpec::Bytes(bytes) => PreparedBody::Bytes(bytes),
+            BodySpec::UrlEncoded(text) => {
+                headers.insert(
+                    CONTENT_TYPE,
+                    HeaderValue::from_static("application/x-www-form-urlencoded"),
+                );
+                PreparedBody::Bytes(Bytes::from(text))
+            }
+            BodySpec::Multipart(form) => {
+                let ct = headers::header_value(&CONTENT_TYPE, &form.content_type())
+                    .map_err(in_request)?;
+                headers.insert(CONTENT_TYPE, ct);
+                PreparedBody::Multipart(form)
+            }
+        };
         options.apply_headers(&mut headers).map_err(in_request)?;
-        if req.body.is_some() && !headers.contains_key(CONTENT_TYPE) {
+        if matches!(body, PreparedBody::Bytes(_)) && !headers.contains_key(CONTENT_TYPE) {
             headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         }
         Ok(Prepared {
             method: req.method,
             url,
             headers,
-            body: req.body,
+            body,
+            progress: options.get_upload_progress(),
             operation,
             path_template: req.path_template,
             envelope: req.envelope,
             error_decoder: req.error_decoder,
             timeout: options.get_timeout().unwrap_or(self.inner.timeout),
+            total_timeout: options.get_total_timeout().or(self.inner.total_timeout),
             max_retries: options.get_max_retries().unwrap_or(self.inner.max_retries),
         })
     }
@@ -129,21 +188,45 @@ impl Client {
         let idempotent = retry::is_idempotent(&p.method);
         let in_span = span.clone();
         async {
+            let deadline = p.total_timeout.map(|t| Instant::now() + t);
             let mut retries = 0u32;
             loop {
                 in_span.record("attempt", retries + 1);
-                let attempt = self.attempt(p, &finish, &in_span);
-                let result = match tokio::time::timeout(p.timeout, attempt).await {
+                // The attempt's own timeout, cut short by the total deadline.
+                let (limit, by_deadline) = match deadline {
+                    Some(d) => {
+                        let left = d.saturating_duration_since(Instant::now());
+                        (left.min(p.timeout), left < p.timeout)
+                    }
+                    None => (p.timeout, false),
+                };
+                let attempt = self.attempt(p, &finish, &in_span, retries + 1);
+                let result = match tokio::time::timeout(limit, attempt).await {
                     Ok(result) => result,
-                    Err(_elapsed) => Err(Error::timeout(p.timeout)),
+                    Err(_elapsed) => match (by_deadline, p.total_timeout) {
+                        (true, Some(total)) => Err(Error::total_timeout(total, retries + 1)),
+                        _ => Err(Error::timeout(p.timeout)),
+                    },
                 };
                 let err = match result {
                     Ok(value) => return Ok(value),
-                    Err(err) => err.with_operation(p.operation),
+                    Err(err) => err.with_operation(p.operation).with_method(&p.method),
                 };
+                if by_deadline && err.is_timeout() {
+                    tracing::debug!(error = %err, "request failed: total timeout");
+                    return Err(err);
+                }
                 if retries >= p.max_retries || !retry::should_retry(&err, idempotent) {
                     tracing::debug!(error = %err, "request failed");
                     return Err(err);
+                }
+                // A stream part already sent cannot be sent again.
+                if let PreparedBody::Multipart(form) = &p.body {
+                    if let Some(note) = form.replay_blocker() {
+                        let err = err.with_note(&note);
+                        tracing::debug!(error = %err, "request failed");
+                        return Err(err);
+                    }
                 }
                 let delay = match err
                     .headers()
@@ -160,6 +243,14 @@ impl Client {
                     Some(wait) => wait,
                     None => self.inner.backoff.delay(retries),
                 };
+                if deadline.is_some_and(|d| Instant::now() + delay >= d) {
+                    tracing::debug!(
+                        delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+                        error = %err,
+                        "not retrying: the wait would pass the total timeout"
+                    );
+                    return Err(err);
+                }
                 tracing::debug!(
                     attempt = retries + 1,
                     delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
@@ -174,8 +265,15 @@ impl Client {
         .await
     }
 
-    /// One attempt: send, then `finish` a 2xx response; a non-2xx one is read into an API error.
-    async fn attempt<T, F, Fut>(&self, p: &Prepared, finish: &F, span: &tracing::Span) -> Result<T>
+    /// One attempt (`number` from 1): send, then `finish` a 2xx response; a non-2xx one is read
+    /// into an API error. A form is opened again (files re-opened, streams taken).
+    async fn attempt<T, F, Fut>(
+        &self,
+        p: &Prepared,
+        finish: &F,
+        span: &tracing::Span,
+        number: u32,
+    ) -> Result<T>
     where
         F: Fn(reqwest::Response) -> Fut,
         Fut: Future<Output = Result<T>>,
@@ -185,10 +283,35 @@ impl Client {
             .http
             .request(p.method.clone(), p.url.clone())
             .headers(p.headers.clone());
-        if let Some(body) = &p.body {
-            builder = builder.body(body.clone());
+        let mut failure = None;
+        let streamed = match &p.body {
+            PreparedBody::None => None,
+            PreparedBody::Bytes(bytes) if p.progress.is_none() => {
+                builder = builder.body(bytes.clone());
+                None
+            }
+            PreparedBody::Bytes(bytes) => Some(BodyStream::bytes(bytes.clone())),
+            PreparedBody::Multipart(form) => {
+                let parts = form.open().await?;
+                Some(BodyStream::multipart(parts, form.closing()))
+            }
+        };
+        if let Some(body) = streamed {
+            let body = body.with_progress(p.progress.clone(), number);
+            failure = Some(body.failure());
+            if let Some(total) = body.total() {
+                builder = builder.header(CONTENT_LENGTH, total);
+            }
+            builder = builder.body(reqwest::Body::wrap_stream(body));
         }
-        let resp = builder.send().await.map_err(Error::from_reqwest)?;
+        let resp = match builder.send().await {
+            Ok(resp) => resp,
+            // A file or stream of the body that failed says so itself.
+            Err(e) => {
+                let own = failure.and_then(|f| f.lock().ok().and_then(|mut f| f.take()));
+                return Err(own.unwrap_or_else(|| Error::from_reqwest(e)));
+            }
+        };
         let status = resp.status();
         span.record("status", status.as_u16());
         if status.is_success() {

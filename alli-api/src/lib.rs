@@ -16,6 +16,22 @@
 //! `.send_raw()` ([`RawResponse`]: status, headers, body bytes), and for paginated operations
 //! `.into_stream()` / `.into_pages()`, for streaming ones `.stream()` ([`EventStream`]).
 //!
+//! # Files
+//!
+//! - **Uploads** (`multipart/form-data`): a [`FilePart`] from a path (streamed from disk,
+//!   re-opened by each retry), from bytes, or from an async stream; file name and content type
+//!   guessed, overridable. `Content-Length` when every length is known, chunked otherwise. An
+//!   upload progress hook per request ([`RequestOptions::upload_progress`], [`UploadProgress`]).
+//! - **Downloads** (binary answers): `send()` returns a [`Download`], a stream of chunks with
+//!   the suggested [`file_name`](Download::file_name), content type and length;
+//!   [`save_to`](Download::save_to) writes it atomically. Memory stays bounded whatever the
+//!   size.
+//!
+//! Parameters of every type and OpenAPI style (path `simple`/`label`/`matrix`, query
+//! `form`/`spaceDelimited`/`pipeDelimited`/`deepObject`, headers, cookies) and
+//! `application/x-www-form-urlencoded` bodies are serialized as the OpenAPI 3.1 style table
+//! says.
+//!
 //! # Client settings
 //!
 //! - **Authentication**: an API key (`API-KEY` header) or a bearer token
@@ -27,7 +43,9 @@
 //!   Header values with CR, LF, NUL or other control characters are rejected before anything is
 //!   sent.
 //! - **Timeouts**: per attempt, until the body is read (default 600 s, long enough for
-//!   synchronous LLM runs); connect timeout 10 s. Per request with `.timeout(..)`.
+//!   synchronous LLM runs); connect timeout 10 s; and optionally a total timeout, the deadline
+//!   of the whole request with its retries and the waits between them. Per request with
+//!   `.timeout(..)` and `.total_timeout(..)`.
 //! - **Retries**: 2 by default, with jittered exponential backoff (0.5 s doubling up to 8 s)
 //!   and `Retry-After` honoured (up to 60 s). GET, PUT, DELETE are retried after connection
 //!   failures, timeouts, 408, 429 and 5xx; POST and PATCH only when the server cannot have acted
@@ -37,8 +55,17 @@
 //!
 //! # Errors
 //!
-//! One [`Error`] type; [`Error::kind`] tells what happened ([`ErrorKind`]), and the response
+//! One [`Error`] type; [`Error::kind`] tells what happened ([`ErrorKind`]: invalid request,
+//! transport, timeout, API error, decode, invalid response, local I/O), and the response
 //! (status, headers, raw body, typed error body) is kept when there was one.
+//! [`Error::is_retryable`] tells whether sending the same request again is safe (a POST that
+//! may already have been applied is not), [`Error::is_transient`] whether the failure is
+//! transient at all.
+//!
+//! # Testing
+//!
+//! With the cargo feature `mock`, `alli_api::mock::MockAlli` is a local mock server serving the API's
+//! OpenAPI document, for testing code that calls this crate without an account.
 //!
 //! # Nullable fields and open enums
 //!
@@ -46,6 +73,7 @@
 //! value unknown to this version is kept as `Unknown(String)` and round-trips unchanged.
 
 mod client;
+mod download;
 mod error;
 mod event_stream;
 mod execute;
@@ -54,18 +82,25 @@ mod execute;
 #[rustfmt::skip]
 mod generated;
 mod headers;
+mod idle;
+mod json_path;
 mod macros;
+#[cfg(feature = "mock")]
+pub mod mock;
 mod nullable;
 mod pagination;
+mod params;
 mod request;
 mod response;
 mod retry;
 mod serde_helpers;
+mod upload;
 
 pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_EVENT_SIZE,
     DEFAULT_PAGE_CONCURRENCY, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, Region,
 };
+pub use download::Download;
 pub use error::{Error, ErrorKind, Result};
 pub use event_stream::{EventStream, RawEventStream};
 pub use generated::*;
@@ -73,6 +108,7 @@ pub use nullable::Nullable;
 pub use pagination::{ItemStream, PageStream};
 pub use request::RequestOptions;
 pub use response::RawResponse;
+pub use upload::{FilePart, UploadProgress};
 
 /// The `http` crate (status codes, header maps) as used in this crate's API.
 pub use http;
@@ -95,7 +131,9 @@ pub mod __private {
         BoxFuture, CursorPaged, PageNumberPaged, cursor_items, cursor_pages, page_number_items,
         page_number_pages,
     };
-    pub use crate::request::{PathValue, QueryValue, Request};
+    pub use crate::params::{Param, ParamError, ParamStyle, ParamValue, Style};
+    pub use crate::request::{QueryValue, Request};
+    pub use crate::upload::{FieldEncoding, FileParts};
     /// Serde helpers used by generated types.
     pub mod serde_helpers {
         pub use crate::serde_helpers::{
@@ -124,6 +162,10 @@ mod tests {
         send_sync::<RawResponse>();
         send_sync::<Nullable<String>>();
         send_sync::<__private::Request>();
+        send_sync::<FilePart>();
+        send_sync::<UploadProgress>();
+        fn send_only<T: Send + 'static>() {}
+        send_only::<Download>();
     }
 
     #[test]
@@ -135,6 +177,13 @@ mod tests {
             // Built, never polled.
             send(&client.__execute(req(), &options));
             send(&client.__execute_stream::<serde_json::Value>(req(), &options));
+            send(&client.__execute_download(req(), &options));
+            let download = Download::from_byte_stream(
+                futures_util::stream::empty::<std::result::Result<bytes::Bytes, std::io::Error>>(),
+                http::StatusCode::OK,
+                http::HeaderMap::new(),
+            );
+            send(&download.save_to("x"));
         }
         let stream = EventStream::<serde_json::Value>::from_byte_stream(
             futures_util::stream::empty::<std::result::Result<bytes::Bytes, std::io::Error>>(),

@@ -122,26 +122,52 @@ macro_rules! __open_enum {
                 f(self.as_str())
             }
         }
-
-        impl $crate::__private::PathValue for $name {
-            fn path_value(&self) -> ::std::borrow::Cow<'_, str> {
-                ::std::borrow::Cow::Borrowed(self.as_str())
-            }
-        }
     };
 }
 
 /// Expands, inside `impl Builder { .. }` of an operation builder that has a field
-/// `options: RequestOptions`, to the per-request option methods: `timeout`, `max_retries`,
-/// `header`, `without_header`, `options`. `__request_options!(page_concurrency)` adds
-/// `page_concurrency` (for page-number paginated operations).
+/// `options: RequestOptions`, to the per-request option methods: `timeout`, `total_timeout`,
+/// `max_retries`, `header`, `without_header`, `options`. Extras, in any combination:
+/// `__request_options!(page_concurrency)` adds `page_concurrency` (page-number paginated
+/// operations), `__request_options!(upload_progress)` adds `upload_progress` (operations with a
+/// `multipart/form-data` or other large request body); `__request_options!(page_concurrency,
+/// upload_progress)` both.
 #[macro_export]
 #[doc(hidden)]
 macro_rules! __request_options {
+    (@extra page_concurrency) => {
+        /// How many pages `into_pages()` / `into_stream()` may fetch at once (overrides the
+        /// client's setting; at least 1).
+        pub fn page_concurrency(mut self, pages: usize) -> Self {
+            self.options = ::core::mem::take(&mut self.options).page_concurrency(pages);
+            self
+        }
+    };
+    (@extra upload_progress) => {
+        /// Calls `hook` as the request body is sent: bytes sent so far in this attempt and the
+        /// total when known (see [`UploadProgress`]($crate::UploadProgress)). Called once per
+        /// chunk (at most 64 KiB) from the sending task: keep it quick.
+        pub fn upload_progress(
+            mut self,
+            hook: impl ::core::ops::Fn($crate::UploadProgress) + ::core::marker::Send
+                + ::core::marker::Sync
+                + 'static,
+        ) -> Self {
+            self.options = ::core::mem::take(&mut self.options).upload_progress(hook);
+            self
+        }
+    };
     () => {
         /// Overrides the client's timeout for this request (each attempt, until the body is read).
         pub fn timeout(mut self, timeout: ::core::time::Duration) -> Self {
             self.options = ::core::mem::take(&mut self.options).timeout(timeout);
+            self
+        }
+
+        /// Overrides the client's total timeout for this request: a deadline for all attempts
+        /// and the waits between them.
+        pub fn total_timeout(mut self, total: ::core::time::Duration) -> Self {
+            self.options = ::core::mem::take(&mut self.options).total_timeout(total);
             self
         }
 
@@ -177,15 +203,9 @@ macro_rules! __request_options {
             self
         }
     };
-    (page_concurrency) => {
+    ($($extra:ident),+ $(,)?) => {
         $crate::__request_options!();
-
-        /// How many pages `into_pages()` / `into_stream()` may fetch at once (overrides the
-        /// client's setting; at least 1).
-        pub fn page_concurrency(mut self, pages: usize) -> Self {
-            self.options = ::core::mem::take(&mut self.options).page_concurrency(pages);
-            self
-        }
+        $( $crate::__request_options!(@extra $extra); )+
     };
 }
 
@@ -207,6 +227,171 @@ macro_rules! __header_param {
         pub fn $without(mut self) -> Self {
             self.options.__remove_header($wire);
             self
+        }
+    };
+}
+
+/// Expands, inside `impl Rule { .. }` of a generated typed mock rule that has a field
+/// `rule: alli_api::mock::Expectation`, to the methods every typed rule has: typed answers
+/// (`returns`, `then_returns` taking the success type, `fails`, `then_fails` taking the
+/// documented error type), faults, unchecked replies, answer modifiers, call counts and
+/// observation. `stream = $event` adds `streams` / `then_streams` / `event_interval`.
+#[cfg(feature = "mock")]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __mock_rule {
+    (success = $success:ty, error = $error:ty, stream = $event:ty) => {
+        $crate::__mock_rule!(success = $success, error = $error);
+
+        /// Answers with a stream of events (Server-Sent Events); the rule then matches only
+        /// requests that ask for a stream.
+        pub fn streams(mut self, events: impl ::core::iter::IntoIterator<Item = $event>) -> Self {
+            self.rule = self.rule.streams(events);
+            self
+        }
+
+        /// Appends a stream of events to the sequence of answers.
+        pub fn then_streams(
+            mut self,
+            events: impl ::core::iter::IntoIterator<Item = $event>,
+        ) -> Self {
+            self.rule = self.rule.then_streams(events);
+            self
+        }
+
+        /// The pause between two events of the latest answer, a stream.
+        pub fn event_interval(mut self, pause: ::core::time::Duration) -> Self {
+            self.rule = self.rule.event_interval(pause);
+            self
+        }
+    };
+    (success = $success:ty, error = $error:ty) => {
+        /// Answers with `value`, the documented success response (checked against the document).
+        pub fn returns(mut self, value: $success) -> Self {
+            self.rule = self.rule.returns(value);
+            self
+        }
+
+        /// Appends a success answer to the sequence (the last answer repeats).
+        pub fn then_returns(mut self, value: $success) -> Self {
+            self.rule = self.rule.then_returns(value);
+            self
+        }
+
+        /// Answers with error `status` and `body` (checked against the body documented for
+        /// `status`, when there is one).
+        pub fn fails(mut self, status: u16, body: $error) -> Self {
+            self.rule = self.rule.fails(status, body);
+            self
+        }
+
+        /// Appends an error answer to the sequence.
+        pub fn then_fails(mut self, status: u16, body: $error) -> Self {
+            self.rule = self.rule.then_fails(status, body);
+            self
+        }
+
+        /// Answers with a connection fault.
+        pub fn fault(mut self, fault: $crate::mock::Fault) -> Self {
+            self.rule = self.rule.fault(fault);
+            self
+        }
+
+        /// Appends a connection fault to the sequence.
+        pub fn then_fault(mut self, fault: $crate::mock::Fault) -> Self {
+            self.rule = self.rule.then_fault(fault);
+            self
+        }
+
+        /// Answers with `reply` as it is, not checked against the document.
+        pub fn responds(mut self, reply: $crate::mock::Reply) -> Self {
+            self.rule = self.rule.responds(reply);
+            self
+        }
+
+        /// Appends an unchecked answer to the sequence.
+        pub fn then_responds(mut self, reply: $crate::mock::Reply) -> Self {
+            self.rule = self.rule.then_responds(reply);
+            self
+        }
+
+        /// Adds `Retry-After: <secs>` to the latest answer.
+        pub fn retry_after(mut self, secs: u64) -> Self {
+            self.rule = self.rule.retry_after(secs);
+            self
+        }
+
+        /// Adds a header to the latest answer.
+        pub fn response_header(mut self, name: &str, value: &str) -> Self {
+            self.rule = self.rule.response_header(name, value);
+            self
+        }
+
+        /// Waits `delay` before the latest answer.
+        pub fn delay(mut self, delay: ::core::time::Duration) -> Self {
+            self.rule = self.rule.delay(delay);
+            self
+        }
+
+        /// The latest answer sends half of its announced body, then resets the connection.
+        pub fn truncated(mut self) -> Self {
+            self.rule = self.rule.truncated();
+            self
+        }
+
+        /// Matches only requests `check` accepts; `what` describes the condition in reports.
+        pub fn matching(
+            mut self,
+            what: &str,
+            check: impl Fn(&$crate::mock::ReceivedRequest) -> bool + Send + Sync + 'static,
+        ) -> Self {
+            self.rule = self.rule.matching(what, check);
+            self
+        }
+
+        /// Expects exactly `n` calls (after them the rule no longer matches).
+        pub fn times(mut self, n: usize) -> Self {
+            self.rule = self.rule.times(n);
+            self
+        }
+
+        /// Expects at least `n` calls.
+        pub fn at_least(mut self, n: usize) -> Self {
+            self.rule = self.rule.at_least(n);
+            self
+        }
+
+        /// Expects at most `n` calls (after them the rule no longer matches).
+        pub fn at_most(mut self, n: usize) -> Self {
+            self.rule = self.rule.at_most(n);
+            self
+        }
+
+        /// Expects no call: a matching request fails the test.
+        pub fn never(mut self) -> Self {
+            self.rule = self.rule.never();
+            self
+        }
+
+        /// Any number of calls, none included.
+        pub fn any_times(mut self) -> Self {
+            self.rule = self.rule.any_times();
+            self
+        }
+
+        /// How many requests the rule answered so far.
+        pub fn calls(&self) -> usize {
+            self.rule.calls()
+        }
+
+        /// The requests the rule answered so far.
+        pub fn requests(&self) -> ::std::vec::Vec<$crate::mock::ReceivedRequest> {
+            self.rule.requests()
+        }
+
+        /// The untyped rule, for matchers and answers the typed methods do not cover.
+        pub fn untyped(self) -> $crate::mock::Expectation {
+            self.rule
         }
     };
 }

@@ -5,22 +5,21 @@ use std::borrow::Cow;
 use std::fmt;
 use std::time::Duration;
 
+use std::sync::Arc;
+
 use bytes::Bytes;
 use http::Method;
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use percent_encoding::utf8_percent_encode;
 use serde::Serialize;
 
 use crate::error::{Error, ErrorDecoder, Result};
 use crate::headers::DebugPairs;
-
-/// Everything but the RFC 3986 unreserved characters (`A-Z a-z 0-9 - . _ ~`) is encoded, in
-/// path segments and in query names and values alike: `/`, `?`, `#`, `%`, `&`, `=`, `+` and
-/// spaces can never change the structure of the URL.
-const ENCODE: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
+use crate::params::{
+    ENCODE, ParamError, ParamStyle, ParamValue, Style, encode_component, form_pairs, path_text,
+};
+use crate::upload::{
+    BodySpec, FieldEncoding, FileParts, ProgressHook, UploadProgress, urlencoded_field,
+};
 
 /// One HTTP request of one operation, before the client adds base URL, credentials, default
 /// headers, timeouts and retries. Built by generated code; errors found while building (a bad
@@ -34,7 +33,9 @@ pub struct Request {
     pub(crate) path: String,
     pub(crate) query: String,
     pub(crate) headers: Vec<(&'static str, String)>,
-    pub(crate) body: Option<Bytes>,
+    /// `name=value` pairs of cookie parameters, encoded.
+    pub(crate) cookies: Vec<String>,
+    pub(crate) body: BodySpec,
     pub(crate) envelope: Option<&'static str>,
     pub(crate) error_decoder: Option<ErrorDecoder>,
     pub(crate) error: Option<Error>,
@@ -51,7 +52,8 @@ impl Request {
             path: path_template.to_owned(),
             query: String::new(),
             headers: Vec::new(),
-            body: None,
+            cookies: Vec::new(),
+            body: BodySpec::None,
             envelope: None,
             error_decoder: None,
             error: None,
@@ -64,11 +66,39 @@ impl Request {
         }
     }
 
-    /// Substitutes `{name}` in the path with `value` percent-encoded as one path segment
-    /// (everything but unreserved characters is encoded). An empty value, `.` or `..` is an
-    /// invalid-request error, returned when the request is executed.
-    pub fn path_param(&mut self, name: &'static str, value: &dyn PathValue) {
-        let value = value.path_value();
+    fn param_failed(&mut self, what: &str, name: &str, e: ParamError) {
+        self.fail(Error::invalid_request(format!("{what} `{name}`: {e}")));
+    }
+
+    /// Substitutes `{name}` in the path with `value` in the `simple` style (the OpenAPI default
+    /// for paths: arrays `a,b,c`, objects `k,v,k2,v2`), each value percent-encoded so the
+    /// whole stays one path segment (everything but unreserved characters is encoded). An
+    /// empty value, `.`, `..` or no value (`None`) is an invalid-request error, returned when
+    /// the request is executed.
+    pub fn path_param<T: ParamValue + ?Sized>(&mut self, name: &'static str, value: &T) {
+        self.path_param_with(name, value, ParamStyle::SIMPLE);
+    }
+
+    /// [`path_param`](Request::path_param) in any path style: `simple`, `label` (`.blue`),
+    /// `matrix` (`;color=blue`), exploded or not (OpenAPI style table).
+    pub fn path_param_with<T: ParamValue + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+        style: ParamStyle,
+    ) {
+        let text = value
+            .__to_param()
+            .and_then(|p| path_text(name, &p, style, &encode_component));
+        let value = match text {
+            Ok(Some(text)) => text,
+            Ok(None) => {
+                let msg = format!("path parameter `{name}` has no value");
+                self.fail(Error::invalid_request(msg));
+                return;
+            }
+            Err(e) => return self.param_failed("path parameter", name, e),
+        };
         if value.is_empty() || value == "." || value == ".." {
             let msg = if value.is_empty() {
                 format!("path parameter `{name}` must not be empty")
@@ -84,8 +114,145 @@ impl Request {
             self.fail(Error::invalid_request(msg));
             return;
         }
-        let encoded = utf8_percent_encode(&value, ENCODE).to_string();
-        self.path = self.path.replace(&placeholder, &encoded);
+        self.path = self.path.replace(&placeholder, &value);
+    }
+
+    /// Appends a query parameter in any query style: `form` (exploded: `color=a&color=b`,
+    /// objects `R=100&G=200`; not exploded: `color=a,b`), `spaceDelimited`, `pipeDelimited`,
+    /// `deepObject` (`color[R]=100`), with `allowReserved` if set. Names and values are
+    /// percent-encoded (separators are not); nothing is sent for `None`, `null`, an empty
+    /// array or object.
+    pub fn query_param<T: ParamValue + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+        style: ParamStyle,
+    ) {
+        for pair in self.encoded_pairs("query parameter", name, value, style) {
+            if !self.query.is_empty() {
+                self.query.push('&');
+            }
+            self.query.push_str(&pair);
+        }
+    }
+
+    /// The `name=value` pairs of a form-like parameter, encoded for a URL (or a cookie); none
+    /// when the value is rejected (the request then fails).
+    fn encoded_pairs<T: ParamValue + ?Sized>(
+        &mut self,
+        what: &str,
+        name: &'static str,
+        value: &T,
+        style: ParamStyle,
+    ) -> Vec<String> {
+        match value.__to_param().and_then(|p| form_pairs(name, &p, style)) {
+            Ok(pairs) => pairs
+                .iter()
+                .map(|pair| {
+                    let mut text = String::new();
+                    pair.write_query(&mut text, style.allow_reserved);
+                    text
+                })
+                .collect(),
+            Err(e) => {
+                self.param_failed(what, name, e);
+                Vec::new()
+            }
+        }
+    }
+
+    /// Sets a header parameter in the `simple` style (arrays `a,b,c`; objects `k,v` or, exploded,
+    /// `k=v`), unencoded; nothing for `None`. Validated when the request is executed.
+    pub fn header_param<T: ParamValue + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+        style: ParamStyle,
+    ) {
+        if style.style != Style::Simple {
+            let e = ParamError("header parameters have the simple style".to_owned());
+            return self.param_failed("header parameter", name, e);
+        }
+        let text = value
+            .__to_param()
+            .and_then(|p| path_text(name, &p, style, &|s| s.to_owned()));
+        match text {
+            Ok(Some(text)) => self.headers.push((name, text)),
+            Ok(None) => {}
+            Err(e) => self.param_failed("header parameter", name, e),
+        }
+    }
+
+    /// Adds a cookie parameter in the `form` style (`name=value`; arrays `name=a,b` or,
+    /// exploded, one `name=a` per item; values percent-encoded), sent in one `Cookie` header
+    /// after any cookie the client sends by default (`; `-separated). Per-request header edits
+    /// of `Cookie` win.
+    pub fn cookie_param<T: ParamValue + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+        style: ParamStyle,
+    ) {
+        let style = ParamStyle {
+            allow_reserved: false,
+            ..style
+        };
+        let pairs = self.encoded_pairs("cookie parameter", name, value, style);
+        self.cookies.extend(pairs);
+    }
+
+    /// Adds `files` (a [`FilePart`](crate::FilePart), an `Option` or a `Vec` of them) to the
+    /// `multipart/form-data` body as parts named `name`. `content_type` is the type the API
+    /// documents for the part (`encoding.contentType`), used when the file's own is neither
+    /// set nor guessable from its name.
+    pub fn multipart_file<F: FileParts + ?Sized>(
+        &mut self,
+        name: &'static str,
+        files: &F,
+        content_type: Option<&'static str>,
+    ) {
+        match self.body.multipart() {
+            Ok(form) => form.add_files(name, &files, content_type),
+            Err(msg) => self.fail(Error::invalid_request(msg)),
+        }
+    }
+
+    /// Adds a field to the `multipart/form-data` body: a primitive as one text part, an array
+    /// as one part per item (same name), an object as one `application/json` part; a JSON
+    /// `encoding.contentType` sends any value as one JSON part, another content type is set on
+    /// the parts; an `encoding.style` sends the value's pairs in that style as text parts.
+    /// `None` adds nothing.
+    pub fn multipart_field<T: ParamValue + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+        encoding: FieldEncoding,
+    ) {
+        let result = match self.body.multipart() {
+            Ok(form) => form.add_field(name, value, encoding),
+            Err(msg) => return self.fail(Error::invalid_request(msg)),
+        };
+        if let Err(e) = result {
+            self.param_failed("form field", name, e);
+        }
+    }
+
+    /// Adds a field to the `application/x-www-form-urlencoded` body: `form` style, exploded
+    /// (like a query parameter) unless `encoding` gives a style; a JSON `encoding.contentType`
+    /// sends the value as compact JSON. `None` adds nothing.
+    pub fn form_field<T: ParamValue + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+        encoding: FieldEncoding,
+    ) {
+        let result = match self.body.urlencoded() {
+            Ok(out) => urlencoded_field(out, name, value, encoding),
+            Err(msg) => return self.fail(Error::invalid_request(msg)),
+        };
+        if let Err(e) = result {
+            self.param_failed("form field", name, e);
+        }
     }
 
     /// Appends `name=value` to the query string: nothing for `None`, one pair per item for
@@ -126,7 +293,7 @@ impl Request {
         self.headers
             .retain(|(n, _)| !n.eq_ignore_ascii_case("content-type"));
         self.headers.push(("Content-Type", content_type.to_owned()));
-        self.body = Some(Bytes::copy_from_slice(body));
+        self.body = BodySpec::Bytes(Bytes::copy_from_slice(body));
     }
 
     /// Sets a header parameter of the operation, in the same plain-text form as
@@ -141,25 +308,15 @@ impl Request {
     }
 
     /// Sets the JSON body (`Content-Type: application/json`). Any method may carry one, `GET`
-    /// included. A value that fails to serialize is an invalid-request error naming the
-    /// failing path, returned when the request is executed.
+    /// included. A value that fails to serialize (a map with non-string keys, a custom
+    /// `Serialize` that fails) is an invalid-request error, returned when the request is
+    /// executed.
     pub fn json<T: Serialize + ?Sized>(&mut self, body: &T) {
         match serde_json::to_vec(body) {
-            Ok(bytes) => self.body = Some(Bytes::from(bytes)),
-            Err(_) => {
-                // Serialize again, tracking the path, only now that it failed.
-                let mut sink = Vec::new();
-                let mut ser = serde_json::Serializer::new(&mut sink);
-                let msg = match serde_path_to_error::serialize(body, &mut ser) {
-                    Err(e) => format!(
-                        "failed to serialize the request body at `{}`: {}",
-                        e.path(),
-                        e.inner()
-                    ),
-                    Ok(()) => "failed to serialize the request body".to_owned(),
-                };
-                self.fail(Error::invalid_request(msg));
-            }
+            Ok(bytes) => self.body = BodySpec::Bytes(Bytes::from(bytes)),
+            Err(e) => self.fail(Error::invalid_request(format!(
+                "failed to serialize the request body: {e}"
+            ))),
         }
     }
 
@@ -195,17 +352,13 @@ impl Request {
     }
 }
 
-/// A value that can be sent as query parameter(s) or header parameter, in plain text.
+/// A value that can be sent by [`Request::query`], [`Request::query_joined`] and
+/// [`Request::header`] (the calls generated code made before the styled ones:
+/// [`Request::query_param`], [`Request::header_param`] take any [`ParamValue`]).
 pub trait QueryValue {
     /// Calls `f` once per value to send: never for `None` (or JSON `null`), once per item of a
     /// list.
     fn each_value(&self, f: &mut dyn FnMut(&str));
-}
-
-/// A value that can be substituted for a `{name}` in a request path.
-pub trait PathValue {
-    /// The value's text, before percent-encoding.
-    fn path_value(&self) -> Cow<'_, str>;
 }
 
 impl QueryValue for str {
@@ -274,40 +427,11 @@ impl<T: QueryValue + ?Sized> QueryValue for &T {
     }
 }
 
-impl PathValue for str {
-    fn path_value(&self) -> Cow<'_, str> {
-        Cow::Borrowed(self)
-    }
-}
-
-impl PathValue for String {
-    fn path_value(&self) -> Cow<'_, str> {
-        Cow::Borrowed(self)
-    }
-}
-
-impl PathValue for Cow<'_, str> {
-    fn path_value(&self) -> Cow<'_, str> {
-        Cow::Borrowed(self)
-    }
-}
-
-impl<T: PathValue + ?Sized> PathValue for &T {
-    fn path_value(&self) -> Cow<'_, str> {
-        (**self).path_value()
-    }
-}
-
 macro_rules! plain_values {
     ($($t:ty),*) => {$(
         impl QueryValue for $t {
             fn each_value(&self, f: &mut dyn FnMut(&str)) {
                 f(&self.to_string())
-            }
-        }
-        impl PathValue for $t {
-            fn path_value(&self) -> Cow<'_, str> {
-                Cow::Owned(self.to_string())
             }
         }
     )*};
@@ -342,7 +466,7 @@ impl HeaderEdit {
     }
 }
 
-/// Per-request overrides of the client's settings: timeout, retries, headers, page
+/// Per-request overrides of the client's settings: timeouts, retries, headers, page
 /// concurrency. Every operation builder has the same methods (`.timeout(..)`,
 /// `.max_retries(..)`, `.header(..)`, `.without_header(..)`) and accepts a whole set with
 /// `.options(..)`.
@@ -361,9 +485,11 @@ impl HeaderEdit {
 #[derive(Clone, Default)]
 pub struct RequestOptions {
     timeout: Option<Duration>,
+    total_timeout: Option<Duration>,
     max_retries: Option<u32>,
     headers: Vec<HeaderEdit>,
     page_concurrency: Option<usize>,
+    upload_progress: Option<ProgressHook>,
 }
 
 impl RequestOptions {
@@ -376,6 +502,13 @@ impl RequestOptions {
     /// the response headers, then the longest silence between two chunks).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// Deadline of this request as a whole: every attempt and every wait between attempts
+    /// (see [`ClientBuilder::total_timeout`](crate::ClientBuilder::total_timeout)).
+    pub fn total_timeout(mut self, total: Duration) -> Self {
+        self.total_timeout = Some(total);
         self
     }
 
@@ -406,10 +539,35 @@ impl RequestOptions {
         self
     }
 
+    /// Calls `hook` as the request body goes out (uploads): bytes sent so far in this attempt
+    /// and the total when known (see [`UploadProgress`](crate::UploadProgress)). Called from
+    /// the task that sends the request, once per chunk (at most 64 KiB): keep it quick.
+    ///
+    /// ```
+    /// use alli_api::RequestOptions;
+    ///
+    /// let options = RequestOptions::new().upload_progress(|p| {
+    ///     if let Some(fraction) = p.fraction() {
+    ///         eprint!("\ruploading: {:.0} %", fraction * 100.0);
+    ///     }
+    /// });
+    /// # let _ = options;
+    /// ```
+    pub fn upload_progress(
+        mut self,
+        hook: impl Fn(UploadProgress) + Send + Sync + 'static,
+    ) -> Self {
+        self.upload_progress = Some(Arc::new(hook));
+        self
+    }
+
     /// These options with `other` applied on top: what `other` sets wins (timeout, retries,
-    /// page concurrency, and each header it sets or removes); the rest is kept.
+    /// page concurrency, upload progress hook, and each header it sets or removes); the rest is
+    /// kept.
     pub fn merge(mut self, other: RequestOptions) -> Self {
+        self.upload_progress = other.upload_progress.or(self.upload_progress);
         self.timeout = other.timeout.or(self.timeout);
+        self.total_timeout = other.total_timeout.or(self.total_timeout);
         self.max_retries = other.max_retries.or(self.max_retries);
         self.page_concurrency = other.page_concurrency.or(self.page_concurrency);
         for edit in other.headers {
@@ -442,12 +600,20 @@ impl RequestOptions {
         self.timeout
     }
 
+    pub(crate) fn get_total_timeout(&self) -> Option<Duration> {
+        self.total_timeout
+    }
+
     pub(crate) fn get_max_retries(&self) -> Option<u32> {
         self.max_retries
     }
 
     pub(crate) fn get_page_concurrency(&self) -> Option<usize> {
         self.page_concurrency
+    }
+
+    pub(crate) fn get_upload_progress(&self) -> Option<ProgressHook> {
+        self.upload_progress.clone()
     }
 
     /// Applies the header edits to `headers`, validating names and values.
@@ -488,10 +654,15 @@ impl fmt::Debug for RequestOptions {
             .collect();
         f.debug_struct("RequestOptions")
             .field("timeout", &self.timeout)
+            .field("total_timeout", &self.total_timeout)
             .field("max_retries", &self.max_retries)
             .field("headers", &DebugPairs(&set))
             .field("without_headers", &removed)
             .field("page_concurrency", &self.page_concurrency)
+            .field(
+                "upload_progress",
+                &self.upload_progress.as_ref().map(|_| "<hook>"),
+            )
             .finish()
     }
 }
@@ -559,7 +730,7 @@ mod tests {
     }
 
     #[test]
-    fn unserializable_body_names_path() {
+    fn unserializable_body_is_an_invalid_request() {
         use std::collections::BTreeMap;
         #[derive(Serialize)]
         struct Body {
@@ -570,7 +741,8 @@ mod tests {
         let mut r = Request::new(Method::POST, "/x", "t.op");
         r.json(&Body { inner: vec![m] });
         let e = r.error.map(|e| e.to_string()).unwrap_or_default();
-        assert!(e.contains("inner[0]"), "{e}");
+        assert!(e.contains("failed to serialize the request body"), "{e}");
+        assert!(e.contains("key must be a string"), "{e}");
     }
 
     #[test]

@@ -135,21 +135,17 @@ impl fmt::Debug for RawResponse {
     }
 }
 
-/// Decodes JSON: the fast path first; only when it fails, again with path tracking, so the error
-/// can name the JSON path (`a.b[2].c`) that failed.
+/// Decodes JSON; a failure names the JSON path (`a.b[2].c`) where it happened, found by a
+/// non-generic scan of the text up to the error's position (see `json_path`).
 pub(crate) fn decode_json<T: DeserializeOwned>(
     bytes: &[u8],
 ) -> std::result::Result<T, (String, serde_json::Error)> {
-    let fast_err = match serde_json::from_slice(bytes) {
-        Ok(v) => return Ok(v),
-        Err(e) => e,
-    };
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    match serde_path_to_error::deserialize::<_, T>(&mut de) {
-        Err(e) => Err((e.path().to_string(), e.into_inner())),
-        // The value decoded, so what failed is what follows it (trailing characters).
-        Ok(_) => Err((String::from("."), de.end().err().unwrap_or(fast_err))),
-    }
+    serde_json::from_slice(bytes).map_err(|e| (locate(bytes, &e), e))
+}
+
+/// The JSON path of a decode error (not generic: one copy for every type).
+fn locate(bytes: &[u8], e: &serde_json::Error) -> String {
+    crate::json_path::path_at(bytes, e.line(), e.column(), e.is_eof())
 }
 
 /// The value of `field` of a top-level JSON object when it is "non-empty" (not null, `[]`, `{}`

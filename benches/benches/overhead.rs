@@ -19,15 +19,13 @@
 // Variants are indexes into parallel tables of samples.
 #![allow(clippy::needless_range_loop)]
 
-use std::io::{BufRead, BufReader, Read, Write as _};
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use alli_api::http::header::{ACCEPT, USER_AGENT};
 use alli_api::reqwest;
 use alli_api_tests::{Reply, TestServer};
-use benches::conversations;
 use benches::measure::{self, Interleaved, Report, ms};
+use benches::{child, conversations};
 use serde_json::json;
 
 const ROLE: &str = "ALLI_BENCH_OVERHEAD_SERVER";
@@ -51,10 +49,7 @@ fn bodies() -> (Vec<u8>, Vec<u8>) {
 
 /// The child: serves until its stdin closes.
 fn serve() {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let rt = child::runtime();
     rt.block_on(async {
         let (real, small) = bodies();
         let server = TestServer::with_handler(move |req| {
@@ -80,34 +75,8 @@ fn serve() {
             reply
         })
         .await;
-        println!("{}", server.url());
-        let _ = std::io::stdout().flush();
-        // Until the parent closes our stdin.
-        let _ = tokio::task::spawn_blocking(|| {
-            let mut sink = Vec::new();
-            let _ = std::io::stdin().read_to_end(&mut sink);
-        })
-        .await;
-        drop(server);
+        child::serve_until_stdin_closes(server).await;
     });
-}
-
-fn start_server_process() -> (Child, String) {
-    let exe = std::env::current_exe().expect("current exe");
-    let mut child = Command::new(exe)
-        .env(ROLE, "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("spawn the server process");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut line = String::new();
-    BufReader::new(stdout)
-        .read_line(&mut line)
-        .expect("server url");
-    let url = line.trim().to_owned();
-    assert!(url.starts_with("http://127.0.0.1:"), "server said {url:?}");
-    (child, url)
 }
 
 async fn alli_get(client: &alli_api::Client, id: &str) -> alli_api::types::Conversation {
@@ -139,11 +108,8 @@ fn main() {
         return;
     }
     let mut report = Report::new("overhead");
-    let (mut child, base) = start_server_process();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let (server, base) = child::start_server_process(ROLE, &[]);
+    let rt = child::runtime();
     let client = alli_api::Client::builder()
         .api_key(API_KEY)
         .base_url(&base)
@@ -275,7 +241,6 @@ fn main() {
             r <= 1.1,
         );
     }
-    drop(child.stdin.take());
-    let _ = child.wait();
+    child::stop(server);
     report.finish();
 }

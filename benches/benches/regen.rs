@@ -33,12 +33,7 @@ fn operations(outputs: &generator::Outputs) -> usize {
         .as_object()
         .expect("paths")
         .values()
-        .map(|item| {
-            generator::docs::METHODS
-                .iter()
-                .filter(|m| item.get(**m).is_some())
-                .count()
-        })
+        .map(|item| generator::http::operations(item).count())
         .sum()
 }
 
@@ -123,8 +118,13 @@ fn in_process(c: &mut Criterion, layout: &Layout, report: &mut Report) {
     let settings = generator::codegen::CodegenSettings::default();
     group.bench_function("stage: generate (lower, IR, quote!, prettyplease)", |b| {
         b.iter(|| {
-            generator::codegen::generate(spec.document(), &spec.settings, &settings)
-                .expect("generate")
+            generator::codegen::generate(
+                spec.document(),
+                &spec.settings,
+                &settings,
+                &Default::default(),
+            )
+            .expect("generate")
         })
     });
     group.finish();
@@ -151,8 +151,13 @@ fn in_process(c: &mut Criterion, layout: &Layout, report: &mut Report) {
                         .expect("merge"),
                     ),
                     _ => drop(
-                        generator::codegen::generate(spec.document(), &spec.settings, &settings)
-                            .expect("generate"),
+                        generator::codegen::generate(
+                            spec.document(),
+                            &spec.settings,
+                            &settings,
+                            &Default::default(),
+                        )
+                        .expect("generate"),
                     ),
                 }
                 times.push(ms(start.elapsed()));

@@ -8,12 +8,14 @@
 //! - [`paths`]: where the workspace, the target dir and the benches' scratch dirs are.
 //! - [`measure`]: wall and CPU clocks, medians, interleaved A/B rounds, the result files.
 //! - [`alloc`]: a counting global allocator (peak heap of a pipeline run).
+//! - [`child`]: the bench binary re-run as a server or a measured client process.
 //! - [`project`]: copies of the project for the generator and the compile bench.
 //! - [`synth`]: synthetic docs pages with N endpoints.
 //! - [`conversations`]: deterministic Alli response bodies and hand-written serde structs.
 //! - [`oag`]: the `openapi-generator-cli` reference (PyPI package, bundled jar, Java).
 
 pub mod alloc;
+pub mod child;
 pub mod conversations;
 pub mod measure;
 pub mod oag;

@@ -16,7 +16,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use generator::docs::METHODS;
+use generator::http::METHODS;
 use serde_json::{Map, Value};
 
 /// The pages of one document.

@@ -10,24 +10,13 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::diag::{Diagnostic, Diagnostics, Location};
-
-/// The HTTP methods an OpenAPI path item may hold, in the order the spec lists them.
-pub const METHODS: &[&str] = &[
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-
-/// The parameter names of a path template, in order: `/a/{id}/b/{n}` → `id`, `n`.
-pub fn path_params(path: &str) -> impl Iterator<Item = &str> {
-    path.split('{')
-        .skip(1)
-        .filter_map(|s| s.split_once('}').map(|(name, _)| name))
-}
+use crate::http::{HttpMethod, operations};
 
 /// One endpoint found on a page.
 #[derive(Debug, Clone)]
 pub struct PageEndpoint {
-    /// Lower-case HTTP method.
-    pub method: String,
+    /// The HTTP method.
+    pub method: HttpMethod,
     /// The path template, as in the document (`/webapi/v2/apps/{app_id}`).
     pub path: String,
     /// The first tag of the operation, if any.
@@ -43,7 +32,7 @@ pub struct PageEndpoint {
 impl PageEndpoint {
     /// `POST /webapi/apps`.
     pub fn label(&self) -> String {
-        format!("{} {}", self.method.to_uppercase(), self.path)
+        format!("{} {}", self.method, self.path)
     }
 }
 
@@ -69,93 +58,22 @@ struct Fence {
 pub fn parse_page(file: &Path, text: &str) -> Result<ParsedPage, Diagnostics> {
     let mut errors = Diagnostics::new();
     let mut page = ParsedPage::default();
-    let mut heading: Option<String> = None;
-    let mut fence: Option<Fence> = None;
-    let mut blocks: Vec<(Option<String>, usize, String)> = Vec::new();
-
-    for (i, raw_line) in text.lines().enumerate() {
-        let number = i + 1;
-        let line = raw_line.strip_suffix('\r').unwrap_or(raw_line);
-        if let Some(open) = &mut fence {
-            if is_closing_fence(line, open.marker, open.len) {
-                let Some(done) = fence.take() else { continue };
-                if done.json {
-                    blocks.push((heading.clone(), done.start, done.lines.join("\n")));
-                }
-            } else {
-                open.lines.push(line.to_owned());
-            }
-            continue;
-        }
-        if let Some((marker, len, info)) = opening_fence(line) {
-            let lang = info
-                .split_whitespace()
-                .next()
-                .unwrap_or("")
-                .to_ascii_lowercase();
-            fence = Some(Fence {
-                marker,
-                len,
-                json: lang == "json",
-                start: number + 1,
-                lines: Vec::new(),
-            });
-            continue;
-        }
-        if let Some(h) = line.strip_prefix("## ") {
-            heading = Some(unescape_markdown(h.trim()));
+    let (blocks, unclosed) = json_blocks(text);
+    if let Some(line) = unclosed {
+        errors.push(Diagnostic::error(
+            "json-cut-off",
+            Location::file(file).at_line(line, None),
+            "the ```json block is never closed: the page is cut off",
+        ));
+    }
+    for block in blocks {
+        match read_block(file, block) {
+            Ok(endpoint) => page.endpoints.push(endpoint),
+            Err(d) if d.is_error() => errors.push(d),
+            Err(d) => page.warnings.push(d),
         }
     }
-    if let Some(open) = fence {
-        if open.json {
-            errors.push(Diagnostic::error(
-                "json-cut-off",
-                Location::file(file).at_line(open.start - 1, None),
-                "the ```json block is never closed: the page is cut off",
-            ));
-        }
-    }
-
-    for (heading, start, body) in blocks {
-        match serde_json::from_str::<Value>(&body) {
-            Err(err) => {
-                let line = start + err.line().saturating_sub(1);
-                let what = if err.is_eof() {
-                    "the JSON block is cut off (it ends before the document is complete)"
-                } else {
-                    "the JSON block does not parse"
-                };
-                errors.push(Diagnostic::error(
-                    "json-syntax",
-                    Location::file(file).at_line(line, Some(err.column())),
-                    format!("{what}: {}", without_position(&err)),
-                ));
-            }
-            Ok(document) => match endpoint_of(file, heading, start, document) {
-                Ok(Some(endpoint)) => page.endpoints.push(endpoint),
-                Ok(None) => {}
-                Err(d) if d.is_error() => errors.push(d),
-                Err(d) => page.warnings.push(d),
-            },
-        }
-    }
-
-    // The same method and path twice on one page.
-    for (i, a) in page.endpoints.iter().enumerate() {
-        if let Some(b) = page.endpoints[..i]
-            .iter()
-            .find(|b| b.method == a.method && b.path == a.path)
-        {
-            errors.push(
-                Diagnostic::error(
-                    "duplicate-endpoint",
-                    Location::file(file).at_line(a.line, None),
-                    format!("{} is documented twice on this page", a.label()),
-                )
-                .with_note(format!("first at line {}", b.line)),
-            );
-        }
-    }
+    errors.extend(duplicates(file, &page.endpoints));
     if errors.is_empty() && page.endpoints.is_empty() {
         errors.push(Diagnostic::error(
             "no-endpoints",
@@ -172,14 +90,98 @@ pub fn parse_page(file: &Path, text: &str) -> Result<ParsedPage, Diagnostics> {
     }
 }
 
-/// Reads the one operation of a block. `Ok(None)` never happens for documents; a block that is
-/// not an OpenAPI document is reported as a warning through `Err`.
+/// A fenced ```` ```json ```` block of a page.
+struct JsonBlock {
+    /// The `## heading` above it.
+    heading: Option<String>,
+    /// 1-based line of its first content line.
+    start: usize,
+    body: String,
+}
+
+/// The page's ```` ```json ```` blocks, and the line of the opening fence of a JSON block
+/// that is never closed.
+fn json_blocks(text: &str) -> (Vec<JsonBlock>, Option<usize>) {
+    let mut heading: Option<String> = None;
+    let mut fence: Option<Fence> = None;
+    let mut blocks = Vec::new();
+    for (i, raw_line) in text.lines().enumerate() {
+        let line = raw_line.strip_suffix('\r').unwrap_or(raw_line);
+        if let Some(open) = &mut fence {
+            if !is_closing_fence(line, open.marker, open.len) {
+                open.lines.push(line.to_owned());
+            } else if let Some(done) = fence.take().filter(|f| f.json) {
+                blocks.push(JsonBlock {
+                    heading: heading.clone(),
+                    start: done.start,
+                    body: done.lines.join("\n"),
+                });
+            }
+        } else if let Some((marker, len, info)) = opening_fence(line) {
+            let lang = info.split_whitespace().next().unwrap_or("");
+            fence = Some(Fence {
+                marker,
+                len,
+                json: lang.eq_ignore_ascii_case("json"),
+                start: i + 2,
+                lines: Vec::new(),
+            });
+        } else if let Some(h) = line.strip_prefix("## ") {
+            heading = Some(unescape_markdown(h.trim()));
+        }
+    }
+    let unclosed = fence.filter(|f| f.json).map(|f| f.start - 1);
+    (blocks, unclosed)
+}
+
+/// The endpoint of one block; `Err` is a syntax error, or a warning for a block that is not
+/// an endpoint.
+fn read_block(file: &Path, block: JsonBlock) -> Result<PageEndpoint, Diagnostic> {
+    let document = serde_json::from_str::<Value>(&block.body).map_err(|err| {
+        let line = block.start + err.line().saturating_sub(1);
+        let what = if err.is_eof() {
+            "the JSON block is cut off (it ends before the document is complete)"
+        } else {
+            "the JSON block does not parse"
+        };
+        Diagnostic::error(
+            "json-syntax",
+            Location::file(file).at_line(line, Some(err.column())),
+            format!("{what}: {}", without_position(&err)),
+        )
+    })?;
+    endpoint_of(file, block.heading, block.start, document)
+}
+
+/// The same method and path twice on one page.
+fn duplicates(file: &Path, endpoints: &[PageEndpoint]) -> Diagnostics {
+    let mut out = Diagnostics::new();
+    for (i, a) in endpoints.iter().enumerate() {
+        if let Some(b) = endpoints[..i]
+            .iter()
+            .find(|b| b.method == a.method && b.path == a.path)
+        {
+            out.push(
+                Diagnostic::error(
+                    "duplicate-endpoint",
+                    Location::file(file).at_line(a.line, None),
+                    format!("{} is documented twice on this page", a.label()),
+                )
+                .with_note(format!("first at line {}", b.line)),
+            );
+        }
+    }
+    out
+}
+
+/// Reads the one operation of a block; a block that is not an OpenAPI document, or documents
+/// no operation, is reported as a warning through `Err`.
 fn endpoint_of(
     file: &Path,
     heading: Option<String>,
     start: usize,
     document: Value,
-) -> Result<Option<PageEndpoint>, Diagnostic> {
+) -> Result<PageEndpoint, Diagnostic> {
     let at = Location::file(file).at_line(start, None);
     let is_openapi = document
         .as_object()
@@ -191,38 +193,38 @@ fn endpoint_of(
             "JSON block skipped: it is not an OpenAPI document (no `openapi` field)",
         ));
     }
-    let mut operations = Vec::new();
-    if let Some(paths) = document.get("paths").and_then(Value::as_object) {
-        for (path, item) in paths {
-            for method in METHODS {
-                if let Some(op) = item.get(*method) {
-                    operations.push((method.to_string(), path.clone(), op));
-                }
-            }
-        }
-    }
-    match operations.as_slice() {
+    // (method, path, first tag) of every operation.
+    let found: Vec<(HttpMethod, String, Option<String>)> = document
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .flat_map(|(path, item)| {
+            operations(item).map(move |(m, op)| {
+                let tag = op
+                    .get("tags")
+                    .and_then(Value::as_array)
+                    .and_then(|t| t.first())
+                    .and_then(Value::as_str)
+                    .map(str::to_owned);
+                (m, path.clone(), tag)
+            })
+        })
+        .collect();
+    match found.as_slice() {
         [] => Err(Diagnostic::warning(
             "no-operation",
             at,
             "OpenAPI block skipped: it documents no operation under `paths`",
         )),
-        [(method, path, op)] => {
-            let tag = op
-                .get("tags")
-                .and_then(Value::as_array)
-                .and_then(|t| t.first())
-                .and_then(Value::as_str)
-                .map(str::to_owned);
-            Ok(Some(PageEndpoint {
-                method: method.clone(),
-                path: path.clone(),
-                tag,
-                heading,
-                line: start,
-                document,
-            }))
-        }
+        [(method, path, tag)] => Ok(PageEndpoint {
+            method: *method,
+            path: path.clone(),
+            tag: tag.clone(),
+            heading,
+            line: start,
+            document,
+        }),
         many => Err(Diagnostic::error(
             "several-operations",
             at,
@@ -230,7 +232,7 @@ fn endpoint_of(
                 "the block documents {} operations ({}); a docs block holds exactly one",
                 many.len(),
                 many.iter()
-                    .map(|(m, p, _)| format!("{} {p}", m.to_uppercase()))
+                    .map(|(m, p, _)| format!("{m} {p}"))
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
@@ -313,8 +315,8 @@ mod tests {
         assert_eq!(p.endpoints.len(), 1);
         let e = &p.endpoints[0];
         assert_eq!(
-            (e.method.as_str(), e.path.as_str(), e.line),
-            ("get", "/a/{id}", 8)
+            (e.method, e.path.as_str(), e.line),
+            (HttpMethod::Get, "/a/{id}", 8)
         );
         assert_eq!(e.heading.as_deref(), Some("Get A_b"));
         assert_eq!(e.tag.as_deref(), Some("things"));

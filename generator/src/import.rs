@@ -14,6 +14,7 @@ use serde_json::Value;
 
 use crate::diag::{Diagnostic, Diagnostics, Failure, Location, display_path, io_error};
 use crate::docs::{PageEndpoint, parse_page};
+use crate::http::{HttpMethod, PathTemplate, Segment};
 use crate::layout::Layout;
 use crate::output::{Change, FileSet};
 use crate::pointer::Pointer;
@@ -68,49 +69,36 @@ const HEADER_LINES: usize = 2;
 /// Reads every page under `spec/docs/<locale>/*.md`.
 pub fn read_pages(layout: &Layout) -> Result<Vec<DocPage>, Failure> {
     let docs = layout.docs_dir();
-    let mut pages = Vec::new();
-    let locales = match sorted_entries(&layout.abs(&docs)) {
-        Ok(l) => l,
-        // A project without docs pages keeps its fragments by hand.
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(pages),
-        Err(e) => return Err(Failure::single(io_error(&docs, "read folder", &e))),
+    // `<locale>/<name>.md`, nothing deeper or shallower.
+    let is_page = |p: &Path| {
+        p.strip_prefix(&docs)
+            .is_ok_and(|rel| rel.components().count() == 2)
+            && p.extension().is_some_and(|e| e == "md")
     };
-    for (locale, is_dir) in locales {
-        if !is_dir {
-            continue;
-        }
-        let dir = docs.join(&locale);
-        let files = sorted_entries(&layout.abs(&dir))
-            .map_err(|e| Failure::single(io_error(&dir, "read folder", &e)))?;
-        for (name, is_dir) in files {
-            if is_dir || !name.ends_with(".md") {
-                continue;
-            }
-            let path = dir.join(&name);
-            let text = fs::read_to_string(layout.abs(&path))
-                .map_err(|e| Failure::single(io_error(&path, "read", &e)))?;
-            pages.push(DocPage {
-                path,
-                locale: locale.clone(),
-                name,
-                text,
-            });
-        }
+    let mut pages = Vec::new();
+    for path in layout
+        .files_under(&docs, &is_page)
+        .map_err(Failure::single)?
+    {
+        let text = fs::read_to_string(layout.abs(&path))
+            .map_err(|e| Failure::single(io_error(&path, "read", &e)))?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let locale = path
+            .parent()
+            .and_then(Path::file_name)
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        pages.push(DocPage {
+            path,
+            locale,
+            name,
+            text,
+        });
     }
     Ok(pages)
-}
-
-fn sorted_entries(dir: &Path) -> std::io::Result<Vec<(String, bool)>> {
-    let mut out = Vec::new();
-    for entry in fs::read_dir(dir)? {
-        let entry = entry?;
-        out.push((
-            entry.file_name().to_string_lossy().into_owned(),
-            entry.file_type()?.is_dir(),
-        ));
-    }
-    out.sort();
-    Ok(out)
 }
 
 /// Where a page to import comes from.
@@ -259,54 +247,8 @@ pub fn import(layout: &Layout, pages: &[DocPage]) -> Result<Imported, Failure> {
     if diags.has_errors() {
         return Err(diags.into());
     }
-
+    let jobs = fragment_jobs(layout, &parsed, &mut diags);
     let mut imported = Imported::default();
-    // Within a locale, an endpoint lives on one page, and two endpoints never share a file.
-    let mut seen: BTreeMap<(String, String, String), (PathBuf, usize)> = BTreeMap::new();
-    let mut files: BTreeMap<PathBuf, (String, PathBuf, usize)> = BTreeMap::new();
-    let mut jobs: Vec<(PathBuf, &DocPage, &PageEndpoint)> = Vec::new();
-    for (page, endpoints) in &parsed {
-        for e in endpoints {
-            let key = (page.locale.clone(), e.method.clone(), e.path.clone());
-            if let Some((other, line)) = seen.get(&key) {
-                diags.push(
-                    Diagnostic::error(
-                        "duplicate-endpoint",
-                        Location::file(&page.path).at_line(e.line, None),
-                        format!(
-                            "{} is also documented on another page of locale `{}`",
-                            e.label(),
-                            page.locale
-                        ),
-                    )
-                    .with_note(format!("first on {}:{line}", display_path(other))),
-                );
-                continue;
-            }
-            seen.insert(key, (page.path.clone(), e.line));
-            let path = fragment_path(layout, &page.locale, page, e);
-            if let Some((other_label, other_page, other_line)) = files.get(&path) {
-                diags.push(
-                    Diagnostic::error(
-                        "fragment-name-clash",
-                        Location::file(&page.path).at_line(e.line, None),
-                        format!(
-                            "{} and {other_label} would both be stored as {}",
-                            e.label(),
-                            display_path(&path)
-                        ),
-                    )
-                    .with_note(format!(
-                        "the other is at {}:{other_line}",
-                        display_path(other_page)
-                    )),
-                );
-                continue;
-            }
-            files.insert(path.clone(), (e.label(), page.path.clone(), e.line));
-            jobs.push((path, *page, e));
-        }
-    }
     // Writing (and reading back) each fragment is independent work.
     for result in crate::par::map(jobs, |(path, page, e)| fragment_file(path, page, e)) {
         match result {
@@ -321,6 +263,62 @@ pub fn import(layout: &Layout, pages: &[DocPage]) -> Result<Imported, Failure> {
     imported.fragments.sort_by(|a, b| a.path.cmp(&b.path));
     imported.warnings = diags;
     Ok(imported)
+}
+
+/// The fragment file of every endpoint. Within a locale, an endpoint lives on one page, and two
+/// endpoints never share a file: either is an error.
+fn fragment_jobs<'a>(
+    layout: &Layout,
+    parsed: &'a [(&'a DocPage, Vec<PageEndpoint>)],
+    diags: &mut Diagnostics,
+) -> Vec<(PathBuf, &'a DocPage, &'a PageEndpoint)> {
+    let mut seen: BTreeMap<(&str, HttpMethod, &str), (&Path, usize)> = BTreeMap::new();
+    let mut files: BTreeMap<PathBuf, (String, &Path, usize)> = BTreeMap::new();
+    let mut jobs = Vec::new();
+    for (page, endpoints) in parsed {
+        for e in endpoints {
+            let at = Location::file(&page.path).at_line(e.line, None);
+            let key = (page.locale.as_str(), e.method, e.path.as_str());
+            if let Some((other, line)) = seen.get(&key) {
+                diags.push(
+                    Diagnostic::error(
+                        "duplicate-endpoint",
+                        at,
+                        format!(
+                            "{} is also documented on another page of locale `{}`",
+                            e.label(),
+                            page.locale
+                        ),
+                    )
+                    .with_note(format!("first on {}:{line}", display_path(other))),
+                );
+                continue;
+            }
+            seen.insert(key, (&page.path, e.line));
+            let path = fragment_path(layout, &page.locale, page, e);
+            if let Some((other_label, other_page, other_line)) = files.get(&path) {
+                let stored = display_path(&path);
+                diags.push(
+                    Diagnostic::error(
+                        "fragment-name-clash",
+                        at,
+                        format!(
+                            "{} and {other_label} would both be stored as {stored}",
+                            e.label()
+                        ),
+                    )
+                    .with_note(format!(
+                        "the other is at {}:{other_line}",
+                        display_path(other_page)
+                    )),
+                );
+                continue;
+            }
+            files.insert(path.clone(), (e.label(), &page.path, e.line));
+            jobs.push((path, *page, e));
+        }
+    }
+    jobs
 }
 
 impl Imported {
@@ -352,17 +350,25 @@ fn fragment_path(layout: &Layout, locale: &str, page: &DocPage, e: &PageEndpoint
         .fragments_dir()
         .join(locale)
         .join(group)
-        .join(format!("{}.yaml", endpoint_file_stem(&e.method, &e.path)))
+        .join(format!("{}.yaml", endpoint_file_stem(e.method, &e.path)))
 }
 
 /// `post` + `/webapi/v2/apps/{app_id}/run` → `post-webapi-v2-apps-by-app_id-run`.
-pub fn endpoint_file_stem(method: &str, path: &str) -> String {
-    let mut parts = vec![method.to_ascii_lowercase()];
-    for segment in path.split('/').filter(|s| !s.is_empty()) {
-        if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-            parts.push(format!("by-{}", slug(name)));
-        } else {
-            parts.push(slug(segment));
+pub fn endpoint_file_stem(method: HttpMethod, path: &str) -> String {
+    let mut parts = vec![method.as_str().to_owned()];
+    let segments: Vec<Segment<'_>> = match PathTemplate::parse(path) {
+        Ok(t) => t.segments().collect(),
+        // Not a valid template (validation says so): every segment as written.
+        Err(_) => path
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(Segment::Mixed)
+            .collect(),
+    };
+    for segment in segments {
+        match segment {
+            Segment::Param(name) => parts.push(format!("by-{}", slug(name))),
+            Segment::Literal(text) | Segment::Mixed(text) => parts.push(slug(text)),
         }
     }
     if parts.len() == 1 {
@@ -484,8 +490,11 @@ fn check_locales(layout: &Layout, parsed: &[(&DocPage, Vec<PageEndpoint>)]) -> D
         .map(|(p, e)| (p.name.as_str(), (*p, e)))
         .collect();
     for (page, endpoints) in parsed.iter().filter(|(p, _)| p.locale != primary) {
-        let Some((base_page, base)) = by_name.get(page.name.as_str()) else {
-            diags.push(Diagnostic::error(
+        match by_name.get(page.name.as_str()) {
+            Some((base_page, base)) => {
+                diags.extend(compare_pages((base_page, base), (page, endpoints)));
+            }
+            None => diags.push(Diagnostic::error(
                 "locale-mismatch",
                 Location::file(&page.path),
                 format!(
@@ -493,74 +502,81 @@ fn check_locales(layout: &Layout, parsed: &[(&DocPage, Vec<PageEndpoint>)]) -> D
                     display_path(&layout.docs_dir().join(primary).join(&page.name)),
                     page.locale
                 ),
+            )),
+        }
+    }
+    diags
+}
+
+/// A translated page against its primary-locale original: the same endpoints, each with the
+/// same structure.
+fn compare_pages(
+    (base_page, base): (&DocPage, &[PageEndpoint]),
+    (page, endpoints): (&DocPage, &[PageEndpoint]),
+) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    let by_key = |list: &'_ [PageEndpoint]| -> BTreeMap<(HttpMethod, String), usize> {
+        list.iter()
+            .enumerate()
+            .map(|(i, e)| ((e.method, e.path.clone()), i))
+            .collect()
+    };
+    let (ours, theirs) = (by_key(base), by_key(endpoints));
+    let base_file = display_path(&base_page.path);
+    for (key, &i) in &ours {
+        if !theirs.contains_key(key) {
+            let e = &base[i];
+            diags.push(Diagnostic::error(
+                "locale-mismatch",
+                Location::file(&page.path),
+                format!(
+                    "{} is documented on {base_file}:{} but missing here",
+                    e.label(),
+                    e.line
+                ),
+            ));
+        }
+    }
+    for (key, &i) in &theirs {
+        let e = &endpoints[i];
+        let at = Location::file(&page.path).at_line(e.line, None);
+        let Some(&b) = ours.get(key) else {
+            diags.push(Diagnostic::error(
+                "locale-mismatch",
+                at,
+                format!("{} is not documented on {base_file}", e.label()),
             ));
             continue;
         };
-        let theirs: BTreeMap<(&str, &str), &PageEndpoint> = endpoints
-            .iter()
-            .map(|e| ((e.method.as_str(), e.path.as_str()), e))
-            .collect();
-        let ours: BTreeMap<(&str, &str), &PageEndpoint> = base
-            .iter()
-            .map(|e| ((e.method.as_str(), e.path.as_str()), e))
-            .collect();
-        for (key, e) in &ours {
-            if !theirs.contains_key(key) {
-                diags.push(Diagnostic::error(
-                    "locale-mismatch",
-                    Location::file(&page.path),
-                    format!(
-                        "{} is documented on {}:{} but missing here",
-                        e.label(),
-                        display_path(&base_page.path),
-                        e.line
-                    ),
-                ));
-            }
+        let b = &base[b];
+        let mut differences = Vec::new();
+        structural_diff(
+            &b.document,
+            &e.document,
+            &Pointer::root(),
+            false,
+            &mut differences,
+        );
+        if differences.is_empty() {
+            continue;
         }
-        for (key, e) in &theirs {
-            let Some(b) = ours.get(key) else {
-                diags.push(Diagnostic::error(
-                    "locale-mismatch",
-                    Location::file(&page.path).at_line(e.line, None),
-                    format!(
-                        "{} is not documented on {}",
-                        e.label(),
-                        display_path(&base_page.path)
-                    ),
-                ));
-                continue;
-            };
-            let mut differences = Vec::new();
-            structural_diff(
-                &b.document,
-                &e.document,
-                &Pointer::root(),
-                false,
-                &mut differences,
-            );
-            if !differences.is_empty() {
-                let mut d = Diagnostic::error(
-                    "locale-mismatch",
-                    Location::file(&page.path).at_line(e.line, None),
-                    format!(
-                        "{} differs in structure from {}:{} at {} place{}",
-                        e.label(),
-                        display_path(&base_page.path),
-                        b.line,
-                        differences.len(),
-                        if differences.len() == 1 { "" } else { "s" }
-                    ),
-                );
-                for note in differences.iter().take(20) {
-                    d = d.with_note(note.clone());
-                }
-                if differences.len() > 20 {
-                    d = d.with_note(format!("... and {} more", differences.len() - 20));
-                }
-                diags.push(d);
-            }
+        let mut d = Diagnostic::error(
+            "locale-mismatch",
+            at,
+            format!(
+                "{} differs in structure from {base_file}:{} at {}",
+                e.label(),
+                b.line,
+                crate::diag::plural(differences.len(), "place")
+            ),
+        );
+        for note in differences.iter().take(20) {
+            d = d.with_note(note.clone());
         }
+        if differences.len() > 20 {
+            d = d.with_note(format!("... and {} more", differences.len() - 20));
+        }
+        diags.push(d);
     }
     diags
 }
@@ -626,15 +642,21 @@ mod tests {
     #[test]
     fn file_stems_come_from_method_and_path() {
         assert_eq!(
-            endpoint_file_stem("post", "/webapi/apps"),
+            endpoint_file_stem(HttpMethod::Post, "/webapi/apps"),
             "post-webapi-apps"
         );
         assert_eq!(
-            endpoint_file_stem("get", "/webapi/v2/conversations/{conversation_id}/chats"),
+            endpoint_file_stem(
+                HttpMethod::Get,
+                "/webapi/v2/conversations/{conversation_id}/chats"
+            ),
             "get-webapi-v2-conversations-by-conversation_id-chats"
         );
-        assert_eq!(endpoint_file_stem("get", "/"), "get-root");
-        assert_eq!(endpoint_file_stem("get", "/A B/x.json"), "get-a-b-x.json");
+        assert_eq!(endpoint_file_stem(HttpMethod::Get, "/"), "get-root");
+        assert_eq!(
+            endpoint_file_stem(HttpMethod::Get, "/A B/x.json"),
+            "get-a-b-x.json"
+        );
     }
 
     #[test]

@@ -24,15 +24,19 @@ pub mod codegen;
 pub mod diag;
 pub mod docs;
 pub mod fetch;
+pub mod http;
 pub mod impact;
 pub mod import;
 pub mod layout;
+pub mod lock;
+pub mod manifest;
 pub mod merge;
 pub mod normalize;
 pub mod output;
 pub mod overrides;
 pub mod par;
 pub mod pointer;
+pub mod refs;
 pub mod spec;
 pub mod validate;
 pub mod walk;
@@ -56,6 +60,8 @@ pub struct Outputs {
     pub spec: Option<spec::Spec>,
     /// The generated code (absent when only the import stage ran).
     pub generated: Option<codegen::Generated>,
+    /// The public API of the generated code (absent when only the import stage ran).
+    pub listing: Option<codegen::surface::ApiListing>,
     /// Warnings of every stage.
     pub warnings: Diagnostics,
 }
@@ -80,33 +86,7 @@ pub fn run_with(
     } else {
         spec::take_fragments_from_import(&mut outputs.imported, layout.primary_locale())
     };
-    let spec = spec::build(layout, fragments).map_err(|mut f| {
-        let mut all = outputs.warnings.clone();
-        // Errors name the fragment (which is not written when the run fails): say which docs
-        // page and JSON block it comes from.
-        let sources: std::collections::BTreeMap<&std::path::Path, (&std::path::Path, usize)> =
-            outputs
-                .imported
-                .fragments
-                .iter()
-                .map(|f| (f.path.as_path(), (f.page.as_path(), f.page_line)))
-                .collect();
-        for mut d in std::mem::take(&mut f.diagnostics) {
-            let source = d
-                .location
-                .file
-                .as_deref()
-                .and_then(|file| sources.get(file));
-            if let (true, Some((page, line))) = (d.is_error(), source) {
-                d = d.with_note(format!(
-                    "in the JSON block at {}:{line}",
-                    diag::display_path(page)
-                ));
-            }
-            all.push(d);
-        }
-        Failure::from(all)
-    })?;
+    let spec = spec::build(layout, fragments).map_err(|f| with_page_notes(&outputs, f))?;
     outputs.files.insert(layout.openapi_file(), spec.to_json());
     outputs.warnings.extend(spec.warnings.clone());
     let relocate = |d: Diagnostics| -> Diagnostics {
@@ -121,22 +101,83 @@ pub fn run_with(
         }
         out
     };
-    let generated = codegen::generate(spec.document(), &spec.settings, settings).map_err(|f| {
-        let mut all = outputs.warnings.clone();
-        all.extend(relocate(f.diagnostics));
-        Failure::from(all)
-    })?;
+    let pins = codegen::Pins {
+        lock: lock::Lock::load(layout.root(), &layout.lock_file()).map_err(|d| {
+            let mut all = outputs.warnings.clone();
+            all.push(d);
+            Failure::from(all)
+        })?,
+        previous: previous_names(layout),
+    };
+    let generated =
+        codegen::generate(spec.document(), &spec.settings, settings, &pins).map_err(|f| {
+            let mut all = outputs.warnings.clone();
+            all.extend(relocate(f.diagnostics));
+            Failure::from(all)
+        })?;
     let dir = layout.generated_dir();
     outputs.files.own_dir(dir.clone(), "rs");
     for (name, text) in &generated.files {
         outputs.files.insert(dir.join(name), text.clone());
     }
+    if settings.mock.is_some() {
+        // The mock serves the document the crate was generated from: a copy beside the code,
+        // so the crate is self-contained.
+        outputs
+            .files
+            .insert(dir.join("openapi.json"), spec.to_json());
+    }
+    outputs
+        .files
+        .insert(layout.lock_file(), generated.lock.to_text());
+    let listing = codegen::surface::listing(&generated.model, settings);
+    outputs
+        .files
+        .insert(layout.public_api_file(), listing.to_string());
+    if settings.resource_features {
+        let manifest =
+            manifest::with_features(layout, &generated.model, settings).map_err(|d| {
+                let mut all = outputs.warnings.clone();
+                all.push(d);
+                Failure::from(all)
+            })?;
+        outputs.files.insert(layout.crate_manifest(), manifest);
+    }
+    outputs.listing = Some(listing);
     outputs
         .warnings
         .extend(relocate(generated.warnings.clone()));
     outputs.spec = Some(spec);
     outputs.generated = Some(generated);
     Ok(outputs)
+}
+
+/// The failure of the spec stage, after the warnings of the import, with a note on each error
+/// naming the docs page and JSON block its fragment comes from (fragments are not written when
+/// the run fails).
+fn with_page_notes(outputs: &Outputs, mut failure: Failure) -> Failure {
+    let mut all = outputs.warnings.clone();
+    let sources: std::collections::BTreeMap<&std::path::Path, (&std::path::Path, usize)> = outputs
+        .imported
+        .fragments
+        .iter()
+        .map(|f| (f.path.as_path(), (f.page.as_path(), f.page_line)))
+        .collect();
+    for mut d in std::mem::take(&mut failure.diagnostics) {
+        let source = d
+            .location
+            .file
+            .as_deref()
+            .and_then(|file| sources.get(file));
+        if let (true, Some((page, line))) = (d.is_error(), source) {
+            d = d.with_note(format!(
+                "in the JSON block at {}:{line}",
+                diag::display_path(page)
+            ));
+        }
+        all.push(d);
+    }
+    Failure::from(all)
 }
 
 /// Runs the import stage in memory.
@@ -158,6 +199,7 @@ pub fn run_import(layout: &Layout, new_pages: &[import::DocPage]) -> Result<Outp
         imported,
         spec: None,
         generated: None,
+        listing: None,
         warnings,
     })
 }
@@ -173,8 +215,10 @@ pub struct Applied {
     pub warnings: Diagnostics,
     /// The one-line summary.
     pub summary: String,
-    /// What changed in the Rust API, compared with the checked-in `spec/openapi.json`.
+    /// What changed in the Rust API, compared with what is checked in.
     pub impact: Option<impact::Impact>,
+    /// Names that are new, moved, renamed or gone (`spec/api.lock`).
+    pub name_notes: Vec<String>,
 }
 
 /// `cargo xtask import`: imports the docs pages (with pages from `sources` stored under
@@ -223,7 +267,7 @@ fn apply(layout: &Layout, outputs: Outputs) -> Result<Applied, Failure> {
             .and_then(|v| v.as_object())
             .map(|m| m.len())
     });
-    let types = outputs.generated.as_ref().map(|g| g.api.space.len());
+    let types = outputs.generated.as_ref().map(|g| g.model.types.len());
     let spec_part = match (operations, schemas.or(operations.map(|_| 0)), types) {
         (Some(o), Some(s), Some(t)) => {
             format!(", {o} operations, {s} named schemas, {t} Rust types")
@@ -252,41 +296,46 @@ fn apply(layout: &Layout, outputs: Outputs) -> Result<Applied, Failure> {
         warnings: outputs.warnings,
         summary,
         impact,
+        name_notes: outputs.generated.map(|g| g.name_notes).unwrap_or_default(),
     })
 }
 
-/// The API generated from the checked-in `spec/openapi.json`, if there is one that reads.
-fn checked_in_api(
+/// The public API checked in: `alli-api/public-api.txt`, or — before there is one — the API
+/// the current generator makes of the checked-in `spec/openapi.json`.
+fn checked_in_listing(
     layout: &Layout,
     settings: &overrides::GeneratorSettings,
-) -> Option<codegen::ops::Api> {
+) -> Option<codegen::surface::ApiListing> {
+    let codegen_settings = codegen::CodegenSettings::default();
+    if let Ok(Some(text)) = output::read_normalized(&layout.abs(&layout.public_api_file())) {
+        return codegen::surface::ApiListing::parse(&text);
+    }
     let text = output::read_normalized(&layout.abs(&layout.openapi_file())).ok()??;
     let doc: serde_json::Value = serde_json::from_str(&text).ok()?;
-    let parsed = codegen::lower::to_openapiv3(&doc).ok()?;
-    Some(codegen::ops::build(
-        &parsed,
-        settings,
-        &codegen::CodegenSettings::default().reserved,
+    let resolved =
+        codegen::resolve(&doc, settings, &codegen_settings, &codegen::Pins::default()).ok()?;
+    Some(codegen::surface::listing(
+        &resolved.model,
+        &codegen_settings,
     ))
+}
+
+/// The names of the checked-in code, read from its API listing (none before there is one).
+fn previous_names(layout: &Layout) -> codegen::naming::Previous {
+    let Ok(Some(text)) = output::read_normalized(&layout.abs(&layout.public_api_file())) else {
+        return codegen::naming::Previous::default();
+    };
+    let Some(listing) = codegen::surface::ApiListing::parse(&text) else {
+        return codegen::naming::Previous::default();
+    };
+    listing.previous_names()
 }
 
 /// The impact of `outputs` on the Rust API, against what is checked in.
 pub fn api_impact(layout: &Layout, outputs: &Outputs) -> Option<impact::Impact> {
     let spec = outputs.spec.as_ref()?;
-    let new = &outputs.generated.as_ref()?.api;
-    // The same generated code is the same API: nothing to compare.
-    let generated_dir = layout.generated_dir();
-    let unchanged = outputs
-        .files
-        .compare(layout)
-        .ok()?
-        .iter()
-        .filter(|(p, _)| p.starts_with(&generated_dir))
-        .all(|(_, c)| *c == Change::Unchanged);
-    if unchanged {
-        return Some(impact::Impact::default());
-    }
-    let old = checked_in_api(layout, &spec.settings)?;
+    let new = outputs.listing.as_ref()?;
+    let old = checked_in_listing(layout, &spec.settings)?;
     Some(impact::compare(&old, new))
 }
 
@@ -316,12 +365,7 @@ fn count_operations(doc: &serde_json::Value) -> usize {
         .map(|paths| {
             paths
                 .values()
-                .map(|item| {
-                    docs::METHODS
-                        .iter()
-                        .filter(|m| item.get(**m).is_some())
-                        .count()
-                })
+                .map(|item| http::operations(item).count())
                 .sum()
         })
         .unwrap_or(0)

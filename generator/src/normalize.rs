@@ -14,7 +14,6 @@
 //! | 3.0 `exclusiveMinimum: true` + `minimum` | 3.1 `exclusiveMinimum: <n>` | none (a 3.0 document) |
 //! | path-level `parameters` | copied into each operation | none |
 //! | an unknown `type` name (`strng`) | — | `unknown-type` error |
-//! | a `$ref` outside the document | — | `external-ref` error |
 //!
 //! `anyOf: [X, {type: "null"}]` and `type: [X, "null"]` are already 3.1 and stay as they are.
 
@@ -23,9 +22,9 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value, json};
 
 use crate::diag::{Diagnostic, Diagnostics, Location};
-use crate::docs::METHODS;
-use crate::pointer::{Pointer, Step};
-use crate::walk::{SchemaVisitor, walk_document};
+use crate::http::HttpMethod;
+use crate::pointer::Pointer;
+use crate::walk::{Visitor, walk_document};
 
 /// A fragment ready to merge.
 #[derive(Debug, Clone)]
@@ -154,17 +153,27 @@ fn normalize_document(doc: &mut Value, ctx: &mut Ctx<'_>) {
     }
     obj.insert("openapi".to_owned(), json!("3.1.0"));
 
-    if let Some(paths) = obj.get_mut("paths").and_then(Value::as_object_mut) {
+    // Parameters may be references into the document: the paths are taken out (their place
+    // kept) while the rest is read.
+    if let Some(slot) = obj.get_mut("paths") {
+        let mut paths = std::mem::take(slot);
         let at = root.push("paths");
-        for (path, item) in paths.iter_mut() {
-            normalize_path_item(item, &at.push(path), ctx);
+        for (path, item) in paths
+            .as_object_mut()
+            .into_iter()
+            .flatten()
+            .filter(|(p, _)| !p.starts_with("x-"))
+        {
+            normalize_path_item(item, &at.push(path), doc, ctx);
+        }
+        if let Some(slot) = doc.get_mut("paths") {
+            *slot = paths;
         }
     }
     walk_document(doc, ctx);
-    check_refs(doc, &root, ctx);
 }
 
-fn normalize_path_item(item: &mut Value, at: &Pointer, ctx: &mut Ctx<'_>) {
+fn normalize_path_item(item: &mut Value, at: &Pointer, doc: &Value, ctx: &mut Ctx<'_>) {
     let Some(item) = item.as_object_mut() else {
         return;
     };
@@ -173,8 +182,8 @@ fn normalize_path_item(item: &mut Value, at: &Pointer, ctx: &mut Ctx<'_>) {
         Value::Array(a) => Some(a),
         _ => None,
     });
-    for method in METHODS {
-        let Some(op) = item.get_mut(*method).and_then(Value::as_object_mut) else {
+    for method in HttpMethod::ALL.map(HttpMethod::as_str) {
+        let Some(op) = item.get_mut(method).and_then(Value::as_object_mut) else {
             continue;
         };
         if let Some(shared) = &shared {
@@ -182,9 +191,10 @@ fn normalize_path_item(item: &mut Value, at: &Pointer, ctx: &mut Ctx<'_>) {
                 .entry("parameters")
                 .or_insert_with(|| Value::Array(Vec::new()));
             if let Value::Array(list) = params {
-                let own: Vec<(String, String)> = list.iter().filter_map(param_key).collect();
+                let key = |p: &Value| param_key(doc, p);
+                let own: Vec<(String, String)> = list.iter().filter_map(key).collect();
                 for p in shared {
-                    if param_key(p).is_none_or(|k| !own.contains(&k)) {
+                    if key(p).is_none_or(|k| !own.contains(&k)) {
                         list.push(p.clone());
                     }
                 }
@@ -198,8 +208,9 @@ fn normalize_path_item(item: &mut Value, at: &Pointer, ctx: &mut Ctx<'_>) {
     }
 }
 
-/// `(name, in)` of an inline parameter.
-fn param_key(p: &Value) -> Option<(String, String)> {
+/// `(name, in)` of a parameter, through references into `doc`.
+fn param_key(doc: &Value, p: &Value) -> Option<(String, String)> {
+    let p = crate::refs::resolve(doc, p, &Pointer::root()).ok()?;
     Some((
         p.get("name")?.as_str()?.to_owned(),
         p.get("in")?.as_str()?.to_owned(),
@@ -220,7 +231,7 @@ fn require_path_parameter(p: &mut Value, at: &Pointer, ctx: &mut Ctx<'_>) {
     }
 }
 
-impl SchemaVisitor for Ctx<'_> {
+impl Visitor for Ctx<'_> {
     fn enter(&mut self, schema: &mut Value, at: &Pointer) {
         // Before the children: a property's boolean `required` belongs to this object.
         if let Some(obj) = schema.as_object_mut() {
@@ -484,46 +495,6 @@ fn admits_null(obj: &Map<String, Value>) -> bool {
     })
 }
 
-/// Every `$ref` must point inside the document.
-fn check_refs(value: &Value, at: &Pointer, ctx: &mut Ctx<'_>) {
-    fn walk<'a>(value: &'a Value, steps: &mut Vec<Step<'a>>, base: &Pointer, ctx: &mut Ctx<'_>) {
-        match value {
-            Value::Object(obj) => {
-                if let Some(Value::String(r)) = obj.get("$ref") {
-                    if !r.starts_with('#') {
-                        let mut at = base.clone();
-                        for step in steps.iter() {
-                            at = match step {
-                                Step::Key(k) => at.push(k),
-                                Step::Index(i) => at.index(*i),
-                            };
-                        }
-                        ctx.error(
-                            "external-ref",
-                            &at.push("$ref"),
-                            format!("`{r}` points outside the fragment; only `#/...` references are supported"),
-                        );
-                    }
-                }
-                for (k, v) in obj {
-                    steps.push(Step::Key(k));
-                    walk(v, steps, base, ctx);
-                    steps.pop();
-                }
-            }
-            Value::Array(items) => {
-                for (i, v) in items.iter().enumerate() {
-                    steps.push(Step::Index(i));
-                    walk(v, steps, base, ctx);
-                    steps.pop();
-                }
-            }
-            _ => {}
-        }
-    }
-    walk(value, &mut Vec::new(), at, ctx);
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -657,7 +628,7 @@ mod tests {
     }
 
     #[test]
-    fn unsupported_versions_and_external_refs_are_errors() {
+    fn unsupported_versions_are_errors() {
         let (_, w) = run(json!({"swagger": "2.0"}));
         assert_eq!(
             w,
@@ -665,12 +636,20 @@ mod tests {
                 "error[unsupported-version]: f.yaml: #/swagger: OpenAPI version \"2.0\" is not supported; fragments must be OpenAPI 3.0 or 3.1"
             ]
         );
-        let (_, w) = run(doc_with_schema(json!({"$ref": "other.yaml#/X"})));
+    }
+
+    #[test]
+    fn an_operation_parameter_overrides_a_path_level_one_through_references() {
+        let (doc, _) = run(json!({"openapi": "3.1.0",
+            "paths": {"/a": {
+                "parameters": [{"$ref": "#/components/parameters/Q"}, {"name": "r", "in": "query"}],
+                "get": {"parameters": [{"name": "q", "in": "query", "schema": {"type": "integer"}}, {"$ref": "#/components/parameters/R"}]}}},
+            "components": {"parameters": {
+                "Q": {"name": "q", "in": "query"},
+                "R": {"name": "r", "in": "query"}}}}));
         assert_eq!(
-            w,
-            vec![
-                "error[external-ref]: f.yaml: #/components/schemas/S/$ref: `other.yaml#/X` points outside the fragment; only `#/...` references are supported"
-            ]
+            doc["paths"]["/a"]["get"]["parameters"],
+            json!([{"name": "q", "in": "query", "schema": {"type": "integer"}}, {"$ref": "#/components/parameters/R"}])
         );
     }
 

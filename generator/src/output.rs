@@ -100,8 +100,9 @@ impl FileSet {
     fn stale_files(&self, layout: &Layout) -> Result<Vec<PathBuf>, Failure> {
         let mut stale = Vec::new();
         for (dir, ext) in &self.owned {
-            let mut found = Vec::new();
-            walk(layout, dir, ext, &mut found).map_err(Failure::single)?;
+            let found = layout
+                .files_under(dir, &|p: &Path| p.extension().is_some_and(|e| e == *ext))
+                .map_err(Failure::single)?;
             stale.extend(found.into_iter().filter(|p| !self.files.contains_key(p)));
         }
         stale.sort();
@@ -173,27 +174,6 @@ impl FileSet {
         }
         Ok(out)
     }
-}
-
-fn walk(layout: &Layout, dir: &Path, ext: &str, out: &mut Vec<PathBuf>) -> Result<(), Diagnostic> {
-    let abs = layout.abs(dir);
-    let entries = match fs::read_dir(&abs) {
-        Ok(e) => e,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(io_error(dir, "read folder", &e)),
-    };
-    let mut names: Vec<_> = entries.filter_map(Result::ok).collect();
-    names.sort_by_key(|e| e.file_name());
-    for entry in names {
-        let rel = dir.join(entry.file_name());
-        let ty = entry.file_type().map_err(|e| io_error(&rel, "stat", &e))?;
-        if ty.is_dir() {
-            walk(layout, &rel, ext, out)?;
-        } else if rel.extension().is_some_and(|e| e == ext) {
-            out.push(rel);
-        }
-    }
-    Ok(())
 }
 
 /// Reads a file with line endings normalised to `\n`; `None` when it does not exist.

@@ -28,7 +28,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::diag::{Diagnostic, Diagnostics, Location};
-use crate::docs::METHODS;
+use crate::http::{HttpMethod, operations};
 use crate::merge::Merged;
 use crate::pointer::Pointer;
 
@@ -258,82 +258,88 @@ fn apply_patch(doc: &mut Value, patch: &Patch, at: &Pointer) -> Result<(), Strin
             .ok_or_else(|| "needs a `value`".to_owned())
     };
     match patch.op {
-        PatchOp::Add => {
-            let value = value()?;
-            let parent_ptr = at.parent().ok_or("cannot add at the document root")?;
-            let last = at.last().unwrap_or_default();
-            let parent = parent_ptr
-                .get_mut(doc)
-                .ok_or("the parent of the path does not exist")?;
-            match parent {
-                Value::Object(obj) => {
-                    if obj.get(&last) == Some(&value) {
-                        return Err(
-                            "the document already has this value; the override changes nothing"
-                                .to_owned(),
-                        );
-                    }
-                    obj.insert(last, value);
-                }
-                Value::Array(items) if last == "-" => items.push(value),
-                Value::Array(items) => {
-                    let i: usize = last
-                        .parse()
-                        .map_err(|_| format!("`{last}` is not an array index"))?;
-                    if i > items.len() {
-                        return Err(format!("index {i} is past the end of the array"));
-                    }
-                    items.insert(i, value);
-                }
-                _ => return Err("the parent of the path is not an object or array".to_owned()),
+        PatchOp::Add => patch_add(doc, at, value()?),
+        PatchOp::Replace => patch_replace(doc, at, value()?),
+        PatchOp::Remove => patch_remove(doc, at),
+        PatchOp::Merge => patch_merge(doc, at, &value()?),
+    }
+}
+
+const UNCHANGED: &str = "the document already has this value; the override changes nothing";
+
+/// Adds a member or array item; the parent must exist.
+fn patch_add(doc: &mut Value, at: &Pointer, value: Value) -> Result<(), String> {
+    let parent_ptr = at.parent().ok_or("cannot add at the document root")?;
+    let last = at.last().unwrap_or_default();
+    let parent = parent_ptr
+        .get_mut(doc)
+        .ok_or("the parent of the path does not exist")?;
+    match parent {
+        Value::Object(obj) => {
+            if obj.get(&last) == Some(&value) {
+                return Err(UNCHANGED.to_owned());
             }
+            obj.insert(last, value);
         }
-        PatchOp::Replace => {
-            let value = value()?;
-            let target = at
-                .get_mut(doc)
-                .ok_or("nothing to replace: the path does not exist")?;
-            if *target == value {
-                return Err(
-                    "the document already has this value; the override changes nothing".to_owned(),
-                );
+        Value::Array(items) if last == "-" => items.push(value),
+        Value::Array(items) => {
+            let i: usize = last
+                .parse()
+                .map_err(|_| format!("`{last}` is not an array index"))?;
+            if i > items.len() {
+                return Err(format!("index {i} is past the end of the array"));
             }
-            *target = value;
+            items.insert(i, value);
         }
-        PatchOp::Remove => {
-            let parent_ptr = at.parent().ok_or("cannot remove the document root")?;
-            let last = at.last().unwrap_or_default();
-            let parent = parent_ptr
-                .get_mut(doc)
-                .ok_or("nothing to remove: the path does not exist")?;
-            let removed = match parent {
-                Value::Object(obj) => obj.shift_remove(&last).is_some(),
-                Value::Array(items) => match last.parse::<usize>() {
-                    Ok(i) if i < items.len() => {
-                        items.remove(i);
-                        true
-                    }
-                    _ => false,
-                },
-                _ => false,
-            };
-            if !removed {
-                return Err("nothing to remove: the path does not exist".to_owned());
+        _ => return Err("the parent of the path is not an object or array".to_owned()),
+    }
+    Ok(())
+}
+
+/// Replaces an existing value.
+fn patch_replace(doc: &mut Value, at: &Pointer, value: Value) -> Result<(), String> {
+    let target = at
+        .get_mut(doc)
+        .ok_or("nothing to replace: the path does not exist")?;
+    if *target == value {
+        return Err(UNCHANGED.to_owned());
+    }
+    *target = value;
+    Ok(())
+}
+
+/// Removes an existing value.
+fn patch_remove(doc: &mut Value, at: &Pointer) -> Result<(), String> {
+    const MISSING: &str = "nothing to remove: the path does not exist";
+    let parent_ptr = at.parent().ok_or("cannot remove the document root")?;
+    let last = at.last().unwrap_or_default();
+    let removed = match parent_ptr.get_mut(doc).ok_or(MISSING)? {
+        Value::Object(obj) => obj.shift_remove(&last).is_some(),
+        Value::Array(items) => match last.parse::<usize>() {
+            Ok(i) if i < items.len() => {
+                items.remove(i);
+                true
             }
-        }
-        PatchOp::Merge => {
-            let value = value()?;
-            let target = at
-                .get_mut(doc)
-                .ok_or("nothing to merge into: the path does not exist")?;
-            let before = target.clone();
-            merge_patch(target, &value);
-            if *target == before {
-                return Err(
-                    "the override changes nothing; the document already says this".to_owned(),
-                );
-            }
-        }
+            _ => false,
+        },
+        _ => false,
+    };
+    if removed {
+        Ok(())
+    } else {
+        Err(MISSING.to_owned())
+    }
+}
+
+/// JSON merge patch onto an existing value.
+fn patch_merge(doc: &mut Value, at: &Pointer, value: &Value) -> Result<(), String> {
+    let target = at
+        .get_mut(doc)
+        .ok_or("nothing to merge into: the path does not exist")?;
+    let before = target.clone();
+    merge_patch(target, value);
+    if *target == before {
+        return Err("the override changes nothing; the document already says this".to_owned());
     }
     Ok(())
 }
@@ -341,25 +347,24 @@ fn apply_patch(doc: &mut Value, patch: &Patch, at: &Pointer) -> Result<(), Strin
 /// The pointer of the operation named by `key`: an operationId or `METHOD /path`.
 pub fn find_operation(doc: &Value, key: &str) -> Option<Pointer> {
     let paths = doc.get("paths")?.as_object()?;
+    let at = |path: &str, method: HttpMethod| {
+        Pointer::root()
+            .push("paths")
+            .push(path)
+            .push(method.as_str())
+    };
     if let Some((method, path)) = key.split_once(' ') {
-        let method = method.to_ascii_lowercase();
-        if METHODS.contains(&method.as_str()) && paths.get(path)?.get(&method).is_some() {
-            return Some(Pointer::root().push("paths").push(path).push(&method));
-        }
-    }
-    for (path, item) in paths {
-        for method in METHODS {
-            if item
-                .get(*method)
-                .and_then(|op| op.get("operationId"))
-                .and_then(Value::as_str)
-                == Some(key)
-            {
-                return Some(Pointer::root().push("paths").push(path).push(method));
+        if let Some(method) = HttpMethod::parse(method) {
+            if paths.get(path)?.get(method.as_str()).is_some() {
+                return Some(at(path, method));
             }
         }
     }
-    None
+    paths.iter().find_map(|(path, item)| {
+        operations(item)
+            .find(|(_, op)| op.get("operationId").and_then(Value::as_str) == Some(key))
+            .map(|(method, _)| at(path, method))
+    })
 }
 
 /// The 1-based line where `needle` first appears in `text`.

@@ -1,7 +1,5 @@
 //! The spec stage: fragments → normalize → merge → overrides → validate → `spec/openapi.json`.
 
-use std::path::PathBuf;
-
 use serde_json::Value;
 
 use crate::diag::{Diagnostics, Failure};
@@ -110,8 +108,8 @@ pub fn fragments_from_import(imported: &crate::import::Imported, locale: &str) -
 /// fragments without docs pages).
 pub fn fragments_from_disk(layout: &Layout) -> Result<Vec<Fragment>, Failure> {
     let dir = layout.fragments_dir().join(layout.primary_locale());
-    let mut files = Vec::new();
-    collect_yaml(layout, &dir, &mut files).map_err(Failure::single)?;
+    let yaml = |p: &std::path::Path| p.extension().is_some_and(|x| x == "yaml" || x == "yml");
+    let files = layout.files_under(&dir, &yaml).map_err(Failure::single)?;
     let mut out = Vec::new();
     let mut errors = Diagnostics::new();
     for rel in files {
@@ -137,27 +135,4 @@ pub fn fragments_from_disk(layout: &Layout) -> Result<Vec<Fragment>, Failure> {
     } else {
         Err(errors.into())
     }
-}
-
-fn collect_yaml(
-    layout: &Layout,
-    dir: &std::path::Path,
-    out: &mut Vec<PathBuf>,
-) -> Result<(), crate::diag::Diagnostic> {
-    let entries = match std::fs::read_dir(layout.abs(dir)) {
-        Ok(e) => e,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(crate::diag::io_error(dir, "read folder", &e)),
-    };
-    let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
-    entries.sort_by_key(|e| e.file_name());
-    for e in entries {
-        let rel = dir.join(e.file_name());
-        if e.file_type().is_ok_and(|t| t.is_dir()) {
-            collect_yaml(layout, &rel, out)?;
-        } else if rel.extension().is_some_and(|x| x == "yaml" || x == "yml") {
-            out.push(rel);
-        }
-    }
-    Ok(())
 }

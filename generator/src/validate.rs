@@ -1,222 +1,282 @@
-//! Validate the merged document: references resolve, operationIds are unique, path
-//! parameters are declared, security requirements name defined schemes. Also repairs what can
-//! be repaired without guessing (requirements naming undefined schemes are dropped, with a
-//! warning).
+//! Validate the merged document: references resolve, path templates are well formed,
+//! operationIds are unique, path parameters are declared, security requirements name defined
+//! schemes. Also repairs what can be repaired without guessing (requirements naming undefined
+//! schemes are dropped, with a warning).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::docs::METHODS;
+use crate::http::{HttpMethod, PathTemplate, operations};
 use crate::merge::Merged;
-use crate::pointer::{Pointer, Step, from_steps};
+use crate::pointer::Pointer;
+use crate::refs::{self, ComponentKind, LocalRef, RefError, RefProblem};
+use crate::walk::{Visitor, walk_document};
 
 /// Validates (and, for security requirements, repairs) `merged`.
 pub fn validate(merged: &mut Merged, diags: &mut Diagnostics) {
-    check_refs(merged, diags);
-    check_operations(merged, diags);
+    check_references(merged, diags);
+    check_paths(merged, diags);
     drop_undefined_security(merged, diags);
 }
 
-fn check_refs(merged: &Merged, diags: &mut Diagnostics) {
-    fn walk<'a>(
-        value: &'a Value,
-        steps: &mut Vec<Step<'a>>,
-        doc: &Value,
-        merged: &Merged,
-        diags: &mut Diagnostics,
-    ) {
-        match value {
-            Value::Object(obj) => {
-                // Discriminator mappings are references too (bare names mean components).
-                if let Some(Value::Object(mapping)) =
-                    obj.get("discriminator").and_then(|d| d.get("mapping"))
-                {
-                    for (key, v) in mapping {
-                        let Some(v) = v.as_str() else { continue };
-                        let target = crate::codegen::types::mapping_ref(v);
-                        let found = target
-                            .strip_prefix('#')
-                            .is_some_and(|p| Pointer::parse(p).get(doc).is_some());
-                        if !found {
-                            let at = from_steps(steps)
-                                .push("discriminator")
-                                .push("mapping")
-                                .push(key);
-                            diags.push(Diagnostic::error(
-                                "dangling-ref",
-                                merged.origins.locate(&at),
-                                format!("discriminator mapping `{key}` points at `{v}`, which is not in the merged document"),
-                            ));
-                        }
-                    }
-                }
-                if let Some(Value::String(r)) = obj.get("$ref") {
-                    let target = r.strip_prefix('#').map(Pointer::parse);
-                    if target.as_ref().and_then(|t| t.get(doc)).is_none() {
-                        diags.push(Diagnostic::error(
-                            "dangling-ref",
-                            merged.origins.locate(&from_steps(steps).push("$ref")),
-                            format!("`{r}` points at nothing in the merged document"),
-                        ));
-                    }
-                }
-                for (k, v) in obj {
-                    steps.push(Step::Key(k));
-                    walk(v, steps, doc, merged, diags);
-                    steps.pop();
-                }
+/// Every reference of a document (where OpenAPI allows one), with the kind its place holds.
+#[derive(Default)]
+struct References {
+    sites: Vec<(String, ComponentKind, Pointer)>,
+    mappings: Vec<(String, Pointer)>,
+}
+
+impl Visitor for References {
+    fn reference(&mut self, reference: &str, kind: ComponentKind, at: &Pointer) {
+        self.sites.push((reference.to_owned(), kind, at.clone()));
+    }
+
+    fn mapping(&mut self, value: &str, at: &Pointer) {
+        self.mappings.push((value.to_owned(), at.clone()));
+    }
+}
+
+/// References must be local, name an object of the kind their place holds, point at something,
+/// and (outside schemas, whose cycles are recursive types) not go round in a cycle.
+fn check_references(merged: &mut Merged, diags: &mut Diagnostics) {
+    let mut found = References::default();
+    walk_document(&mut merged.document, &mut found);
+    let doc = &merged.document;
+    let locate = |at: &Pointer| merged.origins.locate(at);
+    let mut cycles: BTreeSet<Vec<String>> = BTreeSet::new();
+    for (reference, kind, at) in &found.sites {
+        let fail = |problem| RefError {
+            at: at.clone(),
+            reference: reference.clone(),
+            problem,
+        };
+        if let Err(e) = check_target(doc, reference, *kind).map_err(fail) {
+            diags.push(e.diagnostic(locate));
+            continue;
+        }
+        if *kind == ComponentKind::Schema {
+            continue;
+        }
+        let Some(holder) = at.parent().and_then(|p| p.get(doc)) else {
+            continue;
+        };
+        let Err(e) = refs::resolve(doc, holder, &at.parent().unwrap_or_default()) else {
+            continue;
+        };
+        if let RefProblem::Cycle(chain) = &e.problem {
+            let mut members = chain.clone();
+            members.sort();
+            if cycles.insert(members) {
+                diags.push(e.diagnostic(locate));
             }
-            Value::Array(items) => {
-                for (i, v) in items.iter().enumerate() {
-                    steps.push(Step::Index(i));
-                    walk(v, steps, doc, merged, diags);
-                    steps.pop();
-                }
-            }
-            _ => {}
         }
     }
-    walk(
-        &merged.document,
-        &mut Vec::new(),
-        &merged.document,
-        merged,
-        diags,
-    );
-}
-
-/// Resolves `{"$ref": "#/..."}` one level (for parameters).
-fn resolve<'a>(doc: &'a Value, v: &'a Value) -> &'a Value {
-    match v
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix('#'))
-    {
-        Some(p) => Pointer::parse(p).get(doc).unwrap_or(v),
-        None => v,
+    for (value, at) in &found.mappings {
+        let reference = refs::mapping_ref(value);
+        if let Err(problem) = check_target(doc, &reference, ComponentKind::Schema) {
+            let key = at.last().unwrap_or_default();
+            let why = match problem {
+                RefProblem::WrongKind { found, .. } => format!("a {}, not a schema", found.noun()),
+                RefProblem::External | RefProblem::NotAPointer => {
+                    "outside the document; only schema names and local `#/...` references are supported".to_owned()
+                }
+                _ => "not in the merged document".to_owned(),
+            };
+            diags.push(Diagnostic::error(
+                "dangling-ref",
+                locate(at),
+                format!("discriminator mapping `{key}` points at `{value}`, which is {why}"),
+            ));
+        }
     }
 }
 
-fn check_operations(merged: &Merged, diags: &mut Diagnostics) {
-    let doc = &merged.document;
+/// Whether a local reference names an object of `kind` that exists in `doc` (one step).
+fn check_target(doc: &Value, reference: &str, kind: ComponentKind) -> Result<(), RefProblem> {
+    let local = LocalRef::parse(reference)?;
+    if let Some((found, _)) = local.component() {
+        if found != kind {
+            return Err(RefProblem::WrongKind {
+                expected: kind,
+                found,
+            });
+        }
+    }
+    local
+        .pointer
+        .get(doc)
+        .map(|_| ())
+        .ok_or(RefProblem::Dangling)
+}
+
+/// Path templates, and the operations under each path.
+fn check_paths(merged: &Merged, diags: &mut Diagnostics) {
     let mut ids: BTreeMap<String, Pointer> = BTreeMap::new();
-    for (path, item) in doc
+    for (path, item) in merged
+        .document
         .get("paths")
         .and_then(Value::as_object)
         .into_iter()
         .flatten()
+        .filter(|(path, _)| !path.starts_with("x-"))
     {
-        let template_params: BTreeSet<String> =
-            crate::docs::path_params(path).map(str::to_owned).collect();
-        for method in METHODS {
-            let Some(op) = item.get(*method) else {
+        let at = Pointer::root().push("paths").push(path);
+        let template = match PathTemplate::parse(path) {
+            Ok(t) => t,
+            Err(e) => {
+                diags.push(Diagnostic::error(
+                    "bad-path-template",
+                    merged.origins.locate(&at),
+                    format!("`{path}` is not a path template: {e}"),
+                ));
+                continue;
+            }
+        };
+        for (method, op) in operations(item) {
+            let op_at = at.push(method.as_str());
+            let check = Operation {
+                merged,
+                op,
+                at: &op_at,
+                method,
+                label: format!("{method} {path}"),
+            };
+            check.operation_id(&mut ids, diags);
+            check.parameters(&template, diags);
+            check.body(diags);
+            check.responses(diags);
+        }
+    }
+}
+
+/// One operation being checked.
+struct Operation<'a> {
+    merged: &'a Merged,
+    op: &'a Value,
+    at: &'a Pointer,
+    method: HttpMethod,
+    /// `GET /a/{id}`, for messages.
+    label: String,
+}
+
+impl Operation<'_> {
+    fn locate(&self, at: &Pointer) -> crate::diag::Location {
+        self.merged.origins.locate(at)
+    }
+
+    /// operationIds are unique across the document.
+    fn operation_id(&self, ids: &mut BTreeMap<String, Pointer>, diags: &mut Diagnostics) {
+        let Some(id) = self.op.get("operationId").and_then(Value::as_str) else {
+            return;
+        };
+        let at = self.at.push("operationId");
+        match ids.get(id) {
+            Some(first) => diags.push(
+                Diagnostic::error(
+                    "duplicate-operation-id",
+                    self.locate(&at),
+                    format!("operationId `{id}` of {} is already used", self.label),
+                )
+                .with_note(format!("first used at {}", self.locate(first))),
+            ),
+            None => {
+                ids.insert(id.to_owned(), at);
+            }
+        }
+    }
+
+    /// Parameters have a known location, appear once, and path parameters match the template.
+    fn parameters(&self, template: &PathTemplate<'_>, diags: &mut Diagnostics) {
+        let doc = &self.merged.document;
+        let label = &self.label;
+        let in_template: BTreeSet<&str> = template.params().collect();
+        let mut declared: BTreeSet<String> = BTreeSet::new();
+        let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
+        let list = self.op.get("parameters").and_then(Value::as_array);
+        for (i, p) in list.into_iter().flatten().enumerate() {
+            let p_at = self.at.push("parameters").index(i);
+            // A reference that does not resolve is reported with the references.
+            let Ok(p) = refs::resolve(doc, p, &p_at) else {
                 continue;
             };
-            let at = Pointer::root().push("paths").push(path).push(method);
-            let label = format!("{} {path}", method.to_uppercase());
-
-            if let Some(id) = op.get("operationId").and_then(Value::as_str) {
-                if let Some(first) = ids.get(id) {
-                    diags.push(
-                        Diagnostic::error(
-                            "duplicate-operation-id",
-                            merged.origins.locate(&at.push("operationId")),
-                            format!("operationId `{id}` of {label} is already used"),
-                        )
-                        .with_note(format!("first used at {}", merged.origins.locate(first))),
-                    );
-                } else {
-                    ids.insert(id.to_owned(), at.push("operationId"));
-                }
-            }
-
-            let mut declared: BTreeSet<String> = BTreeSet::new();
-            let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
-            for (i, p) in op
-                .get("parameters")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .enumerate()
-            {
-                let p_at = at.push("parameters").index(i);
-                let p = resolve(doc, p);
-                let name = p
-                    .get("name")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_owned();
-                let location = p
-                    .get("in")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_owned();
-                if !matches!(location.as_str(), "query" | "header" | "path" | "cookie") {
-                    diags.push(Diagnostic::error(
-                        "bad-parameter",
-                        merged.origins.locate(&p_at),
-                        format!("parameter `{name}` of {label} has `in: {location}`; expected query, header, path or cookie"),
-                    ));
-                }
-                let key = if location == "header" {
-                    name.to_ascii_lowercase()
-                } else {
-                    name.clone()
-                };
-                if !seen.insert((key, location.clone())) {
-                    diags.push(Diagnostic::error(
-                        "duplicate-parameter",
-                        merged.origins.locate(&p_at),
-                        format!("{label} declares the {location} parameter `{name}` twice"),
-                    ));
-                }
-                if location == "path" {
-                    declared.insert(name.clone());
-                    if !template_params.contains(&name) {
-                        diags.push(Diagnostic::error(
-                            "unused-path-param",
-                            merged.origins.locate(&p_at),
-                            format!("{label} declares path parameter `{name}`, which the path does not contain"),
-                        ));
-                    }
-                }
-            }
-            for name in template_params.difference(&declared) {
+            let field = |k: &str| p.get(k).and_then(Value::as_str).unwrap_or_default();
+            let (name, location) = (field("name"), field("in"));
+            if !matches!(location, "query" | "header" | "path" | "cookie") {
                 diags.push(Diagnostic::error(
-                    "undeclared-path-param",
-                    merged.origins.locate(&at),
+                    "bad-parameter",
+                    self.locate(&p_at),
+                    format!("parameter `{name}` of {label} has `in: {location}`; expected query, header, path or cookie"),
+                ));
+            }
+            let key = if location == "header" {
+                name.to_ascii_lowercase()
+            } else {
+                name.to_owned()
+            };
+            if !seen.insert((key, location.to_owned())) {
+                diags.push(Diagnostic::error(
+                    "duplicate-parameter",
+                    self.locate(&p_at),
+                    format!("{label} declares the {location} parameter `{name}` twice"),
+                ));
+            }
+            if location == "path" {
+                declared.insert(name.to_owned());
+                if !in_template.contains(name) {
+                    diags.push(Diagnostic::error(
+                        "unused-path-param",
+                        self.locate(&p_at),
+                        format!("{label} declares path parameter `{name}`, which the path does not contain"),
+                    ));
+                }
+            }
+        }
+        for name in in_template.iter().filter(|n| !declared.contains(**n)) {
+            diags.push(Diagnostic::error(
+                "undeclared-path-param",
+                self.locate(self.at),
+                format!(
+                    "{label}: `{{{name}}}` is in the path but not declared as a path parameter"
+                ),
+            ));
+        }
+    }
+
+    /// A body on a method that gives it no meaning.
+    fn body(&self, diags: &mut Diagnostics) {
+        if self.op.get("requestBody").is_some() && self.method.body_has_no_meaning() {
+            diags.push(Diagnostic::warning(
+                "body-on-get",
+                self.locate(&self.at.push("requestBody")),
+                format!(
+                    "{} has a request body; HTTP gives a {} body no meaning and some proxies drop it",
+                    self.label, self.method
+                ),
+            ));
+        }
+    }
+
+    /// Responses exist and are keyed by status codes.
+    fn responses(&self, diags: &mut Diagnostics) {
+        let Some(responses) = self.op.get("responses").and_then(Value::as_object) else {
+            diags.push(Diagnostic::warning(
+                "no-responses",
+                self.locate(self.at),
+                format!("{} documents no response", self.label),
+            ));
+            return;
+        };
+        for status in responses.keys().filter(|k| !k.starts_with("x-")) {
+            if !valid_status(status) {
+                diags.push(Diagnostic::error(
+                    "bad-status",
+                    self.locate(&self.at.push("responses").push(status)),
                     format!(
-                        "{label}: `{{{name}}}` is in the path but not declared as a path parameter"
+                        "`{status}` is not an HTTP status code, a range like `4XX`, or `default`"
                     ),
                 ));
-            }
-
-            if op.get("requestBody").is_some() && matches!(*method, "get" | "delete" | "head") {
-                diags.push(Diagnostic::warning(
-                    "body-on-get",
-                    merged.origins.locate(&at.push("requestBody")),
-                    format!("{label} has a request body; HTTP gives a {} body no meaning and some proxies drop it", method.to_uppercase()),
-                ));
-            }
-            match op.get("responses").and_then(Value::as_object) {
-                None => diags.push(Diagnostic::warning(
-                    "no-responses",
-                    merged.origins.locate(&at),
-                    format!("{label} documents no response"),
-                )),
-                Some(responses) => {
-                    for status in responses.keys() {
-                        if !valid_status(status) {
-                            diags.push(Diagnostic::error(
-                                "bad-status",
-                                merged.origins.locate(&at.push("responses").push(status)),
-                                format!("`{status}` is not an HTTP status code, a range like `4XX`, or `default`"),
-                            ));
-                        }
-                    }
-                }
             }
         }
     }
@@ -249,18 +309,10 @@ fn drop_undefined_security(merged: &mut Merged, diags: &mut Diagnostics) {
         .into_iter()
         .flatten()
     {
-        for method in METHODS {
-            if item
-                .get(*method)
-                .is_some_and(|op| op.get("security").is_some())
-            {
-                places.push(
-                    Pointer::root()
-                        .push("paths")
-                        .push(path)
-                        .push(method)
-                        .push("security"),
-                );
+        for (method, op) in operations(item) {
+            if op.get("security").is_some() {
+                let at = Pointer::root().push("paths").push(path);
+                places.push(at.push(method.as_str()).push("security"));
             }
         }
     }
@@ -356,6 +408,89 @@ mod tests {
                 "error[bad-status]: #/paths/~1a~1{id}/get/responses/600: `600` is not an HTTP status code, a range like `4XX`, or `default`",
                 "error[duplicate-operation-id]: #/paths/~1b/post/operationId: operationId `x` of POST /b is already used\n  = note: first used at #/paths/~1a~1{id}/get/operationId",
                 "error[unused-path-param]: #/paths/~1b/post/parameters/0: POST /b declares path parameter `id`, which the path does not contain",
+            ]
+        );
+    }
+
+    #[test]
+    fn refs_in_extensions_and_literal_json_are_data() {
+        let data = json!({"$ref": "#/nowhere"});
+        let (_, d) = run(json!({
+            "x-top": data,
+            "paths": {"/a": {"get": {"x-op": data, "responses": {"200": {"description": "OK",
+                "content": {"application/json": {
+                    "schema": {"type": "object", "default": data, "enum": [data], "const": data, "examples": [data], "x-s": data},
+                    "example": data,
+                    "examples": {"e": {"value": data}}
+                }},
+                "links": {"l": {"operationId": "x", "parameters": {"p": data}, "requestBody": data}}}}}}},
+            "components": {"x-things": {"T": data}, "examples": {"E": {"value": data}}}
+        }));
+        assert!(d.is_empty(), "{d:?}");
+    }
+
+    #[test]
+    fn references_must_be_local_and_of_the_right_kind() {
+        let (_, d) = run(json!({"components": {
+            "schemas": {"S": {"type": "string"}, "X": {"$ref": "other.yaml#/X"}, "Y": {"$ref": "#anchor"}},
+            "parameters": {"P": {"$ref": "#/components/schemas/S"}}
+        }}));
+        assert_eq!(
+            d,
+            vec![
+                "error[external-ref]: #/components/schemas/X/$ref: `other.yaml#/X` points outside the document; only local `#/...` references are supported",
+                "error[external-ref]: #/components/schemas/Y/$ref: `#anchor` is not a JSON pointer; only `#/...` references are supported",
+                "error[wrong-ref-kind]: #/components/parameters/P/$ref: `#/components/schemas/S` names a schema, but a parameter belongs here",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_cycle_of_references_is_reported_once() {
+        let (_, d) = run(json!({
+            "paths": {"/a": {"get": {"parameters": [{"$ref": "#/components/parameters/P"}], "responses": {}}}},
+            "components": {"parameters": {
+                "P": {"$ref": "#/components/parameters/Q"},
+                "Q": {"$ref": "#/components/parameters/P"}
+            }}
+        }));
+        assert_eq!(
+            d,
+            vec![
+                "error[ref-cycle]: #/components/parameters/Q/$ref: `#/components/parameters/P` is part of a reference cycle: `#/components/parameters/P` → `#/components/parameters/Q` → `#/components/parameters/P`"
+            ]
+        );
+    }
+
+    #[test]
+    fn discriminator_mappings_by_name_or_reference_are_checked() {
+        let schemas = json!({
+            "Dog": {"type": "object"},
+            "Pet": {"oneOf": [{"$ref": "#/components/schemas/Dog"}],
+                "discriminator": {"propertyName": "kind", "mapping": {
+                    "dog": "Dog", "doggo": "#/components/schemas/Dog",
+                    "cat": "Cat", "kitty": "#/components/schemas/Cat",
+                    "param": "#/components/parameters/P", "far": "pets.yaml#/Cat"}}}
+        });
+        let (_, d) = run(json!({"components": {"schemas": schemas}}));
+        assert_eq!(
+            d,
+            vec![
+                "error[dangling-ref]: #/components/schemas/Pet/discriminator/mapping/cat: discriminator mapping `cat` points at `Cat`, which is not in the merged document",
+                "error[dangling-ref]: #/components/schemas/Pet/discriminator/mapping/kitty: discriminator mapping `kitty` points at `#/components/schemas/Cat`, which is not in the merged document",
+                "error[dangling-ref]: #/components/schemas/Pet/discriminator/mapping/param: discriminator mapping `param` points at `#/components/parameters/P`, which is a parameter, not a schema",
+                "error[dangling-ref]: #/components/schemas/Pet/discriminator/mapping/far: discriminator mapping `far` points at `pets.yaml#/Cat`, which is outside the document; only schema names and local `#/...` references are supported",
+            ]
+        );
+    }
+
+    #[test]
+    fn path_templates_must_be_well_formed() {
+        let (_, d) = run(json!({"paths": {"/a/{id": {"get": {"responses": {}}}, "x-note": {}}}));
+        assert_eq!(
+            d,
+            vec![
+                "error[bad-path-template]: #/paths/~1a~1{id: `/a/{id` is not a path template: `{` opens a parameter that is never closed (at byte 3)"
             ]
         );
     }

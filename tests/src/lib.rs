@@ -10,7 +10,7 @@ pub mod spans;
 
 use std::time::Duration;
 
-pub use server::{RecordedRequest, Reply, TestServer, refused_url};
+pub use server::{RecordedRequest, Reply, TestServer, generated_byte, refused_url};
 
 /// The API key used by [`client_builder`].
 pub const TEST_API_KEY: &str = "test-api-key-0123456789";

@@ -13,7 +13,10 @@
 //!   `Transfer-Encoding: chunked` and `TCP_NODELAY`, to test streaming at chunk boundaries;
 //! - read the request and close the connection without answering
 //!   ([`Reply::drop_connection`]): the server may have acted, so a POST must not be retried;
-//! - write arbitrary bytes ([`Reply::raw`]).
+//! - write arbitrary bytes ([`Reply::raw`]);
+//! - send a body of any size without holding it in memory ([`Reply::generated`], bytes from
+//!   [`generated_byte`]), and cut any body after some bytes by closing the connection
+//!   ([`Reply::cut_after`]) to test truncated downloads.
 //!
 //! Connections are kept alive (the client's pool reuses them) unless the request or the reply
 //! says `Connection: close`. [`refused_url`] gives a URL nobody listens on, and
@@ -169,6 +172,14 @@ enum Body {
     Full(Vec<u8>),
     /// `Transfer-Encoding: chunked`, one HTTP chunk per piece, with a pause between pieces.
     Chunks(Vec<Vec<u8>>, Duration),
+    /// `len` bytes of [`generated_byte`], written in 64 KiB pieces with `Content-Length`.
+    Generated(u64),
+}
+
+/// Byte `i` of a [`Reply::generated`] body: a pattern that repeats every 251 bytes (a prime, so
+/// it never lines up with chunk sizes).
+pub fn generated_byte(i: u64) -> u8 {
+    (i % 251) as u8
 }
 
 /// How the server answers one request. Built with a constructor and chained setters.
@@ -179,6 +190,8 @@ pub struct Reply {
     body: Body,
     delay: Duration,
     action: Action,
+    /// Close the connection after this many body bytes (the head is always written whole).
+    cut_after: Option<u64>,
 }
 
 impl Reply {
@@ -190,6 +203,7 @@ impl Reply {
             body: Body::Full(Vec::new()),
             delay: Duration::ZERO,
             action: Action::Respond,
+            cut_after: None,
         }
     }
 
@@ -249,6 +263,21 @@ impl Reply {
         between: Duration,
     ) -> Self {
         self.body = Body::Chunks(chunks.into_iter().map(Into::into).collect(), between);
+        self
+    }
+
+    /// A body of `len` bytes ([`generated_byte`]`(0..len)`), with `Content-Length`, written as
+    /// it goes (never held in memory whole): for downloads of any size.
+    pub fn generated(mut self, len: u64) -> Self {
+        self.body = Body::Generated(len);
+        self
+    }
+
+    /// Writes only the first `bytes` bytes of a [`body`](Self::body) or
+    /// [`generated`](Self::generated) body (the head announces the whole), then
+    /// closes the connection: a truncated response.
+    pub fn cut_after(mut self, bytes: u64) -> Self {
+        self.cut_after = Some(bytes);
         self
     }
 
@@ -596,6 +625,7 @@ async fn answer(stream: &mut TcpStream, reply: &Reply) -> bool {
             .iter()
             .any(|(n, _)| n.eq_ignore_ascii_case(name))
     };
+    let cut = reply.cut_after;
     match &reply.body {
         Body::Full(body) => {
             if !has("content-length") {
@@ -603,8 +633,31 @@ async fn answer(stream: &mut TcpStream, reply: &Reply) -> bool {
             }
             head.push_str("\r\n");
             let mut out = head.into_bytes();
-            out.extend_from_slice(body);
-            stream.write_all(&out).await.is_ok() && stream.flush().await.is_ok()
+            let keep = cut.map_or(body.len(), |c| body.len().min(c as usize));
+            out.extend_from_slice(&body[..keep]);
+            stream.write_all(&out).await.is_ok() && stream.flush().await.is_ok() && cut.is_none()
+        }
+        Body::Generated(len) => {
+            if !has("content-length") {
+                head.push_str(&format!("content-length: {len}\r\n"));
+            }
+            head.push_str("\r\n");
+            if stream.write_all(head.as_bytes()).await.is_err() {
+                return false;
+            }
+            let end = cut.map_or(*len, |c| c.min(*len));
+            let mut at = 0u64;
+            let mut piece = Vec::with_capacity(64 * 1024);
+            while at < end {
+                let n = (end - at).min(64 * 1024);
+                piece.clear();
+                piece.extend((at..at + n).map(generated_byte));
+                if stream.write_all(&piece).await.is_err() {
+                    return false;
+                }
+                at += n;
+            }
+            stream.flush().await.is_ok() && cut.is_none()
         }
         Body::Chunks(chunks, between) => {
             head.push_str("transfer-encoding: chunked\r\n\r\n");

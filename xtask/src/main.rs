@@ -37,11 +37,14 @@ commands:
   test [ARGS ...]
       Install the pinned third-party checkers if missing (Prism and Redocly from
       tools/package-lock.json, openapi-spec-validator from tools/requirements.txt into
-      .venv/), then run `cargo test --workspace [ARGS ...]`.
+      .venv/, schemathesis from tools/requirements-schemathesis.txt into .venv-st/), then
+      run `cargo test --workspace [ARGS ...]`.
   lint
-      `cargo fmt --all --check`, `cargo clippy --workspace --all-targets -- -D warnings`
-      and `cargo doc --workspace --no-deps` with RUSTDOCFLAGS=-D warnings: the generated
-      crate, the runtime, the generator and the tests stay warning-free.
+      `cargo fmt --all --check`, `cargo clippy --workspace --all-targets --features
+      alli-api/mock -- -D warnings`, `cargo clippy -p alli-api --lib -- -D warnings` (the
+      runtime without the mock) and `cargo doc --workspace --no-deps --features
+      alli-api/mock` with RUSTDOCFLAGS=-D warnings: the generated crate, the runtime, the
+      generator and the tests stay warning-free.
   corpus [OPTIONS]
       Run the generator (and openapi-generator) on real-world OpenAPI documents split
       into docs pages: @readme/oas-examples and an APIs.guru sample, each regenerated and
@@ -125,6 +128,9 @@ fn regen(layout: &Layout) -> Result<(), String> {
     for (path, change) in &applied.changes {
         println!("{:<9} {}", change.as_str(), generator::output::show(path));
     }
+    for note in &applied.name_notes {
+        println!("{note}");
+    }
     if let Some(impact) = &applied.impact {
         if !impact.changes.is_empty() {
             print!("{impact}");
@@ -179,24 +185,8 @@ fn test(layout: &Layout, args: &[String]) -> Result<(), String> {
         std::fs::write(&stamp, "")
             .map_err(|e| format!("error: cannot write {}: {e}", stamp.display()))?;
     }
-    let venv = root.join(".venv");
-    let venv_stamp = venv.join(".installed");
-    if is_stale(&venv_stamp, &[&tools.join("requirements.txt")]) {
-        run(Command::new("python3")
-            .args(["-m", "venv"])
-            .arg(&venv)
-            .current_dir(root))?;
-        let pip = if cfg!(windows) {
-            venv.join("Scripts/pip")
-        } else {
-            venv.join("bin/pip")
-        };
-        run(Command::new(pip)
-            .args(["install", "--quiet", "--disable-pip-version-check", "-r"])
-            .arg(tools.join("requirements.txt")))?;
-        std::fs::write(&venv_stamp, "")
-            .map_err(|e| format!("error: cannot write {}: {e}", venv_stamp.display()))?;
-    }
+    python_tools(root, ".venv", "requirements.txt")?;
+    python_tools(root, ".venv-st", "requirements-schemathesis.txt")?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     run(Command::new(cargo)
         .args(["test", "--workspace"])
@@ -204,6 +194,30 @@ fn test(layout: &Layout, args: &[String]) -> Result<(), String> {
         .current_dir(root)
         .env("REDOCLY_TELEMETRY", "off")
         .env("REDOCLY_SUPPRESS_UPDATE_NOTICE", "true"))
+}
+
+/// Creates the virtual environment `venv` (under the root) and installs the hashed
+/// `tools/<requirements>` into it, unless it is already up to date with that file.
+fn python_tools(root: &Path, venv: &str, requirements: &str) -> Result<(), String> {
+    let venv = root.join(venv);
+    let requirements = root.join("tools").join(requirements);
+    let stamp = venv.join(".installed");
+    if !is_stale(&stamp, &[&requirements]) {
+        return Ok(());
+    }
+    run(Command::new("python3")
+        .args(["-m", "venv"])
+        .arg(&venv)
+        .current_dir(root))?;
+    let pip = if cfg!(windows) {
+        venv.join("Scripts/pip")
+    } else {
+        venv.join("bin/pip")
+    };
+    run(Command::new(pip)
+        .args(["install", "--quiet", "--disable-pip-version-check", "-r"])
+        .arg(&requirements))?;
+    std::fs::write(&stamp, "").map_err(|e| format!("error: cannot write {}: {e}", stamp.display()))
 }
 
 /// Formatting, lints and docs of the whole workspace, warnings denied.
@@ -216,15 +230,29 @@ fn lint(layout: &Layout) -> Result<(), String> {
         cmd
     };
     run(&mut cargo(&["fmt", "--all", "--check"]))?;
+    // The workspace with the `mock` feature of alli-api (the tests use it), then the runtime
+    // alone without it, so both configurations stay warning-free.
     run(&mut cargo(&[
         "clippy",
         "--workspace",
         "--all-targets",
+        "--features",
+        "alli-api/mock",
         "--",
         "-D",
         "warnings",
     ]))?;
-    run(cargo(&["doc", "--workspace", "--no-deps"]).env("RUSTDOCFLAGS", "-D warnings"))
+    run(&mut cargo(&[
+        "clippy", "-p", "alli-api", "--lib", "--", "-D", "warnings",
+    ]))?;
+    run(cargo(&[
+        "doc",
+        "--workspace",
+        "--no-deps",
+        "--features",
+        "alli-api/mock",
+    ])
+    .env("RUSTDOCFLAGS", "-D warnings"))
 }
 
 /// `cargo run -p corpus -- ARGS`: the corpus runner is a crate of its own (it builds crates and

@@ -3,6 +3,8 @@
 
 //! App related APIs
 #![allow(clippy::too_many_arguments)]
+use crate::__private::ParamStyle;
+
 /// App related APIs
 ///
 /// The `apps` operations: `client.apps()`.
@@ -48,45 +50,19 @@ impl<'a> Apps<'a> {
     ///
     /// # Arguments
     ///
-    /// - `r#type`: Sets the body field `type`.
-    /// - `name`: Sets the body field `name`.
-    /// - `description`: Sets the body field `description`.
-    /// - `category`: Sets the body field `category`.
-    /// - `published`: Sets the body field `published`.
-    /// - `enabled`: Sets the body field `enabled`.
-    /// - `single_action_app_input`: Sets the body field `single_action_app_input`.
+    /// - `required`: The required fields of the body, by name (`CreateAppRequired`).
     ///
     /// # Example
     ///
     /// ```no_run
     /// # async fn example(client: &alli_api::Client) -> alli_api::Result<()> {
-    /// let response = client.apps().create(alli_api::types::CreateAppType::SingleAction, "name", "description", "category", true, true, None).send().await?;
+    /// let response = client.apps().create(alli_api::types::CreateAppRequired { r#type: alli_api::types::CreateAppType::SingleAction, name: String::from("name"), description: String::from("description"), category: String::from("category"), published: true, enabled: true, single_action_app_input: None }).send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create(
-        &self,
-        r#type: impl Into<super::types::CreateAppType>,
-        name: impl Into<String>,
-        description: impl Into<String>,
-        category: impl Into<String>,
-        published: bool,
-        enabled: bool,
-        single_action_app_input: impl Into<
-            Option<super::types::CreateAppSingleActionAppInput>,
-        >,
-    ) -> Create {
-        Create::new(
-            self.client.clone(),
-            r#type,
-            name,
-            description,
-            category,
-            published,
-            enabled,
-            single_action_app_input,
-        )
+    pub fn create(&self, required: super::types::CreateAppRequired) -> CreateApp {
+        CreateApp::new(self.client.clone(), required)
     }
 
     /// Run LLM App
@@ -108,8 +84,8 @@ impl<'a> Apps<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn run(&self, app_id: impl Into<String>) -> Run {
-        Run::new(self.client.clone(), app_id)
+    pub fn run(&self, app_id: impl Into<String>) -> RunApp {
+        RunApp::new(self.client.clone(), app_id)
     }
 
     /// End Conversation by Agent
@@ -175,24 +151,19 @@ impl<'a> Apps<'a> {
     ///
     /// # Arguments
     ///
-    /// - `message`: 대화에서 보낼 메시지. null이거나 빈 문자열일 수 없습니다 (body field `message`).
-    /// - `conversation_id`: 메시지를 보내고자 하는 대화의 고유 ID입니다 (body field `conversationId`).
+    /// - `required`: The required fields of the body, by name (`SendChatRequired`).
     ///
     /// # Example
     ///
     /// ```no_run
     /// # async fn example(client: &alli_api::Client) -> alli_api::Result<()> {
-    /// let response = client.apps().send_chat("message", "conversationId").send().await?;
+    /// let response = client.apps().send_chat(alli_api::types::SendChatRequired { message: String::from("message"), conversation_id: String::from("conversationId") }).send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn send_chat(
-        &self,
-        message: impl Into<String>,
-        conversation_id: impl Into<String>,
-    ) -> SendChat {
-        SendChat::new(self.client.clone(), message, conversation_id)
+    pub fn send_chat(&self, required: super::types::SendChatRequired) -> SendChat {
+        SendChat::new(self.client.clone(), required)
     }
 
     /// 기술 실행
@@ -203,8 +174,7 @@ impl<'a> Apps<'a> {
     ///
     /// # Arguments
     ///
-    /// - `id`: 스킬 ID입니다. Alli 대시보드에서 스킬을 클릭하면 URL이 <https://app.alli.ai/projects/PROJECT_ID/campaigns/SKILL_ID와> 같이 표시됩니다. 여기에 SKILL_ID를 입력해 주세요 (body field `id`).
-    /// - `text`: 기술 실행을 위한 입력 텍스트입니다 (body field `text`).
+    /// - `required`: The required fields of the body, by name (`RunSkillRequired`).
     ///
     /// # Errors
     ///
@@ -216,13 +186,13 @@ impl<'a> Apps<'a> {
     ///
     /// ```no_run
     /// # async fn example(client: &alli_api::Client) -> alli_api::Result<()> {
-    /// let response = client.apps().run_skill("id", "text").send().await?;
+    /// let response = client.apps().run_skill(alli_api::types::RunSkillRequired { id: String::from("id"), text: String::from("text") }).send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
     /// ```
-    pub fn run_skill(&self, id: impl Into<String>, text: impl Into<String>) -> RunSkill {
-        RunSkill::new(self.client.clone(), id, text)
+    pub fn run_skill(&self, required: super::types::RunSkillRequired) -> RunSkill {
+        RunSkill::new(self.client.clone(), required)
     }
 
     /// 대화 시작
@@ -259,8 +229,8 @@ impl<'a> Apps<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self) -> List {
-        List::new(self.client.clone())
+    pub fn list(&self) -> ListApps {
+        ListApps::new(self.client.clone())
     }
 
     /// Get App By Id
@@ -282,8 +252,8 @@ impl<'a> Apps<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, app_id: impl Into<String>) -> Get {
-        Get::new(self.client.clone(), app_id)
+    pub fn get(&self, app_id: impl Into<String>) -> GetApp {
+        GetApp::new(self.client.clone(), app_id)
     }
 
     /// Update App
@@ -305,8 +275,8 @@ impl<'a> Apps<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn update(&self, app_id: impl Into<String>) -> Update {
-        Update::new(self.client.clone(), app_id)
+    pub fn update(&self, app_id: impl Into<String>) -> UpdateApp {
+        UpdateApp::new(self.client.clone(), app_id)
     }
 }
 
@@ -333,18 +303,22 @@ impl ListLegacy {
     }
 
     crate::__request_options!();
+
     crate::__header_param!(
         agent_email, without_agent_email, "AGENT-EMAIL",
         " Optional: Email of the agent to use for this request (header `AGENT-EMAIL`)."
     );
+
     crate::__header_param!(
         user_email, without_user_email, "USER-EMAIL",
         " Optional: Email address to associate with the user (header `USER-EMAIL`)."
     );
+
     crate::__header_param!(
         own_user_id, without_own_user_id, "OWN-USER-ID",
         " Optional: User ID to identify or create a user (header `OWN-USER-ID`)."
     );
+
     /// Sets the query parameter `published`.
     pub fn published(mut self, value: impl Into<String>) -> Self {
         self.published = Some(value.into());
@@ -369,9 +343,9 @@ impl ListLegacy {
             "/webapi/apps",
             "apps.list_legacy",
         );
-        request.query("published", &self.published);
-        request.query("id", &self.id);
-        request.query("locale", &self.locale);
+        request.query_param("published", &self.published, ParamStyle::FORM);
+        request.query_param("id", &self.id, ParamStyle::FORM);
+        request.query_param("locale", &self.locale, ParamStyle::FORM);
         request
     }
 
@@ -390,53 +364,38 @@ impl ListLegacy {
 /// Request builder for [`Apps::create`]: set optional parameters, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct Create {
+pub struct CreateApp {
     client: crate::Client,
     options: crate::RequestOptions,
     body: super::types::CreateAppRequest,
 }
 
-impl Create {
-    fn new(
-        client: crate::Client,
-        r#type: impl Into<super::types::CreateAppType>,
-        name: impl Into<String>,
-        description: impl Into<String>,
-        category: impl Into<String>,
-        published: bool,
-        enabled: bool,
-        single_action_app_input: impl Into<
-            Option<super::types::CreateAppSingleActionAppInput>,
-        >,
-    ) -> Self {
+impl CreateApp {
+    fn new(client: crate::Client, required: super::types::CreateAppRequired) -> Self {
         Self {
             client,
             options: Default::default(),
-            body: super::types::CreateAppRequest::new(
-                r#type,
-                name,
-                description,
-                category,
-                published,
-                enabled,
-                single_action_app_input,
-            ),
+            body: super::types::CreateAppRequest::new(required),
         }
     }
 
     crate::__request_options!();
+
     crate::__header_param!(
         agent_email, without_agent_email, "AGENT-EMAIL",
         " Optional: Email of the agent to use for this request (header `AGENT-EMAIL`)."
     );
+
     crate::__header_param!(
         user_email, without_user_email, "USER-EMAIL",
         " Optional: Email address to associate with the user (header `USER-EMAIL`)."
     );
+
     crate::__header_param!(
         own_user_id, without_own_user_id, "OWN-USER-ID",
         " Optional: User ID to identify or create a user (header `OWN-USER-ID`)."
     );
+
     /// Sets the body field `user_id`.
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.body.user_id = Some(value.into());
@@ -474,36 +433,40 @@ impl Create {
 /// Request builder for [`Apps::run`]: set optional parameters, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct Run {
+pub struct RunApp {
     client: crate::Client,
     options: crate::RequestOptions,
     app_id: String,
     body: super::types::RunAppRequest,
 }
 
-impl Run {
+impl RunApp {
     fn new(client: crate::Client, app_id: impl Into<String>) -> Self {
         Self {
             client,
             options: Default::default(),
             app_id: app_id.into(),
-            body: Default::default(),
+            body: super::types::RunAppRequest::new(),
         }
     }
 
     crate::__request_options!();
+
     crate::__header_param!(
         agent_email, without_agent_email, "AGENT-EMAIL",
         " Optional: Email of the agent to use for this request (header `AGENT-EMAIL`)."
     );
+
     crate::__header_param!(
         user_email, without_user_email, "USER-EMAIL",
         " Optional: Email address to associate with the user (header `USER-EMAIL`)."
     );
+
     crate::__header_param!(
         own_user_id, without_own_user_id, "OWN-USER-ID",
         " Optional: User ID to identify or create a user (header `OWN-USER-ID`)."
     );
+
     /// Chat message input for conversational apps (body field `chat`).
     pub fn chat(mut self, value: super::types::RunAppChat) -> Self {
         self.body.chat = Some(value);
@@ -626,18 +589,22 @@ impl EndConversationByAgent {
     }
 
     crate::__request_options!();
+
     crate::__header_param!(
         agent_email, without_agent_email, "AGENT-EMAIL",
         " Optional: Email of the agent to use for this request (header `AGENT-EMAIL`)."
     );
+
     crate::__header_param!(
         user_email, without_user_email, "USER-EMAIL",
         " Optional: Email address to associate with the user (header `USER-EMAIL`)."
     );
+
     crate::__header_param!(
         own_user_id, without_own_user_id, "OWN-USER-ID",
         " Optional: User ID to identify or create a user (header `OWN-USER-ID`)."
     );
+
     /// Replaces the whole request body (the fields set so far included).
     pub fn body(mut self, body: super::types::EndConversationByAgentRequest) -> Self {
         self.body = body;
@@ -688,18 +655,22 @@ impl GenerativeAnswer {
     }
 
     crate::__request_options!();
+
     crate::__header_param!(
         agent_email, without_agent_email, "AGENT-EMAIL",
         " Optional: Email of the agent to use for this request (header `AGENT-EMAIL`)."
     );
+
     crate::__header_param!(
         user_email, without_user_email, "USER-EMAIL",
         " Optional: Email address to associate with the user (header `USER-EMAIL`)."
     );
+
     crate::__header_param!(
         own_user_id, without_own_user_id, "OWN-USER-ID",
         " Optional: User ID to identify or create a user (header `OWN-USER-ID`)."
     );
+
     /// 답변을 생성할 때 선택한 LLM을 활용하십시오. 기본 모델은 GPT4o입니다. 사용 가능한 옵션은 문서를 True로 변경하십시오 (body field `model`).
     pub fn model(mut self, value: impl Into<String>) -> Self {
         self.body.model = Some(value.into());
@@ -854,31 +825,31 @@ pub struct SendChat {
 }
 
 impl SendChat {
-    fn new(
-        client: crate::Client,
-        message: impl Into<String>,
-        conversation_id: impl Into<String>,
-    ) -> Self {
+    fn new(client: crate::Client, required: super::types::SendChatRequired) -> Self {
         Self {
             client,
             options: Default::default(),
-            body: super::types::SendChatRequest::new(message, conversation_id),
+            body: super::types::SendChatRequest::new(required),
         }
     }
 
     crate::__request_options!();
+
     crate::__header_param!(
         agent_email, without_agent_email, "AGENT-EMAIL",
         " Optional: Email of the agent to use for this request (header `AGENT-EMAIL`)."
     );
+
     crate::__header_param!(
         user_email, without_user_email, "USER-EMAIL",
         " Optional: Email address to associate with the user (header `USER-EMAIL`)."
     );
+
     crate::__header_param!(
         own_user_id, without_own_user_id, "OWN-USER-ID",
         " Optional: User ID to identify or create a user (header `OWN-USER-ID`)."
     );
+
     /// Replaces the whole request body (the fields set so far included).
     pub fn body(mut self, body: super::types::SendChatRequest) -> Self {
         self.body = body;
@@ -918,31 +889,31 @@ pub struct RunSkill {
 }
 
 impl RunSkill {
-    fn new(
-        client: crate::Client,
-        id: impl Into<String>,
-        text: impl Into<String>,
-    ) -> Self {
+    fn new(client: crate::Client, required: super::types::RunSkillRequired) -> Self {
         Self {
             client,
             options: Default::default(),
-            body: super::types::RunSkillRequest::new(id, text),
+            body: super::types::RunSkillRequest::new(required),
         }
     }
 
     crate::__request_options!();
+
     crate::__header_param!(
         agent_email, without_agent_email, "AGENT-EMAIL",
         " Optional: Email of the agent to use for this request (header `AGENT-EMAIL`)."
     );
+
     crate::__header_param!(
         user_email, without_user_email, "USER-EMAIL",
         " Optional: Email address to associate with the user (header `USER-EMAIL`)."
     );
+
     crate::__header_param!(
         own_user_id, without_own_user_id, "OWN-USER-ID",
         " Optional: User ID to identify or create a user (header `OWN-USER-ID`)."
     );
+
     /// 변수는 스킬의 변수를 설정하기 위한 JSON 객체입니다. Alli에서 변수에 대해 더 알아보려면 유저 가이드를 True조해 주세요 (body field `variables`).
     pub fn variables(
         mut self,
@@ -1008,23 +979,27 @@ impl StartConversation {
         Self {
             client,
             options: Default::default(),
-            body: Default::default(),
+            body: super::types::StartConversationRequest::new(),
         }
     }
 
     crate::__request_options!();
+
     crate::__header_param!(
         agent_email, without_agent_email, "AGENT-EMAIL",
         " Optional: Email of the agent to use for this request (header `AGENT-EMAIL`)."
     );
+
     crate::__header_param!(
         user_email, without_user_email, "USER-EMAIL",
         " Optional: Email address to associate with the user (header `USER-EMAIL`)."
     );
+
     crate::__header_param!(
         own_user_id, without_own_user_id, "OWN-USER-ID",
         " Optional: User ID to identify or create a user (header `OWN-USER-ID`)."
     );
+
     /// 어떤 스킬로 대화를 시작할지 매칭하는 데 사용됩니다 (body field `placement`).
     pub fn placement(mut self, value: impl Into<String>) -> Self {
         self.body.placement = Some(value.into());
@@ -1063,7 +1038,7 @@ impl StartConversation {
 /// Request builder for [`Apps::list`]: set optional parameters, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct List {
+pub struct ListApps {
     client: crate::Client,
     options: crate::RequestOptions,
     search_term: Option<String>,
@@ -1074,7 +1049,7 @@ pub struct List {
     cursor: Option<String>,
 }
 
-impl List {
+impl ListApps {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -1089,18 +1064,22 @@ impl List {
     }
 
     crate::__request_options!();
+
     crate::__header_param!(
         agent_email, without_agent_email, "AGENT-EMAIL",
         " Optional: Email of the agent to use for this request (header `AGENT-EMAIL`)."
     );
+
     crate::__header_param!(
         user_email, without_user_email, "USER-EMAIL",
         " Optional: Email address to associate with the user (header `USER-EMAIL`)."
     );
+
     crate::__header_param!(
         own_user_id, without_own_user_id, "OWN-USER-ID",
         " Optional: User ID to identify or create a user (header `OWN-USER-ID`)."
     );
+
     /// Search term for app name or description (query parameter `searchTerm`).
     pub fn search_term(mut self, value: impl Into<String>) -> Self {
         self.search_term = Some(value.into());
@@ -1146,12 +1125,12 @@ impl List {
             "/webapi/v2/apps",
             "apps.list",
         );
-        request.query("searchTerm", &self.search_term);
-        request.query("categories", &self.categories);
-        request.query("type", &self.r#type);
-        request.query("published", &self.published);
-        request.query("pageSize", &self.page_size);
-        request.query("cursor", &self.cursor);
+        request.query_param("searchTerm", &self.search_term, ParamStyle::FORM);
+        request.query_param("categories", &self.categories, ParamStyle::FORM);
+        request.query_param("type", &self.r#type, ParamStyle::FORM);
+        request.query_param("published", &self.published, ParamStyle::FORM);
+        request.query_param("pageSize", &self.page_size, ParamStyle::FORM);
+        request.query_param("cursor", &self.cursor, ParamStyle::FORM);
         request
     }
 
@@ -1178,9 +1157,10 @@ impl List {
     }
 }
 
-impl crate::__private::CursorPaged for List {
+impl crate::__private::CursorPaged for ListApps {
     type Page = super::types::AppsResponse;
     type Item = super::types::App;
+
     fn fetch(self) -> crate::__private::BoxFuture<'static, crate::Result<Self::Page>> {
         Box::pin(self.send())
     }
@@ -1207,13 +1187,13 @@ impl crate::__private::CursorPaged for List {
 /// Request builder for [`Apps::get`]: set optional parameters, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct Get {
+pub struct GetApp {
     client: crate::Client,
     options: crate::RequestOptions,
     app_id: String,
 }
 
-impl Get {
+impl GetApp {
     fn new(client: crate::Client, app_id: impl Into<String>) -> Self {
         Self {
             client,
@@ -1223,18 +1203,22 @@ impl Get {
     }
 
     crate::__request_options!();
+
     crate::__header_param!(
         agent_email, without_agent_email, "AGENT-EMAIL",
         " Optional: Email of the agent to use for this request (header `AGENT-EMAIL`)."
     );
+
     crate::__header_param!(
         user_email, without_user_email, "USER-EMAIL",
         " Optional: Email address to associate with the user (header `USER-EMAIL`)."
     );
+
     crate::__header_param!(
         own_user_id, without_own_user_id, "OWN-USER-ID",
         " Optional: User ID to identify or create a user (header `OWN-USER-ID`)."
     );
+
     fn request(&self) -> crate::__private::Request {
         let mut request = crate::__private::Request::new(
             crate::__private::Method::GET,
@@ -1260,36 +1244,40 @@ impl Get {
 /// Request builder for [`Apps::update`]: set optional parameters, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct Update {
+pub struct UpdateApp {
     client: crate::Client,
     options: crate::RequestOptions,
     app_id: String,
     body: super::types::UpdateAppRequest,
 }
 
-impl Update {
+impl UpdateApp {
     fn new(client: crate::Client, app_id: impl Into<String>) -> Self {
         Self {
             client,
             options: Default::default(),
             app_id: app_id.into(),
-            body: Default::default(),
+            body: super::types::UpdateAppRequest::new(),
         }
     }
 
     crate::__request_options!();
+
     crate::__header_param!(
         agent_email, without_agent_email, "AGENT-EMAIL",
         " Optional: Email of the agent to use for this request (header `AGENT-EMAIL`)."
     );
+
     crate::__header_param!(
         user_email, without_user_email, "USER-EMAIL",
         " Optional: Email address to associate with the user (header `USER-EMAIL`)."
     );
+
     crate::__header_param!(
         own_user_id, without_own_user_id, "OWN-USER-ID",
         " Optional: User ID to identify or create a user (header `OWN-USER-ID`)."
     );
+
     /// Name of the app (body field `name`).
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.body.name = crate::Nullable::Value(value.into());

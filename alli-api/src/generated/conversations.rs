@@ -3,6 +3,8 @@
 
 //! Conversation related APIs
 #![allow(clippy::too_many_arguments)]
+use crate::__private::ParamStyle;
+
 /// Conversation related APIs
 ///
 /// The `conversations` operations: `client.conversations()`.
@@ -59,8 +61,8 @@ impl<'a> Conversations<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self) -> List {
-        List::new(self.client.clone())
+    pub fn list(&self) -> ListConversations {
+        ListConversations::new(self.client.clone())
     }
 
     /// Set Conversations
@@ -75,7 +77,7 @@ impl<'a> Conversations<'a> {
     ///
     /// ```no_run
     /// # async fn example(client: &alli_api::Client) -> alli_api::Result<()> {
-    /// let response = client.conversations().bulk_update(alli_api::types::ConversationInfoRequest::default()).send().await?;
+    /// let response = client.conversations().bulk_update(alli_api::types::ConversationInfoRequest::new()).send().await?;
     /// # let _ = response;
     /// # Ok(())
     /// # }
@@ -108,8 +110,8 @@ impl<'a> Conversations<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, conversation_id: impl Into<String>) -> Get {
-        Get::new(self.client.clone(), conversation_id)
+    pub fn get(&self, conversation_id: impl Into<String>) -> GetConversation {
+        GetConversation::new(self.client.clone(), conversation_id)
     }
 
     /// Set Conversation
@@ -129,8 +131,8 @@ impl<'a> Conversations<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn update(&self, conversation_id: impl Into<String>) -> Update {
-        Update::new(self.client.clone(), conversation_id)
+    pub fn update(&self, conversation_id: impl Into<String>) -> UpdateConversation {
+        UpdateConversation::new(self.client.clone(), conversation_id)
     }
 
     /// List Conversation Chats
@@ -227,8 +229,8 @@ impl<'a> Conversations<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn state(&self, conversation_id: impl Into<String>) -> State {
-        State::new(self.client.clone(), conversation_id)
+    pub fn state(&self, conversation_id: impl Into<String>) -> ConversationState {
+        ConversationState::new(self.client.clone(), conversation_id)
     }
 
     /// Stop Conversation
@@ -250,8 +252,8 @@ impl<'a> Conversations<'a> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn stop(&self, conversation_id: impl Into<String>) -> Stop {
-        Stop::new(self.client.clone(), conversation_id)
+    pub fn stop(&self, conversation_id: impl Into<String>) -> StopConversation {
+        StopConversation::new(self.client.clone(), conversation_id)
     }
 
     /// Update Conversation Title
@@ -297,23 +299,27 @@ impl DailyCount {
         Self {
             client,
             options: Default::default(),
-            body: Default::default(),
+            body: super::types::ConversationDailyCountRequest::new(),
         }
     }
 
     crate::__request_options!();
+
     crate::__header_param!(
         agent_email, without_agent_email, "AGENT-EMAIL",
         " Optional: Email of the agent to use for this request (header `AGENT-EMAIL`)."
     );
+
     crate::__header_param!(
         user_email, without_user_email, "USER-EMAIL",
         " Optional: Email address to associate with the user (header `USER-EMAIL`)."
     );
+
     crate::__header_param!(
         own_user_id, without_own_user_id, "OWN-USER-ID",
         " Optional: User ID to identify or create a user (header `OWN-USER-ID`)."
     );
+
     /// Start of range of dates to query in YYYY-MM-DD format (body field `startDate`).
     pub fn start_date(mut self, value: impl Into<String>) -> Self {
         self.body.start_date = Some(value.into());
@@ -360,7 +366,7 @@ impl DailyCount {
 /// Request builder for [`Conversations::list`]: set optional parameters, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct List {
+pub struct ListConversations {
     client: crate::Client,
     options: crate::RequestOptions,
     user_ids: Option<Vec<crate::serde_json::Value>>,
@@ -379,7 +385,7 @@ pub struct List {
     order: Option<super::types::ListOrder>,
 }
 
-impl List {
+impl ListConversations {
     fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -402,18 +408,22 @@ impl List {
     }
 
     crate::__request_options!();
+
     crate::__header_param!(
         agent_email, without_agent_email, "AGENT-EMAIL",
         " Optional: Email of the agent to use for this request (header `AGENT-EMAIL`)."
     );
+
     crate::__header_param!(
         user_email, without_user_email, "USER-EMAIL",
         " Optional: Email address to associate with the user (header `USER-EMAIL`)."
     );
+
     crate::__header_param!(
         own_user_id, without_own_user_id, "OWN-USER-ID",
         " Optional: User ID to identify or create a user (header `OWN-USER-ID`)."
     );
+
     /// Sets the query parameter `userIds`.
     pub fn user_ids(
         mut self,
@@ -510,20 +520,30 @@ impl List {
             "/webapi/v2/conversations",
             "conversations.list",
         );
-        request.query("userIds", &self.user_ids);
-        request.query("llmAppId", &self.llm_app_id);
-        request.query("categoryId", &self.category_id);
-        request.query("startedAt", &self.started_at);
-        request.query("endAt", &self.end_at);
-        request.query("firstChatStartedAt", &self.first_chat_started_at);
-        request.query("firstChatEndAt", &self.first_chat_end_at);
-        request.query("searchTerm", &self.search_term);
-        request.query("cursor", &self.cursor);
-        request.query("variables", &self.variables);
-        request.query("pageSize", &self.page_size);
-        request.query("activeOnly", &self.active_only);
-        request.query("backgroundRunning", &self.background_running);
-        request.query("order", &self.order);
+        request.query_param("userIds", &self.user_ids, ParamStyle::FORM);
+        request.query_param("llmAppId", &self.llm_app_id, ParamStyle::FORM);
+        request.query_param("categoryId", &self.category_id, ParamStyle::FORM);
+        request.query_param("startedAt", &self.started_at, ParamStyle::FORM);
+        request.query_param("endAt", &self.end_at, ParamStyle::FORM);
+        request
+            .query_param(
+                "firstChatStartedAt",
+                &self.first_chat_started_at,
+                ParamStyle::FORM,
+            );
+        request.query_param("firstChatEndAt", &self.first_chat_end_at, ParamStyle::FORM);
+        request.query_param("searchTerm", &self.search_term, ParamStyle::FORM);
+        request.query_param("cursor", &self.cursor, ParamStyle::FORM);
+        request.query_param("variables", &self.variables, ParamStyle::FORM);
+        request.query_param("pageSize", &self.page_size, ParamStyle::FORM);
+        request.query_param("activeOnly", &self.active_only, ParamStyle::FORM);
+        request
+            .query_param(
+                "backgroundRunning",
+                &self.background_running,
+                ParamStyle::FORM,
+            );
+        request.query_param("order", &self.order, ParamStyle::FORM);
         request
     }
 
@@ -550,9 +570,10 @@ impl List {
     }
 }
 
-impl crate::__private::CursorPaged for List {
+impl crate::__private::CursorPaged for ListConversations {
     type Page = super::types::ConversationsResponse;
     type Item = super::types::Conversation;
+
     fn fetch(self) -> crate::__private::BoxFuture<'static, crate::Result<Self::Page>> {
         Box::pin(self.send())
     }
@@ -598,18 +619,22 @@ impl BulkUpdate {
     }
 
     crate::__request_options!();
+
     crate::__header_param!(
         agent_email, without_agent_email, "AGENT-EMAIL",
         " Optional: Email of the agent to use for this request (header `AGENT-EMAIL`)."
     );
+
     crate::__header_param!(
         user_email, without_user_email, "USER-EMAIL",
         " Optional: Email address to associate with the user (header `USER-EMAIL`)."
     );
+
     crate::__header_param!(
         own_user_id, without_own_user_id, "OWN-USER-ID",
         " Optional: User ID to identify or create a user (header `OWN-USER-ID`)."
     );
+
     /// The ID of the user for filtering (body field `userIds`).
     pub fn user_ids(
         mut self,
@@ -709,14 +734,14 @@ impl BulkUpdate {
 /// Request builder for [`Conversations::get`]: set optional parameters, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct Get {
+pub struct GetConversation {
     client: crate::Client,
     options: crate::RequestOptions,
     conversation_id: String,
     variables: Option<Vec<String>>,
 }
 
-impl Get {
+impl GetConversation {
     fn new(client: crate::Client, conversation_id: impl Into<String>) -> Self {
         Self {
             client,
@@ -727,18 +752,22 @@ impl Get {
     }
 
     crate::__request_options!();
+
     crate::__header_param!(
         agent_email, without_agent_email, "AGENT-EMAIL",
         " Optional: Email of the agent to use for this request (header `AGENT-EMAIL`)."
     );
+
     crate::__header_param!(
         user_email, without_user_email, "USER-EMAIL",
         " Optional: Email address to associate with the user (header `USER-EMAIL`)."
     );
+
     crate::__header_param!(
         own_user_id, without_own_user_id, "OWN-USER-ID",
         " Optional: User ID to identify or create a user (header `OWN-USER-ID`)."
     );
+
     /// Comma separated list of variables to include in the response (query parameter `variables`).
     pub fn variables(
         mut self,
@@ -755,7 +784,7 @@ impl Get {
             "conversations.get",
         );
         request.path_param("conversation_id", &self.conversation_id);
-        request.query("variables", &self.variables);
+        request.query_param("variables", &self.variables, ParamStyle::FORM);
         request
     }
 
@@ -774,36 +803,40 @@ impl Get {
 /// Request builder for [`Conversations::update`]: set optional parameters, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct Update {
+pub struct UpdateConversation {
     client: crate::Client,
     options: crate::RequestOptions,
     conversation_id: String,
     body: super::types::ConversationInfoRequest,
 }
 
-impl Update {
+impl UpdateConversation {
     fn new(client: crate::Client, conversation_id: impl Into<String>) -> Self {
         Self {
             client,
             options: Default::default(),
             conversation_id: conversation_id.into(),
-            body: Default::default(),
+            body: super::types::ConversationInfoRequest::new(),
         }
     }
 
     crate::__request_options!();
+
     crate::__header_param!(
         agent_email, without_agent_email, "AGENT-EMAIL",
         " Optional: Email of the agent to use for this request (header `AGENT-EMAIL`)."
     );
+
     crate::__header_param!(
         user_email, without_user_email, "USER-EMAIL",
         " Optional: Email address to associate with the user (header `USER-EMAIL`)."
     );
+
     crate::__header_param!(
         own_user_id, without_own_user_id, "OWN-USER-ID",
         " Optional: User ID to identify or create a user (header `OWN-USER-ID`)."
     );
+
     /// The state of the conversation (body field `state`).
     pub fn state(
         mut self,
@@ -910,18 +943,22 @@ impl ListChats {
     }
 
     crate::__request_options!(page_concurrency);
+
     crate::__header_param!(
         agent_email, without_agent_email, "AGENT-EMAIL",
         " Optional: Email of the agent to use for this request (header `AGENT-EMAIL`)."
     );
+
     crate::__header_param!(
         user_email, without_user_email, "USER-EMAIL",
         " Optional: Email address to associate with the user (header `USER-EMAIL`)."
     );
+
     crate::__header_param!(
         own_user_id, without_own_user_id, "OWN-USER-ID",
         " Optional: User ID to identify or create a user (header `OWN-USER-ID`)."
     );
+
     /// Sets the query parameter `pageNo`. Constraint: value ≥ 1. The server uses `1` when it is not sent.
     pub fn page_no(mut self, value: i64) -> Self {
         self.page_no = Some(value);
@@ -935,7 +972,7 @@ impl ListChats {
             "conversations.list_chats",
         );
         request.path_param("conversation_id", &self.conversation_id);
-        request.query("pageNo", &self.page_no);
+        request.query_param("pageNo", &self.page_no, ParamStyle::FORM);
         request
     }
 
@@ -966,6 +1003,7 @@ impl ListChats {
 impl crate::__private::PageNumberPaged for ListChats {
     type Page = super::types::ChatsResponse;
     type Item = super::types::Chat;
+
     fn fetch(self) -> crate::__private::BoxFuture<'static, crate::Result<Self::Page>> {
         Box::pin(self.send())
     }
@@ -1026,18 +1064,22 @@ impl DeleteChat {
     }
 
     crate::__request_options!();
+
     crate::__header_param!(
         agent_email, without_agent_email, "AGENT-EMAIL",
         " Optional: Email of the agent to use for this request (header `AGENT-EMAIL`)."
     );
+
     crate::__header_param!(
         user_email, without_user_email, "USER-EMAIL",
         " Optional: Email address to associate with the user (header `USER-EMAIL`)."
     );
+
     crate::__header_param!(
         own_user_id, without_own_user_id, "OWN-USER-ID",
         " Optional: User ID to identify or create a user (header `OWN-USER-ID`)."
     );
+
     fn request(&self) -> crate::__private::Request {
         let mut request = crate::__private::Request::new(
             crate::__private::Method::DELETE,
@@ -1083,23 +1125,27 @@ impl SendFeedback {
             options: Default::default(),
             conversation_id: conversation_id.into(),
             chat_id: chat_id.into(),
-            body: Default::default(),
+            body: super::types::FeedbackRequest::new(),
         }
     }
 
     crate::__request_options!();
+
     crate::__header_param!(
         agent_email, without_agent_email, "AGENT-EMAIL",
         " Optional: Email of the agent to use for this request (header `AGENT-EMAIL`)."
     );
+
     crate::__header_param!(
         user_email, without_user_email, "USER-EMAIL",
         " Optional: Email address to associate with the user (header `USER-EMAIL`)."
     );
+
     crate::__header_param!(
         own_user_id, without_own_user_id, "OWN-USER-ID",
         " Optional: User ID to identify or create a user (header `OWN-USER-ID`)."
     );
+
     /// The rating of chat (body field `rating`).
     pub fn rating(mut self, value: bool) -> Self {
         self.body.rating = crate::Nullable::Value(value);
@@ -1172,13 +1218,13 @@ impl SendFeedback {
 /// Request builder for [`Conversations::state`]: set optional parameters, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct State {
+pub struct ConversationState {
     client: crate::Client,
     options: crate::RequestOptions,
     conversation_id: String,
 }
 
-impl State {
+impl ConversationState {
     fn new(client: crate::Client, conversation_id: impl Into<String>) -> Self {
         Self {
             client,
@@ -1188,18 +1234,22 @@ impl State {
     }
 
     crate::__request_options!();
+
     crate::__header_param!(
         agent_email, without_agent_email, "AGENT-EMAIL",
         " Optional: Email of the agent to use for this request (header `AGENT-EMAIL`)."
     );
+
     crate::__header_param!(
         user_email, without_user_email, "USER-EMAIL",
         " Optional: Email address to associate with the user (header `USER-EMAIL`)."
     );
+
     crate::__header_param!(
         own_user_id, without_own_user_id, "OWN-USER-ID",
         " Optional: User ID to identify or create a user (header `OWN-USER-ID`)."
     );
+
     fn request(&self) -> crate::__private::Request {
         let mut request = crate::__private::Request::new(
             crate::__private::Method::GET,
@@ -1227,13 +1277,13 @@ impl State {
 /// Request builder for [`Conversations::stop`]: set optional parameters, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct Stop {
+pub struct StopConversation {
     client: crate::Client,
     options: crate::RequestOptions,
     conversation_id: String,
 }
 
-impl Stop {
+impl StopConversation {
     fn new(client: crate::Client, conversation_id: impl Into<String>) -> Self {
         Self {
             client,
@@ -1243,18 +1293,22 @@ impl Stop {
     }
 
     crate::__request_options!();
+
     crate::__header_param!(
         agent_email, without_agent_email, "AGENT-EMAIL",
         " Optional: Email of the agent to use for this request (header `AGENT-EMAIL`)."
     );
+
     crate::__header_param!(
         user_email, without_user_email, "USER-EMAIL",
         " Optional: Email address to associate with the user (header `USER-EMAIL`)."
     );
+
     crate::__header_param!(
         own_user_id, without_own_user_id, "OWN-USER-ID",
         " Optional: User ID to identify or create a user (header `OWN-USER-ID`)."
     );
+
     fn request(&self) -> crate::__private::Request {
         let mut request = crate::__private::Request::new(
             crate::__private::Method::POST,
@@ -1302,18 +1356,22 @@ impl UpdateTitle {
     }
 
     crate::__request_options!();
+
     crate::__header_param!(
         agent_email, without_agent_email, "AGENT-EMAIL",
         " Optional: Email of the agent to use for this request (header `AGENT-EMAIL`)."
     );
+
     crate::__header_param!(
         user_email, without_user_email, "USER-EMAIL",
         " Optional: Email address to associate with the user (header `USER-EMAIL`)."
     );
+
     crate::__header_param!(
         own_user_id, without_own_user_id, "OWN-USER-ID",
         " Optional: User ID to identify or create a user (header `OWN-USER-ID`)."
     );
+
     /// Replaces the whole request body (the fields set so far included).
     pub fn body(mut self, body: super::types::SetConversationTitleRequest) -> Self {
         self.body = body;

@@ -3,5 +3,12 @@
 
 //! Generated from Alli API Documentation 1.0.0 (`spec/openapi.json`).
 pub mod types;
+
+#[cfg(feature = "apps")]
 pub mod apps;
+
+#[cfg(feature = "conversations")]
 pub mod conversations;
+
+#[cfg(feature = "mock")]
+pub(crate) mod mock;

@@ -4,19 +4,20 @@
 //! Request and response types.
 #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
 
-/// The `AccessAgent` schema.
+#[cfg(feature = "apps")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct AccessAgent {
     /// 액세스 에이전트의 에이전트 ID
-    #[serde(rename = "agentId")]
     pub agent_id: String,
     /// 액세스 에이전트의 액세스 유형
-    #[serde(rename = "accessType")]
     pub access_type: ObjectAccessType,
 }
 
+#[cfg(feature = "apps")]
 impl AccessAgent {
-    /// Creates a `AccessAgent` from its required fields; the others start absent.
+    /// Creates an `AccessAgent`.
     pub fn new(
         agent_id: impl Into<String>,
         access_type: impl Into<ObjectAccessType>,
@@ -28,19 +29,21 @@ impl AccessAgent {
     }
 }
 
-/// The `AccessPermissionGroup` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct AccessPermissionGroup {
     /// 액세스 권한 그룹의 권한 그룹 ID
-    #[serde(rename = "permissionGroupId")]
     pub permission_group_id: String,
     /// 접근 권한 그룹의 접근 유형
-    #[serde(rename = "accessType")]
     pub access_type: ObjectAccessType,
 }
 
+#[cfg(feature = "apps")]
 impl AccessPermissionGroup {
-    /// Creates a `AccessPermissionGroup` from its required fields; the others start absent.
+    /// Creates an `AccessPermissionGroup`.
     pub fn new(
         permission_group_id: impl Into<String>,
         access_type: impl Into<ObjectAccessType>,
@@ -53,52 +56,62 @@ impl AccessPermissionGroup {
 }
 
 /// Response model for access permission group with name included.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct AccessPermissionGroupResponse {
     /// The permission group ID
-    #[serde(rename = "permissionGroupId")]
     pub permission_group_id: String,
     /// The permission group name
-    #[serde(rename = "permissionGroupName")]
     pub permission_group_name: String,
     /// The access type
-    #[serde(rename = "accessType")]
     pub access_type: ObjectAccessType,
 }
 
+#[cfg(feature = "apps")]
 impl AccessPermissionGroupResponse {
-    /// Creates a `AccessPermissionGroupResponse` from its required fields; the others start absent.
-    pub fn new(
-        permission_group_id: impl Into<String>,
-        permission_group_name: impl Into<String>,
-        access_type: impl Into<ObjectAccessType>,
-    ) -> Self {
+    /// Creates an `AccessPermissionGroupResponse` from its fields, given by name in an `AccessPermissionGroupResponseRequired`.
+    pub fn new(required: AccessPermissionGroupResponseRequired) -> Self {
         Self {
-            permission_group_id: permission_group_id.into(),
-            permission_group_name: permission_group_name.into(),
-            access_type: access_type.into(),
+            permission_group_id: required.permission_group_id,
+            permission_group_name: required.permission_group_name,
+            access_type: required.access_type,
         }
     }
 }
 
-/// The `AgentPermission` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// The required fields of [`AccessPermissionGroupResponse`], by name: `AccessPermissionGroupResponse::new` takes them this way, so values of the same type cannot be swapped.
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, PartialEq)]
+pub struct AccessPermissionGroupResponseRequired {
+    /// The permission group ID
+    pub permission_group_id: String,
+    /// The permission group name
+    pub permission_group_name: String,
+    /// The access type
+    pub access_type: ObjectAccessType,
+}
+
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct AgentPermission {
     /// Absent unless set; `Nullable::Null` sends JSON `null`.
-    #[serde(rename = "accessAgents")]
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub access_agents: crate::Nullable<Vec<AccessAgent>>,
     /// Absent unless set; `Nullable::Null` sends JSON `null`.
-    #[serde(rename = "accessPermissionGroups")]
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub access_permission_groups: crate::Nullable<Vec<AccessPermissionGroup>>,
-    /// The `viewAccessToAgent` field.
-    #[serde(rename = "viewAccessToAgent")]
     pub view_access_to_agent: bool,
 }
 
+#[cfg(feature = "apps")]
 impl AgentPermission {
-    /// Creates a `AgentPermission` from its required fields; the others start absent.
+    /// Creates an `AgentPermission` from its required fields; the others start absent.
     pub fn new(view_access_to_agent: bool) -> Self {
         Self {
             access_agents: Default::default(),
@@ -106,26 +119,52 @@ impl AgentPermission {
             view_access_to_agent,
         }
     }
+
+    /// Sets `access_agents`.
+    pub fn access_agents(mut self, value: Vec<AccessAgent>) -> Self {
+        self.access_agents = crate::Nullable::Value(value);
+        self
+    }
+
+    /// Sets `access_agents` to JSON `null`.
+    pub fn access_agents_null(mut self) -> Self {
+        self.access_agents = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `access_permission_groups`.
+    pub fn access_permission_groups(
+        mut self,
+        value: Vec<AccessPermissionGroup>,
+    ) -> Self {
+        self.access_permission_groups = crate::Nullable::Value(value);
+        self
+    }
+
+    /// Sets `access_permission_groups` to JSON `null`.
+    pub fn access_permission_groups_null(mut self) -> Self {
+        self.access_permission_groups = crate::Nullable::Null;
+        self
+    }
 }
 
 /// Response model for agent permission.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct AgentPermissionResponse {
-    /// The `accessAgents` field.
-    #[serde(rename = "accessAgents")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_agents: Option<Vec<AccessAgent>>,
-    /// The `accessPermissionGroups` field.
-    #[serde(rename = "accessPermissionGroups")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_permission_groups: Option<Vec<AccessPermissionGroupResponse>>,
-    /// The `viewAccessToAgent` field.
-    #[serde(rename = "viewAccessToAgent")]
     pub view_access_to_agent: bool,
 }
 
+#[cfg(feature = "apps")]
 impl AgentPermissionResponse {
-    /// Creates a `AgentPermissionResponse` from its required fields; the others start absent.
+    /// Creates an `AgentPermissionResponse` from its required fields; the others start absent.
     pub fn new(view_access_to_agent: bool) -> Self {
         Self {
             access_agents: None,
@@ -136,7 +175,11 @@ impl AgentPermissionResponse {
 }
 
 /// App information.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct App {
     /// Unique ID of the app
     pub id: String,
@@ -152,39 +195,53 @@ pub struct App {
     /// Whether the app is published
     pub published: bool,
     /// Agent permission
-    #[serde(rename = "agentPermission")]
     pub agent_permission: AgentPermissionResponse,
     /// User permission
-    #[serde(rename = "userPermission")]
     pub user_permission: UserPermissionResponse,
 }
 
+#[cfg(feature = "apps")]
 impl App {
-    /// Creates a `App` from its required fields; the others start absent.
-    pub fn new(
-        id: impl Into<String>,
-        name: impl Into<String>,
-        r#type: impl Into<String>,
-        category: impl Into<String>,
-        published: bool,
-        agent_permission: AgentPermissionResponse,
-        user_permission: UserPermissionResponse,
-    ) -> Self {
+    /// Creates an `App` from its required fields, given by name in an `AppRequired`; the others start absent.
+    pub fn new(required: AppRequired) -> Self {
         Self {
-            id: id.into(),
-            name: name.into(),
+            id: required.id,
+            name: required.name,
             description: None,
-            r#type: r#type.into(),
-            category: category.into(),
-            published,
-            agent_permission,
-            user_permission,
+            r#type: required.r#type,
+            category: required.category,
+            published: required.published,
+            agent_permission: required.agent_permission,
+            user_permission: required.user_permission,
         }
     }
 }
 
+/// The required fields of [`App`], by name: `App::new` takes them this way, so values of the same type cannot be swapped.
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, PartialEq)]
+pub struct AppRequired {
+    /// Unique ID of the app
+    pub id: String,
+    /// Name of the app
+    pub name: String,
+    /// Type of the app
+    pub r#type: String,
+    /// Category of the app
+    pub category: String,
+    /// Whether the app is published
+    pub published: bool,
+    /// Agent permission
+    pub agent_permission: AgentPermissionResponse,
+    /// User permission
+    pub user_permission: UserPermissionResponse,
+}
+
 /// Response for listing apps.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct AppsResponse {
     /// List of apps
     pub apps: Vec<App>,
@@ -193,15 +250,19 @@ pub struct AppsResponse {
     pub cursor: Option<String>,
 }
 
+#[cfg(feature = "apps")]
 impl AppsResponse {
-    /// Creates a `AppsResponse` from its required fields; the others start absent.
+    /// Creates an `AppsResponse` from its required fields; the others start absent.
     pub fn new(apps: Vec<App>) -> Self {
         Self { apps, cursor: None }
     }
 }
 
-/// The `Chat` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "conversations")]
+#[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Chat {
     /// Unique ID of the chat
     pub id: String,
@@ -227,144 +288,198 @@ pub struct Chat {
     /// Agent rating of the chat
     ///
     /// Always present; `None` is JSON `null`.
-    #[serde(rename = "agentRating")]
     #[serde(deserialize_with = "crate::__private::serde_helpers::required_nullable")]
     pub agent_rating: Option<bool>,
 }
 
+#[cfg(feature = "conversations")]
 impl Chat {
-    /// Creates a `Chat` from its required fields; the others start absent.
-    pub fn new(
-        id: impl Into<String>,
-        sender: impl Into<String>,
-        message: impl Into<String>,
-        timestamp: f64,
-        citations: impl Into<Option<Vec<Citation>>>,
-        rating: impl Into<Option<bool>>,
-        agent_rating: impl Into<Option<bool>>,
-    ) -> Self {
+    /// Creates a `Chat` from its required fields, given by name in a `ChatRequired`; the others start absent.
+    pub fn new(required: ChatRequired) -> Self {
         Self {
-            id: id.into(),
-            sender: sender.into(),
-            message: message.into(),
+            id: required.id,
+            sender: required.sender,
+            message: required.message,
             source: None,
-            timestamp,
-            citations: citations.into(),
-            rating: rating.into(),
-            agent_rating: agent_rating.into(),
+            timestamp: required.timestamp,
+            citations: required.citations,
+            rating: required.rating,
+            agent_rating: required.agent_rating,
         }
     }
 }
 
+/// The required fields of [`Chat`], by name: `Chat::new` takes them this way, so values of the same type cannot be swapped.
+#[cfg(feature = "conversations")]
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChatRequired {
+    /// Unique ID of the chat
+    pub id: String,
+    /// Sender Type
+    pub sender: String,
+    /// Chat message
+    pub message: String,
+    /// Timestamp of the chat message creation time
+    pub timestamp: f64,
+    /// Citations information
+    ///
+    /// Always present; `None` is JSON `null`.
+    pub citations: Option<Vec<Citation>>,
+    /// Rating of the chat
+    ///
+    /// Always present; `None` is JSON `null`.
+    pub rating: Option<bool>,
+    /// Agent rating of the chat
+    ///
+    /// Always present; `None` is JSON `null`.
+    pub agent_rating: Option<bool>,
+}
+
 /// Chat input source information in response.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "conversations")]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct ChatInputSource {
     /// List of knowledge base IDs
-    #[serde(rename = "knowledgeBaseIds")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub knowledge_base_ids: Option<Vec<String>>,
     /// List of folder IDs
-    #[serde(rename = "folderIds")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folder_ids: Option<Vec<String>>,
     /// List of web sites
-    #[serde(rename = "webSites")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub web_sites: Option<Vec<String>>,
     /// Search all shared documents
     ///
     /// Defaults to `false` when absent.
-    #[serde(rename = "searchAllSharedDocument")]
     #[serde(default)]
     pub search_all_shared_document: bool,
     /// Search all personal documents
     ///
     /// Defaults to `false` when absent.
-    #[serde(rename = "searchAllPersonalDocument")]
     #[serde(default)]
     pub search_all_personal_document: bool,
     /// Including hashtags
-    #[serde(rename = "includingHashtags")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub including_hashtags: Option<Vec<String>>,
     /// Excluding hashtags
-    #[serde(rename = "excludingHashtags")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub excluding_hashtags: Option<Vec<String>>,
     /// Including hashtags operator
-    #[serde(rename = "includingHashtagsOperator")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub including_hashtags_operator: Option<String>,
     /// Excluding hashtags operator
-    #[serde(rename = "excludingHashtagsOperator")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub excluding_hashtags_operator: Option<String>,
     /// Shared knowledge bases with details
-    #[serde(rename = "sharedKnowledgeBases")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shared_knowledge_bases: Option<Vec<KnowledgeBaseInfo>>,
     /// Shared folders with details
-    #[serde(rename = "sharedFolders")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shared_folders: Option<Vec<FolderInfo>>,
     /// Personal knowledge bases with details
-    #[serde(rename = "personalKnowledgeBases")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub personal_knowledge_bases: Option<Vec<KnowledgeBaseInfo>>,
     /// Personal folders with details
-    #[serde(rename = "personalFolders")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub personal_folders: Option<Vec<FolderInfo>>,
 }
 
-/// `result.responses[].chatOptionInfos[]` in the response of `SendChat`. Also used by `StartConversation`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct ChatOptionInfo {
-    /// 길이 제한 설정이 적용된 후의 텍스트.
-    #[serde(rename = "shortenOption")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shorten_option: Option<String>,
-    /// 버튼의 텍스트 내용.
-    #[serde(rename = "longOption")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub long_option: Option<String>,
-    /// The `style` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub style: Option<Style>,
-    /// The `meta` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<String>,
-}
-
-/// The `ChatsResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct ChatsResponse {
-    /// The `chats` field.
-    pub chats: Vec<Chat>,
-    /// The `pageNo` field.
-    #[serde(rename = "pageNo")]
-    pub page_no: i64,
-    /// The `totalCount` field.
-    #[serde(rename = "totalCount")]
-    pub total_count: i64,
-}
-
-impl ChatsResponse {
-    /// Creates a `ChatsResponse` from its required fields; the others start absent.
-    pub fn new(chats: Vec<Chat>, page_no: i64, total_count: i64) -> Self {
+#[cfg(feature = "conversations")]
+impl ChatInputSource {
+    /// Creates a `ChatInputSource` with every field absent or at its default.
+    pub fn new() -> Self {
         Self {
-            chats,
-            page_no,
-            total_count,
+            knowledge_base_ids: None,
+            folder_ids: None,
+            web_sites: None,
+            search_all_shared_document: Default::default(),
+            search_all_personal_document: Default::default(),
+            including_hashtags: None,
+            excluding_hashtags: None,
+            including_hashtags_operator: None,
+            excluding_hashtags_operator: None,
+            shared_knowledge_bases: None,
+            shared_folders: None,
+            personal_knowledge_bases: None,
+            personal_folders: None,
         }
     }
 }
 
-/// The `Citation` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// `result.responses[].chatOptionInfos[]` in the response of `POST /webapi/send_chat`. Also used by `POST /webapi/start_conversation`.
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ChatOptionInfo {
+    /// 길이 제한 설정이 적용된 후의 텍스트.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shorten_option: Option<String>,
+    /// 버튼의 텍스트 내용.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub long_option: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub style: Option<Style>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meta: Option<String>,
+}
+
+#[cfg(feature = "apps")]
+impl ChatOptionInfo {
+    /// Creates a `ChatOptionInfo` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self {
+            shorten_option: None,
+            long_option: None,
+            style: None,
+            meta: None,
+        }
+    }
+}
+
+#[cfg(feature = "conversations")]
+#[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ChatsResponse {
+    pub chats: Vec<Chat>,
+    pub page_no: i64,
+    pub total_count: i64,
+}
+
+#[cfg(feature = "conversations")]
+impl ChatsResponse {
+    /// Creates a `ChatsResponse` from its fields, given by name in a `ChatsResponseRequired`.
+    pub fn new(required: ChatsResponseRequired) -> Self {
+        Self {
+            chats: required.chats,
+            page_no: required.page_no,
+            total_count: required.total_count,
+        }
+    }
+}
+
+/// The required fields of [`ChatsResponse`], by name: `ChatsResponse::new` takes them this way, so values of the same type cannot be swapped.
+#[cfg(feature = "conversations")]
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChatsResponseRequired {
+    pub chats: Vec<Chat>,
+    pub page_no: i64,
+    pub total_count: i64,
+}
+
+#[cfg(feature = "conversations")]
+#[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Citation {
     /// Unique ID of the clue
-    #[serde(rename = "clueId")]
     pub clue_id: String,
     /// Source of the citation
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -373,11 +488,9 @@ pub struct Citation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Document ID of the clue
-    #[serde(rename = "knowledgeBaseId")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub knowledge_base_id: Option<String>,
     /// Page number of the clue
-    #[serde(rename = "pageNo")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_no: Option<i64>,
     /// URL of the citation
@@ -388,6 +501,7 @@ pub struct Citation {
     pub text: Option<String>,
 }
 
+#[cfg(feature = "conversations")]
 impl Citation {
     /// Creates a `Citation` from its required fields; the others start absent.
     pub fn new(clue_id: impl Into<String>) -> Self {
@@ -403,8 +517,11 @@ impl Citation {
     }
 }
 
-/// The `Conversation` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "conversations")]
+#[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Conversation {
     /// Unique ID of the conversation
     pub id: String,
@@ -416,16 +533,13 @@ pub struct Conversation {
     #[serde(deserialize_with = "crate::__private::serde_helpers::required_nullable")]
     pub user: Option<User>,
     /// Conversation created time
-    #[serde(rename = "createdAt")]
     pub created_at: f64,
     /// Conversation last chat time
     ///
     /// Always present; `None` is JSON `null`.
-    #[serde(rename = "lastChatTime")]
     #[serde(deserialize_with = "crate::__private::serde_helpers::required_nullable")]
     pub last_chat_time: Option<f64>,
     /// Conversation is completed or not
-    #[serde(rename = "isEnd")]
     pub is_end: bool,
     /// Conversation categories
     ///
@@ -440,12 +554,10 @@ pub struct Conversation {
     /// Chats information
     pub chats: Vec<Chat>,
     /// Total chat count
-    #[serde(rename = "chatCount")]
     pub chat_count: i64,
     /// LLM App information
     ///
     /// Always present; `None` is JSON `null`.
-    #[serde(rename = "llmApp")]
     #[serde(deserialize_with = "crate::__private::serde_helpers::required_nullable")]
     pub llm_app: Option<LlmApp>,
     /// Variables
@@ -455,70 +567,139 @@ pub struct Conversation {
     pub variables: Option<crate::serde_json::Map<String, crate::serde_json::Value>>,
 }
 
+#[cfg(feature = "conversations")]
 impl Conversation {
-    /// Creates a `Conversation` from its required fields; the others start absent.
-    pub fn new(
-        id: impl Into<String>,
-        title: impl Into<String>,
-        user: impl Into<Option<User>>,
-        created_at: f64,
-        last_chat_time: impl Into<Option<f64>>,
-        is_end: bool,
-        categories: impl Into<Option<Vec<String>>>,
-        memo: impl Into<Option<String>>,
-        chats: Vec<Chat>,
-        chat_count: i64,
-        llm_app: impl Into<Option<LlmApp>>,
-        variables: impl Into<
-            Option<crate::serde_json::Map<String, crate::serde_json::Value>>,
-        >,
-    ) -> Self {
+    /// Creates a `Conversation` from its fields, given by name in a `ConversationRequired`.
+    pub fn new(required: ConversationRequired) -> Self {
         Self {
-            id: id.into(),
-            title: title.into(),
-            user: user.into(),
-            created_at,
-            last_chat_time: last_chat_time.into(),
-            is_end,
-            categories: categories.into(),
-            memo: memo.into(),
-            chats,
-            chat_count,
-            llm_app: llm_app.into(),
-            variables: variables.into(),
+            id: required.id,
+            title: required.title,
+            user: required.user,
+            created_at: required.created_at,
+            last_chat_time: required.last_chat_time,
+            is_end: required.is_end,
+            categories: required.categories,
+            memo: required.memo,
+            chats: required.chats,
+            chat_count: required.chat_count,
+            llm_app: required.llm_app,
+            variables: required.variables,
         }
     }
 }
 
-/// `result.dailyTotalCount[]` in the response of `ConversationDailyCount`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// The required fields of [`Conversation`], by name: `Conversation::new` takes them this way, so values of the same type cannot be swapped.
+#[cfg(feature = "conversations")]
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConversationRequired {
+    /// Unique ID of the conversation
+    pub id: String,
+    /// Title of the conversation
+    pub title: String,
+    /// User information
+    ///
+    /// Always present; `None` is JSON `null`.
+    pub user: Option<User>,
+    /// Conversation created time
+    pub created_at: f64,
+    /// Conversation last chat time
+    ///
+    /// Always present; `None` is JSON `null`.
+    pub last_chat_time: Option<f64>,
+    /// Conversation is completed or not
+    pub is_end: bool,
+    /// Conversation categories
+    ///
+    /// Always present; `None` is JSON `null`.
+    pub categories: Option<Vec<String>>,
+    /// Conversation memo
+    ///
+    /// Always present; `None` is JSON `null`.
+    pub memo: Option<String>,
+    /// Chats information
+    pub chats: Vec<Chat>,
+    /// Total chat count
+    pub chat_count: i64,
+    /// LLM App information
+    ///
+    /// Always present; `None` is JSON `null`.
+    pub llm_app: Option<LlmApp>,
+    /// Variables
+    ///
+    /// Always present; `None` is JSON `null`.
+    pub variables: Option<crate::serde_json::Map<String, crate::serde_json::Value>>,
+}
+
+/// `result.dailyTotalCount[]` in the response of `GET /webapi/conversation_daily_count`.
+#[cfg(feature = "conversations")]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct ConversationDailyCountDailyTotalCount {
     /// Date in YYYY-MM-DD format
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
     /// Number of conversations on this date
-    #[serde(rename = "activeCount")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active_count: Option<i64>,
 }
 
-/// The request body of `ConversationDailyCount`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "conversations")]
+impl ConversationDailyCountDailyTotalCount {
+    /// Creates a `ConversationDailyCountDailyTotalCount` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self {
+            date: None,
+            active_count: None,
+        }
+    }
+}
+
+/// The request body of `GET /webapi/conversation_daily_count`.
+#[cfg(feature = "conversations")]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct ConversationDailyCountRequest {
     /// Start of range of dates to query in YYYY-MM-DD format.
-    #[serde(rename = "startDate")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<String>,
     /// End of range of dates to query in YYYY-MM-DD format.
-    #[serde(rename = "endDate")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<String>,
 }
 
-/// The response of `ConversationDailyCount`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "conversations")]
+impl ConversationDailyCountRequest {
+    /// Creates a `ConversationDailyCountRequest` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self {
+            start_date: None,
+            end_date: None,
+        }
+    }
+
+    /// Sets `start_date`.
+    pub fn start_date(mut self, value: impl Into<String>) -> Self {
+        self.start_date = Some(value.into());
+        self
+    }
+
+    /// Sets `end_date`.
+    pub fn end_date(mut self, value: impl Into<String>) -> Self {
+        self.end_date = Some(value.into());
+        self
+    }
+}
+
+/// The response of `GET /webapi/conversation_daily_count`.
+#[cfg(feature = "conversations")]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct ConversationDailyCountResponse {
-    /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<ConversationDailyCountResult>,
     /// Errors the server reports in the answer.
@@ -528,24 +709,49 @@ pub struct ConversationDailyCountResponse {
     pub errors: Option<crate::serde_json::Value>,
 }
 
-/// `result` in the response of `ConversationDailyCount`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "conversations")]
+impl ConversationDailyCountResponse {
+    /// Creates a `ConversationDailyCountResponse` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self { result: None, errors: None }
+    }
+}
+
+/// `result` in the response of `GET /webapi/conversation_daily_count`.
+#[cfg(feature = "conversations")]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct ConversationDailyCountResult {
     /// List of date and activeCount pairs, where activeCount is the number of conversations on date.
-    #[serde(rename = "dailyTotalCount")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub daily_total_count: Option<Vec<ConversationDailyCountDailyTotalCount>>,
     /// State of the request
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Number of campaigns
-    #[serde(rename = "campaignCount")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub campaign_count: Option<i64>,
 }
 
-/// The `ConversationInfoRequest` schema.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "conversations")]
+impl ConversationDailyCountResult {
+    /// Creates a `ConversationDailyCountResult` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self {
+            daily_total_count: None,
+            state: None,
+            campaign_count: None,
+        }
+    }
+}
+
+#[cfg(feature = "conversations")]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct ConversationInfoRequest {
     /// The state of the conversation
     ///
@@ -560,7 +766,6 @@ pub struct ConversationInfoRequest {
     /// The ID of the category
     ///
     /// Absent unless set; `Nullable::Null` sends JSON `null`.
-    #[serde(rename = "categoryIds")]
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub category_ids: crate::Nullable<Vec<String>>,
     /// The title of the conversation
@@ -570,23 +775,92 @@ pub struct ConversationInfoRequest {
     pub title: crate::Nullable<String>,
 }
 
-/// The `ConversationRunningStatusResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "conversations")]
+impl ConversationInfoRequest {
+    /// Creates a `ConversationInfoRequest` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self {
+            state: Default::default(),
+            assignee: Default::default(),
+            category_ids: Default::default(),
+            title: Default::default(),
+        }
+    }
+
+    /// Sets `state`.
+    pub fn state(mut self, value: impl Into<ConversationStateEnum>) -> Self {
+        self.state = crate::Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `state` to JSON `null`.
+    pub fn state_null(mut self) -> Self {
+        self.state = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `assignee`.
+    pub fn assignee(mut self, value: impl Into<String>) -> Self {
+        self.assignee = crate::Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `assignee` to JSON `null`.
+    pub fn assignee_null(mut self) -> Self {
+        self.assignee = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `category_ids`.
+    pub fn category_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.category_ids = crate::Nullable::Value(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sets `category_ids` to JSON `null`.
+    pub fn category_ids_null(mut self) -> Self {
+        self.category_ids = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `title`.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = crate::Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `title` to JSON `null`.
+    pub fn title_null(mut self) -> Self {
+        self.title = crate::Nullable::Null;
+        self
+    }
+}
+
+#[cfg(feature = "conversations")]
+#[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct ConversationRunningStatusResponse {
     /// Backgound running status
-    #[serde(rename = "isRunning")]
     pub is_running: bool,
 }
 
+#[cfg(feature = "conversations")]
 impl ConversationRunningStatusResponse {
-    /// Creates a `ConversationRunningStatusResponse` from its required fields; the others start absent.
+    /// Creates a `ConversationRunningStatusResponse`.
     pub fn new(is_running: bool) -> Self {
         Self { is_running }
     }
 }
 
 crate::__open_enum! {
-    /// The `ConversationStateEnum` schema.
+    #[cfg(feature = "conversations")]
     pub enum ConversationStateEnum {
         /// `no`
         No = "no",
@@ -613,10 +887,11 @@ crate::__open_enum! {
     }
 }
 
-/// The `ConversationsResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "conversations")]
+#[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct ConversationsResponse {
-    /// The `conversations` field.
     pub conversations: Vec<Conversation>,
     /// Cursor for pagination
     ///
@@ -625,8 +900,9 @@ pub struct ConversationsResponse {
     pub cursor: Option<String>,
 }
 
+#[cfg(feature = "conversations")]
 impl ConversationsResponse {
-    /// Creates a `ConversationsResponse` from its required fields; the others start absent.
+    /// Creates a `ConversationsResponse`.
     pub fn new(
         conversations: Vec<Conversation>,
         cursor: impl Into<Option<String>>,
@@ -638,42 +914,66 @@ impl ConversationsResponse {
     }
 }
 
-/// `single_action_app_input.inputs[]` in the request body of `CreateApp`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// `single_action_app_input.inputs[]` in the request body of `POST /webapi/apps`.
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[non_exhaustive]
 pub struct CreateAppInput {
-    /// The `name` field.
     pub name: String,
-    /// The `value` field.
     pub value: String,
     /// Absent unless set; `Nullable::Null` sends JSON `null`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub placeholder: crate::Nullable<String>,
-    /// The `input_type` field.
     pub input_type: CreateAppInputType,
-    /// The `options` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<CreateAppOption>>,
 }
 
+#[cfg(feature = "apps")]
 impl CreateAppInput {
-    /// Creates a `CreateAppInput` from its required fields; the others start absent.
-    pub fn new(
-        name: impl Into<String>,
-        value: impl Into<String>,
-        input_type: impl Into<CreateAppInputType>,
-    ) -> Self {
+    /// Creates a `CreateAppInput` from its required fields, given by name in a `CreateAppInputRequired`; the others start absent.
+    pub fn new(required: CreateAppInputRequired) -> Self {
         Self {
-            name: name.into(),
-            value: value.into(),
+            name: required.name,
+            value: required.value,
             placeholder: Default::default(),
-            input_type: input_type.into(),
+            input_type: required.input_type,
             options: None,
         }
     }
+
+    /// Sets `placeholder`.
+    pub fn placeholder(mut self, value: impl Into<String>) -> Self {
+        self.placeholder = crate::Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `placeholder` to JSON `null`.
+    pub fn placeholder_null(mut self) -> Self {
+        self.placeholder = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `options`.
+    pub fn options(mut self, value: Vec<CreateAppOption>) -> Self {
+        self.options = Some(value);
+        self
+    }
+}
+
+/// The required fields of [`CreateAppInput`], by name: `CreateAppInput::new` takes them this way, so values of the same type cannot be swapped.
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, PartialEq)]
+pub struct CreateAppInputRequired {
+    pub name: String,
+    pub value: String,
+    pub input_type: CreateAppInputType,
 }
 
 crate::__open_enum! {
-    /// `single_action_app_input.inputs[].input_type` in the request body of `CreateApp`.
+    /// `single_action_app_input.inputs[].input_type` in the request body of `POST /webapi/apps`.
+    #[cfg(feature = "apps")]
     pub enum CreateAppInputType {
         /// `text`
         Text = "text",
@@ -694,17 +994,19 @@ crate::__open_enum! {
     }
 }
 
-/// `single_action_app_input.messages[]` in the request body of `CreateApp`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// `single_action_app_input.messages[]` in the request body of `POST /webapi/apps`.
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[non_exhaustive]
 pub struct CreateAppMessage {
-    /// The `role` field.
     pub role: CreateAppRole,
-    /// The `content` field.
     pub content: String,
 }
 
+#[cfg(feature = "apps")]
 impl CreateAppMessage {
-    /// Creates a `CreateAppMessage` from its required fields; the others start absent.
+    /// Creates a `CreateAppMessage`.
     pub fn new(role: impl Into<CreateAppRole>, content: impl Into<String>) -> Self {
         Self {
             role: role.into(),
@@ -713,102 +1015,128 @@ impl CreateAppMessage {
     }
 }
 
-/// `single_action_app_input.inputs[].options[]` in the request body of `CreateApp`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// `single_action_app_input.inputs[].options[]` in the request body of `POST /webapi/apps`.
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[non_exhaustive]
 pub struct CreateAppOption {
-    /// The `name` field.
     pub name: String,
-    /// The `value` field.
     pub value: String,
 }
 
+#[cfg(feature = "apps")]
 impl CreateAppOption {
-    /// Creates a `CreateAppOption` from its required fields; the others start absent.
-    pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
+    /// Creates a `CreateAppOption` from its fields, given by name in a `CreateAppOptionRequired`.
+    pub fn new(required: CreateAppOptionRequired) -> Self {
         Self {
-            name: name.into(),
-            value: value.into(),
+            name: required.name,
+            value: required.value,
         }
     }
 }
 
-/// The request body of `CreateApp`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// The required fields of [`CreateAppOption`], by name: `CreateAppOption::new` takes them this way, so values of the same type cannot be swapped.
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, PartialEq)]
+pub struct CreateAppOptionRequired {
+    pub name: String,
+    pub value: String,
+}
+
+/// The request body of `POST /webapi/apps`.
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[non_exhaustive]
 pub struct CreateAppRequest {
-    /// The `user_id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    /// The `type` field.
     pub r#type: CreateAppType,
-    /// The `name` field.
     pub name: String,
-    /// The `description` field.
     pub description: String,
-    /// The `category` field.
     pub category: String,
-    /// The `published` field.
     pub published: bool,
-    /// The `enabled` field.
     pub enabled: bool,
     /// Always present; `None` is JSON `null`.
     #[serde(deserialize_with = "crate::__private::serde_helpers::required_nullable")]
     pub single_action_app_input: Option<CreateAppSingleActionAppInput>,
 }
 
+#[cfg(feature = "apps")]
 impl CreateAppRequest {
-    /// Creates a `CreateAppRequest` from its required fields; the others start absent.
-    pub fn new(
-        r#type: impl Into<CreateAppType>,
-        name: impl Into<String>,
-        description: impl Into<String>,
-        category: impl Into<String>,
-        published: bool,
-        enabled: bool,
-        single_action_app_input: impl Into<Option<CreateAppSingleActionAppInput>>,
-    ) -> Self {
+    /// Creates a `CreateAppRequest` from its required fields, given by name in a `CreateAppRequired`; the others start absent.
+    pub fn new(required: CreateAppRequired) -> Self {
         Self {
             user_id: None,
-            r#type: r#type.into(),
-            name: name.into(),
-            description: description.into(),
-            category: category.into(),
-            published,
-            enabled,
-            single_action_app_input: single_action_app_input.into(),
+            r#type: required.r#type,
+            name: required.name,
+            description: required.description,
+            category: required.category,
+            published: required.published,
+            enabled: required.enabled,
+            single_action_app_input: required.single_action_app_input,
         }
+    }
+
+    /// Sets `user_id`.
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
+        self
     }
 }
 
-/// The response of `CreateApp`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// The required fields of [`CreateAppRequest`], by name: `CreateAppRequest::new` takes them this way, so values of the same type cannot be swapped.
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, PartialEq)]
+pub struct CreateAppRequired {
+    pub r#type: CreateAppType,
+    pub name: String,
+    pub description: String,
+    pub category: String,
+    pub published: bool,
+    pub enabled: bool,
+    /// Always present; `None` is JSON `null`.
+    pub single_action_app_input: Option<CreateAppSingleActionAppInput>,
+}
+
+/// The response of `POST /webapi/apps`.
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct CreateAppResponse {
-    /// The `result` field.
     pub result: CreateAppResult,
 }
 
+#[cfg(feature = "apps")]
 impl CreateAppResponse {
-    /// Creates a `CreateAppResponse` from its required fields; the others start absent.
+    /// Creates a `CreateAppResponse`.
     pub fn new(result: CreateAppResult) -> Self {
         Self { result }
     }
 }
 
-/// `result` in the response of `CreateApp`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// `result` in the response of `POST /webapi/apps`.
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct CreateAppResult {
-    /// The `id` field.
     pub id: String,
 }
 
+#[cfg(feature = "apps")]
 impl CreateAppResult {
-    /// Creates a `CreateAppResult` from its required fields; the others start absent.
+    /// Creates a `CreateAppResult`.
     pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
 }
 
 crate::__open_enum! {
-    /// `single_action_app_input.messages[].role` in the request body of `CreateApp`.
+    /// `single_action_app_input.messages[].role` in the request body of `POST /webapi/apps`.
+    #[cfg(feature = "apps")]
     pub enum CreateAppRole {
         /// `system`
         System = "system",
@@ -818,7 +1146,8 @@ crate::__open_enum! {
 }
 
 crate::__open_enum! {
-    /// `single_action_app_input.selected_llm_processing_method` in the request body of `CreateApp`.
+    /// `single_action_app_input.selected_llm_processing_method` in the request body of `POST /webapi/apps`.
+    #[cfg(feature = "apps")]
     pub enum CreateAppSelectedLlmProcessingMethod {
         /// `stuff`
         Stuff = "stuff",
@@ -833,14 +1162,14 @@ crate::__open_enum! {
     }
 }
 
-/// `single_action_app_input` in the request body of `CreateApp`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// `single_action_app_input` in the request body of `POST /webapi/apps`.
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[non_exhaustive]
 pub struct CreateAppSingleActionAppInput {
-    /// The `name` field.
     pub name: String,
-    /// The `description` field.
     pub description: String,
-    /// The `llm_model` field.
     pub llm_model: String,
     /// Absent unless set; `Nullable::Null` sends JSON `null`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
@@ -850,35 +1179,72 @@ pub struct CreateAppSingleActionAppInput {
     /// Absent unless set; `Nullable::Null` sends JSON `null`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub selected_map_reduce_input_variable_name: crate::Nullable<String>,
-    /// The `inputs` field.
     pub inputs: Vec<CreateAppInput>,
-    /// The `messages` field.
     pub messages: Vec<CreateAppMessage>,
 }
 
+#[cfg(feature = "apps")]
 impl CreateAppSingleActionAppInput {
-    /// Creates a `CreateAppSingleActionAppInput` from its required fields; the others start absent.
-    pub fn new(
-        name: impl Into<String>,
-        description: impl Into<String>,
-        llm_model: impl Into<String>,
-        inputs: Vec<CreateAppInput>,
-        messages: Vec<CreateAppMessage>,
-    ) -> Self {
+    /// Creates a `CreateAppSingleActionAppInput` from its required fields, given by name in a `CreateAppSingleActionAppInputRequired`; the others start absent.
+    pub fn new(required: CreateAppSingleActionAppInputRequired) -> Self {
         Self {
-            name: name.into(),
-            description: description.into(),
-            llm_model: llm_model.into(),
+            name: required.name,
+            description: required.description,
+            llm_model: required.llm_model,
             selected_llm_processing_method: Default::default(),
             selected_map_reduce_input_variable_name: Default::default(),
-            inputs,
-            messages,
+            inputs: required.inputs,
+            messages: required.messages,
         }
+    }
+
+    /// Sets `selected_llm_processing_method`.
+    pub fn selected_llm_processing_method(
+        mut self,
+        value: impl Into<CreateAppSelectedLlmProcessingMethod>,
+    ) -> Self {
+        self.selected_llm_processing_method = crate::Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `selected_llm_processing_method` to JSON `null`.
+    pub fn selected_llm_processing_method_null(mut self) -> Self {
+        self.selected_llm_processing_method = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `selected_map_reduce_input_variable_name`.
+    pub fn selected_map_reduce_input_variable_name(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.selected_map_reduce_input_variable_name = crate::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+
+    /// Sets `selected_map_reduce_input_variable_name` to JSON `null`.
+    pub fn selected_map_reduce_input_variable_name_null(mut self) -> Self {
+        self.selected_map_reduce_input_variable_name = crate::Nullable::Null;
+        self
     }
 }
 
+/// The required fields of [`CreateAppSingleActionAppInput`], by name: `CreateAppSingleActionAppInput::new` takes them this way, so values of the same type cannot be swapped.
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, PartialEq)]
+pub struct CreateAppSingleActionAppInputRequired {
+    pub name: String,
+    pub description: String,
+    pub llm_model: String,
+    pub inputs: Vec<CreateAppInput>,
+    pub messages: Vec<CreateAppMessage>,
+}
+
 crate::__open_enum! {
-    /// `type` in the request body of `CreateApp`.
+    /// `type` in the request body of `POST /webapi/apps`.
+    #[cfg(feature = "apps")]
     pub enum CreateAppType {
         /// `single_action`
         SingleAction = "single_action",
@@ -886,42 +1252,62 @@ crate::__open_enum! {
 }
 
 /// The conversation object that was ended
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct EndConversationByAgentConversation {
     /// The conversation ID that was ended
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The timestamp when the conversation was completed
-    #[serde(rename = "completedTime")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "completedTime", default, skip_serializing_if = "Option::is_none")]
     pub completed_time: Option<f64>,
     /// The state of the conversation after ending (e.g., "END_BY_AGENT")
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// GraphQL typename
-    #[serde(rename = "__typename")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "__typename", default, skip_serializing_if = "Option::is_none")]
     pub typename: Option<String>,
 }
 
-/// The request body of `EndConversationByAgent`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "apps")]
+impl EndConversationByAgentConversation {
+    /// Creates an `EndConversationByAgentConversation` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            completed_time: None,
+            state: None,
+            typename: None,
+        }
+    }
+}
+
+/// The request body of `POST /webapi/end_conversation_by_agent`.
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[non_exhaustive]
 pub struct EndConversationByAgentRequest {
     /// The conversation ID to end
     pub id: String,
 }
 
+#[cfg(feature = "apps")]
 impl EndConversationByAgentRequest {
-    /// Creates a `EndConversationByAgentRequest` from its required fields; the others start absent.
+    /// Creates an `EndConversationByAgentRequest`.
     pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
 }
 
-/// The response of `EndConversationByAgent`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// The response of `POST /webapi/end_conversation_by_agent`.
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct EndConversationByAgentResponse {
-    /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<EndConversationByAgentResult>,
     /// Error information if the request fails
@@ -931,20 +1317,44 @@ pub struct EndConversationByAgentResponse {
     pub errors: Option<crate::serde_json::Value>,
 }
 
-/// `result` in the response of `EndConversationByAgent`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "apps")]
+impl EndConversationByAgentResponse {
+    /// Creates an `EndConversationByAgentResponse` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self { result: None, errors: None }
+    }
+}
+
+/// `result` in the response of `POST /webapi/end_conversation_by_agent`.
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct EndConversationByAgentResult {
     /// The conversation object that was ended
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversation: Option<EndConversationByAgentConversation>,
     /// GraphQL typename for the operation result
-    #[serde(rename = "__typename")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "__typename", default, skip_serializing_if = "Option::is_none")]
     pub typename: Option<String>,
 }
 
-/// The `FeedbackRequest` schema.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "apps")]
+impl EndConversationByAgentResult {
+    /// Creates an `EndConversationByAgentResult` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self {
+            conversation: None,
+            typename: None,
+        }
+    }
+}
+
+#[cfg(feature = "conversations")]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct FeedbackRequest {
     /// The rating of chat
     ///
@@ -954,44 +1364,103 @@ pub struct FeedbackRequest {
     /// The feedback selection
     ///
     /// Absent unless set; `Nullable::Null` sends JSON `null`.
-    #[serde(rename = "feedbackSelection")]
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub feedback_selection: crate::Nullable<Vec<UserAnswerFeedbackSelection>>,
     /// The suggested answer
     ///
     /// Absent unless set; `Nullable::Null` sends JSON `null`.
-    #[serde(rename = "suggestedAnswer")]
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub suggested_answer: crate::Nullable<String>,
 }
 
-/// The `FeedbackResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "conversations")]
+impl FeedbackRequest {
+    /// Creates a `FeedbackRequest` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self {
+            rating: Default::default(),
+            feedback_selection: Default::default(),
+            suggested_answer: Default::default(),
+        }
+    }
+
+    /// Sets `rating`.
+    pub fn rating(mut self, value: bool) -> Self {
+        self.rating = crate::Nullable::Value(value);
+        self
+    }
+
+    /// Sets `rating` to JSON `null`.
+    pub fn rating_null(mut self) -> Self {
+        self.rating = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `feedback_selection`.
+    pub fn feedback_selection(
+        mut self,
+        value: Vec<UserAnswerFeedbackSelection>,
+    ) -> Self {
+        self.feedback_selection = crate::Nullable::Value(value);
+        self
+    }
+
+    /// Sets `feedback_selection` to JSON `null`.
+    pub fn feedback_selection_null(mut self) -> Self {
+        self.feedback_selection = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `suggested_answer`.
+    pub fn suggested_answer(mut self, value: impl Into<String>) -> Self {
+        self.suggested_answer = crate::Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `suggested_answer` to JSON `null`.
+    pub fn suggested_answer_null(mut self) -> Self {
+        self.suggested_answer = crate::Nullable::Null;
+        self
+    }
+}
+
+#[cfg(feature = "conversations")]
+#[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct FeedbackResponse {
-    /// The `conversationId` field.
-    #[serde(rename = "conversationId")]
     pub conversation_id: String,
-    /// The `chatId` field.
-    #[serde(rename = "chatId")]
     pub chat_id: String,
-    /// The `rating` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rating: Option<bool>,
 }
 
+#[cfg(feature = "conversations")]
 impl FeedbackResponse {
-    /// Creates a `FeedbackResponse` from its required fields; the others start absent.
-    pub fn new(conversation_id: impl Into<String>, chat_id: impl Into<String>) -> Self {
+    /// Creates a `FeedbackResponse` from its required fields, given by name in a `FeedbackResponseRequired`; the others start absent.
+    pub fn new(required: FeedbackResponseRequired) -> Self {
         Self {
-            conversation_id: conversation_id.into(),
-            chat_id: chat_id.into(),
+            conversation_id: required.conversation_id,
+            chat_id: required.chat_id,
             rating: None,
         }
     }
 }
 
+/// The required fields of [`FeedbackResponse`], by name: `FeedbackResponse::new` takes them this way, so values of the same type cannot be swapped.
+#[cfg(feature = "conversations")]
+#[derive(Clone, Debug, PartialEq)]
+pub struct FeedbackResponseRequired {
+    pub conversation_id: String,
+    pub chat_id: String,
+}
+
 /// Folder information in response.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "conversations")]
+#[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct FolderInfo {
     /// Unique ID of the folder
     pub id: String,
@@ -999,74 +1468,91 @@ pub struct FolderInfo {
     pub name: String,
 }
 
+#[cfg(feature = "conversations")]
 impl FolderInfo {
-    /// Creates a `FolderInfo` from its required fields; the others start absent.
-    pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
+    /// Creates a `FolderInfo` from its fields, given by name in a `FolderInfoRequired`.
+    pub fn new(required: FolderInfoRequired) -> Self {
         Self {
-            id: id.into(),
-            name: name.into(),
+            id: required.id,
+            name: required.name,
         }
     }
 }
 
-/// The response of `GetApps`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// The required fields of [`FolderInfo`], by name: `FolderInfo::new` takes them this way, so values of the same type cannot be swapped.
+#[cfg(feature = "conversations")]
+#[derive(Clone, Debug, PartialEq)]
+pub struct FolderInfoRequired {
+    /// Unique ID of the folder
+    pub id: String,
+    /// Name of the folder
+    pub name: String,
+}
+
+/// The response of `GET /webapi/apps`.
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct GetAppsResponse {
-    /// The `result` field.
     pub result: Vec<GetAppsResult>,
 }
 
+#[cfg(feature = "apps")]
 impl GetAppsResponse {
-    /// Creates a `GetAppsResponse` from its required fields; the others start absent.
+    /// Creates a `GetAppsResponse`.
     pub fn new(result: Vec<GetAppsResult>) -> Self {
         Self { result }
     }
 }
 
-/// `result[]` in the response of `GetApps`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// `result[]` in the response of `GET /webapi/apps`.
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct GetAppsResult {
-    /// The `id` field.
     pub id: String,
-    /// The `name` field.
     pub name: String,
-    /// The `type` field.
     pub r#type: GetAppsType,
-    /// The `description` field.
     pub description: String,
-    /// The `category` field.
     pub category: String,
-    /// The `app_from` field.
     pub app_from: String,
-    /// The `app_url` field.
     pub app_url: String,
 }
 
+#[cfg(feature = "apps")]
 impl GetAppsResult {
-    /// Creates a `GetAppsResult` from its required fields; the others start absent.
-    pub fn new(
-        id: impl Into<String>,
-        name: impl Into<String>,
-        r#type: impl Into<GetAppsType>,
-        description: impl Into<String>,
-        category: impl Into<String>,
-        app_from: impl Into<String>,
-        app_url: impl Into<String>,
-    ) -> Self {
+    /// Creates a `GetAppsResult` from its fields, given by name in a `GetAppsResultRequired`.
+    pub fn new(required: GetAppsResultRequired) -> Self {
         Self {
-            id: id.into(),
-            name: name.into(),
-            r#type: r#type.into(),
-            description: description.into(),
-            category: category.into(),
-            app_from: app_from.into(),
-            app_url: app_url.into(),
+            id: required.id,
+            name: required.name,
+            r#type: required.r#type,
+            description: required.description,
+            category: required.category,
+            app_from: required.app_from,
+            app_url: required.app_url,
         }
     }
 }
 
+/// The required fields of [`GetAppsResult`], by name: `GetAppsResult::new` takes them this way, so values of the same type cannot be swapped.
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, PartialEq)]
+pub struct GetAppsResultRequired {
+    pub id: String,
+    pub name: String,
+    pub r#type: GetAppsType,
+    pub description: String,
+    pub category: String,
+    pub app_from: String,
+    pub app_url: String,
+}
+
 crate::__open_enum! {
-    /// `result[].type` in the response of `GetApps`.
+    /// `result[].type` in the response of `GET /webapi/apps`.
+    #[cfg(feature = "apps")]
     pub enum GetAppsType {
         /// `single_action`
         SingleAction = "single_action",
@@ -1075,14 +1561,17 @@ crate::__open_enum! {
     }
 }
 
-/// `citations[]` in the response of `GetGenerativeAnswer`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// `citations[]` in the response of `POST /webapi/generative_answer`.
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct GetGenerativeAnswerCitation {
     /// Citation number referenced in the answer text as \[1\], \[2\], etc.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub index: Option<i64>,
     /// Unique identifier for the source clue
-    #[serde(rename = "clueId")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clue_id: Option<String>,
     /// Type of source (DOCUMENT, FAQ, WEB)
@@ -1092,15 +1581,12 @@ pub struct GetGenerativeAnswerCitation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Page number in the source document
-    #[serde(rename = "pageNo")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_no: Option<i64>,
     /// ID of the knowledge base document
-    #[serde(rename = "knowledgeBaseId")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub knowledge_base_id: Option<String>,
     /// ID of the FAQ entry
-    #[serde(rename = "faqId")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub faq_id: Option<String>,
     /// URL of web source
@@ -1111,8 +1597,27 @@ pub struct GetGenerativeAnswerCitation {
     pub text: Option<String>,
 }
 
+#[cfg(feature = "apps")]
+impl GetGenerativeAnswerCitation {
+    /// Creates a `GetGenerativeAnswerCitation` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self {
+            index: None,
+            clue_id: None,
+            source: None,
+            title: None,
+            page_no: None,
+            knowledge_base_id: None,
+            faq_id: None,
+            url: None,
+            text: None,
+        }
+    }
+}
+
 crate::__open_enum! {
     /// Operator for document exclude hashtags (and/or)
+    #[cfg(feature = "apps")]
     pub enum GetGenerativeAnswerDocsExcludeOption {
         /// `and`
         And = "and",
@@ -1123,6 +1628,7 @@ crate::__open_enum! {
 
 crate::__open_enum! {
     /// Operator for document include hashtags (and/or)
+    #[cfg(feature = "apps")]
     pub enum GetGenerativeAnswerDocsIncludeOption {
         /// `and`
         And = "and",
@@ -1131,61 +1637,158 @@ crate::__open_enum! {
     }
 }
 
-/// The error body of `GetGenerativeAnswer`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// The error body of `POST /webapi/generative_answer`.
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct GetGenerativeAnswerError {
     /// 오류 메시지
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<String>,
 }
 
+#[cfg(feature = "apps")]
+impl GetGenerativeAnswerError {
+    /// Creates a `GetGenerativeAnswerError` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self { errors: None }
+    }
+}
+
 /// 이 기능을 활용하여 문서나 Q&A에서 해시태그를 통해 검색 범위를 지정하십시오. 특정 해시태그를 포함하거나 제외할 수 있으며, 선택한 해시태그에 대해 '그리고' 또는 '또는' 옵션을 제공할 수 있습니다.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct GetGenerativeAnswerHashtags {
     /// FAQ hashtags to include in the search
-    #[serde(rename = "qnaInclude")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub qna_include: Option<Vec<String>>,
     /// Operator for FAQ include hashtags (and/or)
     ///
     /// The server uses `"or"` when absent.
-    #[serde(rename = "qnaIncludeOption")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub qna_include_option: Option<GetGenerativeAnswerQnaIncludeOption>,
     /// FAQ hashtags to exclude from the search
-    #[serde(rename = "qnaExclude")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub qna_exclude: Option<Vec<String>>,
     /// Operator for FAQ exclude hashtags (and/or)
     ///
     /// The server uses `"or"` when absent.
-    #[serde(rename = "qnaExcludeOption")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub qna_exclude_option: Option<GetGenerativeAnswerQnaExcludeOption>,
     /// Document hashtags to include in the search
-    #[serde(rename = "docsInclude")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub docs_include: Option<Vec<String>>,
     /// Operator for document include hashtags (and/or)
     ///
     /// The server uses `"or"` when absent.
-    #[serde(rename = "docsIncludeOption")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub docs_include_option: Option<GetGenerativeAnswerDocsIncludeOption>,
     /// Document hashtags to exclude from the search
-    #[serde(rename = "docsExclude")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub docs_exclude: Option<Vec<String>>,
     /// Operator for document exclude hashtags (and/or)
     ///
     /// The server uses `"or"` when absent.
-    #[serde(rename = "docsExcludeOption")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub docs_exclude_option: Option<GetGenerativeAnswerDocsExcludeOption>,
 }
 
+#[cfg(feature = "apps")]
+impl GetGenerativeAnswerHashtags {
+    /// Creates a `GetGenerativeAnswerHashtags` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self {
+            qna_include: None,
+            qna_include_option: None,
+            qna_exclude: None,
+            qna_exclude_option: None,
+            docs_include: None,
+            docs_include_option: None,
+            docs_exclude: None,
+            docs_exclude_option: None,
+        }
+    }
+
+    /// Sets `qna_include`.
+    pub fn qna_include(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.qna_include = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `qna_include_option`.
+    pub fn qna_include_option(
+        mut self,
+        value: impl Into<GetGenerativeAnswerQnaIncludeOption>,
+    ) -> Self {
+        self.qna_include_option = Some(value.into());
+        self
+    }
+
+    /// Sets `qna_exclude`.
+    pub fn qna_exclude(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.qna_exclude = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `qna_exclude_option`.
+    pub fn qna_exclude_option(
+        mut self,
+        value: impl Into<GetGenerativeAnswerQnaExcludeOption>,
+    ) -> Self {
+        self.qna_exclude_option = Some(value.into());
+        self
+    }
+
+    /// Sets `docs_include`.
+    pub fn docs_include(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.docs_include = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `docs_include_option`.
+    pub fn docs_include_option(
+        mut self,
+        value: impl Into<GetGenerativeAnswerDocsIncludeOption>,
+    ) -> Self {
+        self.docs_include_option = Some(value.into());
+        self
+    }
+
+    /// Sets `docs_exclude`.
+    pub fn docs_exclude(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.docs_exclude = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `docs_exclude_option`.
+    pub fn docs_exclude_option(
+        mut self,
+        value: impl Into<GetGenerativeAnswerDocsExcludeOption>,
+    ) -> Self {
+        self.docs_exclude_option = Some(value.into());
+        self
+    }
+}
+
 crate::__open_enum! {
     /// 데이터를 스트림 또는 동기식으로 출력할지 여부. 현재 사용 가능한 값: sync 또는 stream (기본값=sync). 스트림 모드에서는 .json 문자열이 동기식과 동일한 출력 형식으로 스트리밍으로 출력됩니다.
+    #[cfg(feature = "apps")]
     pub enum GetGenerativeAnswerMode {
         /// `sync`
         Sync = "sync",
@@ -1196,6 +1799,7 @@ crate::__open_enum! {
 
 crate::__open_enum! {
     /// Operator for FAQ exclude hashtags (and/or)
+    #[cfg(feature = "apps")]
     pub enum GetGenerativeAnswerQnaExcludeOption {
         /// `and`
         And = "and",
@@ -1206,6 +1810,7 @@ crate::__open_enum! {
 
 crate::__open_enum! {
     /// Operator for FAQ include hashtags (and/or)
+    #[cfg(feature = "apps")]
     pub enum GetGenerativeAnswerQnaIncludeOption {
         /// `and`
         And = "and",
@@ -1214,8 +1819,11 @@ crate::__open_enum! {
     }
 }
 
-/// The request body of `GetGenerativeAnswer`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// The request body of `POST /webapi/generative_answer`.
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[non_exhaustive]
 pub struct GetGenerativeAnswerRequest {
     /// 쿼리 문자열입니다.
     pub query: String,
@@ -1223,22 +1831,18 @@ pub struct GetGenerativeAnswerRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
     /// 답변의 형식을 결정하여 통합을 용이하게 만듭니다. 허용 가능한 값은 DRAFTJS 및 MARKDOWN입니다. 기본 형식은 DRAFTJS입니다.
-    #[serde(rename = "answerFormat")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "answerFormat", default, skip_serializing_if = "Option::is_none")]
     pub answer_format: Option<String>,
     /// 후속 질문을 사용하기 위해서는 이전 대화 역사가 필요합니다. 대화 역사는 threadId로 관리됩니다. isStateful 옵션을 True로 설정하고 threadId를 입력하면 이전 대화 역사를 True고하여 쿼리가 다시 작성됩니다. 기본값 = False.
-    #[serde(rename = "isStateful")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "isStateful", default, skip_serializing_if = "Option::is_none")]
     pub is_stateful: Option<bool>,
     /// threadId는 isStateful = True일 때 사용됩니다. 처음 대화를 시작할 때는 비워서 보내고, 그 다음 질의부터는 출력에서 threadId를 사용하여 보냅니다. 그러나 처음부터 threadId를 설정하려면 UUID로 작성하여 보내십시오. 예시 UUID - 36e7bb2b-1063-47ec-. 기본값 = None.
     ///
     /// Constraint: format: `uuid`.
-    #[serde(rename = "threadId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "threadId", default, skip_serializing_if = "Option::is_none")]
     pub thread_id: Option<String>,
     /// 프로젝트에서 답변 생성에 사용할 그룹 프롬프트를 선택해 주세요. ID는 설정 페이지 내에서 그룹 프롬프트를 볼 때 URL에 위치해 있습니다. 이는 특정 작업을 위해 수정된 여러 다른 그룹 프롬프트가 있는 프로젝트에 매우 유용한 옵션입니다.
-    #[serde(rename = "promptGroupId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "promptGroupId", default, skip_serializing_if = "Option::is_none")]
     pub prompt_group_id: Option<String>,
     /// 데이터를 스트림 또는 동기식으로 출력할지 여부. 현재 사용 가능한 값: sync 또는 stream (기본값=sync). 스트림 모드에서는 .json 문자열이 동기식과 동일한 출력 형식으로 스트리밍으로 출력됩니다.
     ///
@@ -1246,15 +1850,17 @@ pub struct GetGenerativeAnswerRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<GetGenerativeAnswerMode>,
     /// 단서를 사용하여 단서로 사용된 문서의 텍스트를 포함할지 여부. 기본값 = False. 단서가 활성화된 경우에만 작동합니다.
-    #[serde(rename = "clueText")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "clueText", default, skip_serializing_if = "Option::is_none")]
     pub clue_text: Option<bool>,
     /// 출력에 생성 답변을 만드는 데 사용될 단서를 포함할지 여부. 기본값 = False.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clues: Option<bool>,
     /// Whether to include detailed citation information in the response. Citations provide structured references to source documents used in generating the answer. Default = False.
-    #[serde(rename = "includeCitations")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "includeCitations",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub include_citations: Option<bool>,
     /// 이 기능을 활용하여 문서나 Q&A에서 해시태그를 통해 검색 범위를 지정하십시오. 특정 해시태그를 포함하거나 제외할 수 있으며, 선택한 해시태그에 대해 '그리고' 또는 '또는' 옵션을 제공할 수 있습니다.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1269,15 +1875,18 @@ pub struct GetGenerativeAnswerRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<GetGenerativeAnswerSource>,
     /// 검색을 특정 지식베이스 ID로 제한합니다.
-    #[serde(rename = "knowledgeBaseIds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "knowledgeBaseIds",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub knowledge_base_ids: Option<Vec<String>>,
     /// 검색을 특정 폴더 ID로 제한합니다.
-    #[serde(rename = "folderIds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "folderIds", default, skip_serializing_if = "Option::is_none")]
     pub folder_ids: Option<Vec<String>>,
 }
 
+#[cfg(feature = "apps")]
 impl GetGenerativeAnswerRequest {
     /// Creates a `GetGenerativeAnswerRequest` from its required fields; the others start absent.
     pub fn new(query: impl Into<String>) -> Self {
@@ -1300,52 +1909,147 @@ impl GetGenerativeAnswerRequest {
             folder_ids: None,
         }
     }
+
+    /// Sets `model`.
+    pub fn model(mut self, value: impl Into<String>) -> Self {
+        self.model = Some(value.into());
+        self
+    }
+
+    /// Sets `answer_format`.
+    pub fn answer_format(mut self, value: impl Into<String>) -> Self {
+        self.answer_format = Some(value.into());
+        self
+    }
+
+    /// Sets `is_stateful`.
+    pub fn is_stateful(mut self, value: bool) -> Self {
+        self.is_stateful = Some(value);
+        self
+    }
+
+    /// Sets `thread_id`.
+    pub fn thread_id(mut self, value: impl Into<String>) -> Self {
+        self.thread_id = Some(value.into());
+        self
+    }
+
+    /// Sets `prompt_group_id`.
+    pub fn prompt_group_id(mut self, value: impl Into<String>) -> Self {
+        self.prompt_group_id = Some(value.into());
+        self
+    }
+
+    /// Sets `mode`.
+    pub fn mode(mut self, value: impl Into<GetGenerativeAnswerMode>) -> Self {
+        self.mode = Some(value.into());
+        self
+    }
+
+    /// Sets `clue_text`.
+    pub fn clue_text(mut self, value: bool) -> Self {
+        self.clue_text = Some(value);
+        self
+    }
+
+    /// Sets `clues`.
+    pub fn clues(mut self, value: bool) -> Self {
+        self.clues = Some(value);
+        self
+    }
+
+    /// Sets `include_citations`.
+    pub fn include_citations(mut self, value: bool) -> Self {
+        self.include_citations = Some(value);
+        self
+    }
+
+    /// Sets `hashtags`.
+    pub fn hashtags(mut self, value: GetGenerativeAnswerHashtags) -> Self {
+        self.hashtags = Some(value);
+        self
+    }
+
+    /// Sets `search_from`.
+    pub fn search_from(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.search_from = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `temperature`.
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = Some(value);
+        self
+    }
+
+    /// Sets `source`.
+    pub fn source(mut self, value: GetGenerativeAnswerSource) -> Self {
+        self.source = Some(value);
+        self
+    }
+
+    /// Sets `knowledge_base_ids`.
+    pub fn knowledge_base_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.knowledge_base_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `folder_ids`.
+    pub fn folder_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.folder_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
 }
 
-/// The response of `GetGenerativeAnswer`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// The response of `POST /webapi/generative_answer`.
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct GetGenerativeAnswerResponse {
     /// 대시보드에 업로드된 문서에서 추출된 답변으로, answerFormat 매개변수에 따라 형식화되었습니다.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub answer: Option<crate::serde_json::Value>,
     /// 이는 피드백을 제공하거나 취소하기 위한 답변을 식별하는 데 사용됩니다.
-    #[serde(rename = "answerHash")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub answer_hash: Option<String>,
     /// AI 모델의 신뢰도를 보여줍니다. 0과 1 사이의 숫자 값으로 표시됩니다.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confidence: Option<f64>,
     /// 쿼리 결과에 대한 피드백을 제공하면 AI 모델이 자동으로 학습합니다. 효과적인 신뢰도는 이러한 유저 및 에이전트의 피드백으로 조정된 점수입니다. 0과 1 사이의 숫자 값으로 표시됩니다.
-    #[serde(rename = "effectiveConfidence")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effective_confidence: Option<f64>,
     /// 답변이 추출된 문서의 ID입니다.
-    #[serde(rename = "documentId")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document_id: Option<String>,
     /// 답변이 추출된 문서의 이름.
-    #[serde(rename = "documentName")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document_name: Option<String>,
     /// 문서에 첨부된 해시태그.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hashtags: Option<Vec<crate::serde_json::Value>>,
     /// 답이 도출된 문서의 페이지 번호.
-    #[serde(rename = "pageNo")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_no: Option<i64>,
     /// 문서가 업로드된 날짜.
     ///
     /// Constraint: format: `date`.
-    #[serde(rename = "createdDate")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_date: Option<String>,
     /// 이 문서에 대한 에이전트의 피드백(대시보드 및 REST 호출을 통해).
-    #[serde(rename = "agentFeedback")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_feedback: Option<crate::serde_json::Map<String, crate::serde_json::Value>>,
     /// 이 문서에 대한 유저들의 피드백.
-    #[serde(rename = "userFeedback")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_feedback: Option<crate::serde_json::Map<String, crate::serde_json::Value>>,
     /// 요청에서 returnPreview가 true이면, 문서 검색 미리보기의 html 본문이 표시됩니다.
@@ -1355,7 +2059,6 @@ pub struct GetGenerativeAnswerResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub css: Option<String>,
     /// 요청에서 returnPdfPreview가 true인 경우, 답변이 강조된 문서의 PDF 미리보기를 위한 URL이 표시됩니다. URL은 다운로드 IP 허용 목록 설정을 사용하여 제한될 수 있음을 유의하십시오.
-    #[serde(rename = "pdfPreview")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pdf_preview: Option<String>,
     /// 답이 Documents 데이터베이스 아래 폴더에서 발견되면, 폴더 이름이 여기에 반환됩니다.
@@ -1368,11 +2071,9 @@ pub struct GetGenerativeAnswerResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub viewer: Option<Vec<String>>,
     /// isStateful이 true일 때 후속 질문에 사용할 수 있는 UUID.
-    #[serde(rename = "threadId")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thread_id: Option<String>,
     /// isStateful이 true일 때 유저를 위한 권장 후속 질문.
-    #[serde(rename = "fuQuestion")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fu_question: Option<String>,
     /// 쿼리의 감지된 의도.
@@ -1386,25 +2087,103 @@ pub struct GetGenerativeAnswerResponse {
     pub citations: Option<Vec<GetGenerativeAnswerCitation>>,
 }
 
+#[cfg(feature = "apps")]
+impl GetGenerativeAnswerResponse {
+    /// Creates a `GetGenerativeAnswerResponse` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self {
+            answer: None,
+            answer_hash: None,
+            confidence: None,
+            effective_confidence: None,
+            document_id: None,
+            document_name: None,
+            hashtags: None,
+            page_no: None,
+            created_date: None,
+            agent_feedback: None,
+            user_feedback: None,
+            body: None,
+            css: None,
+            pdf_preview: None,
+            folder: None,
+            editor: None,
+            viewer: None,
+            thread_id: None,
+            fu_question: None,
+            intent: None,
+            clues: None,
+            citations: None,
+        }
+    }
+}
+
 /// Source configuration for knowledge bases and folders. This is the preferred way to specify search scope. Use this instead of the legacy knowledgeBaseIds/folderIds parameters.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct GetGenerativeAnswerSource {
     /// List of shared knowledge base or folder node IDs (global IDs) to search. Use empty array \[\] to search all shared documents. Use null to exclude shared documents from search.
-    #[serde(rename = "sharedKnowledgeBaseNodeIds")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shared_knowledge_base_node_ids: Option<Vec<String>>,
     /// List of personal knowledge base or folder node IDs (global IDs) to search. Use empty array \[\] to search all personal documents. Use null to exclude personal documents from search.
-    #[serde(rename = "personalKnowledgeBaseNodeIds")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub personal_knowledge_base_node_ids: Option<Vec<String>>,
     /// List of web sites to search.
-    #[serde(rename = "webSites")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub web_sites: Option<Vec<String>>,
 }
 
+#[cfg(feature = "apps")]
+impl GetGenerativeAnswerSource {
+    /// Creates a `GetGenerativeAnswerSource` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self {
+            shared_knowledge_base_node_ids: None,
+            personal_knowledge_base_node_ids: None,
+            web_sites: None,
+        }
+    }
+
+    /// Sets `shared_knowledge_base_node_ids`.
+    pub fn shared_knowledge_base_node_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.shared_knowledge_base_node_ids = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sets `personal_knowledge_base_node_ids`.
+    pub fn personal_knowledge_base_node_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.personal_knowledge_base_node_ids = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sets `web_sites`.
+    pub fn web_sites(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.web_sites = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+}
+
 /// Knowledge base information in response.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "conversations")]
+#[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct KnowledgeBaseInfo {
     /// Unique ID of the knowledge base
     pub id: String,
@@ -1412,18 +2191,30 @@ pub struct KnowledgeBaseInfo {
     pub name: String,
 }
 
+#[cfg(feature = "conversations")]
 impl KnowledgeBaseInfo {
-    /// Creates a `KnowledgeBaseInfo` from its required fields; the others start absent.
-    pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
+    /// Creates a `KnowledgeBaseInfo` from its fields, given by name in a `KnowledgeBaseInfoRequired`.
+    pub fn new(required: KnowledgeBaseInfoRequired) -> Self {
         Self {
-            id: id.into(),
-            name: name.into(),
+            id: required.id,
+            name: required.name,
         }
     }
 }
 
+/// The required fields of [`KnowledgeBaseInfo`], by name: `KnowledgeBaseInfo::new` takes them this way, so values of the same type cannot be swapped.
+#[cfg(feature = "conversations")]
+#[derive(Clone, Debug, PartialEq)]
+pub struct KnowledgeBaseInfoRequired {
+    /// Unique ID of the knowledge base
+    pub id: String,
+    /// Name of the knowledge base
+    pub name: String,
+}
+
 crate::__open_enum! {
     /// ConversationListOrderEnum.
+    #[cfg(feature = "conversations")]
     pub enum ListOrder {
         /// `LAST_CHAT_TIME_DESC`
         LastChatTimeDesc = "LAST_CHAT_TIME_DESC",
@@ -1436,8 +2227,10 @@ crate::__open_enum! {
     }
 }
 
-/// The `LLMApp` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "conversations")]
+#[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct LlmApp {
     /// Unique ID of the LLM App
     pub id: String,
@@ -1448,19 +2241,30 @@ pub struct LlmApp {
     pub description: Option<String>,
 }
 
+#[cfg(feature = "conversations")]
 impl LlmApp {
-    /// Creates a `LlmApp` from its required fields; the others start absent.
-    pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
+    /// Creates a `LlmApp` from its required fields, given by name in a `LlmAppRequired`; the others start absent.
+    pub fn new(required: LlmAppRequired) -> Self {
         Self {
-            id: id.into(),
-            name: name.into(),
+            id: required.id,
+            name: required.name,
             description: None,
         }
     }
 }
 
+/// The required fields of [`LlmApp`], by name: `LlmApp::new` takes them this way, so values of the same type cannot be swapped.
+#[cfg(feature = "conversations")]
+#[derive(Clone, Debug, PartialEq)]
+pub struct LlmAppRequired {
+    /// Unique ID of the LLM App
+    pub id: String,
+    /// Name of the LLM App
+    pub name: String,
+}
+
 crate::__open_enum! {
-    /// The `ObjectAccessType` schema.
+    #[cfg(feature = "apps")]
     pub enum ObjectAccessType {
         /// `order_1_editor`
         Order1Editor = "order_1_editor",
@@ -1470,7 +2274,10 @@ crate::__open_enum! {
 }
 
 /// Chat message input for conversational apps
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[non_exhaustive]
 pub struct RunAppChat {
     /// The user's message/question
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1480,11 +2287,37 @@ pub struct RunAppChat {
     pub source: Option<RunAppSource>,
 }
 
-/// `result.responses[].citations[]` in the response of `RunApp`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "apps")]
+impl RunAppChat {
+    /// Creates a `RunAppChat` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self {
+            message: None,
+            source: None,
+        }
+    }
+
+    /// Sets `message`.
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
+
+    /// Sets `source`.
+    pub fn source(mut self, value: RunAppSource) -> Self {
+        self.source = Some(value);
+        self
+    }
+}
+
+/// `result.responses[].citations[]` in the response of `POST /webapi/apps/{app_id}/run`.
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct RunAppCitation {
     /// Unique ID of the clue
-    #[serde(rename = "clueId")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clue_id: Option<String>,
     /// Source type (DOCUMENT, FAQ, WEB)
@@ -1494,11 +2327,9 @@ pub struct RunAppCitation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Document ID of the clue
-    #[serde(rename = "knowledgeBaseId")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub knowledge_base_id: Option<String>,
     /// Page number of the clue
-    #[serde(rename = "pageNo")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_no: Option<i64>,
     /// URL of the citation
@@ -1509,8 +2340,27 @@ pub struct RunAppCitation {
     pub text: Option<String>,
 }
 
+#[cfg(feature = "apps")]
+impl RunAppCitation {
+    /// Creates a `RunAppCitation` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self {
+            clue_id: None,
+            source: None,
+            title: None,
+            knowledge_base_id: None,
+            page_no: None,
+            url: None,
+            text: None,
+        }
+    }
+}
+
 /// Conversation information when isStateful is true. Use the conversation.id for subsequent requests to continue the conversation.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct RunAppConversation {
     /// Conversation ID for continuing the conversation
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1520,32 +2370,58 @@ pub struct RunAppConversation {
     pub state: Option<String>,
 }
 
+#[cfg(feature = "apps")]
+impl RunAppConversation {
+    /// Creates a `RunAppConversation` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self { id: None, state: None }
+    }
+}
+
 /// Error information if an error occurred
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct RunAppError {
     /// Timestamp of the error
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<i64>,
     /// ID of the node where the error occurred
-    #[serde(rename = "nodeId")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_id: Option<String>,
     /// Type of the node where the error occurred
-    #[serde(rename = "nodeType")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_type: Option<String>,
     /// Type of the error
-    #[serde(rename = "errorType")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<String>,
     /// Additional error details
-    #[serde(rename = "errorObject")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_object: Option<crate::serde_json::Map<String, crate::serde_json::Value>>,
 }
 
+#[cfg(feature = "apps")]
+impl RunAppError {
+    /// Creates a `RunAppError` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self {
+            timestamp: None,
+            node_id: None,
+            node_type: None,
+            error_type: None,
+            error_object: None,
+        }
+    }
+}
+
 /// Intermediate step information showing progress during generation. Used for displaying status messages during processing.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct RunAppIntermediateStep {
     /// Whether the step is completed
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1556,21 +2432,33 @@ pub struct RunAppIntermediateStep {
     /// Timestamp when the step was created
     ///
     /// Constraint: format: `date-time`.
-    #[serde(rename = "createdAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Status message (e.g., "Reasoning")
-    #[serde(rename = "statusMessage")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_message: Option<String>,
     /// Markdown formatted message for the step
-    #[serde(rename = "markdownMessage")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub markdown_message: Option<String>,
 }
 
+#[cfg(feature = "apps")]
+impl RunAppIntermediateStep {
+    /// Creates a `RunAppIntermediateStep` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self {
+            completed: None,
+            key: None,
+            created_at: None,
+            status_message: None,
+            markdown_message: None,
+        }
+    }
+}
+
 crate::__open_enum! {
     /// Execution mode. Use "sync" for synchronous responses or "stream" for streaming responses. Default is "sync".
+    #[cfg(feature = "apps")]
     pub enum RunAppMode {
         /// `sync`
         Sync = "sync",
@@ -1581,8 +2469,12 @@ crate::__open_enum! {
     }
 }
 
-/// The request body of `RunApp`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// The request body of `POST /webapi/apps/{app_id}/run`.
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct RunAppRequest {
     /// Chat message input for conversational apps
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1598,23 +2490,18 @@ pub struct RunAppRequest {
     /// Whether to maintain conversation state. Set to true to enable conversation history. When true, conversationId must be provided for follow-up messages.
     ///
     /// The server uses `false` when absent.
-    #[serde(rename = "isStateful")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_stateful: Option<bool>,
     /// Conversation ID for continuing a previous conversation. Required when isStateful is true for follow-up messages. Use the conversation.id from the previous response.
-    #[serde(rename = "conversationId")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversation_id: Option<String>,
     /// Name of the LLM model to use. Must be a registered model name (lowercase). See model registration documentation for available models.
-    #[serde(rename = "llmModel")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub llm_model: Option<String>,
     /// ID of the LLM prompt to use
-    #[serde(rename = "llmPromptId")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub llm_prompt_id: Option<String>,
     /// ID of the Generative Answer prompt group to use
-    #[serde(rename = "gaPromptGroupId")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ga_prompt_group_id: Option<String>,
     /// Controls the randomness of the output. Higher values make the output more random. Range is typically 0 to 2.
@@ -1623,21 +2510,108 @@ pub struct RunAppRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f64>,
     /// List of required variable names to include in the response
-    #[serde(rename = "requiredVariables")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required_variables: Option<Vec<String>>,
 }
 
-/// The response of `RunApp`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "apps")]
+impl RunAppRequest {
+    /// Creates a `RunAppRequest` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self {
+            chat: None,
+            inputs: None,
+            mode: None,
+            is_stateful: None,
+            conversation_id: None,
+            llm_model: None,
+            llm_prompt_id: None,
+            ga_prompt_group_id: None,
+            temperature: None,
+            required_variables: None,
+        }
+    }
+
+    /// Sets `chat`.
+    pub fn chat(mut self, value: RunAppChat) -> Self {
+        self.chat = Some(value);
+        self
+    }
+
+    /// Sets `inputs`.
+    pub fn inputs(
+        mut self,
+        value: crate::serde_json::Map<String, crate::serde_json::Value>,
+    ) -> Self {
+        self.inputs = Some(value);
+        self
+    }
+
+    /// Sets `mode`.
+    pub fn mode(mut self, value: impl Into<RunAppMode>) -> Self {
+        self.mode = Some(value.into());
+        self
+    }
+
+    /// Sets `is_stateful`.
+    pub fn is_stateful(mut self, value: bool) -> Self {
+        self.is_stateful = Some(value);
+        self
+    }
+
+    /// Sets `conversation_id`.
+    pub fn conversation_id(mut self, value: impl Into<String>) -> Self {
+        self.conversation_id = Some(value.into());
+        self
+    }
+
+    /// Sets `llm_model`.
+    pub fn llm_model(mut self, value: impl Into<String>) -> Self {
+        self.llm_model = Some(value.into());
+        self
+    }
+
+    /// Sets `llm_prompt_id`.
+    pub fn llm_prompt_id(mut self, value: impl Into<String>) -> Self {
+        self.llm_prompt_id = Some(value.into());
+        self
+    }
+
+    /// Sets `ga_prompt_group_id`.
+    pub fn ga_prompt_group_id(mut self, value: impl Into<String>) -> Self {
+        self.ga_prompt_group_id = Some(value.into());
+        self
+    }
+
+    /// Sets `temperature`.
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = Some(value);
+        self
+    }
+
+    /// Sets `required_variables`.
+    pub fn required_variables(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.required_variables = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+}
+
+/// The response of `POST /webapi/apps/{app_id}/run`.
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct RunAppResponse {
-    /// The `result` field.
     pub result: RunAppResult,
     /// Error message if an error occurred
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
 
+#[cfg(feature = "apps")]
 impl RunAppResponse {
     /// Creates a `RunAppResponse` from its required fields; the others start absent.
     pub fn new(result: RunAppResult) -> Self {
@@ -1645,8 +2619,11 @@ impl RunAppResponse {
     }
 }
 
-/// `result` in the response of `RunApp`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// `result` in the response of `POST /webapi/apps/{app_id}/run`.
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct RunAppResult {
     /// The ID of the LLM App that was executed
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1671,8 +2648,28 @@ pub struct RunAppResult {
     pub conversation: Option<RunAppConversation>,
 }
 
-/// `result.responses[]` in the response of `RunApp`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "apps")]
+impl RunAppResult {
+    /// Creates a `RunAppResult` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            name: None,
+            r#type: None,
+            category: None,
+            responses: None,
+            variables: None,
+            conversation: None,
+        }
+    }
+}
+
+/// `result.responses[]` in the response of `POST /webapi/apps/{app_id}/run`.
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct RunAppResultResponse {
     /// The ID of the response (Chat or SingleActionAppResult)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1692,7 +2689,6 @@ pub struct RunAppResultResponse {
     /// Timestamp when the response was created
     ///
     /// Constraint: format: `date-time`.
-    #[serde(rename = "createdAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Whether the generation process has been completed
@@ -1705,30 +2701,89 @@ pub struct RunAppResultResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<RunAppError>,
     /// Intermediate step information showing progress during generation. Used for displaying status messages during processing.
-    #[serde(rename = "intermediateStep")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intermediate_step: Option<RunAppIntermediateStep>,
 }
 
+#[cfg(feature = "apps")]
+impl RunAppResultResponse {
+    /// Creates a `RunAppResultResponse` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            r#type: None,
+            message: None,
+            source: None,
+            sender: None,
+            created_at: None,
+            completed: None,
+            citations: None,
+            error: None,
+            intermediate_step: None,
+        }
+    }
+}
+
 /// Source documents and knowledge bases for the chat
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct RunAppSource {
     /// List of knowledge base IDs to attach (for conversation history)
-    #[serde(rename = "knowledgeBaseIds")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub knowledge_base_ids: Option<Vec<String>>,
     /// List of folder IDs to search
-    #[serde(rename = "folderIds")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folder_ids: Option<Vec<String>>,
     /// List of web sites to search
-    #[serde(rename = "webSites")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub web_sites: Option<Vec<String>>,
 }
 
+#[cfg(feature = "apps")]
+impl RunAppSource {
+    /// Creates a `RunAppSource` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self {
+            knowledge_base_ids: None,
+            folder_ids: None,
+            web_sites: None,
+        }
+    }
+
+    /// Sets `knowledge_base_ids`.
+    pub fn knowledge_base_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.knowledge_base_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `folder_ids`.
+    pub fn folder_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.folder_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `web_sites`.
+    pub fn web_sites(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.web_sites = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+}
+
 crate::__open_enum! {
     /// The type of LLM App
+    #[cfg(feature = "apps")]
     pub enum RunAppType {
         /// `campaign`
         Campaign = "campaign",
@@ -1739,16 +2794,29 @@ crate::__open_enum! {
     }
 }
 
-/// The error body of `RunSkill`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// The error body of `POST /webapi/skill`.
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct RunSkillError {
-    /// The `errors` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<String>>,
 }
 
-/// The request body of `RunSkill`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "apps")]
+impl RunSkillError {
+    /// Creates a `RunSkillError` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self { errors: None }
+    }
+}
+
+/// The request body of `POST /webapi/skill`.
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[non_exhaustive]
 pub struct RunSkillRequest {
     /// 스킬 ID입니다. Alli 대시보드에서 스킬을 클릭하면 URL이 <https://app.alli.ai/projects/PROJECT_ID/campaigns/SKILL_ID와> 같이 표시됩니다. 여기에 SKILL_ID를 입력해 주세요.
     pub id: String,
@@ -1759,19 +2827,42 @@ pub struct RunSkillRequest {
     pub variables: Option<crate::serde_json::Map<String, crate::serde_json::Value>>,
 }
 
+#[cfg(feature = "apps")]
 impl RunSkillRequest {
-    /// Creates a `RunSkillRequest` from its required fields; the others start absent.
-    pub fn new(id: impl Into<String>, text: impl Into<String>) -> Self {
+    /// Creates a `RunSkillRequest` from its required fields, given by name in a `RunSkillRequired`; the others start absent.
+    pub fn new(required: RunSkillRequired) -> Self {
         Self {
-            id: id.into(),
-            text: text.into(),
+            id: required.id,
+            text: required.text,
             variables: None,
         }
     }
+
+    /// Sets `variables`.
+    pub fn variables(
+        mut self,
+        value: crate::serde_json::Map<String, crate::serde_json::Value>,
+    ) -> Self {
+        self.variables = Some(value);
+        self
+    }
 }
 
-/// The response of `RunSkill`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// The required fields of [`RunSkillRequest`], by name: `RunSkillRequest::new` takes them this way, so values of the same type cannot be swapped.
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunSkillRequired {
+    /// 스킬 ID입니다. Alli 대시보드에서 스킬을 클릭하면 URL이 <https://app.alli.ai/projects/PROJECT_ID/campaigns/SKILL_ID와> 같이 표시됩니다. 여기에 SKILL_ID를 입력해 주세요.
+    pub id: String,
+    /// 기술 실행을 위한 입력 텍스트입니다.
+    pub text: String,
+}
+
+/// The response of `POST /webapi/skill`.
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct RunSkillResponse {
     /// 스킬 실행의 최종 텍스트 출력.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1783,30 +2874,54 @@ pub struct RunSkillResponse {
     pub errors: Option<crate::serde_json::Value>,
 }
 
-/// The request body of `SendChat`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "apps")]
+impl RunSkillResponse {
+    /// Creates a `RunSkillResponse` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self { result: None, errors: None }
+    }
+}
+
+/// The request body of `POST /webapi/send_chat`.
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct SendChatRequest {
     /// 대화에서 보낼 메시지. null이거나 빈 문자열일 수 없습니다.
     pub message: String,
     /// 메시지를 보내고자 하는 대화의 고유 ID입니다.
-    #[serde(rename = "conversationId")]
     pub conversation_id: String,
 }
 
+#[cfg(feature = "apps")]
 impl SendChatRequest {
-    /// Creates a `SendChatRequest` from its required fields; the others start absent.
-    pub fn new(message: impl Into<String>, conversation_id: impl Into<String>) -> Self {
+    /// Creates a `SendChatRequest` from its fields, given by name in a `SendChatRequired`.
+    pub fn new(required: SendChatRequired) -> Self {
         Self {
-            message: message.into(),
-            conversation_id: conversation_id.into(),
+            message: required.message,
+            conversation_id: required.conversation_id,
         }
     }
 }
 
-/// The response of `SendChat`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// The required fields of [`SendChatRequest`], by name: `SendChatRequest::new` takes them this way, so values of the same type cannot be swapped.
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, PartialEq)]
+pub struct SendChatRequired {
+    /// 대화에서 보낼 메시지. null이거나 빈 문자열일 수 없습니다.
+    pub message: String,
+    /// 메시지를 보내고자 하는 대화의 고유 ID입니다.
+    pub conversation_id: String,
+}
+
+/// The response of `POST /webapi/send_chat`.
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct SendChatResponse {
-    /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<SendChatResult>,
     /// Errors the server reports in the answer.
@@ -1816,8 +2931,19 @@ pub struct SendChatResponse {
     pub errors: Option<crate::serde_json::Value>,
 }
 
-/// `result` in the response of `SendChat`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "apps")]
+impl SendChatResponse {
+    /// Creates a `SendChatResponse` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self { result: None, errors: None }
+    }
+}
+
+/// `result` in the response of `POST /webapi/send_chat`.
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct SendChatResult {
     /// 메시지를 나타내는 JSON 객체의 배열입니다. 첫 번째 메시지 객체는 요청의 메시지가 됩니다.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1827,8 +2953,23 @@ pub struct SendChatResult {
     pub state: Option<String>,
 }
 
-/// `result.responses[]` in the response of `SendChat`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "apps")]
+impl SendChatResult {
+    /// Creates a `SendChatResult` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self {
+            responses: None,
+            state: None,
+        }
+    }
+}
+
+/// `result.responses[]` in the response of `POST /webapi/send_chat`.
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct SendChatResultResponse {
     /// 대화 ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1837,51 +2978,60 @@ pub struct SendChatResultResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// 이 메시지가 생성된 타임스탬프.
-    #[serde(rename = "createdAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
     /// 유저에게 표시될 클릭 가능한 버튼을 나타내는 JSON 객체 배열.
-    #[serde(rename = "chatOptionInfos")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chat_option_infos: Option<Vec<ChatOptionInfo>>,
-    /// The `isDeleted` field.
-    #[serde(rename = "isDeleted")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_deleted: Option<bool>,
 }
 
-/// The `SetBulkConversationsRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "apps")]
+impl SendChatResultResponse {
+    /// Creates a `SendChatResultResponse` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            message: None,
+            created_at: None,
+            chat_option_infos: None,
+            is_deleted: None,
+        }
+    }
+}
+
+#[cfg(feature = "conversations")]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct SetBulkConversationsRequest {
     /// The ID of the user for filtering
     ///
     /// Absent unless set; `Nullable::Null` sends JSON `null`.
-    #[serde(rename = "userIds")]
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub user_ids: crate::Nullable<Vec<String>>,
     /// The ID of the llm app for filtering
     ///
     /// Absent unless set; `Nullable::Null` sends JSON `null`.
-    #[serde(rename = "llmAppIds")]
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub llm_app_ids: crate::Nullable<Vec<String>>,
     /// The ID of the conversation category for filtering
     ///
     /// Absent unless set; `Nullable::Null` sends JSON `null`.
-    #[serde(rename = "categoryIds")]
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub category_ids: crate::Nullable<Vec<String>>,
     /// The ID of the conversation for filtering
     ///
     /// Absent unless set; `Nullable::Null` sends JSON `null`.
-    #[serde(rename = "conversationIds")]
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub conversation_ids: crate::Nullable<Vec<String>>,
     /// The conversation info for update
-    #[serde(rename = "conversationInfo")]
     pub conversation_info: ConversationInfoRequest,
 }
 
+#[cfg(feature = "conversations")]
 impl SetBulkConversationsRequest {
     /// Creates a `SetBulkConversationsRequest` from its required fields; the others start absent.
     pub fn new(conversation_info: ConversationInfoRequest) -> Self {
@@ -1893,54 +3043,162 @@ impl SetBulkConversationsRequest {
             conversation_info,
         }
     }
+
+    /// Sets `user_ids`.
+    pub fn user_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.user_ids = crate::Nullable::Value(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sets `user_ids` to JSON `null`.
+    pub fn user_ids_null(mut self) -> Self {
+        self.user_ids = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `llm_app_ids`.
+    pub fn llm_app_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.llm_app_ids = crate::Nullable::Value(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sets `llm_app_ids` to JSON `null`.
+    pub fn llm_app_ids_null(mut self) -> Self {
+        self.llm_app_ids = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `category_ids`.
+    pub fn category_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.category_ids = crate::Nullable::Value(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sets `category_ids` to JSON `null`.
+    pub fn category_ids_null(mut self) -> Self {
+        self.category_ids = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `conversation_ids`.
+    pub fn conversation_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.conversation_ids = crate::Nullable::Value(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sets `conversation_ids` to JSON `null`.
+    pub fn conversation_ids_null(mut self) -> Self {
+        self.conversation_ids = crate::Nullable::Null;
+        self
+    }
 }
 
-/// The `SetConversationTitleRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "conversations")]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[non_exhaustive]
 pub struct SetConversationTitleRequest {
     /// The title of the conversation
     pub title: String,
 }
 
+#[cfg(feature = "conversations")]
 impl SetConversationTitleRequest {
-    /// Creates a `SetConversationTitleRequest` from its required fields; the others start absent.
+    /// Creates a `SetConversationTitleRequest`.
     pub fn new(title: impl Into<String>) -> Self {
         Self { title: title.into() }
     }
 }
 
-/// `result.conversation.chats` in the response of `StartConversation`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// `result.conversation.chats` in the response of `POST /webapi/start_conversation`.
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct StartConversationChats {
-    /// The `edges` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edges: Option<Vec<StartConversationEdge>>,
 }
 
-/// `result.conversation` in the response of `StartConversation`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "apps")]
+impl StartConversationChats {
+    /// Creates a `StartConversationChats` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self { edges: None }
+    }
+}
+
+/// `result.conversation` in the response of `POST /webapi/start_conversation`.
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct StartConversationConversation {
     /// 방금 시작된 대화의 고유 ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The `project` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project: Option<StartConversationProject>,
-    /// The `chats` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chats: Option<StartConversationChats>,
 }
 
-/// `result.conversation.chats.edges[]` in the response of `StartConversation`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "apps")]
+impl StartConversationConversation {
+    /// Creates a `StartConversationConversation` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            project: None,
+            chats: None,
+        }
+    }
+}
+
+/// `result.conversation.chats.edges[]` in the response of `POST /webapi/start_conversation`.
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct StartConversationEdge {
-    /// The `node` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node: Option<StartConversationNode>,
 }
 
-/// `result.conversation.chats.edges[].node` in the response of `StartConversation`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "apps")]
+impl StartConversationEdge {
+    /// Creates a `StartConversationEdge` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self { node: None }
+    }
+}
+
+/// `result.conversation.chats.edges[].node` in the response of `POST /webapi/start_conversation`.
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct StartConversationNode {
     /// 대화 ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1949,40 +3207,80 @@ pub struct StartConversationNode {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// 이 메시지가 전송된 시간의 타임스탬프.
-    #[serde(rename = "createdAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
     /// Alli가 유저에게 표시할 클릭 가능한 버튼을 나타내는 각각의 JSON 객체 배열.
-    #[serde(rename = "chatOptionInfos")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chat_option_infos: Option<Vec<ChatOptionInfo>>,
-    /// The `isDeleted` field.
-    #[serde(rename = "isDeleted")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_deleted: Option<bool>,
 }
 
-/// `result.conversation.project` in the response of `StartConversation`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "apps")]
+impl StartConversationNode {
+    /// Creates a `StartConversationNode` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            message: None,
+            created_at: None,
+            chat_option_infos: None,
+            is_deleted: None,
+        }
+    }
+}
+
+/// `result.conversation.project` in the response of `POST /webapi/start_conversation`.
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct StartConversationProject {
     /// Alli 프로젝트의 언어.
-    #[serde(rename = "nluLanguage")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nlu_language: Option<String>,
 }
 
-/// The request body of `StartConversation`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "apps")]
+impl StartConversationProject {
+    /// Creates a `StartConversationProject` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self { nlu_language: None }
+    }
+}
+
+/// The request body of `POST /webapi/start_conversation`.
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[non_exhaustive]
 pub struct StartConversationRequest {
     /// 어떤 스킬로 대화를 시작할지 매칭하는 데 사용됩니다.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub placement: Option<String>,
 }
 
-/// The response of `StartConversation`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "apps")]
+impl StartConversationRequest {
+    /// Creates a `StartConversationRequest` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self { placement: None }
+    }
+
+    /// Sets `placement`.
+    pub fn placement(mut self, value: impl Into<String>) -> Self {
+        self.placement = Some(value.into());
+        self
+    }
+}
+
+/// The response of `POST /webapi/start_conversation`.
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct StartConversationResponse {
-    /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<StartConversationResult>,
     /// Errors the server reports in the answer.
@@ -1992,42 +3290,74 @@ pub struct StartConversationResponse {
     pub errors: Option<crate::serde_json::Value>,
 }
 
-/// `result` in the response of `StartConversation`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "apps")]
+impl StartConversationResponse {
+    /// Creates a `StartConversationResponse` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self { result: None, errors: None }
+    }
+}
+
+/// `result` in the response of `POST /webapi/start_conversation`.
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[non_exhaustive]
 pub struct StartConversationResult {
-    /// The `conversation` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversation: Option<StartConversationConversation>,
 }
 
-/// `result.responses[].chatOptionInfos[].style` in the response of `SendChat`. Also used by `StartConversation`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "apps")]
+impl StartConversationResult {
+    /// Creates a `StartConversationResult` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self { conversation: None }
+    }
+}
+
+/// `result.responses[].chatOptionInfos[].style` in the response of `POST /webapi/send_chat`. Also used by `POST /webapi/start_conversation`.
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Style {
-    /// The `bgColor` field.
-    #[serde(rename = "bgColor")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bg_color: Option<String>,
-    /// The `bold` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bold: Option<bool>,
-    /// The `fontColor` field.
-    #[serde(rename = "fontColor")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub font_color: Option<String>,
-    /// The `italic` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub italic: Option<bool>,
-    /// The `lineColor` field.
-    #[serde(rename = "lineColor")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_color: Option<String>,
-    /// The `underline` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub underline: Option<bool>,
 }
 
+#[cfg(feature = "apps")]
+impl Style {
+    /// Creates a `Style` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self {
+            bg_color: None,
+            bold: None,
+            font_color: None,
+            italic: None,
+            line_color: None,
+            underline: None,
+        }
+    }
+}
+
 /// Request schema for updating an app.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct UpdateAppRequest {
     /// Name of the app
     ///
@@ -2052,48 +3382,142 @@ pub struct UpdateAppRequest {
     /// Agent permission
     ///
     /// Absent unless set; `Nullable::Null` sends JSON `null`.
-    #[serde(rename = "agentPermission")]
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub agent_permission: crate::Nullable<AgentPermission>,
     /// User permission
     ///
     /// Absent unless set; `Nullable::Null` sends JSON `null`.
-    #[serde(rename = "userPermission")]
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub user_permission: crate::Nullable<UserPermission>,
 }
 
-/// The `User` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "apps")]
+impl UpdateAppRequest {
+    /// Creates an `UpdateAppRequest` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self {
+            name: Default::default(),
+            description: Default::default(),
+            category: Default::default(),
+            published: Default::default(),
+            agent_permission: Default::default(),
+            user_permission: Default::default(),
+        }
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = crate::Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `name` to JSON `null`.
+    pub fn name_null(mut self) -> Self {
+        self.name = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = crate::Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `description` to JSON `null`.
+    pub fn description_null(mut self) -> Self {
+        self.description = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `category`.
+    pub fn category(mut self, value: impl Into<String>) -> Self {
+        self.category = crate::Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `category` to JSON `null`.
+    pub fn category_null(mut self) -> Self {
+        self.category = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `published`.
+    pub fn published(mut self, value: bool) -> Self {
+        self.published = crate::Nullable::Value(value);
+        self
+    }
+
+    /// Sets `published` to JSON `null`.
+    pub fn published_null(mut self) -> Self {
+        self.published = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `agent_permission`.
+    pub fn agent_permission(mut self, value: AgentPermission) -> Self {
+        self.agent_permission = crate::Nullable::Value(value);
+        self
+    }
+
+    /// Sets `agent_permission` to JSON `null`.
+    pub fn agent_permission_null(mut self) -> Self {
+        self.agent_permission = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `user_permission`.
+    pub fn user_permission(mut self, value: UserPermission) -> Self {
+        self.user_permission = crate::Nullable::Value(value);
+        self
+    }
+
+    /// Sets `user_permission` to JSON `null`.
+    pub fn user_permission_null(mut self) -> Self {
+        self.user_permission = crate::Nullable::Null;
+        self
+    }
+}
+
+#[cfg(feature = "conversations")]
+#[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct User {
     /// Unique ID of the user
-    #[serde(rename = "userId")]
     pub user_id: String,
     /// First name of the user
-    #[serde(rename = "firstName")]
     pub first_name: String,
     /// Last name of the user
-    #[serde(rename = "lastName")]
     pub last_name: String,
 }
 
+#[cfg(feature = "conversations")]
 impl User {
-    /// Creates a `User` from its required fields; the others start absent.
-    pub fn new(
-        user_id: impl Into<String>,
-        first_name: impl Into<String>,
-        last_name: impl Into<String>,
-    ) -> Self {
+    /// Creates a `User` from its fields, given by name in a `UserRequired`.
+    pub fn new(required: UserRequired) -> Self {
         Self {
-            user_id: user_id.into(),
-            first_name: first_name.into(),
-            last_name: last_name.into(),
+            user_id: required.user_id,
+            first_name: required.first_name,
+            last_name: required.last_name,
         }
     }
 }
 
+/// The required fields of [`User`], by name: `User::new` takes them this way, so values of the same type cannot be swapped.
+#[cfg(feature = "conversations")]
+#[derive(Clone, Debug, PartialEq)]
+pub struct UserRequired {
+    /// Unique ID of the user
+    pub user_id: String,
+    /// First name of the user
+    pub first_name: String,
+    /// Last name of the user
+    pub last_name: String,
+}
+
 crate::__open_enum! {
-    /// The `UserAnswerFeedbackSelection` schema.
+    #[cfg(feature = "conversations")]
     pub enum UserAnswerFeedbackSelection {
         /// `not_relevant`
         NotRelevant = "not_relevant",
@@ -2104,22 +3528,22 @@ crate::__open_enum! {
     }
 }
 
-/// The `UserPermission` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct UserPermission {
     /// Absent unless set; `Nullable::Null` sends JSON `null`.
-    #[serde(rename = "ownUserIds")]
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub own_user_ids: crate::Nullable<Vec<String>>,
     /// Absent unless set; `Nullable::Null` sends JSON `null`.
-    #[serde(rename = "customerGroups")]
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub customer_groups: crate::Nullable<Vec<String>>,
-    /// The `viewAccessToUser` field.
-    #[serde(rename = "viewAccessToUser")]
     pub view_access_to_user: bool,
 }
 
+#[cfg(feature = "apps")]
 impl UserPermission {
     /// Creates a `UserPermission` from its required fields; the others start absent.
     pub fn new(view_access_to_user: bool) -> Self {
@@ -2129,24 +3553,56 @@ impl UserPermission {
             view_access_to_user,
         }
     }
+
+    /// Sets `own_user_ids`.
+    pub fn own_user_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.own_user_ids = crate::Nullable::Value(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sets `own_user_ids` to JSON `null`.
+    pub fn own_user_ids_null(mut self) -> Self {
+        self.own_user_ids = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `customer_groups`.
+    pub fn customer_groups(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.customer_groups = crate::Nullable::Value(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sets `customer_groups` to JSON `null`.
+    pub fn customer_groups_null(mut self) -> Self {
+        self.customer_groups = crate::Nullable::Null;
+        self
+    }
 }
 
-/// The `UserPermissionResponse` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "apps")]
+#[derive(Clone, Debug, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct UserPermissionResponse {
-    /// The `ownUserIds` field.
-    #[serde(rename = "ownUserIds")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub own_user_ids: Option<Vec<String>>,
-    /// The `customerGroups` field.
-    #[serde(rename = "customerGroups")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_groups: Option<Vec<String>>,
-    /// The `viewAccessToUser` field.
-    #[serde(rename = "viewAccessToUser")]
     pub view_access_to_user: bool,
 }
 
+#[cfg(feature = "apps")]
 impl UserPermissionResponse {
     /// Creates a `UserPermissionResponse` from its required fields; the others start absent.
     pub fn new(view_access_to_user: bool) -> Self {

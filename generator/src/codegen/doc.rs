@@ -102,8 +102,11 @@ fn url_at(s: &str) -> Option<usize> {
     (url.len() > "https://".len()).then_some(url.len())
 }
 
-/// `#[doc = "..."]` attributes, one per line of `text`.
+/// `#[doc = "..."]` attributes, one per line of `text`; none for an empty text.
 pub fn attrs(text: &str) -> TokenStream {
+    if text.trim().is_empty() {
+        return TokenStream::new();
+    }
     let lines = text.split('\n').map(|l| {
         if l.is_empty() {
             String::new()
@@ -128,9 +131,34 @@ pub fn code(text: &str) -> String {
     format!("`{}`", text.replace('`', ""))
 }
 
+/// The indefinite article for a type name, by its sound: `an` before a vowel sound
+/// (`an AccessAgent`, `an UpdateAppRequest`), `a` otherwise (`a UserPermission`, `a Chat`).
+pub fn a_or_an(name: &str) -> &'static str {
+    let lower = name.to_ascii_lowercase();
+    let vowel = match lower.chars().next() {
+        Some('a' | 'e' | 'i' | 'o') => true,
+        // `u` sounds like `you` in `user`, `unique`, `usage`, `utility`, `uri`.
+        Some('u') => !["use", "usa", "usu", "uni", "uti", "uri", "ura"]
+            .iter()
+            .any(|p| lower.starts_with(p)),
+        _ => false,
+    };
+    if vowel { "an" } else { "a" }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn articles_follow_the_sound() {
+        assert_eq!(a_or_an("AccessAgent"), "an");
+        assert_eq!(a_or_an("UpdateAppRequest"), "an");
+        assert_eq!(a_or_an("UserPermission"), "a");
+        assert_eq!(a_or_an("UniqueId"), "a");
+        assert_eq!(a_or_an("Chat"), "a");
+        assert_eq!(a_or_an("ObjectAccessType"), "an");
+    }
 
     #[test]
     fn makes_prose_safe() {

@@ -1,11 +1,18 @@
-//! Generate: the merged document → IR (type registry + operations) → Rust modules.
+//! Generate: the merged document → IR → names → resolved model → Rust modules.
+//!
+//! ```text
+//!  merged document ──lower──▶ openapiv3 ──ir::build──▶ IR (what the document says)
+//!    ──naming::name_all──▶ names ──model::resolve──▶ Model (every decision)
+//!    ──emit::emit──▶ Rust files          ──surface──▶ API listing, impact report
+//! ```
 
 pub mod doc;
 pub mod emit;
+pub mod ir;
 pub mod lower;
+pub mod model;
 pub mod naming;
-pub mod ops;
-pub mod types;
+pub mod surface;
 
 use crate::diag::{Diagnostic, Diagnostics, Failure, Location};
 use crate::overrides::GeneratorSettings;
@@ -41,6 +48,18 @@ pub struct CodegenSettings {
     /// Names a resource module or client accessor must not take: the runtime crate's root
     /// items (generated modules are re-exported there) and the client's own methods.
     pub reserved: Vec<String>,
+    /// The runtime crate's cargo feature that adds the other direction's serde trait to every
+    /// type (response types are otherwise only `Deserialize`, request types only
+    /// `Serialize`); `None`: every type derives both.
+    pub serde_feature: Option<String>,
+    /// Whether every resource module is a cargo feature of the generated crate (types are
+    /// gated by the features of the resources that use them).
+    pub resource_features: bool,
+    /// Features of the runtime that are on by default besides the resources.
+    pub default_features: Vec<String>,
+    /// The typed layer of the runtime's mock server (`mock.rs`, with a copy of the document):
+    /// `None` for none, `Some(None)` always compiled, `Some(Some(feature))` behind a feature.
+    pub mock: Option<Option<String>>,
 }
 
 /// The alli-api runtime's crate-root names and `Client` methods.
@@ -84,6 +103,10 @@ impl Default for CodegenSettings {
             command: "cargo xtask regen".to_owned(),
             reserved: RUNTIME_NAMES.iter().map(|s| (*s).to_owned()).collect(),
             api_key_header: "API-KEY".to_owned(),
+            serde_feature: Some("full-serde".to_owned()),
+            resource_features: true,
+            default_features: vec!["rustls".to_owned()],
+            mock: Some(Some("mock".to_owned())),
         }
     }
 }
@@ -112,6 +135,27 @@ impl CodegenSettings {
         self.command = command.into();
         self
     }
+
+    /// Turns the generated crate's cargo features (per-resource features, `full-serde`) on or
+    /// off; off for code that lives in a crate without them.
+    pub fn with_crate_features(mut self, on: bool) -> Self {
+        self.resource_features = on;
+        self.serde_feature = on.then(|| "full-serde".to_owned());
+        if let Some(gate) = &mut self.mock {
+            *gate = on.then(|| "mock".to_owned());
+        }
+        self
+    }
+
+    /// Turns the mock server's typed layer on or off.
+    pub fn with_mock(mut self, on: bool) -> Self {
+        self.mock = match (on, self.mock.take()) {
+            (false, _) => None,
+            (true, Some(gate)) => Some(gate),
+            (true, None) => Some(self.resource_features.then(|| "mock".to_owned())),
+        };
+        self
+    }
 }
 
 /// The generated files and what was generated.
@@ -119,10 +163,62 @@ impl CodegenSettings {
 pub struct Generated {
     /// `(file name, contents)`, e.g. `("types.rs", ..)`.
     pub files: Vec<(String, String)>,
-    /// The IR (for summaries and impact reports).
-    pub api: ops::Api,
+    /// The resolved model (for summaries, the API listing and impact reports).
+    pub model: model::Model,
+    /// The lock after this run.
+    pub lock: crate::lock::Lock,
+    /// New, moved, renamed and removed names.
+    pub name_notes: Vec<String>,
     /// Warnings.
     pub warnings: Diagnostics,
+}
+
+/// What pins names: `spec/api.lock`, and the names the checked-in code had (to recognise a
+/// rename made in the lock).
+#[derive(Debug, Clone, Default)]
+pub struct Pins {
+    /// The lock as checked in.
+    pub lock: crate::lock::Lock,
+    /// The checked-in code's names.
+    pub previous: naming::Previous,
+}
+
+/// The resolved model of a document and what naming it said.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    /// The model.
+    pub model: model::Model,
+    /// The lock after this run.
+    pub lock: crate::lock::Lock,
+    /// New, moved, renamed and removed names.
+    pub name_notes: Vec<String>,
+    /// Diagnostics of every step.
+    pub diags: Diagnostics,
+}
+
+/// Resolves the model of `doc` (a merged, validated OpenAPI 3.1 document), with the
+/// diagnostics of every step.
+pub fn resolve(
+    doc: &serde_json::Value,
+    api_settings: &GeneratorSettings,
+    settings: &CodegenSettings,
+    pins: &Pins,
+) -> Result<Resolved, Failure> {
+    let lowered = lower::lower_document(doc).map_err(Failure::single)?;
+    let mut ir = ir::build(&lowered.api, api_settings.error_envelope_field.as_deref());
+    let names = naming::name_all(&mut ir, &settings.reserved, &pins.lock, &pins.previous);
+    let mut model = model::resolve(&ir, &names, api_settings, settings);
+    let mut diags = std::mem::take(&mut ir.diags);
+    diags.extend(lowered.warnings);
+    diags.extend(names.diags.clone());
+    diags.extend(std::mem::take(&mut model.diags));
+    diags.extend(check_security(doc, settings));
+    Ok(Resolved {
+        model,
+        lock: names.lock,
+        name_notes: names.notes,
+        diags,
+    })
 }
 
 /// Generates the Rust modules of `doc` (a merged, validated OpenAPI 3.1 document).
@@ -130,20 +226,25 @@ pub fn generate(
     doc: &serde_json::Value,
     api_settings: &GeneratorSettings,
     settings: &CodegenSettings,
+    pins: &Pins,
 ) -> Result<Generated, Failure> {
-    let parsed = lower::to_openapiv3(doc).map_err(Failure::single)?;
-    let api = ops::build(&parsed, api_settings, &settings.reserved);
-    let mut warnings = api.diags.clone();
-    warnings.extend(check_security(doc, settings));
+    let Resolved {
+        model,
+        lock,
+        name_notes,
+        diags: mut warnings,
+    } = resolve(doc, api_settings, settings, pins)?;
     if warnings.has_errors() {
         return Err(warnings.into());
     }
-    let files = emit::emit(&api, settings)
+    let files = emit::emit(&model, settings)
         .map_err(|e| Failure::single(Diagnostic::error("codegen", Location::default(), e)))?;
     warnings.sort();
     Ok(Generated {
         files,
-        api,
+        model,
+        lock,
+        name_notes,
         warnings,
     })
 }

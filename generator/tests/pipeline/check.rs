@@ -15,7 +15,7 @@ fn everything_checked_in_is_up_to_date() {
 
 /// The project's spec and generated code, in a sandbox.
 fn project_copy() -> Sandbox {
-    Sandbox::with(&["spec", "alli-api/src/generated"])
+    Sandbox::with(&["spec", "alli-api/src/generated", "alli-api/public-api.txt"])
 }
 
 #[test]

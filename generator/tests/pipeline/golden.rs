@@ -56,6 +56,7 @@ fn produce(name: &str, dir: &Path) -> BTreeMap<PathBuf, String> {
         .with_runtime("alli_api")
         .with_accessor_trait(format!("{}Api", pascal(name)))
         .with_doc_examples(false)
+        .with_crate_features(false)
         .with_command("GOLDEN=overwrite cargo test -p generator --test pipeline golden");
     let mut out = BTreeMap::new();
     let fixture_dir = PathBuf::from("generator/tests/golden").join(name);
@@ -65,6 +66,14 @@ fn produce(name: &str, dir: &Path) -> BTreeMap<PathBuf, String> {
             out.insert(
                 fixture_dir.join("openapi.json"),
                 files[Path::new("spec/openapi.json")].clone(),
+            );
+            out.insert(
+                fixture_dir.join("public-api.txt"),
+                files[Path::new("alli-api/public-api.txt")].clone(),
+            );
+            out.insert(
+                fixture_dir.join("api.lock"),
+                files[Path::new("spec/api.lock")].clone(),
             );
             out.insert(
                 fixture_dir.join("diagnostics.txt"),

@@ -1,31 +1,248 @@
-//! A docs change, end to end: regen reports the API impact (breaking or not), the tree is
-//! clean for `check`, and the regenerated crate compiles.
+//! Docs changes, end to end: for each, regen's impact report names exactly the public items a
+//! downstream user can observe changing — signatures, setters, constructors, trait impls,
+//! fields, variants — classified breaking or not, and the listing it compares is the code the
+//! emitter printed (checked with syn). One combined change also regenerates into a crate that
+//! compiles, with a clean `check` afterwards.
 
+use std::collections::BTreeMap;
+use std::path::PathBuf;
 use std::process::Command;
 
-use crate::support::{Sandbox, project_root};
+use generator::impact::Impact;
 use serde_json::Value;
 
-/// Applies `edit` to every JSON block of a docs page.
-fn edit_blocks(sandbox: &Sandbox, page: &str, mut edit: impl FnMut(&mut Value)) {
-    let text = sandbox.read(page);
-    let out: Vec<String> = text
-        .lines()
-        .map(|line| {
-            if !line.starts_with('{') {
-                return line.to_owned();
+use crate::support::{Sandbox, project_root};
+use crate::surface::differences;
+
+const CONVERSATIONS: [&str; 2] = [
+    "spec/docs/en/conversations.md",
+    "spec/docs/ko/conversations.md",
+];
+const APPS: [&str; 1] = ["spec/docs/en/apps.md"];
+
+/// A sandbox holding what regen reads and writes.
+fn project() -> Sandbox {
+    Sandbox::with(&["spec", "alli-api", "Cargo.lock"])
+}
+
+/// Applies `edit` to every JSON block of the pages.
+fn edit_blocks(sandbox: &Sandbox, pages: &[&str], mut edit: impl FnMut(&mut Value)) {
+    for page in pages {
+        let text = sandbox.read(page);
+        let out: Vec<String> = text
+            .lines()
+            .map(|line| {
+                if !line.starts_with('{') {
+                    return line.to_owned();
+                }
+                let mut v: Value = serde_json::from_str(line).expect("block");
+                edit(&mut v);
+                serde_json::to_string(&v).expect("json")
+            })
+            .collect();
+        sandbox.write(page, &(out.join("\n") + "\n"));
+    }
+}
+
+/// Removes the endpoint sections (heading and block) whose block documents `path`.
+fn remove_endpoint(sandbox: &Sandbox, pages: &[&str], path: &str) {
+    let needle = format!("\"paths\":{{\"{path}\"");
+    for page in pages {
+        let text = sandbox.read(page);
+        let mut sections: Vec<String> = Vec::new();
+        for part in text.split("\n## ") {
+            if !part.contains(&needle) {
+                sections.push(part.to_owned());
             }
-            let mut v: Value = serde_json::from_str(line).expect("block");
-            edit(&mut v);
-            serde_json::to_string(&v).expect("json")
-        })
-        .collect();
-    sandbox.write(page, &(out.join("\n") + "\n"));
+        }
+        sandbox.write(page, &sections.join("\n## "));
+    }
+}
+
+/// Edits the schema at `pointer` (below each block's root) wherever a block defines it.
+fn edit_schema(sandbox: &Sandbox, pages: &[&str], pointer: &str, mut edit: impl FnMut(&mut Value)) {
+    edit_blocks(sandbox, pages, |v| {
+        if let Some(s) = v.pointer_mut(pointer) {
+            edit(s);
+        }
+    });
+}
+
+/// Regenerates in memory: the impact against what is checked in, and a check that the listing
+/// the impact compared is the code the emitter printed.
+fn regen(sandbox: &Sandbox) -> Impact {
+    let layout = sandbox.layout();
+    let outputs = generator::run(&layout, &[]).expect("regen");
+    let listing = outputs.listing.clone().expect("a listing");
+    let files: BTreeMap<PathBuf, String> = outputs.files.files().clone();
+    let diffs = differences(&listing, &files, "alli_api");
+    assert!(
+        diffs.is_empty(),
+        "the listing differs from the emitted code:\n{}",
+        diffs.join("\n")
+    );
+    generator::api_impact(&layout, &outputs).expect("an impact report")
+}
+
+fn assert_lines(impact: &Impact, expected: &[&str]) {
+    let text = impact.to_string();
+    for e in expected {
+        assert!(text.contains(e), "missing `{e}` in:\n{text}");
+    }
 }
 
 #[test]
-fn a_docs_change_gives_an_impact_report_a_clean_check_and_a_compiling_crate() {
-    let sandbox = Sandbox::with(&["spec", "alli-api", "Cargo.lock"]);
+fn an_optional_nullable_body_field_made_required() {
+    let sandbox = project();
+    edit_schema(
+        &sandbox,
+        &CONVERSATIONS,
+        "/components/schemas/ConversationInfoRequest",
+        |s| {
+            s["required"] = serde_json::json!(["title"]);
+        },
+    );
+    let impact = regen(&sandbox);
+    assert!(impact.is_breaking(), "{impact}");
+    assert_lines(
+        &impact,
+        &[
+            "breaking:   changed fn alli_api::conversations::Conversations::update(&self, conversation_id: impl Into<String>) -> alli_api::conversations::UpdateConversation  [feature conversations]  ->  fn alli_api::conversations::Conversations::update(&self, conversation_id: impl Into<String>, title: impl Into<Option<String>>)",
+            "breaking:   removed fn alli_api::conversations::UpdateConversation::title(self, value: impl Into<String>) -> Self",
+            "breaking:   removed fn alli_api::conversations::UpdateConversation::title_null(self) -> Self",
+            "breaking:   removed impl Default for alli_api::types::ConversationInfoRequest",
+            "breaking:   changed fn alli_api::types::ConversationInfoRequest::new() -> Self  [feature conversations]  ->  fn alli_api::types::ConversationInfoRequest::new(title: impl Into<Option<String>>) -> Self",
+            "breaking:   changed field alli_api::types::ConversationInfoRequest::title: alli_api::Nullable<String>  [feature conversations]  ->  field alli_api::types::ConversationInfoRequest::title: Option<String>",
+            "breaking:   removed fn alli_api::types::ConversationInfoRequest::title_null(self) -> Self",
+        ],
+    );
+}
+
+#[test]
+fn a_nullable_field_made_non_null_and_a_type_change() {
+    let sandbox = project();
+    edit_schema(
+        &sandbox,
+        &CONVERSATIONS,
+        "/components/schemas/Conversation/properties",
+        |p| {
+            p["memo"] = serde_json::json!({"type": "string", "description": "Conversation memo"});
+            p["chatCount"] =
+                serde_json::json!({"type": "string", "description": "Total chat count"});
+        },
+    );
+    let impact = regen(&sandbox);
+    assert_lines(
+        &impact,
+        &[
+            "breaking:   changed field alli_api::types::Conversation::memo: Option<String>  [feature conversations]  ->  field alli_api::types::Conversation::memo: String",
+            "breaking:   changed field alli_api::types::Conversation::chat_count: i64  [feature conversations]  ->  field alli_api::types::Conversation::chat_count: String",
+            "breaking:   changed field alli_api::types::ConversationRequired::chat_count: i64",
+        ],
+    );
+}
+
+#[test]
+fn enum_values_removed_and_added() {
+    let sandbox = project();
+    edit_schema(
+        &sandbox,
+        &APPS,
+        "/components/schemas/ObjectAccessType/enum",
+        |e| {
+            *e = serde_json::json!(["order_1_editor", "order_3_viewer"]);
+        },
+    );
+    let impact = regen(&sandbox);
+    assert_lines(
+        &impact,
+        &[
+            "breaking:   removed variant alli_api::types::ObjectAccessType::Order2Reader = \"order_2_reader\"",
+            "added:      new variant alli_api::types::ObjectAccessType::Order3Viewer = \"order_3_viewer\"",
+        ],
+    );
+    assert_eq!(impact.changes.len(), 2, "{impact}");
+}
+
+#[test]
+fn operations_removed_and_added() {
+    let sandbox = project();
+    remove_endpoint(
+        &sandbox,
+        &CONVERSATIONS,
+        "/webapi/v2/conversations/{conversation_id}/chats/{chat_id}",
+    );
+    let apps = sandbox.read(APPS[0]);
+    let block = r#"{"openapi":"3.1.0","info":{"title":"Alli API Documentation","version":"1.0.0"},"tags":[{"name":"apps","description":"App related APIs"}],"servers":[{"url":"https://backend.alli.ai","description":"US"}],"security":[{"ApiKeyAuth":[]}],"components":{"securitySchemes":{"ApiKeyAuth":{"type":"apiKey","in":"header","name":"API-KEY","description":"Your API key for authentication"}}},"paths":{"/webapi/apps/{app_id}/archive":{"post":{"tags":["apps"],"operationId":"archiveApp","summary":"Archive App","parameters":[{"name":"app_id","in":"path","required":true,"schema":{"type":"string"}}],"responses":{"200":{"description":"OK","content":{"application/json":{"schema":{"type":"object","properties":{"archived":{"type":"boolean"}}}}}}}}}}}"#;
+    sandbox.write(
+        APPS[0],
+        &format!("{apps}\n## Archive App\n\n```json\n{block}\n```\n"),
+    );
+    let impact = regen(&sandbox);
+    assert_lines(
+        &impact,
+        &[
+            "breaking:   removed fn alli_api::conversations::Conversations::delete_chat(&self, conversation_id: impl Into<String>, chat_id: impl Into<String>) -> alli_api::conversations::DeleteChat  [feature conversations]  (DELETE /webapi/v2/conversations/{conversation_id}/chats/{chat_id})",
+            "breaking:   removed struct alli_api::conversations::DeleteChat  [feature conversations] (with ",
+            "added:      new fn alli_api::apps::Apps::archive(&self, app_id: impl Into<String>) -> alli_api::apps::ArchiveApp  [feature apps]  (POST /webapi/apps/{app_id}/archive)",
+            "added:      new struct alli_api::apps::ArchiveApp  [feature apps] (with ",
+            "added:      new struct alli_api::types::ArchiveAppResponse #[non_exhaustive]  [feature apps] (with ",
+        ],
+    );
+}
+
+#[test]
+fn a_query_parameter_removed_removes_its_setter() {
+    let sandbox = project();
+    edit_blocks(&sandbox, &APPS, |v| {
+        if let Some(Value::Array(params)) =
+            v.pointer_mut("/paths/~1webapi~1v2~1apps/get/parameters")
+        {
+            params.retain(|p| p.get("name") != Some(&Value::from("searchTerm")));
+        }
+    });
+    let impact = regen(&sandbox);
+    assert_lines(
+        &impact,
+        &[
+            "breaking:   removed fn alli_api::apps::ListApps::search_term(self, value: impl Into<String>) -> Self",
+        ],
+    );
+    assert_eq!(impact.changes.len(), 1, "{impact}");
+}
+
+#[test]
+fn optional_fields_added_to_a_response_and_a_request_are_not_breaking() {
+    let sandbox = project();
+    edit_schema(&sandbox, &APPS, "/components/schemas/App/properties", |p| {
+        p["archived"] =
+            serde_json::json!({"type": "boolean", "description": "Whether the app is archived"});
+    });
+    edit_schema(
+        &sandbox,
+        &APPS,
+        "/components/schemas/UpdateAppRequest/properties",
+        |p| {
+            p["archived"] =
+                serde_json::json!({"type": "boolean", "description": "Archive the app"});
+        },
+    );
+    let impact = regen(&sandbox);
+    assert!(!impact.is_breaking(), "{impact}");
+    assert_lines(
+        &impact,
+        &[
+            "added:      new field alli_api::types::App::archived: Option<bool>",
+            "added:      new field alli_api::types::UpdateAppRequest::archived: Option<bool>",
+            "added:      new fn alli_api::types::UpdateAppRequest::archived(self, value: bool) -> Self",
+            "added:      new fn alli_api::apps::UpdateApp::archived(self, value: bool) -> Self",
+        ],
+    );
+}
+
+#[test]
+fn a_combined_docs_change_regenerates_into_a_compiling_crate_and_a_clean_check() {
+    let sandbox = project();
     // A workspace of alli-api alone.
     let manifest = std::fs::read_to_string(project_root().join("Cargo.toml")).expect("manifest");
     let manifest: String = manifest
@@ -41,74 +258,42 @@ fn a_docs_change_gives_an_impact_report_a_clean_check_and_a_compiling_crate() {
         .collect::<Vec<_>>()
         .join("\n");
     sandbox.write("Cargo.toml", &manifest);
-
-    // 1. A new endpoint on the apps page.
-    let apps = sandbox.read("spec/docs/en/apps.md");
-    let block = r#"{"openapi":"3.1.0","info":{"title":"Alli API Documentation","version":"1.0.0"},"tags":[{"name":"apps","description":"App related APIs"}],"servers":[{"url":"https://backend.alli.ai","description":"US"}],"security":[{"ApiKeyAuth":[]}],"components":{"securitySchemes":{"ApiKeyAuth":{"type":"apiKey","in":"header","name":"API-KEY","description":"Your API key for authentication"}}},"paths":{"/webapi/apps/{app_id}/archive":{"post":{"tags":["apps"],"operationId":"archiveApp","summary":"Archive App","parameters":[{"name":"app_id","in":"path","required":true,"schema":{"type":"string"}}],"responses":{"200":{"description":"OK","content":{"application/json":{"schema":{"type":"object","properties":{"archived":{"type":"boolean"}}}}}}}}}}}"#;
-    sandbox.write(
-        "spec/docs/en/apps.md",
-        &format!("{apps}\n## Archive App\n\n```json\n{block}\n```\n"),
+    edit_schema(
+        &sandbox,
+        &CONVERSATIONS,
+        "/components/schemas/ConversationInfoRequest",
+        |s| {
+            s["required"] = serde_json::json!(["title"]);
+        },
     );
-    // 2. A new enum value, in every block that defines the enum.
-    edit_blocks(&sandbox, "spec/docs/en/apps.md", |v| {
-        if let Some(Value::Array(values)) =
-            v.pointer_mut("/components/schemas/ObjectAccessType/enum")
-        {
-            values.push(Value::from("order_3_viewer"));
-        }
-    });
-    // 3. A removed field, on both locales (they must agree).
-    for page in [
-        "spec/docs/en/conversations.md",
-        "spec/docs/ko/conversations.md",
-    ] {
-        edit_blocks(&sandbox, page, |v| {
-            if let Some(Value::Object(c)) = v.pointer_mut("/components/schemas/Conversation") {
-                if let Some(Value::Object(props)) = c.get_mut("properties") {
-                    props.shift_remove("memo");
-                }
-                if let Some(Value::Array(req)) = c.get_mut("required") {
-                    req.retain(|r| r != "memo");
-                }
-            }
-        });
-    }
-
+    remove_endpoint(
+        &sandbox,
+        &CONVERSATIONS,
+        "/webapi/v2/conversations/{conversation_id}/chats/{chat_id}",
+    );
+    edit_schema(
+        &sandbox,
+        &APPS,
+        "/components/schemas/ObjectAccessType/enum",
+        |e| {
+            *e = serde_json::json!(["order_1_editor", "order_3_viewer"]);
+        },
+    );
     let applied = generator::regen(&sandbox.layout(), &[], None).expect("regen");
-    let impact = applied.impact.expect("an impact report");
-    let text = impact.to_string();
-    assert!(impact.is_breaking(), "{text}");
-    assert!(
-        text.contains("breaking: removed field types::Conversation.memo"),
-        "{text}"
-    );
-    assert!(
-        text.contains(
-            "added:    new operation apps().archive (POST /webapi/apps/{app_id}/archive)"
-        ),
-        "{text}"
-    );
-    assert!(
-        text.contains(
-            "added:    new enum value types::ObjectAccessType::Order3Viewer (\"order_3_viewer\")"
-        ),
-        "{text}"
-    );
-    assert!(
-        text.contains("added:    new type types::ArchiveAppResponse"),
-        "{text}"
-    );
-    let breaking: Vec<_> = impact.changes.iter().filter(|c| c.breaking).collect();
-    assert_eq!(
-        breaking.len(),
-        1,
-        "only the removal breaks callers:\n{text}"
-    );
-
+    assert!(applied.impact.expect("impact").is_breaking());
     generator::check(&sandbox.layout()).expect("a clean check after regen");
-
+    let _cargo = crate::support::shared_target();
+    sandbox.touch_sources();
     let out = Command::new(env!("CARGO"))
-        .args(["check", "--quiet", "--offline", "-p", "alli-api", "--lib"])
+        .args([
+            "check",
+            "--quiet",
+            "--offline",
+            "-p",
+            "alli-api",
+            "--lib",
+            "--all-features",
+        ])
         .current_dir(sandbox.root())
         .env(
             "CARGO_TARGET_DIR",

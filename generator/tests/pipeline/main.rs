@@ -9,5 +9,8 @@ mod golden;
 mod impact;
 mod import;
 mod lint;
+mod lock;
+mod openapi_rules;
 mod robustness;
 mod spec;
+mod surface;

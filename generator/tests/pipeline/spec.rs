@@ -54,7 +54,7 @@ fn regen_err(sandbox: &Sandbox) -> String {
 }
 
 fn full_copy() -> Sandbox {
-    Sandbox::with(&["spec", "alli-api/src/generated"])
+    Sandbox::with(&["spec", "alli-api/src/generated", "alli-api/public-api.txt"])
 }
 
 #[test]
@@ -222,10 +222,10 @@ fn a_stale_override_is_an_error_and_nothing_is_written() {
     let overrides = sandbox.read("spec/overrides.yaml");
     sandbox.write(
         "spec/overrides.yaml",
-        &overrides.replacen("  getApps:\n", "  getAppz:\n", 1),
+        &overrides.replacen("  \"GET /webapi/apps\":\n", "  \"GET /webapi/appz\":\n", 1),
     );
     let msg = regen_err(&sandbox);
-    assert!(msg.contains("error[stale-override]: spec/overrides.yaml:10: operations.getAppz: no operation has this operationId or method and path"), "{msg}");
+    assert!(msg.contains("error[stale-override]: spec/overrides.yaml:11: operations.GET /webapi/appz: no operation has this operationId or method and path"), "{msg}");
     // An override the docs now agree with changes nothing: stale as well.
     let sandbox = full_copy();
     edit_block(

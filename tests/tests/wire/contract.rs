@@ -20,13 +20,14 @@ use std::sync::{Arc, Mutex};
 
 use alli_api::types::{
     AccessAgent, AgentPermission, ConversationInfoRequest, ConversationStateEnum, CreateAppInput,
-    CreateAppMessage, CreateAppOption, CreateAppSelectedLlmProcessingMethod,
-    CreateAppSingleActionAppInput, GetGenerativeAnswerHashtags, GetGenerativeAnswerMode,
+    CreateAppInputRequired, CreateAppMessage, CreateAppOption, CreateAppOptionRequired,
+    CreateAppRequired, CreateAppSelectedLlmProcessingMethod, CreateAppSingleActionAppInput,
+    CreateAppSingleActionAppInputRequired, GetGenerativeAnswerHashtags, GetGenerativeAnswerMode,
     GetGenerativeAnswerRequest, GetGenerativeAnswerSource, ListOrder, ObjectAccessType, RunAppChat,
-    RunAppMode, RunAppRequest, RunAppSource, RunSkillResponse, UserAnswerFeedbackSelection,
-    UserPermission,
+    RunAppMode, RunAppRequest, RunAppSource, RunSkillRequired, RunSkillResponse, SendChatRequired,
+    UserAnswerFeedbackSelection, UserPermission,
 };
-use alli_api::{Client, ErrorKind, EventStream, Nullable, RawResponse};
+use alli_api::{Client, ErrorKind, EventStream, RawResponse};
 use alli_api_tests::prism::{Prism, VIOLATIONS_HEADER, spec_path};
 use futures_util::StreamExt;
 use serde::Serialize;
@@ -509,81 +510,92 @@ async fn every_operation_against_prism() {
     );
 
     // POST /webapi/apps: every field, nulls in nullable fields; then the input itself null.
-    let mut input = CreateAppInput::new("language", "ko", "single");
-    input.placeholder = Nullable::Value("Choose a language".into());
-    input.options = Some(vec![
-        CreateAppOption::new("Korean", "ko"),
-        CreateAppOption::new("English", "en"),
-    ]);
-    let mut document = CreateAppInput::new("document", "", "document_advanced");
-    document.placeholder = Nullable::Null;
-    let mut single_action = CreateAppSingleActionAppInput::new(
-        "Summarizer",
-        "Summarizes a document",
-        "gpt-4o",
-        vec![input, document],
-        vec![
+    let option = |name: &str, value: &str| {
+        CreateAppOption::new(CreateAppOptionRequired {
+            name: name.into(),
+            value: value.into(),
+        })
+    };
+    let input = CreateAppInput::new(CreateAppInputRequired {
+        name: "language".into(),
+        value: "ko".into(),
+        input_type: "single".into(),
+    })
+    .placeholder("Choose a language")
+    .options(vec![option("Korean", "ko"), option("English", "en")]);
+    let document = CreateAppInput::new(CreateAppInputRequired {
+        name: "document".into(),
+        value: String::new(),
+        input_type: "document_advanced".into(),
+    })
+    .placeholder_null();
+    let single_action = CreateAppSingleActionAppInput::new(CreateAppSingleActionAppInputRequired {
+        name: "Summarizer".into(),
+        description: "Summarizes a document".into(),
+        llm_model: "gpt-4o".into(),
+        inputs: vec![input, document],
+        messages: vec![
             CreateAppMessage::new("system", "You summarize documents."),
             CreateAppMessage::new("user", "Summarize {{document}} in {{language}}."),
         ],
-    );
-    single_action.selected_llm_processing_method =
-        Nullable::Value(CreateAppSelectedLlmProcessingMethod::MapReduce);
-    single_action.selected_map_reduce_input_variable_name = Nullable::Null;
+    })
+    .selected_llm_processing_method(CreateAppSelectedLlmProcessingMethod::MapReduce)
+    .selected_map_reduce_input_variable_name_null();
     call!(
         c,
         "apps.create",
-        apps.create(
-            "single_action",
-            "Summarizer",
-            "Summaries",
-            "productivity",
-            true,
-            true,
-            Some(single_action),
-        )
+        apps.create(CreateAppRequired {
+            r#type: "single_action".into(),
+            name: "Summarizer".into(),
+            description: "Summaries".into(),
+            category: "productivity".into(),
+            published: true,
+            enabled: true,
+            single_action_app_input: Some(single_action),
+        })
         .user_id("user-1")
         .own_user_id("creator-7")
     );
     call!(
         c,
         "apps.create (single_action_app_input null)",
-        apps.create(
-            "single_action",
-            "Empty",
-            "No input yet",
-            "misc",
-            false,
-            true,
-            None,
-        )
+        apps.create(CreateAppRequired {
+            r#type: "single_action".into(),
+            name: "Empty".into(),
+            description: "No input yet".into(),
+            category: "misc".into(),
+            published: false,
+            enabled: true,
+            single_action_app_input: None,
+        })
     );
 
     // POST /webapi/apps/{app_id}/run: chat, inputs and every other body field.
-    let chat = RunAppChat {
-        message: Some("What changed in the Q3 report?".into()),
-        source: Some(RunAppSource {
-            knowledge_base_ids: Some(vec!["kb-1".into(), "kb-2".into()]),
-            folder_ids: Some(vec!["folder-1".into()]),
-            web_sites: Some(vec!["https://example.com".into()]),
-        }),
-    };
+    let chat = RunAppChat::new()
+        .message("What changed in the Q3 report?")
+        .source(
+            RunAppSource::new()
+                .knowledge_base_ids(["kb-1", "kb-2"])
+                .folder_ids(["folder-1"])
+                .web_sites(["https://example.com"]),
+        );
     let inputs = object(
         json!({"topic": "quarterly report", "length": 3, "bullet_points": true, "tags": ["q3", "finance"]}),
     );
     // `.send()` leaves `mode` to the server (sync); `mode` itself is only set through `.body(..)`
     // (or by `.background()` / `.stream()`), so the whole body, `mode` included, goes that way.
-    let run_body = |mode: RunAppMode| RunAppRequest {
-        chat: Some(chat.clone()),
-        inputs: Some(inputs.clone()),
-        mode: Some(mode),
-        is_stateful: Some(true),
-        conversation_id: Some(CONVERSATION.into()),
-        llm_model: Some("gpt-4o".into()),
-        llm_prompt_id: Some("prompt-1".into()),
-        ga_prompt_group_id: Some("prompt-group-1".into()),
-        temperature: Some(0.2),
-        required_variables: Some(vec!["customer_name".into(), "plan".into()]),
+    let run_body = |mode: RunAppMode| {
+        RunAppRequest::new()
+            .chat(chat.clone())
+            .inputs(inputs.clone())
+            .mode(mode)
+            .is_stateful(true)
+            .conversation_id(CONVERSATION)
+            .llm_model("gpt-4o")
+            .llm_prompt_id("prompt-1")
+            .ga_prompt_group_id("prompt-group-1")
+            .temperature(0.2)
+            .required_variables(["customer_name", "plan"])
     };
     let with_mode = |mode: RunAppMode| {
         apps.run(APP)
@@ -624,40 +636,36 @@ async fn every_operation_against_prism() {
     );
 
     // POST /webapi/generative_answer: every body field.
-    let hashtags = GetGenerativeAnswerHashtags {
-        qna_include: Some(vec!["billing".into(), "refund".into()]),
-        qna_include_option: Some("and".into()),
-        qna_exclude: Some(vec!["internal".into()]),
-        qna_exclude_option: Some("or".into()),
-        docs_include: Some(vec!["policy".into()]),
-        docs_include_option: Some("or".into()),
-        docs_exclude: Some(vec!["draft".into(), "archived".into()]),
-        docs_exclude_option: Some("and".into()),
-    };
-    let source = GetGenerativeAnswerSource {
-        shared_knowledge_base_node_ids: Some(vec!["S25vd2xlZGdlQmFzZTox".into()]),
-        personal_knowledge_base_node_ids: Some(vec![]),
-        web_sites: Some(vec!["https://example.com/help".into()]),
-    };
+    let hashtags = GetGenerativeAnswerHashtags::new()
+        .qna_include(["billing", "refund"])
+        .qna_include_option("and")
+        .qna_exclude(["internal"])
+        .qna_exclude_option("or")
+        .docs_include(["policy"])
+        .docs_include_option("or")
+        .docs_exclude(["draft", "archived"])
+        .docs_exclude_option("and");
+    let source = GetGenerativeAnswerSource::new()
+        .shared_knowledge_base_node_ids(["S25vd2xlZGdlQmFzZTox"])
+        .personal_knowledge_base_node_ids(Vec::<String>::new())
+        .web_sites(["https://example.com/help"]);
     // `mode` "sync" explicitly: only through `.body(..)`, with every other field too.
-    let body = GetGenerativeAnswerRequest {
-        model: Some("gpt-4o".into()),
-        answer_format: Some("MARKDOWN".into()),
-        is_stateful: Some(true),
-        thread_id: Some("36e7bb2b-1063-47ec-9b2e-6f4a3c2d1e0f".into()),
-        prompt_group_id: Some("prompt-group-1".into()),
-        mode: Some(GetGenerativeAnswerMode::Sync),
-        clue_text: Some(true),
-        clues: Some(true),
-        include_citations: Some(true),
-        hashtags: Some(hashtags.clone()),
-        search_from: Some(vec!["웹".into(), "질의답변".into(), "문서".into()]),
-        temperature: Some(0.0),
-        source: Some(source.clone()),
-        knowledge_base_ids: Some(vec!["kb-1".into(), "kb-2".into()]),
-        folder_ids: Some(vec!["folder-1".into()]),
-        ..GetGenerativeAnswerRequest::new("How do I get a refund?")
-    };
+    let body = GetGenerativeAnswerRequest::new("How do I get a refund?")
+        .model("gpt-4o")
+        .answer_format("MARKDOWN")
+        .is_stateful(true)
+        .thread_id("36e7bb2b-1063-47ec-9b2e-6f4a3c2d1e0f")
+        .prompt_group_id("prompt-group-1")
+        .mode(GetGenerativeAnswerMode::Sync)
+        .clue_text(true)
+        .clues(true)
+        .include_citations(true)
+        .hashtags(hashtags.clone())
+        .search_from(["웹", "질의답변", "문서"])
+        .temperature(0.0)
+        .source(source.clone())
+        .knowledge_base_ids(["kb-1", "kb-2"])
+        .folder_ids(["folder-1"]);
     call!(
         c,
         "apps.generative_answer (mode sync)",
@@ -697,15 +705,21 @@ async fn every_operation_against_prism() {
     call!(
         c,
         "apps.send_chat",
-        apps.send_chat("Where is my order?", CONVERSATION)
-            .own_user_id("customer-42")
+        apps.send_chat(SendChatRequired {
+            message: "Where is my order?".into(),
+            conversation_id: CONVERSATION.into(),
+        })
+        .own_user_id("customer-42")
     );
 
     // POST /webapi/skill: Prism's static 200 body is `{"result": "string", "errors": ["string"]}`
     // (it fills the documented `errors` array). The operation is documented as "a 2xx answer
     // whose `errors` field is not empty is an error", so this call must be that API error.
     let op = apps
-        .run_skill("skill-1", "Extract the order number from: order #12345")
+        .run_skill(RunSkillRequired {
+            id: "skill-1".into(),
+            text: "Extract the order number from: order #12345".into(),
+        })
         .variables(object(json!({"locale": "ko", "retries": 2, "vip": false})));
     let skill = c
         .envelope_error::<RunSkillResponse>("apps.run_skill", op.clone().send_raw(), op.send())
@@ -747,19 +761,15 @@ async fn every_operation_against_prism() {
     call!(c, "apps.get", apps.get("app 1/é"));
 
     // PATCH /webapi/v2/apps/{app_id}: values and nulls; then every field null.
-    let agent_permission = AgentPermission {
-        access_agents: Nullable::Value(vec![
+    let agent_permission = AgentPermission::new(true)
+        .access_agents(vec![
             AccessAgent::new("agent-1", ObjectAccessType::Order1Editor),
             AccessAgent::new("agent-2", "order_2_reader"),
-        ]),
-        access_permission_groups: Nullable::Null,
-        view_access_to_agent: true,
-    };
-    let user_permission = UserPermission {
-        own_user_ids: Nullable::Value(vec!["user-1".into(), "user-2".into()]),
-        customer_groups: Nullable::Null,
-        view_access_to_user: false,
-    };
+        ])
+        .access_permission_groups_null();
+    let user_permission = UserPermission::new(false)
+        .own_user_ids(["user-1", "user-2"])
+        .customer_groups_null();
     call!(
         c,
         "apps.update",
@@ -825,12 +835,11 @@ async fn every_operation_against_prism() {
     );
 
     // POST /webapi/v2/conversations/bulk_update: filters with a null, info with a null.
-    let info = ConversationInfoRequest {
-        state: Nullable::Value(ConversationStateEnum::Eb),
-        assignee: Nullable::Null,
-        category_ids: Nullable::Value(vec!["category-1".into(), "category-2".into()]),
-        title: Nullable::Value("Refund request".into()),
-    };
+    let info = ConversationInfoRequest::new()
+        .state(ConversationStateEnum::Eb)
+        .assignee_null()
+        .category_ids(["category-1", "category-2"])
+        .title("Refund request");
     call!(
         c,
         "conversations.bulk_update",
@@ -1018,10 +1027,7 @@ async fn rejections(c: &mut Contract, client: &Client) {
     }
 
     // An operation documenting a 400: Prism answers that, the violations in `sl-violations`.
-    let interactive = RunAppRequest {
-        mode: Some("interactive".into()),
-        ..Default::default()
-    };
+    let interactive = RunAppRequest::new().mode("interactive");
     match client.apps().run(APP).body(interactive).send().await {
         Ok(run) => c.expect(false, || format!("mode \"interactive\": accepted, {run:?}")),
         Err(e) => {

@@ -147,7 +147,7 @@ async fn nullable_fields_on_the_wire() {
 }
 
 #[tokio::test]
-async fn body_serialization_failure_names_the_path_and_sends_nothing() {
+async fn body_serialization_failure_is_an_invalid_request_and_sends_nothing() {
     use std::collections::BTreeMap;
     #[derive(serde::Serialize)]
     struct Body {
@@ -162,6 +162,11 @@ async fn body_serialization_failure_names_the_path_and_sends_nothing() {
         .await
         .expect_err("must fail");
     assert_eq!(e.kind(), ErrorKind::InvalidRequest);
-    assert!(e.to_string().contains("outer[0]"), "{e}");
+    // The message says what failed and why (the serializer's reason); it names no path.
+    assert!(
+        e.to_string()
+            .contains("failed to serialize the request body: key must be a string"),
+        "{e}"
+    );
     assert_eq!(server.request_count(), 0);
 }

@@ -1,5 +1,6 @@
-//! The examples of `alli-api`: the tour runs offline (no `ALLI_API_KEY`, so against its
-//! in-process fake Alli server), exits 0 and prints every milestone; and each Rust code block
+//! The examples of `alli-api`: the tour runs offline (no `ALLI_API_KEY`, so against
+//! `alli_api::mock` started in-process), exits 0 and prints every milestone, the mock's
+//! verification included; and each Rust code block
 //! of `alli-api/README.md` is an excerpt of an example, so the README shows code that compiles.
 
 use std::path::{Path, PathBuf};
@@ -15,9 +16,30 @@ fn workspace() -> PathBuf {
         .to_path_buf()
 }
 
+/// Runs `cargo run -p alli-api --example <name>` without `ALLI_API_KEY` (so offline) and
+/// returns its standard output; panics with both outputs when it fails.
+fn run_example(name: &str) -> String {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let output = Command::new(cargo)
+        .args(["run", "--quiet", "-p", "alli-api", "--example", name])
+        .current_dir(workspace())
+        .env_remove("ALLI_API_KEY")
+        .stdin(Stdio::null())
+        .output()
+        .expect("cargo runs");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "example {name} failed ({}):\n{stdout}\n{stderr}",
+        output.status
+    );
+    stdout
+}
+
 /// What the tour must print, in this order: one line per feature it shows.
 const MILESTONES: &[&str] = &[
-    "No ALLI_API_KEY, so the tour runs against a fake Alli server",
+    "No ALLI_API_KEY, so the tour runs against the mock Alli server of",
     "1. A client",
     "Debug output never shows the key",
     "API-KEY <redacted>",
@@ -39,6 +61,7 @@ const MILESTONES: &[&str] = &[
     "wire: GET /webapi/v2/apps?pageSize=2&cursor=cur_2 → 200",
     // runs: sync, streamed (typed events), background
     "A: In your first year you earn one day of paid leave",
+    "HTTP 200 OK, Some(\"text/event-stream\")",
     "[Reasoning…]",
     "streamed 10 events",
     r#""mode":"stream""#,
@@ -58,27 +81,13 @@ const MILESTONES: &[&str] = &[
     "OWN-USER-ID: base64:55Sw5LitLTc=",
     "(no OWN-USER-ID header)",
     "X-Request-Id: tour-42",
-    "Tour complete",
+    "Tour complete: 33 requests to the mock server, all as expected.",
 ];
 
 #[test]
-fn the_tour_runs_offline_against_its_fake_server() {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+fn the_tour_runs_offline_against_the_mock() {
     let started = Instant::now();
-    let output = Command::new(cargo)
-        .args(["run", "--quiet", "-p", "alli-api", "--example", "tour"])
-        .current_dir(workspace())
-        .env_remove("ALLI_API_KEY")
-        .stdin(Stdio::null())
-        .output()
-        .expect("cargo runs");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "the tour failed ({}):\n{stdout}\n{stderr}",
-        output.status
-    );
+    let stdout = run_example("tour");
     let mut rest: &str = &stdout;
     for milestone in MILESTONES {
         match rest.find(milestone) {
@@ -89,6 +98,21 @@ fn the_tour_runs_offline_against_its_fake_server() {
         }
     }
     eprintln!("tour built and ran in {:?}", started.elapsed());
+}
+
+/// `mock_test` is a downstream test written as an example: it asserts, so exit 0 means every
+/// check of it held.
+#[test]
+fn the_mock_example_passes_its_own_checks() {
+    let stdout = run_example("mock_test");
+    assert!(
+        stdout.contains(r#"conversations.get: HTTP 418 I'm a teapot: no rule matched `GET /webapi/v2/conversations/c9`; closest: rule #1 (alli-api/examples/mock_test.rs:"#),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("alli_api::mock: 2 problems found:"),
+        "{stdout}"
+    );
 }
 
 /// The lines of a piece of Rust code that matter for the comparison: trimmed, blank ones left out.

@@ -8,13 +8,7 @@ fn a_tagged_union_keeps_the_tag_in_the_variant_and_unknown_tags_as_is() {
     use composition::types::{Circle, Shape};
     let circle: Shape =
         serde_json::from_value(json!({"kind": "circle", "radius": 1.5})).expect("circle");
-    assert_eq!(
-        circle,
-        Shape::Circle(Circle {
-            kind: "circle".into(),
-            radius: 1.5
-        })
-    );
+    assert_eq!(circle, Shape::Circle(Circle::new("circle", 1.5)));
     assert_eq!(
         serde_json::to_value(&circle).expect("encode"),
         json!({"kind": "circle", "radius": 1.5})
@@ -67,10 +61,7 @@ fn nullability_cases_decode_and_encode_as_documented() {
         serde_json::to_value(&r).expect("encode"),
         json!({"id": "1", "note": null, "count": null, "flag": true})
     );
-    let patch = RecordPatch {
-        note: alli_api::Nullable::Null,
-        ..Default::default()
-    };
+    let patch = RecordPatch::new().note_null();
     assert_eq!(
         serde_json::to_value(&patch).expect("encode"),
         json!({"note": null})

@@ -5,18 +5,25 @@
 mod support;
 
 mod contract;
+mod deadlines;
+mod downloads;
 mod encoding;
 mod examples;
 mod golden_behaviour;
+mod golden_files;
 mod golden_wire;
 mod headers;
 mod macros;
+mod mock;
 mod operations;
 mod pagination;
+mod param_styles;
 mod redaction;
 mod responses;
 mod retries;
+mod schemathesis;
 mod streaming;
 mod timeouts;
 mod tracing_spans;
 mod types_roundtrip;
+mod uploads;

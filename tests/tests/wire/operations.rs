@@ -8,10 +8,10 @@
 
 use std::time::Duration;
 
-use crate::support::{fixture, object, strings};
+use crate::support::{fixture, object, strings, with_fields};
 use alli_api::http::StatusCode;
 use alli_api::types;
-use alli_api::{Client, ErrorKind, Nullable};
+use alli_api::{Client, ErrorKind};
 use alli_api_tests::{RecordedRequest, Reply, TEST_API_KEY, TestServer, client_builder};
 use futures_util::{StreamExt, TryStreamExt};
 use serde_json::{Map, Value, json};
@@ -144,7 +144,11 @@ fn assert_fixture_conversation(c: &types::Conversation) {
     assert_eq!(c.title, "환불 문의 (order #A-1001)");
     assert_eq!(
         c.user,
-        Some(types::User::new("VXNlcjo5ODc2NTQ=", "Jiwoo", "Kim"))
+        Some(types::User::new(types::UserRequired {
+            user_id: "VXNlcjo5ODc2NTQ=".into(),
+            first_name: "Jiwoo".into(),
+            last_name: "Kim".into(),
+        }))
     );
     assert_eq!(c.created_at, 1717027200.125);
     assert_eq!(c.last_chat_time, Some(1717027512.5));
@@ -155,7 +159,10 @@ fn assert_fixture_conversation(c: &types::Conversation) {
     // `description: null` in the payload.
     assert_eq!(
         c.llm_app,
-        Some(types::LlmApp::new("TExNQXBwOjQy", "Support assistant"))
+        Some(types::LlmApp::new(types::LlmAppRequired {
+            id: "TExNQXBwOjQy".into(),
+            name: "Support assistant".into(),
+        }))
     );
     let variables = c.variables.as_ref().expect("variables");
     assert_eq!(variables.len(), 5);
@@ -214,27 +221,31 @@ fn assert_fixture_chats(chats: &[types::Chat]) {
     assert_eq!(
         source.shared_knowledge_bases,
         Some(vec![types::KnowledgeBaseInfo::new(
-            "S25vd2xlZGdlQmFzZTox",
-            "Refund policy.pdf"
+            types::KnowledgeBaseInfoRequired {
+                id: "S25vd2xlZGdlQmFzZTox".into(),
+                name: "Refund policy.pdf".into(),
+            }
         )])
     );
     assert_eq!(
         source.shared_folders,
-        Some(vec![types::FolderInfo::new("Rm9sZGVyOjE=", "Policies")])
+        Some(vec![types::FolderInfo::new(types::FolderInfoRequired {
+            id: "Rm9sZGVyOjE=".into(),
+            name: "Policies".into(),
+        })])
     );
     assert_eq!(source.personal_knowledge_bases, None);
     assert_eq!(source.personal_folders, Some(vec![]));
     assert_eq!(
         bot.citations,
-        Some(vec![types::Citation {
+        Some(vec![with_fields!(types::Citation::new("clue-1"), {
             source: Some("DOCUMENT".into()),
             title: Some("Refund policy.pdf".into()),
             knowledge_base_id: Some("S25vd2xlZGdlQmFzZTox".into()),
             page_no: Some(3),
             url: None,
             text: Some("Refunds are accepted within 14 days of purchase.".into()),
-            ..types::Citation::new("clue-1")
-        }])
+        })])
     );
 }
 
@@ -282,19 +293,20 @@ fn assert_fixture_app(app: &types::App) {
     assert_eq!(
         app.agent_permission.access_permission_groups,
         Some(vec![types::AccessPermissionGroupResponse::new(
-            "UEc6MQ==",
-            "Support team",
-            types::ObjectAccessType::Order2Reader
+            types::AccessPermissionGroupResponseRequired {
+                permission_group_id: "UEc6MQ==".into(),
+                permission_group_name: "Support team".into(),
+                access_type: types::ObjectAccessType::Order2Reader,
+            }
         )])
     );
     assert!(app.agent_permission.view_access_to_agent);
     assert_eq!(
         app.user_permission,
-        types::UserPermissionResponse {
+        with_fields!(types::UserPermissionResponse::new(false), {
             own_user_ids: None,
             customer_groups: Some(strings(&["premium"])),
-            view_access_to_user: false,
-        }
+        })
     );
 }
 
@@ -313,7 +325,7 @@ fn assert_fixture_run(r: &types::RunAppResponse) {
     assert_eq!(responses.len(), 2);
     assert_eq!(
         responses[0],
-        types::RunAppResultResponse {
+        with_fields!(types::RunAppResultResponse::new(), {
             id: Some("Q2hhdDoz".into()),
             r#type: Some("llm".into()),
             message: Some("Refunds are possible within 14 days [1].".into()),
@@ -323,7 +335,7 @@ fn assert_fixture_run(r: &types::RunAppResponse) {
             sender: Some("BOT".into()),
             created_at: Some("2024-05-30T00:01:00.000Z".into()),
             completed: Some(true),
-            citations: Some(vec![types::RunAppCitation {
+            citations: Some(vec![with_fields!(types::RunAppCitation::new(), {
                 clue_id: Some("clue-1".into()),
                 source: Some("DOCUMENT".into()),
                 title: Some("Refund policy.pdf".into()),
@@ -331,25 +343,25 @@ fn assert_fixture_run(r: &types::RunAppResponse) {
                 page_no: Some(3),
                 url: None,
                 text: Some("Refunds are accepted within 14 days.".into()),
-            }]),
+            })]),
             error: None,
-            intermediate_step: Some(types::RunAppIntermediateStep {
+            intermediate_step: Some(with_fields!(types::RunAppIntermediateStep::new(), {
                 completed: Some(true),
                 key: Some("reasoning".into()),
                 created_at: Some("2024-05-30T00:00:59Z".into()),
                 status_message: Some("Reasoning".into()),
                 markdown_message: Some("**Searching** documents".into()),
-            }),
-        }
+            })),
+        })
     );
     assert_eq!(
         responses[1],
-        types::RunAppResultResponse {
+        with_fields!(types::RunAppResultResponse::new(), {
             id: Some("U2luZ2xlQWN0aW9uQXBwUmVzdWx0OjE=".into()),
             r#type: Some("tn".into()),
             message: Some(String::new()),
             completed: Some(false),
-            error: Some(types::RunAppError {
+            error: Some(with_fields!(types::RunAppError::new(), {
                 timestamp: Some(1717027260),
                 node_id: Some("node-7".into()),
                 node_type: Some("llm".into()),
@@ -357,9 +369,8 @@ fn assert_fixture_run(r: &types::RunAppResponse) {
                 error_object: Some(object(
                     json!({"detail": "upstream timeout", "retryable": true})
                 )),
-            }),
-            ..Default::default()
-        }
+            })),
+        })
     );
     assert_eq!(
         result.variables,
@@ -367,10 +378,10 @@ fn assert_fixture_run(r: &types::RunAppResponse) {
     );
     assert_eq!(
         result.conversation,
-        Some(types::RunAppConversation {
+        Some(with_fields!(types::RunAppConversation::new(), {
             id: Some("Q29udmVyc2F0aW9uOjY0ZjFhMmIz".into()),
             state: Some("in".into()),
-        })
+        }))
     );
 }
 
@@ -415,27 +426,29 @@ fn assert_fixture_generative_answer(a: &types::GetGenerativeAnswerResponse) {
     assert_eq!(a.clues.as_ref().map(Vec::len), Some(1));
     assert_eq!(
         a.citations,
-        Some(vec![types::GetGenerativeAnswerCitation {
-            index: Some(1),
-            clue_id: Some("clue-1".into()),
-            source: Some("DOCUMENT".into()),
-            title: Some("Refund policy.pdf".into()),
-            page_no: Some(3),
-            knowledge_base_id: Some("S25vd2xlZGdlQmFzZTox".into()),
-            faq_id: None,
-            url: None,
-            text: Some("Refunds are accepted within 14 days of purchase.".into()),
-        }])
+        Some(vec![
+            with_fields!(types::GetGenerativeAnswerCitation::new(), {
+                index: Some(1),
+                clue_id: Some("clue-1".into()),
+                source: Some("DOCUMENT".into()),
+                title: Some("Refund policy.pdf".into()),
+                page_no: Some(3),
+                knowledge_base_id: Some("S25vd2xlZGdlQmFzZTox".into()),
+                faq_id: None,
+                url: None,
+                text: Some("Refunds are accepted within 14 days of purchase.".into()),
+            })
+        ])
     );
 }
 
 fn option(short: &str, long: &str, style: Option<types::Style>) -> types::ChatOptionInfo {
-    types::ChatOptionInfo {
+    with_fields!(types::ChatOptionInfo::new(), {
         shorten_option: Some(short.into()),
         long_option: Some(long.into()),
-        style,
+        style: style,
         meta: None,
-    }
+    })
 }
 
 /// `fixtures/send_chat.json`, field by field.
@@ -446,14 +459,14 @@ fn assert_fixture_send_chat(r: &types::SendChatResponse) {
     assert_eq!(
         result.responses,
         Some(vec![
-            types::SendChatResultResponse {
+            with_fields!(types::SendChatResultResponse::new(), {
                 id: Some("Q2hhdDo0".into()),
                 message: Some(r#"{"blocks":[{"text":"I want a refund"}]}"#.into()),
                 created_at: Some(1717027300.25),
                 chat_option_infos: Some(vec![]),
                 is_deleted: Some(false),
-            },
-            types::SendChatResultResponse {
+            }),
+            with_fields!(types::SendChatResultResponse::new(), {
                 id: Some("Q2hhdDo1".into()),
                 message: Some(r#"{"blocks":[{"text":"Which order?"}]}"#.into()),
                 created_at: Some(1717027301.5),
@@ -461,19 +474,19 @@ fn assert_fixture_send_chat(r: &types::SendChatResponse) {
                     option(
                         "A-1001",
                         "Order A-1001 (May 2)",
-                        Some(types::Style {
+                        Some(with_fields!(types::Style::new(), {
                             bg_color: Some("#FFFFFF".into()),
                             bold: Some(true),
                             font_color: Some("#000000".into()),
                             italic: Some(false),
                             line_color: None,
                             underline: Some(false),
-                        })
+                        }))
                     ),
                     option("Other", "Another order", None),
                 ]),
                 is_deleted: Some(false),
-            },
+            }),
         ])
     );
 }
@@ -628,11 +641,9 @@ async fn list_conversations_sends_every_query_parameter_and_no_defaults() {
 #[tokio::test]
 async fn bulk_update_sends_the_three_states_of_each_filter() {
     let (server, client) = serve([Reply::ok(), Reply::json(200, json!({"updatedCount": 3}))]).await;
-    let info = types::ConversationInfoRequest {
-        state: Nullable::Value(types::ConversationStateEnum::Eo),
-        assignee: Nullable::Null,
-        ..Default::default()
-    };
+    let info = types::ConversationInfoRequest::new()
+        .state(types::ConversationStateEnum::Eo)
+        .assignee_null();
     client
         .conversations()
         .bulk_update(info)
@@ -830,7 +841,13 @@ async fn send_feedback_distinguishes_absent_null_and_value() {
         .send()
         .await
         .expect("feedback");
-    assert_eq!(got, types::FeedbackResponse::new("c1", "ch 1"));
+    assert_eq!(
+        got,
+        types::FeedbackResponse::new(types::FeedbackResponseRequired {
+            conversation_id: "c1".into(),
+            chat_id: "ch 1".into(),
+        })
+    );
     let got = feedback()
         .rating_null()
         .feedback_selection_null()
@@ -971,33 +988,33 @@ async fn list_legacy_apps_repeats_ids_and_keeps_unknown_types() {
     assert_eq!(
         got.result,
         vec![
-            types::GetAppsResult::new(
-                "U2luZ2xlQWN0aW9uQXBwOjE=",
-                "Summarizer",
-                types::GetAppsType::SingleAction,
-                "Summarizes documents",
-                "productivity",
-                "project",
-                "https://app.alli.ai/projects/p/apps/1"
-            ),
-            types::GetAppsResult::new(
-                "Q2FtcGFpZ246Mg==",
-                "Refund skill",
-                types::GetAppsType::Skill,
-                "",
-                "support",
-                "marketplace",
-                "https://app.alli.ai/projects/p/skills/2"
-            ),
-            types::GetAppsResult::new(
-                "QWdlbnQ6Mw==",
-                "Agent",
-                types::GetAppsType::Unknown("agent".into()),
-                "Autonomous agent",
-                "support",
-                "project",
-                "https://app.alli.ai/projects/p/agents/3"
-            ),
+            types::GetAppsResult::new(types::GetAppsResultRequired {
+                id: "U2luZ2xlQWN0aW9uQXBwOjE=".into(),
+                name: "Summarizer".into(),
+                r#type: types::GetAppsType::SingleAction,
+                description: "Summarizes documents".into(),
+                category: "productivity".into(),
+                app_from: "project".into(),
+                app_url: "https://app.alli.ai/projects/p/apps/1".into(),
+            }),
+            types::GetAppsResult::new(types::GetAppsResultRequired {
+                id: "Q2FtcGFpZ246Mg==".into(),
+                name: "Refund skill".into(),
+                r#type: types::GetAppsType::Skill,
+                description: String::new(),
+                category: "support".into(),
+                app_from: "marketplace".into(),
+                app_url: "https://app.alli.ai/projects/p/skills/2".into(),
+            }),
+            types::GetAppsResult::new(types::GetAppsResultRequired {
+                id: "QWdlbnQ6Mw==".into(),
+                name: "Agent".into(),
+                r#type: types::GetAppsType::Unknown("agent".into()),
+                description: "Autonomous agent".into(),
+                category: "support".into(),
+                app_from: "project".into(),
+                app_url: "https://app.alli.ai/projects/p/agents/3".into(),
+            }),
         ]
     );
     assert_wire(
@@ -1020,65 +1037,70 @@ async fn create_app_sends_the_whole_request_body() {
         Reply::json(200, json!({"result": {"id": "U2luZ2xlQWN0aW9uQXBwOjEx"}})),
     ])
     .await;
-    let input = types::CreateAppSingleActionAppInput {
-        selected_llm_processing_method: Nullable::Value(
-            types::CreateAppSelectedLlmProcessingMethod::MapReduce,
-        ),
-        selected_map_reduce_input_variable_name: Nullable::Null,
-        ..types::CreateAppSingleActionAppInput::new(
-            "Summarizer",
-            "Summarizes a document",
-            "gpt-4o",
-            vec![
-                types::CreateAppInput {
-                    placeholder: Nullable::Null,
-                    options: Some(vec![
-                        types::CreateAppOption::new("Short", "short"),
-                        types::CreateAppOption::new("Long", "long"),
-                    ]),
-                    ..types::CreateAppInput::new("length", "short", "single")
-                },
-                types::CreateAppInput::new("document", "", "document_advanced"),
+    let option = |name: &str, value: &str| {
+        types::CreateAppOption::new(types::CreateAppOptionRequired {
+            name: name.into(),
+            value: value.into(),
+        })
+    };
+    let input =
+        types::CreateAppSingleActionAppInput::new(types::CreateAppSingleActionAppInputRequired {
+            name: "Summarizer".into(),
+            description: "Summarizes a document".into(),
+            llm_model: "gpt-4o".into(),
+            inputs: vec![
+                types::CreateAppInput::new(types::CreateAppInputRequired {
+                    name: "length".into(),
+                    value: "short".into(),
+                    input_type: "single".into(),
+                })
+                .placeholder_null()
+                .options(vec![option("Short", "short"), option("Long", "long")]),
+                types::CreateAppInput::new(types::CreateAppInputRequired {
+                    name: "document".into(),
+                    value: String::new(),
+                    input_type: "document_advanced".into(),
+                }),
             ],
-            vec![
+            messages: vec![
                 types::CreateAppMessage::new("system", "You summarize documents."),
                 types::CreateAppMessage::new(types::CreateAppRole::User, "{{document}}"),
             ],
-        )
+        })
+        .selected_llm_processing_method(types::CreateAppSelectedLlmProcessingMethod::MapReduce)
+        .selected_map_reduce_input_variable_name_null();
+    let required = || types::CreateAppRequired {
+        r#type: types::CreateAppType::SingleAction,
+        name: "Summarizer".into(),
+        description: "Summarizes documents".into(),
+        category: "productivity".into(),
+        published: true,
+        enabled: false,
+        single_action_app_input: Some(input.clone()),
     };
-    let request = types::CreateAppRequest {
-        user_id: Some("VXNlcjox".into()),
-        ..types::CreateAppRequest::new(
-            types::CreateAppType::SingleAction,
-            "Summarizer",
-            "Summarizes documents",
-            "productivity",
-            true,
-            false,
-            Some(input.clone()),
-        )
-    };
-    // The seven required fields are arguments, `user_id` is a setter.
+    let request = types::CreateAppRequest::new(required()).user_id("VXNlcjox");
+    // The seven required fields are one `CreateAppRequired`, `user_id` is a setter.
     let got = client
         .apps()
-        .create(
-            types::CreateAppType::SingleAction,
-            "Summarizer",
-            "Summarizes documents",
-            "productivity",
-            true,
-            false,
-            Some(input),
-        )
+        .create(required())
         .user_id("VXNlcjox")
         .send()
         .await
         .expect("create");
     assert_eq!(got.result.id, "U2luZ2xlQWN0aW9uQXBwOjk=");
-    // `.body(..)` replaces the whole body, the arguments and the fields set so far included.
+    // `.body(..)` replaces the whole body, the required fields and the fields set so far
+    // included.
     let got = client
         .apps()
-        .create("agent", "Replaced", "replaced", "misc", false, true, None)
+        .create(types::CreateAppRequired {
+            r#type: "agent".into(),
+            name: "Replaced".into(),
+            description: "replaced".into(),
+            category: "misc".into(),
+            published: false,
+            enabled: true,
+            single_action_app_input: None,
+        })
         .user_id("replaced-user")
         .body(request)
         .send()
@@ -1088,10 +1110,19 @@ async fn create_app_sends_the_whole_request_body() {
         got.result,
         types::CreateAppResult::new("U2luZ2xlQWN0aW9uQXBwOjEw")
     );
-    // The body is required: only the arguments still send it, the nullable input as `null`.
+    // The body is required: the required fields alone still send it, the nullable input as
+    // `null`.
     let got = client
         .apps()
-        .create("single_action", "Empty", "", "misc", false, true, None)
+        .create(types::CreateAppRequired {
+            r#type: "single_action".into(),
+            name: "Empty".into(),
+            description: String::new(),
+            category: "misc".into(),
+            published: false,
+            enabled: true,
+            single_action_app_input: None,
+        })
         .send()
         .await
         .expect("create");
@@ -1198,10 +1229,10 @@ fn assert_run_events(events: &[types::RunAppResponse]) {
     );
     assert_eq!(
         events[2].result.conversation,
-        Some(types::RunAppConversation {
+        Some(with_fields!(types::RunAppConversation::new(), {
             id: Some("conv-1".into()),
             state: Some("eb".into()),
-        })
+        }))
     );
     assert_eq!(events[2].error, None);
 }
@@ -1216,14 +1247,13 @@ async fn run_app_sends_every_body_field() {
     let got = client
         .apps()
         .run("TExNQXBwOjQy/x")
-        .chat(types::RunAppChat {
-            message: Some("환불 가능한가요?".into()),
-            source: Some(types::RunAppSource {
-                knowledge_base_ids: Some(strings(&["S25vd2xlZGdlQmFzZTox"])),
-                folder_ids: None,
-                web_sites: Some(vec![]),
-            }),
-        })
+        .chat(
+            types::RunAppChat::new().message("환불 가능한가요?").source(
+                types::RunAppSource::new()
+                    .knowledge_base_ids(["S25vd2xlZGdlQmFzZTox"])
+                    .web_sites(Vec::<String>::new()),
+            ),
+        )
         .inputs(object(json!({"orderId": "A-1001", "items": [1, 2]})))
         .is_stateful(true)
         .conversation_id("Q29udmVyc2F0aW9uOjY0ZjFhMmIz")
@@ -1281,10 +1311,7 @@ async fn stream_run(reply: Reply) -> Vec<types::RunAppResponse> {
     let stream = client
         .apps()
         .run("app-1")
-        .chat(types::RunAppChat {
-            message: Some("환불 가능한가요?".into()),
-            source: None,
-        })
+        .chat(types::RunAppChat::new().message("환불 가능한가요?"))
         .stream()
         .await
         .expect("stream starts");
@@ -1367,31 +1394,40 @@ async fn run_skill_sends_its_body_and_decodes_the_result() {
         Reply::json(200, json!({"result": "ok"})),
     ])
     .await;
-    // The two required fields are arguments, `variables` is a setter.
+    // The two required fields are one `RunSkillRequired`, `variables` is a setter.
     let got = client
         .apps()
-        .run_skill("Q2FtcGFpZ246Mg==", "주문 A-1001 환불")
+        .run_skill(types::RunSkillRequired {
+            id: "Q2FtcGFpZ246Mg==".into(),
+            text: "주문 A-1001 환불".into(),
+        })
         .variables(object(json!({"orderId": "A-1001", "vip": true})))
         .send()
         .await
         .expect("skill");
     assert_eq!(got.result.as_deref(), Some("환불 가능합니다."));
     assert_eq!(got.errors, None);
-    // `.body(..)` replaces the whole body, the arguments and `variables` included.
+    // `.body(..)` replaces the whole body, the required fields and `variables` included.
     let got = client
         .apps()
-        .run_skill("replaced", "replaced")
+        .run_skill(types::RunSkillRequired {
+            id: "replaced".into(),
+            text: "replaced".into(),
+        })
         .variables(object(json!({"replaced": true})))
-        .body(types::RunSkillRequest::new("Q2FtcGFpZ246Mg==", "hi"))
+        .body(types::RunSkillRequest::new(types::RunSkillRequired {
+            id: "Q2FtcGFpZ246Mg==".into(),
+            text: "hi".into(),
+        }))
         .send()
         .await
         .expect("skill");
     assert_eq!(
         got,
-        types::RunSkillResponse {
+        with_fields!(types::RunSkillResponse::new(), {
             result: Some("ok".into()),
-            errors: None
-        }
+            errors: None,
+        })
     );
 
     let requests = server.requests();
@@ -1423,14 +1459,22 @@ async fn run_skill_error_bodies_are_typed() {
         Reply::json(500, json!({"errors": ["internal"]})),
     ])
     .await;
-    let run = || client.apps().run_skill("s", "t").send();
+    let run = || {
+        client
+            .apps()
+            .run_skill(types::RunSkillRequired {
+                id: "s".into(),
+                text: "t".into(),
+            })
+            .send()
+    };
     let e = run().await.expect_err("400");
     assert_api_error(&e, 400, "apps.run_skill", "bad");
     assert_eq!(
         e.body::<types::RunSkillError>(),
-        Some(&types::RunSkillError {
-            errors: Some(strings(&["bad"]))
-        })
+        Some(&with_fields!(types::RunSkillError::new(), {
+            errors: Some(strings(&["bad"])),
+        }))
     );
     let e = run().await.expect_err("401");
     assert_api_error(&e, 401, "apps.run_skill", "invalid API key; expired");
@@ -1461,20 +1505,20 @@ async fn generative_answer_sends_every_body_field() {
         .clue_text(true)
         .clues(false)
         .include_citations(true)
-        .hashtags(types::GetGenerativeAnswerHashtags {
-            qna_include: Some(strings(&["refund"])),
-            qna_include_option: Some(types::GetGenerativeAnswerQnaIncludeOption::And),
-            docs_exclude: Some(strings(&["draft"])),
-            docs_exclude_option: Some("xor".into()),
-            ..Default::default()
-        })
+        .hashtags(
+            types::GetGenerativeAnswerHashtags::new()
+                .qna_include(["refund"])
+                .qna_include_option(types::GetGenerativeAnswerQnaIncludeOption::And)
+                .docs_exclude(["draft"])
+                .docs_exclude_option("xor"),
+        )
         .search_from(["웹", "문서"])
         .temperature(0.0)
-        .source(types::GetGenerativeAnswerSource {
-            shared_knowledge_base_node_ids: Some(vec![]),
-            personal_knowledge_base_node_ids: None,
-            web_sites: Some(strings(&["https://help.example.com"])),
-        })
+        .source(
+            types::GetGenerativeAnswerSource::new()
+                .shared_knowledge_base_node_ids(Vec::<String>::new())
+                .web_sites(["https://help.example.com"]),
+        )
         .knowledge_base_ids(["kb-1"])
         .folder_ids(["folder-1", "folder-2"])
         .send()
@@ -1584,11 +1628,12 @@ async fn generative_answer_stream_decodes_sse_events() {
     assert_eq!((got[0].confidence, got[1].confidence), (None, Some(0.87)));
     assert_eq!(
         got[1].citations,
-        Some(vec![types::GetGenerativeAnswerCitation {
-            index: Some(1),
-            clue_id: Some("clue-1".into()),
-            ..Default::default()
-        }])
+        Some(vec![
+            with_fields!(types::GetGenerativeAnswerCitation::new(), {
+                index: Some(1),
+                clue_id: Some("clue-1".into()),
+            })
+        ])
     );
     assert_wire(
         &server.single_request(),
@@ -1648,23 +1693,20 @@ async fn start_conversation_sends_the_placement() {
     assert_eq!(edges.len(), 2);
     assert_eq!(
         edges[0].node,
-        Some(types::StartConversationNode {
+        Some(with_fields!(types::StartConversationNode::new(), {
             id: Some("Q2hhdDo2".into()),
             message: Some(r#"{"blocks":[{"text":"안녕하세요! 무엇을 도와드릴까요?"}]}"#.into()),
             created_at: Some(1717027400.5),
-            chat_option_infos: Some(vec![types::ChatOptionInfo {
-                meta: Some(r#"{"intent":"refund"}"#.into()),
-                ..option(
+            chat_option_infos: Some(vec![with_fields!(
+                option(
                     "환불",
                     "환불 문의",
-                    Some(types::Style {
-                        bold: Some(false),
-                        ..Default::default()
-                    })
-                )
-            }]),
+                    Some(with_fields!(types::Style::new(), { bold: Some(false) }))
+                ),
+                { meta: Some(r#"{"intent":"refund"}"#.into()) }
+            )]),
             is_deleted: Some(false),
-        })
+        }))
     );
     assert_eq!(edges[1].node, None);
     let got = client
@@ -1715,12 +1757,14 @@ async fn end_conversation_by_agent_sends_the_id() {
     );
     assert_eq!(
         result.conversation,
-        Some(types::EndConversationByAgentConversation {
-            id: Some("Q29udmVyc2F0aW9uOjY0ZjFhMmIz".into()),
-            completed_time: Some(1717027600.5),
-            state: Some("END_BY_AGENT".into()),
-            typename: Some("Conversation".into()),
-        })
+        Some(
+            with_fields!(types::EndConversationByAgentConversation::new(), {
+                id: Some("Q29udmVyc2F0aW9uOjY0ZjFhMmIz".into()),
+                completed_time: Some(1717027600.5),
+                state: Some("END_BY_AGENT".into()),
+                typename: Some("Conversation".into()),
+            })
+        )
     );
     assert_wire(
         &server.single_request(),
@@ -1736,7 +1780,10 @@ async fn send_chat_sends_message_and_conversation_id() {
     let (server, client) = serve([Reply::json(200, fixture("send_chat"))]).await;
     let got = client
         .apps()
-        .send_chat("I want a refund", "Q29udmVyc2F0aW9uOjY0ZjFhMmI1")
+        .send_chat(types::SendChatRequired {
+            message: "I want a refund".into(),
+            conversation_id: "Q29udmVyc2F0aW9uOjY0ZjFhMmI1".into(),
+        })
         .without_agent_email()
         .without_own_user_id()
         .send()
@@ -1849,14 +1896,12 @@ async fn get_app_encodes_the_path() {
 async fn update_app_distinguishes_absent_null_and_value() {
     let (server, client) = serve((0..4).map(|_| Reply::json(200, fixture("app")))).await;
     let apps = client.apps();
-    let permission = types::AgentPermission {
-        access_agents: Nullable::Null,
-        access_permission_groups: Nullable::Value(vec![types::AccessPermissionGroup::new(
+    let permission = types::AgentPermission::new(true)
+        .access_agents_null()
+        .access_permission_groups(vec![types::AccessPermissionGroup::new(
             "UEc6MQ==",
             types::ObjectAccessType::Order2Reader,
-        )]),
-        ..types::AgentPermission::new(true)
-    };
+        )]);
     for builder in [
         apps.update("app-1").name("New name"),
         apps.update("app-1").name_null(),
@@ -1965,8 +2010,24 @@ impl EnvelopeOp {
     async fn call(self, client: &Client) -> alli_api::Result<bool> {
         let apps = client.apps();
         Ok(match self {
-            EnvelopeOp::RunSkill => apps.run_skill("s", "t").send().await?.result.is_some(),
-            EnvelopeOp::SendChat => apps.send_chat("m", "c").send().await?.result.is_some(),
+            EnvelopeOp::RunSkill => apps
+                .run_skill(types::RunSkillRequired {
+                    id: "s".into(),
+                    text: "t".into(),
+                })
+                .send()
+                .await?
+                .result
+                .is_some(),
+            EnvelopeOp::SendChat => apps
+                .send_chat(types::SendChatRequired {
+                    message: "m".into(),
+                    conversation_id: "c".into(),
+                })
+                .send()
+                .await?
+                .result
+                .is_some(),
             EnvelopeOp::DailyCount => client
                 .conversations()
                 .daily_count()

@@ -13,7 +13,7 @@
 use std::collections::BTreeSet;
 use std::fmt::Debug;
 
-use crate::support::{fixture, object, strings};
+use crate::support::{fixture, object, strings, with_fields};
 use alli_api::Nullable;
 use alli_api::types;
 use serde::Serialize;
@@ -473,7 +473,13 @@ fn small_response_bodies_round_trip() {
         &json!({"conversationId": "c1", "chatId": "ch1", "rating": null, "updatedAt": 1.5}),
         &["/updatedAt"],
     );
-    assert_eq!(f, types::FeedbackResponse::new("c1", "ch1"));
+    assert_eq!(
+        f,
+        types::FeedbackResponse::new(types::FeedbackResponseRequired {
+            conversation_id: "c1".into(),
+            chat_id: "ch1".into(),
+        })
+    );
     let s: types::ConversationRunningStatusResponse = roundtrip(
         &json!({"isRunning": true, "since": 1717027200}),
         &["/since"],
@@ -1016,31 +1022,28 @@ fn open_enums_know_the_spec_values_and_keep_unknown_ones() {
 fn conversation_request_bodies() {
     assert_json(&types::ConversationDailyCountRequest::default(), json!({}));
     assert_json(
-        &types::ConversationDailyCountRequest {
-            start_date: Some("2024-05-01".into()),
-            end_date: Some("2024-05-31".into()),
-        },
+        &types::ConversationDailyCountRequest::new()
+            .start_date("2024-05-01")
+            .end_date("2024-05-31"),
         json!({"startDate": "2024-05-01", "endDate": "2024-05-31"}),
     );
 
     let absent = types::ConversationInfoRequest::default();
     assert_json(&absent, json!({}));
-    let null = types::ConversationInfoRequest {
-        state: Nullable::Null,
-        assignee: Nullable::Null,
-        category_ids: Nullable::Null,
-        title: Nullable::Null,
-    };
+    let null = types::ConversationInfoRequest::new()
+        .state_null()
+        .assignee_null()
+        .category_ids_null()
+        .title_null();
     assert_json(
         &null,
         json!({"state": null, "assignee": null, "categoryIds": null, "title": null}),
     );
-    let set = types::ConversationInfoRequest {
-        state: Nullable::Value("archived".into()),
-        assignee: Nullable::Value("agent@example.com".into()),
-        category_ids: Nullable::Value(vec![]),
-        title: Nullable::Value("환불".into()),
-    };
+    let set = types::ConversationInfoRequest::new()
+        .state("archived")
+        .assignee("agent@example.com")
+        .category_ids(Vec::<String>::new())
+        .title("환불");
     assert_json(
         &set,
         json!({"state": "archived", "assignee": "agent@example.com", "categoryIds": [], "title": "환불"}),
@@ -1051,16 +1054,13 @@ fn conversation_request_bodies() {
         json!({"conversationInfo": {}}),
     );
     assert_json(
-        &types::SetBulkConversationsRequest {
-            user_ids: Nullable::Null,
-            llm_app_ids: Nullable::Value(strings(&["TExNQXBwOjQy"])),
-            category_ids: Nullable::Null,
-            conversation_ids: Nullable::Value(vec![]),
-            ..types::SetBulkConversationsRequest::new(types::ConversationInfoRequest {
-                state: types::ConversationStateEnum::Lck.into(),
-                ..Default::default()
-            })
-        },
+        &types::SetBulkConversationsRequest::new(
+            types::ConversationInfoRequest::new().state(types::ConversationStateEnum::Lck),
+        )
+        .user_ids_null()
+        .llm_app_ids(["TExNQXBwOjQy"])
+        .category_ids_null()
+        .conversation_ids(Vec::<String>::new()),
         json!({
             "userIds": null, "llmAppIds": ["TExNQXBwOjQy"], "categoryIds": null,
             "conversationIds": [], "conversationInfo": {"state": "lck"}
@@ -1069,23 +1069,20 @@ fn conversation_request_bodies() {
 
     assert_json(&types::FeedbackRequest::default(), json!({}));
     assert_json(
-        &types::FeedbackRequest {
-            rating: Nullable::Null,
-            feedback_selection: Nullable::Null,
-            suggested_answer: Nullable::Null,
-        },
+        &types::FeedbackRequest::new()
+            .rating_null()
+            .feedback_selection_null()
+            .suggested_answer_null(),
         json!({"rating": null, "feedbackSelection": null, "suggestedAnswer": null}),
     );
     assert_json(
-        &types::FeedbackRequest {
-            rating: true.into(),
-            feedback_selection: vec![
+        &types::FeedbackRequest::new()
+            .rating(true)
+            .feedback_selection(vec![
                 types::UserAnswerFeedbackSelection::Inaccurate,
                 "too_long".into(),
-            ]
-            .into(),
-            suggested_answer: Nullable::Value(String::new()),
-        },
+            ])
+            .suggested_answer(String::new()),
         json!({"rating": true, "feedbackSelection": ["inaccurate", "too_long"], "suggestedAnswer": ""}),
     );
     assert_json(
@@ -1097,15 +1094,15 @@ fn conversation_request_bodies() {
 #[test]
 fn create_app_request_bodies() {
     // `single_action_app_input` is required and nullable: `None` is sent as `null`.
-    let bare = types::CreateAppRequest::new(
-        types::CreateAppType::SingleAction,
-        "Summarizer",
-        "",
-        "productivity",
-        false,
-        true,
-        None,
-    );
+    let bare = types::CreateAppRequest::new(types::CreateAppRequired {
+        r#type: types::CreateAppType::SingleAction,
+        name: "Summarizer".into(),
+        description: String::new(),
+        category: "productivity".into(),
+        published: false,
+        enabled: true,
+        single_action_app_input: None,
+    });
     assert_json(
         &bare,
         json!({
@@ -1114,20 +1111,23 @@ fn create_app_request_bodies() {
             "single_action_app_input": null
         }),
     );
-    let input = types::CreateAppSingleActionAppInput::new(
-        "Summarizer",
-        "Summarizes",
-        "gpt-4o",
-        vec![types::CreateAppInput::new("document", "", "image_basic")],
-        vec![types::CreateAppMessage::new("assistant", "Hi")],
-    );
+    let input =
+        types::CreateAppSingleActionAppInput::new(types::CreateAppSingleActionAppInputRequired {
+            name: "Summarizer".into(),
+            description: "Summarizes".into(),
+            llm_model: "gpt-4o".into(),
+            inputs: vec![types::CreateAppInput::new(types::CreateAppInputRequired {
+                name: "document".into(),
+                value: String::new(),
+                input_type: "image_basic".into(),
+            })],
+            messages: vec![types::CreateAppMessage::new("assistant", "Hi")],
+        });
     // Nullable fields start absent; `options` starts absent.
     assert_json(
-        &types::CreateAppRequest {
-            user_id: Some("VXNlcjox".into()),
+        &with_fields!(bare.user_id("VXNlcjox"), {
             single_action_app_input: Some(input.clone()),
-            ..bare
-        },
+        }),
         json!({
             "user_id": "VXNlcjox", "type": "single_action", "name": "Summarizer",
             "description": "", "category": "productivity", "published": false, "enabled": true,
@@ -1139,17 +1139,21 @@ fn create_app_request_bodies() {
         }),
     );
     assert_json(
-        &types::CreateAppSingleActionAppInput {
-            selected_llm_processing_method: Nullable::Null,
-            selected_map_reduce_input_variable_name: Nullable::Value("document".into()),
-            inputs: vec![types::CreateAppInput {
-                placeholder: Nullable::Value("Paste a document".into()),
-                options: Some(vec![]),
-                ..types::CreateAppInput::new("document", "", types::CreateAppInputType::Paragraph)
-            }],
-            messages: vec![],
-            ..input
-        },
+        &with_fields!(
+            input
+                .selected_llm_processing_method_null()
+                .selected_map_reduce_input_variable_name("document"),
+            {
+                inputs: vec![types::CreateAppInput::new(types::CreateAppInputRequired {
+                    name: "document".into(),
+                    value: String::new(),
+                    input_type: types::CreateAppInputType::Paragraph,
+                })
+                .placeholder("Paste a document")
+                .options(vec![])],
+                messages: vec![],
+            }
+        ),
         json!({
             "name": "Summarizer", "description": "Summarizes", "llm_model": "gpt-4o",
             "selected_llm_processing_method": null,
@@ -1160,7 +1164,10 @@ fn create_app_request_bodies() {
         }),
     );
     assert_json(
-        &types::CreateAppOption::new("Short", "short"),
+        &types::CreateAppOption::new(types::CreateAppOptionRequired {
+            name: "Short".into(),
+            value: "short".into(),
+        }),
         json!({"name": "Short", "value": "short"}),
     );
 }
@@ -1172,25 +1179,24 @@ fn run_app_and_chat_request_bodies() {
     assert_json(&types::RunAppChat::default(), json!({}));
     assert_json(&types::RunAppSource::default(), json!({}));
     assert_json(
-        &types::RunAppRequest {
-            chat: Some(types::RunAppChat {
-                message: Some("hi".into()),
-                source: Some(types::RunAppSource {
-                    knowledge_base_ids: Some(vec![]),
-                    folder_ids: Some(strings(&["Rm9sZGVyOjE="])),
-                    web_sites: Some(strings(&["https://help.example.com"])),
-                }),
-            }),
-            inputs: Some(object(json!({"tone": "formal", "limit": 3, "extra": null}))),
-            mode: Some(types::RunAppMode::Sync),
-            is_stateful: Some(false),
-            conversation_id: Some("c1".into()),
-            llm_model: Some("gpt-4o".into()),
-            llm_prompt_id: Some("p1".into()),
-            ga_prompt_group_id: Some("g1".into()),
-            temperature: Some(0.0),
-            required_variables: Some(vec![]),
-        },
+        &types::RunAppRequest::new()
+            .chat(
+                types::RunAppChat::new().message("hi").source(
+                    types::RunAppSource::new()
+                        .knowledge_base_ids(Vec::<String>::new())
+                        .folder_ids(["Rm9sZGVyOjE="])
+                        .web_sites(["https://help.example.com"]),
+                ),
+            )
+            .inputs(object(json!({"tone": "formal", "limit": 3, "extra": null})))
+            .mode(types::RunAppMode::Sync)
+            .is_stateful(false)
+            .conversation_id("c1")
+            .llm_model("gpt-4o")
+            .llm_prompt_id("p1")
+            .ga_prompt_group_id("g1")
+            .temperature(0.0)
+            .required_variables(Vec::<String>::new()),
         json!({
             "chat": {"message": "hi", "source": {"knowledgeBaseIds": [], "folderIds": ["Rm9sZGVyOjE="], "webSites": ["https://help.example.com"]}},
             "inputs": {"tone": "formal", "limit": 3, "extra": null},
@@ -1204,25 +1210,30 @@ fn run_app_and_chat_request_bodies() {
         json!({"id": "Q29udmVyc2F0aW9uOjE="}),
     );
     assert_json(
-        &types::SendChatRequest::new("환불", "c1"),
+        &types::SendChatRequest::new(types::SendChatRequired {
+            message: "환불".into(),
+            conversation_id: "c1".into(),
+        }),
         json!({"message": "환불", "conversationId": "c1"}),
     );
     assert_json(
-        &types::RunSkillRequest::new("Q2FtcGFpZ246Mg==", "hi"),
+        &types::RunSkillRequest::new(types::RunSkillRequired {
+            id: "Q2FtcGFpZ246Mg==".into(),
+            text: "hi".into(),
+        }),
         json!({"id": "Q2FtcGFpZ246Mg==", "text": "hi"}),
     );
     assert_json(
-        &types::RunSkillRequest {
-            variables: Some(Map::new()),
-            ..types::RunSkillRequest::new("s", "")
-        },
+        &types::RunSkillRequest::new(types::RunSkillRequired {
+            id: "s".into(),
+            text: String::new(),
+        })
+        .variables(Map::new()),
         json!({"id": "s", "text": "", "variables": {}}),
     );
     assert_json(&types::StartConversationRequest::default(), json!({}));
     assert_json(
-        &types::StartConversationRequest {
-            placement: Some("web".into()),
-        },
+        &types::StartConversationRequest::new().placement("web"),
         json!({"placement": "web"}),
     );
 }
@@ -1237,16 +1248,15 @@ fn generative_answer_request_bodies() {
     assert_json(&types::GetGenerativeAnswerHashtags::default(), json!({}));
     assert_json(&types::GetGenerativeAnswerSource::default(), json!({}));
     assert_json(
-        &types::GetGenerativeAnswerHashtags {
-            qna_include: Some(strings(&["a"])),
-            qna_include_option: Some(types::GetGenerativeAnswerQnaIncludeOption::Or),
-            qna_exclude: Some(vec![]),
-            qna_exclude_option: Some(types::GetGenerativeAnswerQnaExcludeOption::And),
-            docs_include: Some(strings(&["b"])),
-            docs_include_option: Some("xor".into()),
-            docs_exclude: Some(strings(&["c"])),
-            docs_exclude_option: Some(types::GetGenerativeAnswerDocsExcludeOption::Or),
-        },
+        &types::GetGenerativeAnswerHashtags::new()
+            .qna_include(["a"])
+            .qna_include_option(types::GetGenerativeAnswerQnaIncludeOption::Or)
+            .qna_exclude(Vec::<String>::new())
+            .qna_exclude_option(types::GetGenerativeAnswerQnaExcludeOption::And)
+            .docs_include(["b"])
+            .docs_include_option("xor")
+            .docs_exclude(["c"])
+            .docs_exclude_option(types::GetGenerativeAnswerDocsExcludeOption::Or),
         json!({
             "qnaInclude": ["a"], "qnaIncludeOption": "or", "qnaExclude": [],
             "qnaExcludeOption": "and", "docsInclude": ["b"], "docsIncludeOption": "xor",
@@ -1254,17 +1264,15 @@ fn generative_answer_request_bodies() {
         }),
     );
     assert_json(
-        &types::GetGenerativeAnswerRequest {
-            mode: Some(types::GetGenerativeAnswerMode::Sync),
-            search_from: Some(strings(&["웹"])),
-            temperature: Some(1.5),
-            source: Some(types::GetGenerativeAnswerSource {
-                shared_knowledge_base_node_ids: Some(vec![]),
-                personal_knowledge_base_node_ids: Some(strings(&["S25vd2xlZGdlQmFzZTox"])),
-                web_sites: None,
-            }),
-            ..types::GetGenerativeAnswerRequest::new("q")
-        },
+        &types::GetGenerativeAnswerRequest::new("q")
+            .mode(types::GetGenerativeAnswerMode::Sync)
+            .search_from(["웹"])
+            .temperature(1.5)
+            .source(
+                types::GetGenerativeAnswerSource::new()
+                    .shared_knowledge_base_node_ids(Vec::<String>::new())
+                    .personal_knowledge_base_node_ids(["S25vd2xlZGdlQmFzZTox"]),
+            ),
         json!({
             "query": "q", "mode": "sync", "search_from": ["웹"], "temperature": 1.5,
             "source": {"sharedKnowledgeBaseNodeIds": [], "personalKnowledgeBaseNodeIds": ["S25vd2xlZGdlQmFzZTox"]}
@@ -1276,14 +1284,13 @@ fn generative_answer_request_bodies() {
 fn update_app_request_bodies() {
     assert_json(&types::UpdateAppRequest::default(), json!({}));
     assert_json(
-        &types::UpdateAppRequest {
-            name: Nullable::Null,
-            description: Nullable::Null,
-            category: Nullable::Null,
-            published: Nullable::Null,
-            agent_permission: Nullable::Null,
-            user_permission: Nullable::Null,
-        },
+        &types::UpdateAppRequest::new()
+            .name_null()
+            .description_null()
+            .category_null()
+            .published_null()
+            .agent_permission_null()
+            .user_permission_null(),
         json!({
             "name": null, "description": null, "category": null, "published": null,
             "agentPermission": null, "userPermission": null
@@ -1298,25 +1305,27 @@ fn update_app_request_bodies() {
         json!({"viewAccessToUser": true}),
     );
     assert_json(
-        &types::UpdateAppRequest {
-            name: Nullable::Value("Support".into()),
-            description: Nullable::Value(String::new()),
-            category: Nullable::Value("sales".into()),
-            published: Nullable::Value(true),
-            agent_permission: Nullable::Value(types::AgentPermission {
-                access_agents: Nullable::Value(vec![
-                    types::AccessAgent::new("QWdlbnQ6MQ==", types::ObjectAccessType::Order1Editor),
-                    types::AccessAgent::new("QWdlbnQ6Mg==", "order_0_owner"),
-                ]),
-                access_permission_groups: Nullable::Null,
-                view_access_to_agent: true,
-            }),
-            user_permission: Nullable::Value(types::UserPermission {
-                own_user_ids: Nullable::Value(vec![]),
-                customer_groups: Nullable::Null,
-                view_access_to_user: false,
-            }),
-        },
+        &types::UpdateAppRequest::new()
+            .name("Support")
+            .description(String::new())
+            .category("sales")
+            .published(true)
+            .agent_permission(
+                types::AgentPermission::new(true)
+                    .access_agents(vec![
+                        types::AccessAgent::new(
+                            "QWdlbnQ6MQ==",
+                            types::ObjectAccessType::Order1Editor,
+                        ),
+                        types::AccessAgent::new("QWdlbnQ6Mg==", "order_0_owner"),
+                    ])
+                    .access_permission_groups_null(),
+            )
+            .user_permission(
+                types::UserPermission::new(false)
+                    .own_user_ids(Vec::<String>::new())
+                    .customer_groups_null(),
+            ),
         json!({
             "name": "Support", "description": "", "category": "sales", "published": true,
             "agentPermission": {
@@ -1338,7 +1347,8 @@ fn update_app_request_bodies() {
 
 #[test]
 fn nullable_request_fields_decode_back_to_their_three_states() {
-    // Request types also derive Deserialize: absent, null and value come back distinct.
+    // Request types also derive Deserialize (with the `full-serde` feature, which this crate
+    // enables): absent, null and value come back distinct.
     for (json, expected) in [
         (json!({}), Nullable::Absent),
         (json!({"title": null}), Nullable::Null),

@@ -23,7 +23,8 @@ pub struct Sandbox {
 }
 
 impl Sandbox {
-    /// A sandbox with copies of `dirs` (project-relative) from the real project.
+    /// A sandbox with copies of `dirs` (project-relative) from the real project, and always
+    /// the generated crate's manifest (regen writes its feature block).
     pub fn with(dirs: &[&str]) -> Sandbox {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let root = std::env::temp_dir().join(format!(
@@ -42,6 +43,11 @@ impl Sandbox {
                 fs::create_dir_all(to.parent().expect("parent")).expect("mkdir");
                 fs::copy(&from, &to).expect("copy file");
             }
+        }
+        let manifest = root.join("alli-api/Cargo.toml");
+        if !manifest.exists() {
+            fs::create_dir_all(root.join("alli-api")).expect("mkdir");
+            fs::copy(project_root().join("alli-api/Cargo.toml"), &manifest).expect("copy manifest");
         }
         Sandbox { root }
     }
@@ -130,4 +136,48 @@ pub fn json_blocks(page: &str) -> Vec<serde_json::Value> {
         }
     }
     out
+}
+
+/// Held while a test runs cargo on a sandbox with the shared target dir
+/// `target/impact-test`: cargo names a path package's artifacts without its path, so the
+/// sandboxes' `alli-api` builds share one output. One build at a time, each after
+/// [`Sandbox::touch_sources`], so a build never takes another sandbox's output for fresh.
+pub fn shared_target() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Sandbox {
+    /// Marks every Rust source of the sandbox as modified now, so cargo rebuilds the
+    /// sandbox's crates whatever the shared target dir holds.
+    pub fn touch_sources(&self) {
+        fn walk(dir: &Path) {
+            for e in fs::read_dir(dir).into_iter().flatten().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    walk(&p);
+                } else if p.extension().is_some_and(|x| x == "rs") {
+                    let f = fs::File::options()
+                        .append(true)
+                        .open(&p)
+                        .expect("open source");
+                    f.set_modified(std::time::SystemTime::now())
+                        .expect("touch source");
+                }
+            }
+        }
+        walk(&self.root);
+    }
+}
+
+/// The one error of a failed run, printed; fails when there is not exactly one.
+pub fn single_error(failure: &generator::Failure) -> String {
+    let errors: Vec<String> = failure
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    errors[0].clone()
 }

@@ -3,6 +3,8 @@
 
 //! Operations tagged `shapes`.
 #![allow(clippy::too_many_arguments)]
+use alli_api::__private::ParamStyle;
+
 /// Operations tagged `shapes`.
 ///
 /// The `shapes` operations: `client.shapes()`.
@@ -21,8 +23,8 @@ impl<'a> Shapes<'a> {
     /// Get Legacy
     ///
     /// Sends `GET /legacy`.
-    pub fn legacy(&self) -> Legacy {
-        Legacy::new(self.client.clone())
+    pub fn legacy(&self) -> ShapeLegacy {
+        ShapeLegacy::new(self.client.clone())
     }
 
     /// Put Shape
@@ -31,22 +33,22 @@ impl<'a> Shapes<'a> {
     ///
     /// # Arguments
     ///
-    /// - `r#type`: Sets the path parameter `type`.
+    /// - `type`: Sets the path parameter `type`.
     /// - `body`: The request body.
-    pub fn put(&self, r#type: impl Into<String>, body: super::types::Shape) -> Put {
-        Put::new(self.client.clone(), r#type, body)
+    pub fn put(&self, r#type: impl Into<String>, body: super::types::Shape) -> PutShape {
+        PutShape::new(self.client.clone(), r#type, body)
     }
 }
 
 /// Request builder for [`Shapes::legacy`]: set optional parameters, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct Legacy {
+pub struct ShapeLegacy {
     client: alli_api::Client,
     options: alli_api::RequestOptions,
 }
 
-impl Legacy {
+impl ShapeLegacy {
     fn new(client: alli_api::Client) -> Self {
         Self {
             client,
@@ -55,6 +57,7 @@ impl Legacy {
     }
 
     alli_api::__request_options!();
+
     fn request(&self) -> alli_api::__private::Request {
         alli_api::__private::Request::new(
             alli_api::__private::Method::GET,
@@ -78,7 +81,7 @@ impl Legacy {
 /// Request builder for [`Shapes::put`]: set optional parameters, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct Put {
+pub struct PutShape {
     client: alli_api::Client,
     options: alli_api::RequestOptions,
     r#type: String,
@@ -86,7 +89,7 @@ pub struct Put {
     body: super::types::Shape,
 }
 
-impl Put {
+impl PutShape {
     fn new(
         client: alli_api::Client,
         r#type: impl Into<String>,
@@ -102,6 +105,7 @@ impl Put {
     }
 
     alli_api::__request_options!();
+
     /// Sets the query parameter `ids`.
     pub fn ids(
         mut self,
@@ -118,7 +122,7 @@ impl Put {
             "shapes.put",
         );
         request.path_param("type", &self.r#type);
-        request.query("ids", &self.ids);
+        request.query_param("ids", &self.ids, ParamStyle::FORM);
         request.json(&self.body);
         request
     }

@@ -4,29 +4,27 @@
 //! Request and response types.
 #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
 
-/// The `Circle` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Circle {
-    /// The `kind` field.
     pub kind: String,
-    /// The `radius` field.
     pub radius: f32,
 }
 
 impl Circle {
-    /// Creates a `Circle` from its required fields; the others start absent.
+    /// Creates a `Circle`.
     pub fn new(kind: impl Into<String>, radius: f32) -> Self {
         Self { kind: kind.into(), radius }
     }
 }
 
-/// The response of `GetLegacy`.
+/// The response of `GET /legacy`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetLegacyResponse {
     /// Constraint: value &gt; 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
-    /// The `note` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// A nullable reference, 3.0 style.
@@ -34,69 +32,100 @@ pub struct GetLegacyResponse {
     pub r#ref: Option<Legacy>,
 }
 
-/// The `Legacy` schema.
+impl GetLegacyResponse {
+    /// Creates a `GetLegacyResponse` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self {
+            value: None,
+            note: None,
+            r#ref: None,
+        }
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Legacy {
-    /// The `a` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub a: Option<String>,
 }
 
-/// The `Node` schema.
+impl Legacy {
+    /// Creates a `Legacy` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self { a: None }
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Node {
-    /// The `value` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Recursive, boxed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<Box<Node>>,
-    /// The `children` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub children: Option<Vec<Node>>,
 }
 
-/// The response of `PutShape`.
+impl Node {
+    /// Creates a `Node` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self {
+            value: None,
+            parent: None,
+            children: None,
+        }
+    }
+}
+
+/// The response of `PUT /shapes/{type}`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PutShapeResponse {
-    /// The `labels` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<::std::collections::BTreeMap<String, String>>,
-    /// The `extra` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra: Option<alli_api::serde_json::Map<String, alli_api::serde_json::Value>>,
-    /// The `anything` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anything: Option<alli_api::serde_json::Value>,
-    /// The `list` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<alli_api::serde_json::Value>>,
-    /// The `self` field.
-    #[serde(rename = "self")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "self", default, skip_serializing_if = "Option::is_none")]
     pub self_: Option<String>,
-    /// The `match` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#match: Option<i64>,
-    /// The `2fa` field.
-    #[serde(rename = "2fa")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "2fa", default, skip_serializing_if = "Option::is_none")]
     pub n2fa: Option<bool>,
-    /// The `kebab-case` field.
-    #[serde(rename = "kebab-case")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "kebab-case", default, skip_serializing_if = "Option::is_none")]
     pub kebab_case: Option<String>,
-    /// The `dotted.name` field.
-    #[serde(rename = "dotted.name")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "dotted.name", default, skip_serializing_if = "Option::is_none")]
     pub dotted_name: Option<String>,
-    /// The `tree` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tree: Option<Node>,
 }
 
-/// The `Shape` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+impl PutShapeResponse {
+    /// Creates a `PutShapeResponse` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self {
+            labels: None,
+            extra: None,
+            anything: None,
+            list: None,
+            self_: None,
+            r#match: None,
+            n2fa: None,
+            kebab_case: None,
+            dotted_name: None,
+            tree: None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum Shape {
@@ -128,21 +157,18 @@ impl<'de> ::serde::Deserialize<'de> for Shape {
     }
 }
 
-/// The `Square` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Square {
-    /// The `kind` field.
     pub kind: String,
-    /// The `side` field.
     pub side: f64,
 }
 
 impl Square {
-    /// Creates a `Square` from its required fields; the others start absent.
+    /// Creates a `Square`.
     pub fn new(kind: impl Into<String>, side: f64) -> Self {
         Self { kind: kind.into(), side }
     }
 }
 
-/// The `Untagged` schema.
 pub type Untagged = alli_api::serde_json::Value;

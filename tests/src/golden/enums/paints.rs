@@ -3,6 +3,8 @@
 
 //! Operations tagged `paints`.
 #![allow(clippy::too_many_arguments)]
+use alli_api::__private::ParamStyle;
+
 /// Operations tagged `paints`.
 ///
 /// The `paints` operations: `client.paints()`.
@@ -21,15 +23,15 @@ impl<'a> Paints<'a> {
     /// List Paints
     ///
     /// Sends `GET /paints`.
-    pub fn list(&self) -> List {
-        List::new(self.client.clone())
+    pub fn list(&self) -> ListPaints {
+        ListPaints::new(self.client.clone())
     }
 }
 
 /// Request builder for [`Paints::list`]: set optional parameters, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct List {
+pub struct ListPaints {
     client: alli_api::Client,
     options: alli_api::RequestOptions,
     color: Option<super::types::Color>,
@@ -38,7 +40,7 @@ pub struct List {
     size: Option<i64>,
 }
 
-impl List {
+impl ListPaints {
     fn new(client: alli_api::Client) -> Self {
         Self {
             client,
@@ -51,6 +53,7 @@ impl List {
     }
 
     alli_api::__request_options!();
+
     /// Sets the query parameter `color`.
     pub fn color(mut self, value: impl Into<super::types::Color>) -> Self {
         self.color = Some(value.into());
@@ -81,10 +84,10 @@ impl List {
             "/paints",
             "paints.list",
         );
-        request.query("color", &self.color);
-        request.query("order", &self.order);
-        request.query("finish", &self.finish);
-        request.query("size", &self.size);
+        request.query_param("color", &self.color, ParamStyle::FORM);
+        request.query_param("order", &self.order, ParamStyle::FORM);
+        request.query_param("finish", &self.finish, ParamStyle::FORM);
+        request.query_param("size", &self.size, ParamStyle::FORM);
         request
     }
 

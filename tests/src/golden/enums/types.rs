@@ -19,7 +19,7 @@ alli_api::__open_enum! {
 }
 
 alli_api::__open_enum! {
-    /// Values of parameter `finish` of `ListPaints`.
+    /// Parameter `finish` of `GET /paints`.
     pub enum ListPaintsFinish {
         /// `matte`
         Matte = "matte",
@@ -28,10 +28,10 @@ alli_api::__open_enum! {
     }
 }
 
-/// `paints[]` in the response of `ListPaints`.
+/// `paints[]` in the response of `GET /paints`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListPaintsPaint {
-    /// The `color` field.
     pub color: Color,
     /// Defaults to `"matte"` when absent.
     #[serde(default = "ListPaintsPaint::default_finish")]
@@ -53,7 +53,7 @@ impl ListPaintsPaint {
 }
 
 alli_api::__open_enum! {
-    /// `paints[].finish` in the response of `ListPaints`.
+    /// `paints[].finish` in the response of `GET /paints`.
     pub enum ListPaintsPaintFinish {
         /// `matte`
         Matte = "matte",
@@ -62,15 +62,15 @@ alli_api::__open_enum! {
     }
 }
 
-/// The response of `ListPaints`.
+/// The response of `GET /paints`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListPaintsResponse {
-    /// The `paints` field.
     pub paints: Vec<ListPaintsPaint>,
 }
 
 impl ListPaintsResponse {
-    /// Creates a `ListPaintsResponse` from its required fields; the others start absent.
+    /// Creates a `ListPaintsResponse`.
     pub fn new(paints: Vec<ListPaintsPaint>) -> Self {
         Self { paints }
     }

@@ -27,8 +27,8 @@ impl<'a> Jobs<'a> {
     /// Documented error bodies, available through `Error::body::<T>()`:
     ///
     /// - 400, 401: [`RunJobError`](super::types::RunJobError)
-    pub fn run(&self) -> Run {
-        Run::new(self.client.clone())
+    pub fn run(&self) -> RunJob {
+        RunJob::new(self.client.clone())
     }
 
     /// Get Job
@@ -46,30 +46,31 @@ impl<'a> Jobs<'a> {
     /// - 404: [`GetJobError404`](super::types::GetJobError404)
     /// - 4XX: [`GetJobError4xxxx`](super::types::GetJobError4xxxx)
     /// - default: [`GetJobErrordefault`](super::types::GetJobErrordefault)
-    pub fn get(&self, id: impl Into<String>) -> Get {
-        Get::new(self.client.clone(), id)
+    pub fn get(&self, id: impl Into<String>) -> GetJob {
+        GetJob::new(self.client.clone(), id)
     }
 }
 
 /// Request builder for [`Jobs::run`]: set optional parameters, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct Run {
+pub struct RunJob {
     client: alli_api::Client,
     options: alli_api::RequestOptions,
     body: super::types::RunJobRequest,
 }
 
-impl Run {
+impl RunJob {
     fn new(client: alli_api::Client) -> Self {
         Self {
             client,
             options: Default::default(),
-            body: Default::default(),
+            body: super::types::RunJobRequest::new(),
         }
     }
 
     alli_api::__request_options!();
+
     /// Sets the body field `name`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.body.name = Some(value.into());
@@ -120,13 +121,13 @@ impl Run {
 /// Request builder for [`Jobs::get`]: set optional parameters, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct Get {
+pub struct GetJob {
     client: alli_api::Client,
     options: alli_api::RequestOptions,
     id: String,
 }
 
-impl Get {
+impl GetJob {
     fn new(client: alli_api::Client, id: impl Into<String>) -> Self {
         Self {
             client,
@@ -136,6 +137,7 @@ impl Get {
     }
 
     alli_api::__request_options!();
+
     fn request(&self) -> alli_api::__private::Request {
         let mut request = alli_api::__private::Request::new(
             alli_api::__private::Method::GET,

@@ -4,69 +4,130 @@
 //! Request and response types.
 #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
 
-/// The error body of `GetJob` for status 404.
+/// The error body of `GET /jobs/{id}` for status 404.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetJobError404 {
-    /// The `detail` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
 }
 
-/// The error body of `GetJob` for status 4XXXX.
+impl GetJobError404 {
+    /// Creates a `GetJobError404` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self { detail: None }
+    }
+}
+
+/// The error body of `GET /jobs/{id}` for status 4XXXX.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetJobError4xxxx {
-    /// The `errors` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<String>>,
 }
 
-/// The error body of `GetJob` for status default.
+impl GetJobError4xxxx {
+    /// Creates a `GetJobError4xxxx` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self { errors: None }
+    }
+}
+
+/// The error body of `GET /jobs/{id}` for status default.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetJobErrordefault {
-    /// The `message` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
-/// The response of `GetJob`.
+impl GetJobErrordefault {
+    /// Creates a `GetJobErrordefault` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self { message: None }
+    }
+}
+
+/// The response of `GET /jobs/{id}`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetJobResponse {
-    /// The `state` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
 }
 
-/// The error body of `RunJob`.
+impl GetJobResponse {
+    /// Creates a `GetJobResponse` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self { state: None }
+    }
+}
+
+/// The error body of `POST /jobs`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct RunJobError {
-    /// The `errors` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<String>>,
 }
 
-/// The request body of `RunJob`.
+impl RunJobError {
+    /// Creates a `RunJobError` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self { errors: None }
+    }
+}
+
+/// The request body of `POST /jobs`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct RunJobRequest {
-    /// The `name` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
-/// The response of `RunJob`.
+impl RunJobRequest {
+    /// Creates a `RunJobRequest` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self { name: None }
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+}
+
+/// The response of `POST /jobs`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct RunJobResponse {
-    /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<String>,
-    /// The `error` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<RunJobResponseError>,
 }
 
-/// `error` in the response of `RunJob`.
+impl RunJobResponse {
+    /// Creates a `RunJobResponse` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self { result: None, error: None }
+    }
+}
+
+/// `error` in the response of `POST /jobs`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct RunJobResponseError {
-    /// The `code` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
+}
+
+impl RunJobResponseError {
+    /// Creates a `RunJobResponseError` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self { code: None }
+    }
 }

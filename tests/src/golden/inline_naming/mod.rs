@@ -4,6 +4,8 @@
 //! Generated from Fixture 1.0.0 (`spec/openapi.json`).
 pub mod types;
 pub mod orders;
+pub mod mock;
+
 /// The resource handles of this API, on the runtime's client.
 pub trait InlineNamingApi {
     /// Operations tagged `orders`.

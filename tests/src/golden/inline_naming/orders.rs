@@ -30,28 +30,28 @@ impl<'a> Orders<'a> {
         &self,
         customer: super::types::CreateOrderCustomer,
         lines: Vec<super::types::CreateOrderLine>,
-    ) -> Create {
-        Create::new(self.client.clone(), customer, lines)
+    ) -> CreateOrder {
+        CreateOrder::new(self.client.clone(), customer, lines)
     }
 
     /// Preview Order
     ///
     /// Sends `POST /orders/preview`.
-    pub fn preview(&self) -> Preview {
-        Preview::new(self.client.clone())
+    pub fn preview(&self) -> OrderPreview {
+        OrderPreview::new(self.client.clone())
     }
 }
 
 /// Request builder for [`Orders::create`]: set optional parameters, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct Create {
+pub struct CreateOrder {
     client: alli_api::Client,
     options: alli_api::RequestOptions,
     body: super::types::CreateOrderRequest,
 }
 
-impl Create {
+impl CreateOrder {
     fn new(
         client: alli_api::Client,
         customer: super::types::CreateOrderCustomer,
@@ -65,6 +65,7 @@ impl Create {
     }
 
     alli_api::__request_options!();
+
     /// Sets the body field `gift`.
     pub fn gift(mut self, value: super::types::GiftWrapping) -> Self {
         self.body.gift = Some(value);
@@ -108,22 +109,23 @@ impl Create {
 /// Request builder for [`Orders::preview`]: set optional parameters, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct Preview {
+pub struct OrderPreview {
     client: alli_api::Client,
     options: alli_api::RequestOptions,
     body: super::types::PreviewOrderRequest,
 }
 
-impl Preview {
+impl OrderPreview {
     fn new(client: alli_api::Client) -> Self {
         Self {
             client,
             options: Default::default(),
-            body: Default::default(),
+            body: super::types::PreviewOrderRequest::new(),
         }
     }
 
     alli_api::__request_options!();
+
     /// Sets the body field `buttons`.
     pub fn buttons(mut self, value: Vec<super::types::Button>) -> Self {
         self.body.buttons = Some(value);

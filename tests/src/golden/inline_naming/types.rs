@@ -4,31 +4,61 @@
 //! Request and response types.
 #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
 
-/// `buttons[]` in the request body of `CreateOrder`. Also used by `PreviewOrder`.
+/// `buttons[]` in the request body of `POST /orders`. Also used by `POST /orders/preview`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Button {
-    /// The `label` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The `style` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub style: Option<Style>,
 }
 
-/// `customer.address` in the request body of `CreateOrder`.
+impl Button {
+    /// Creates a `Button` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self { label: None, style: None }
+    }
+
+    /// Sets `label`.
+    pub fn label(mut self, value: impl Into<String>) -> Self {
+        self.label = Some(value.into());
+        self
+    }
+
+    /// Sets `style`.
+    pub fn style(mut self, value: Style) -> Self {
+        self.style = Some(value);
+        self
+    }
+}
+
+/// `customer.address` in the request body of `POST /orders`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateOrderAddress {
-    /// The `city` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
 }
 
-/// `customer` in the request body of `CreateOrder`.
+impl CreateOrderAddress {
+    /// Creates a `CreateOrderAddress` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self { city: None }
+    }
+
+    /// Sets `city`.
+    pub fn city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(value.into());
+        self
+    }
+}
+
+/// `customer` in the request body of `POST /orders`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateOrderCustomer {
-    /// The `name` field.
     pub name: String,
-    /// The `address` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<CreateOrderAddress>,
 }
@@ -41,35 +71,39 @@ impl CreateOrderCustomer {
             address: None,
         }
     }
+
+    /// Sets `address`.
+    pub fn address(mut self, value: CreateOrderAddress) -> Self {
+        self.address = Some(value);
+        self
+    }
 }
 
-/// `lines[]` in the request body of `CreateOrder`.
+/// `lines[]` in the request body of `POST /orders`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateOrderLine {
-    /// The `sku` field.
     pub sku: String,
     /// Constraint: value ≥ 1.
     pub quantity: i32,
 }
 
 impl CreateOrderLine {
-    /// Creates a `CreateOrderLine` from its required fields; the others start absent.
+    /// Creates a `CreateOrderLine`.
     pub fn new(sku: impl Into<String>, quantity: i32) -> Self {
         Self { sku: sku.into(), quantity }
     }
 }
 
-/// The request body of `CreateOrder`.
+/// The request body of `POST /orders`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateOrderRequest {
-    /// The `customer` field.
     pub customer: CreateOrderCustomer,
-    /// The `lines` field.
     pub lines: Vec<CreateOrderLine>,
     /// GiftWrapping.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gift: Option<GiftWrapping>,
-    /// The `buttons` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub buttons: Option<Vec<Button>>,
 }
@@ -84,63 +118,141 @@ impl CreateOrderRequest {
             buttons: None,
         }
     }
+
+    /// Sets `gift`.
+    pub fn gift(mut self, value: GiftWrapping) -> Self {
+        self.gift = Some(value);
+        self
+    }
+
+    /// Sets `buttons`.
+    pub fn buttons(mut self, value: Vec<Button>) -> Self {
+        self.buttons = Some(value);
+        self
+    }
 }
 
-/// The response of `CreateOrder`.
+/// The response of `POST /orders`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateOrderResponse {
-    /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<CreateOrderResult>,
 }
 
-/// `result` in the response of `CreateOrder`.
+impl CreateOrderResponse {
+    /// Creates a `CreateOrderResponse` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self { result: None }
+    }
+}
+
+/// `result` in the response of `POST /orders`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateOrderResult {
-    /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The `lines` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lines: Option<Vec<CreateOrderResultLine>>,
 }
 
-/// `result.lines[]` in the response of `CreateOrder`.
+impl CreateOrderResult {
+    /// Creates a `CreateOrderResult` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self { id: None, lines: None }
+    }
+}
+
+/// `result.lines[]` in the response of `POST /orders`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateOrderResultLine {
-    /// The `sku` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,
 }
 
+impl CreateOrderResultLine {
+    /// Creates a `CreateOrderResultLine` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self { sku: None }
+    }
+}
+
 /// GiftWrapping.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct GiftWrapping {
-    /// The `message` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
-/// The request body of `PreviewOrder`.
+impl GiftWrapping {
+    /// Creates a `GiftWrapping` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self { message: None }
+    }
+
+    /// Sets `message`.
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
+}
+
+/// The request body of `POST /orders/preview`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PreviewOrderRequest {
-    /// The `buttons` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub buttons: Option<Vec<Button>>,
 }
 
-/// The response of `PreviewOrder`.
+impl PreviewOrderRequest {
+    /// Creates a `PreviewOrderRequest` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self { buttons: None }
+    }
+
+    /// Sets `buttons`.
+    pub fn buttons(mut self, value: Vec<Button>) -> Self {
+        self.buttons = Some(value);
+        self
+    }
+}
+
+/// The response of `POST /orders/preview`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PreviewOrderResponse {
-    /// The `total` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<f64>,
 }
 
-/// `buttons[].style` in the request body of `CreateOrder`. Also used by `PreviewOrder`.
+impl PreviewOrderResponse {
+    /// Creates a `PreviewOrderResponse` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self { total: None }
+    }
+}
+
+/// `buttons[].style` in the request body of `POST /orders`. Also used by `POST /orders/preview`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Style {
-    /// The `bold` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bold: Option<bool>,
+}
+
+impl Style {
+    /// Creates a `Style` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self { bold: None }
+    }
+
+    /// Sets `bold`.
+    pub fn bold(mut self, value: bool) -> Self {
+        self.bold = Some(value);
+        self
+    }
 }

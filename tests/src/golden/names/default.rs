@@ -21,20 +21,20 @@ impl<'a> DefaultApi<'a> {
     /// `GET /health`
     ///
     /// Sends `GET /health`.
-    pub fn health(&self) -> Health {
-        Health::new(self.client.clone())
+    pub fn health(&self) -> DefaultHealth {
+        DefaultHealth::new(self.client.clone())
     }
 }
 
 /// Request builder for [`DefaultApi::health`]: set optional parameters, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct Health {
+pub struct DefaultHealth {
     client: alli_api::Client,
     options: alli_api::RequestOptions,
 }
 
-impl Health {
+impl DefaultHealth {
     fn new(client: alli_api::Client) -> Self {
         Self {
             client,
@@ -43,6 +43,7 @@ impl Health {
     }
 
     alli_api::__request_options!();
+
     fn request(&self) -> alli_api::__private::Request {
         alli_api::__private::Request::new(
             alli_api::__private::Method::GET,

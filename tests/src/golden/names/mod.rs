@@ -9,20 +9,27 @@ pub mod sessions;
 pub mod timeout_api;
 pub mod translations;
 pub mod type_api;
+pub mod mock;
+
 /// The resource handles of this API, on the runtime's client.
 pub trait NamesApi {
     /// Operations tagged `default`.
     fn default(&self) -> default::DefaultApi<'_>;
+
     /// Operations tagged `search`.
     fn search(&self) -> search::Search<'_>;
+
     /// Operations tagged `sessions`.
     fn sessions(&self) -> sessions::Sessions<'_>;
+
     /// Operations tagged `timeout`.
-    fn timeout_api(&self) -> timeout_api::Timeout<'_>;
+    fn timeout_api(&self) -> timeout_api::TimeoutApi<'_>;
+
     /// Operations tagged `translations`.
     fn translations(&self) -> translations::Translations<'_>;
+
     /// Operations tagged `type`.
-    fn type_api(&self) -> type_api::Type<'_>;
+    fn type_api(&self) -> type_api::TypeApi<'_>;
 }
 
 impl NamesApi for alli_api::Client {
@@ -38,15 +45,15 @@ impl NamesApi for alli_api::Client {
         sessions::Sessions::new(self)
     }
 
-    fn timeout_api(&self) -> timeout_api::Timeout<'_> {
-        timeout_api::Timeout::new(self)
+    fn timeout_api(&self) -> timeout_api::TimeoutApi<'_> {
+        timeout_api::TimeoutApi::new(self)
     }
 
     fn translations(&self) -> translations::Translations<'_> {
         translations::Translations::new(self)
     }
 
-    fn type_api(&self) -> type_api::Type<'_> {
-        type_api::Type::new(self)
+    fn type_api(&self) -> type_api::TypeApi<'_> {
+        type_api::TypeApi::new(self)
     }
 }

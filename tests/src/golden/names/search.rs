@@ -21,20 +21,20 @@ impl<'a> Search<'a> {
     /// `GET /search`
     ///
     /// Sends `GET /search`.
-    pub fn search(&self) -> SearchRequest {
-        SearchRequest::new(self.client.clone())
+    pub fn search(&self) -> SearchSearch {
+        SearchSearch::new(self.client.clone())
     }
 }
 
 /// Request builder for [`Search::search`]: set optional parameters, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct SearchRequest {
+pub struct SearchSearch {
     client: alli_api::Client,
     options: alli_api::RequestOptions,
 }
 
-impl SearchRequest {
+impl SearchSearch {
     fn new(client: alli_api::Client) -> Self {
         Self {
             client,
@@ -43,6 +43,7 @@ impl SearchRequest {
     }
 
     alli_api::__request_options!();
+
     fn request(&self) -> alli_api::__private::Request {
         alli_api::__private::Request::new(
             alli_api::__private::Method::GET,

@@ -41,9 +41,9 @@ impl<'a> Sessions<'a> {
     ///
     /// Documented error bodies, available through `Error::body::<T>()`:
     ///
-    /// - default: [`GetAccountByAccountIdError`](super::types::GetAccountByAccountIdError)
-    pub fn account(&self, account_id: impl Into<String>) -> Account {
-        Account::new(self.client.clone(), account_id)
+    /// - default: [`GetAccountError`](super::types::GetAccountError)
+    pub fn account(&self, account_id: impl Into<String>) -> SessionAccount {
+        SessionAccount::new(self.client.clone(), account_id)
     }
 
     /// `POST /sessions`
@@ -73,6 +73,7 @@ impl CreateAccount {
     }
 
     alli_api::__request_options!();
+
     /// Sets the body field `id`.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.body.id = Some(value.into());
@@ -116,13 +117,13 @@ impl CreateAccount {
 /// Request builder for [`Sessions::account`]: set optional parameters, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct Account {
+pub struct SessionAccount {
     client: alli_api::Client,
     options: alli_api::RequestOptions,
     account_id: String,
 }
 
-impl Account {
+impl SessionAccount {
     fn new(client: alli_api::Client, account_id: impl Into<String>) -> Self {
         Self {
             client,
@@ -132,6 +133,7 @@ impl Account {
     }
 
     alli_api::__request_options!();
+
     fn request(&self) -> alli_api::__private::Request {
         let mut request = alli_api::__private::Request::new(
             alli_api::__private::Method::GET,
@@ -147,9 +149,7 @@ impl Account {
         _status: u16,
         body: &[u8],
     ) -> Option<Box<dyn alli_api::__private::ErrorBody>> {
-        alli_api::__private::typed_error::<
-            super::types::GetAccountByAccountIdError,
-        >(body)
+        alli_api::__private::typed_error::<super::types::GetAccountError>(body)
     }
 
     /// Sends the request and decodes the response.
@@ -178,11 +178,12 @@ impl NewSession {
         Self {
             client,
             options: Default::default(),
-            body: Default::default(),
+            body: super::types::NewSessionRequest::new(),
         }
     }
 
     alli_api::__request_options!();
+
     /// Sets the body field `self`.
     pub fn self_(mut self, value: impl Into<String>) -> Self {
         self.body.self_ = alli_api::Nullable::Value(value.into());

@@ -7,11 +7,11 @@
 ///
 /// The `timeout` operations: `client.timeout_api()`.
 #[derive(Clone, Copy, Debug)]
-pub struct Timeout<'a> {
+pub struct TimeoutApi<'a> {
     client: &'a alli_api::Client,
 }
 
-impl<'a> Timeout<'a> {
+impl<'a> TimeoutApi<'a> {
     /// The handle on `client`.
     #[doc(hidden)]
     pub fn new(client: &'a alli_api::Client) -> Self {
@@ -21,20 +21,20 @@ impl<'a> Timeout<'a> {
     /// `GET /timeouts`
     ///
     /// Sends `GET /timeouts`.
-    pub fn timeouts(&self) -> Timeouts {
-        Timeouts::new(self.client.clone())
+    pub fn timeouts(&self) -> TimeoutTimeouts {
+        TimeoutTimeouts::new(self.client.clone())
     }
 }
 
-/// Request builder for [`Timeout::timeouts`]: set optional parameters, then `.send().await`.
+/// Request builder for [`TimeoutApi::timeouts`]: set optional parameters, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct Timeouts {
+pub struct TimeoutTimeouts {
     client: alli_api::Client,
     options: alli_api::RequestOptions,
 }
 
-impl Timeouts {
+impl TimeoutTimeouts {
     fn new(client: alli_api::Client) -> Self {
         Self {
             client,
@@ -43,6 +43,7 @@ impl Timeouts {
     }
 
     alli_api::__request_options!();
+
     fn request(&self) -> alli_api::__private::Request {
         alli_api::__private::Request::new(
             alli_api::__private::Method::GET,

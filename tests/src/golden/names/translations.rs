@@ -3,6 +3,8 @@
 
 //! Operations tagged `translations`.
 #![allow(clippy::too_many_arguments)]
+use alli_api::__private::ParamStyle;
+
 /// Operations tagged `translations`.
 ///
 /// The `translations` operations: `client.translations()`.
@@ -25,22 +27,22 @@ impl<'a> Translations<'a> {
     /// # Arguments
     ///
     /// - `key`: Sets the path parameter `key`.
-    pub fn string(&self, key: impl Into<String>) -> StringRequest {
-        StringRequest::new(self.client.clone(), key)
+    pub fn string(&self, key: impl Into<String>) -> TranslationString {
+        TranslationString::new(self.client.clone(), key)
     }
 }
 
 /// Request builder for [`Translations::string`]: set optional parameters, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct StringRequest {
+pub struct TranslationString {
     client: alli_api::Client,
     options: alli_api::RequestOptions,
     key: String,
     locale: Option<String>,
 }
 
-impl StringRequest {
+impl TranslationString {
     fn new(client: alli_api::Client, key: impl Into<String>) -> Self {
         Self {
             client,
@@ -51,6 +53,7 @@ impl StringRequest {
     }
 
     alli_api::__request_options!();
+
     /// Sets the query parameter `locale`.
     pub fn locale(mut self, value: impl Into<String>) -> Self {
         self.locale = Some(value.into());
@@ -64,7 +67,7 @@ impl StringRequest {
             "translations.string",
         );
         request.path_param("key", &self.key);
-        request.query("locale", &self.locale);
+        request.query_param("locale", &self.locale, ParamStyle::FORM);
         request
     }
 

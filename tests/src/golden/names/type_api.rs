@@ -7,11 +7,11 @@
 ///
 /// The `type` operations: `client.type_api()`.
 #[derive(Clone, Copy, Debug)]
-pub struct Type<'a> {
+pub struct TypeApi<'a> {
     client: &'a alli_api::Client,
 }
 
-impl<'a> Type<'a> {
+impl<'a> TypeApi<'a> {
     /// The handle on `client`.
     #[doc(hidden)]
     pub fn new(client: &'a alli_api::Client) -> Self {
@@ -26,7 +26,7 @@ impl<'a> Type<'a> {
     }
 }
 
-/// Request builder for [`Type::list_types`]: set optional parameters, then `.send().await`.
+/// Request builder for [`TypeApi::list_types`]: set optional parameters, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListTypes {
@@ -43,6 +43,7 @@ impl ListTypes {
     }
 
     alli_api::__request_options!();
+
     fn request(&self) -> alli_api::__private::Request {
         alli_api::__private::Request::new(
             alli_api::__private::Method::GET,

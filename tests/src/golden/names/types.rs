@@ -4,21 +4,18 @@
 //! Request and response types.
 #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
 
-/// The `Account` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Account {
-    /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The `password` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
-    /// The `login` field.
     pub login: String,
 }
 
 impl Account {
-    /// Creates a `Account` from its required fields; the others start absent.
+    /// Creates an `Account` from its required fields; the others start absent.
     pub fn new(login: impl Into<String>) -> Self {
         Self {
             id: None,
@@ -26,10 +23,22 @@ impl Account {
             login: login.into(),
         }
     }
+
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets `password`.
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.password = Some(value.into());
+        self
+    }
 }
 
-/// The `Animal` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum Animal {
@@ -61,26 +70,23 @@ impl<'de> ::serde::Deserialize<'de> for Animal {
     }
 }
 
-/// The `Base` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Base {
-    /// The `id` field.
     pub id: i64,
 }
 
 impl Base {
-    /// Creates a `Base` from its required fields; the others start absent.
+    /// Creates a `Base`.
     pub fn new(id: i64) -> Self {
         Self { id }
     }
 }
 
-/// The `Cat` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Cat {
-    /// The `kind` field.
     pub kind: String,
-    /// The `lives` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lives: Option<i32>,
 }
@@ -95,12 +101,10 @@ impl Cat {
     }
 }
 
-/// The `Dog` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Dog {
-    /// The `kind` field.
     pub kind: String,
-    /// The `bark` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bark: Option<bool>,
 }
@@ -115,36 +119,55 @@ impl Dog {
     }
 }
 
-/// The error body of `GetAccountByAccountId`.
+/// The error body of `GET /accounts/{accountId}`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct GetAccountByAccountIdError {
-    /// The `message` field.
+#[non_exhaustive]
+pub struct GetAccountError {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
-/// The response of `GetTimeouts`.
+impl GetAccountError {
+    /// Creates a `GetAccountError` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self { message: None }
+    }
+}
+
+/// The response of `GET /timeouts`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetTimeoutsResponse {
-    /// The `seconds` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seconds: Option<i64>,
 }
 
-/// The response of `Health`.
+impl GetTimeoutsResponse {
+    /// Creates a `GetTimeoutsResponse` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self { seconds: None }
+    }
+}
+
+/// The response of `GET /health`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct HealthResponse {
-    /// The `ok` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ok: Option<bool>,
 }
 
-/// The `Named` schema.
+impl HealthResponse {
+    /// Creates a `HealthResponse` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self { ok: None }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Named {
-    /// The `id` field.
     pub id: i64,
-    /// The `name` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
@@ -154,36 +177,73 @@ impl Named {
     pub fn new(id: i64) -> Self {
         Self { id, name: None }
     }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
 }
 
-/// The request body of `NewSession`.
+/// The request body of `POST /sessions`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct NewSessionRequest {
     /// Absent unless set; `Nullable::Null` sends JSON `null`.
-    #[serde(rename = "self")]
     #[serde(default, skip_serializing_if = "alli_api::Nullable::is_absent")]
     pub self_: alli_api::Nullable<String>,
-    /// The `body` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
 }
 
-/// The `Option` schema.
+impl NewSessionRequest {
+    /// Creates a `NewSessionRequest` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self {
+            self_: Default::default(),
+            body: None,
+        }
+    }
+
+    /// Sets `self_`.
+    pub fn self_(mut self, value: impl Into<String>) -> Self {
+        self.self_ = alli_api::Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `self_` to JSON `null`.
+    pub fn self_null(mut self) -> Self {
+        self.self_ = alli_api::Nullable::Null;
+        self
+    }
+
+    /// Sets `body`.
+    pub fn body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct OptionSchema {
-    /// The `label` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
 }
 
-/// The `Pet` schema.
+impl OptionSchema {
+    /// Creates an `OptionSchema` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self { label: None }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Pet {
-    /// The `id` field.
     pub id: i64,
-    /// The `name` field.
     pub name: String,
-    /// The `weight` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight: Option<f32>,
 }

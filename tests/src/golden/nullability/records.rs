@@ -25,8 +25,8 @@ impl<'a> Records<'a> {
     /// # Arguments
     ///
     /// - `id`: Sets the path parameter `id`.
-    pub fn get(&self, id: impl Into<String>) -> Get {
-        Get::new(self.client.clone(), id)
+    pub fn get(&self, id: impl Into<String>) -> GetRecord {
+        GetRecord::new(self.client.clone(), id)
     }
 
     /// Patch Record
@@ -36,21 +36,21 @@ impl<'a> Records<'a> {
     /// # Arguments
     ///
     /// - `id`: Sets the path parameter `id`.
-    pub fn patch(&self, id: impl Into<String>) -> Patch {
-        Patch::new(self.client.clone(), id)
+    pub fn patch(&self, id: impl Into<String>) -> PatchRecord {
+        PatchRecord::new(self.client.clone(), id)
     }
 }
 
 /// Request builder for [`Records::get`]: set optional parameters, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct Get {
+pub struct GetRecord {
     client: alli_api::Client,
     options: alli_api::RequestOptions,
     id: String,
 }
 
-impl Get {
+impl GetRecord {
     fn new(client: alli_api::Client, id: impl Into<String>) -> Self {
         Self {
             client,
@@ -60,6 +60,7 @@ impl Get {
     }
 
     alli_api::__request_options!();
+
     fn request(&self) -> alli_api::__private::Request {
         let mut request = alli_api::__private::Request::new(
             alli_api::__private::Method::GET,
@@ -85,24 +86,25 @@ impl Get {
 /// Request builder for [`Records::patch`]: set optional parameters, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct Patch {
+pub struct PatchRecord {
     client: alli_api::Client,
     options: alli_api::RequestOptions,
     id: String,
     body: super::types::RecordPatch,
 }
 
-impl Patch {
+impl PatchRecord {
     fn new(client: alli_api::Client, id: impl Into<String>) -> Self {
         Self {
             client,
             options: Default::default(),
             id: id.into(),
-            body: Default::default(),
+            body: super::types::RecordPatch::new(),
         }
     }
 
     alli_api::__request_options!();
+
     /// Absent: unchanged; null: cleared (body field `note`).
     pub fn note(mut self, value: impl Into<String>) -> Self {
         self.body.note = alli_api::Nullable::Value(value.into());

@@ -4,8 +4,8 @@
 //! Request and response types.
 #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
 
-/// The `Record` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Record {
     /// Required, never null.
     pub id: String,
@@ -58,15 +58,14 @@ impl Record {
     }
 }
 
-/// The `RecordPatch` schema.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct RecordPatch {
     /// Absent: unchanged; null: cleared.
     ///
     /// Absent unless set; `Nullable::Null` sends JSON `null`.
     #[serde(default, skip_serializing_if = "alli_api::Nullable::is_absent")]
     pub note: alli_api::Nullable<String>,
-    /// The `label` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// Not sent unless set.
@@ -74,4 +73,39 @@ pub struct RecordPatch {
     /// The server uses `10` when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
+}
+
+impl RecordPatch {
+    /// Creates a `RecordPatch` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self {
+            note: Default::default(),
+            label: None,
+            count: None,
+        }
+    }
+
+    /// Sets `note`.
+    pub fn note(mut self, value: impl Into<String>) -> Self {
+        self.note = alli_api::Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `note` to JSON `null`.
+    pub fn note_null(mut self) -> Self {
+        self.note = alli_api::Nullable::Null;
+        self
+    }
+
+    /// Sets `label`.
+    pub fn label(mut self, value: impl Into<String>) -> Self {
+        self.label = Some(value.into());
+        self
+    }
+
+    /// Sets `count`.
+    pub fn count(mut self, value: i64) -> Self {
+        self.count = Some(value);
+        self
+    }
 }

@@ -3,6 +3,8 @@
 
 //! Operations tagged `things`.
 #![allow(clippy::too_many_arguments)]
+use alli_api::__private::ParamStyle;
+
 /// Operations tagged `things`.
 ///
 /// The `things` operations: `client.things()`.
@@ -35,8 +37,8 @@ impl<'a> Things<'a> {
     /// List Things
     ///
     /// Sends `GET /things`. Paginated by cursor: `into_stream()` yields every item of every page, `into_pages()` every page.
-    pub fn list(&self) -> List {
-        List::new(self.client.clone())
+    pub fn list(&self) -> ListThings {
+        ListThings::new(self.client.clone())
     }
 }
 
@@ -61,6 +63,7 @@ impl ListEntries {
     }
 
     alli_api::__request_options!(page_concurrency);
+
     /// Sets the query parameter `pageNo`. Constraint: value ≥ 1. The server uses `1` when it is not sent.
     pub fn page_no(mut self, value: i64) -> Self {
         self.page_no = Some(value);
@@ -79,8 +82,8 @@ impl ListEntries {
             "/entries",
             "things.list_entries",
         );
-        request.query("pageNo", &self.page_no);
-        request.query("pageSize", &self.page_size);
+        request.query_param("pageNo", &self.page_no, ParamStyle::FORM);
+        request.query_param("pageSize", &self.page_size, ParamStyle::FORM);
         request
     }
 
@@ -111,6 +114,7 @@ impl ListEntries {
 impl alli_api::__private::PageNumberPaged for ListEntries {
     type Page = super::types::ListEntriesResponse;
     type Item = super::types::ListEntriesEntry;
+
     fn fetch(
         self,
     ) -> alli_api::__private::BoxFuture<'static, alli_api::Result<Self::Page>> {
@@ -167,6 +171,7 @@ impl ListLogs {
     }
 
     alli_api::__request_options!(page_concurrency);
+
     /// Sets the query parameter `page`.
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
@@ -179,7 +184,7 @@ impl ListLogs {
             "/logs",
             "things.list_logs",
         );
-        request.query("page", &self.page);
+        request.query_param("page", &self.page, ParamStyle::FORM);
         request
     }
 
@@ -210,6 +215,7 @@ impl ListLogs {
 impl alli_api::__private::PageNumberPaged for ListLogs {
     type Page = super::types::ListLogsResponse;
     type Item = String;
+
     fn fetch(
         self,
     ) -> alli_api::__private::BoxFuture<'static, alli_api::Result<Self::Page>> {
@@ -253,14 +259,14 @@ impl alli_api::__private::PageNumberPaged for ListLogs {
 /// Request builder for [`Things::list`]: set optional parameters, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct List {
+pub struct ListThings {
     client: alli_api::Client,
     options: alli_api::RequestOptions,
     cursor: Option<String>,
     page_size: Option<i64>,
 }
 
-impl List {
+impl ListThings {
     fn new(client: alli_api::Client) -> Self {
         Self {
             client,
@@ -271,6 +277,7 @@ impl List {
     }
 
     alli_api::__request_options!();
+
     /// Sets the query parameter `cursor`.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
@@ -289,8 +296,8 @@ impl List {
             "/things",
             "things.list",
         );
-        request.query("cursor", &self.cursor);
-        request.query("pageSize", &self.page_size);
+        request.query_param("cursor", &self.cursor, ParamStyle::FORM);
+        request.query_param("pageSize", &self.page_size, ParamStyle::FORM);
         request
     }
 
@@ -317,9 +324,10 @@ impl List {
     }
 }
 
-impl alli_api::__private::CursorPaged for List {
+impl alli_api::__private::CursorPaged for ListThings {
     type Page = super::types::ListThingsResponse;
     type Item = super::types::ListThingsThing;
+
     fn fetch(
         self,
     ) -> alli_api::__private::BoxFuture<'static, alli_api::Result<Self::Page>> {

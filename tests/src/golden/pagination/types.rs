@@ -4,49 +4,55 @@
 //! Request and response types.
 #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
 
-/// `entries[]` in the response of `ListEntries`.
+/// `entries[]` in the response of `GET /entries`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListEntriesEntry {
-    /// The `id` field.
     pub id: String,
 }
 
 impl ListEntriesEntry {
-    /// Creates a `ListEntriesEntry` from its required fields; the others start absent.
+    /// Creates a `ListEntriesEntry`.
     pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
 }
 
-/// The response of `ListEntries`.
+/// The response of `GET /entries`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct ListEntriesResponse {
-    /// The `entries` field.
     pub entries: Vec<ListEntriesEntry>,
-    /// The `totalCount` field.
-    #[serde(rename = "totalCount")]
     pub total_count: i64,
 }
 
 impl ListEntriesResponse {
-    /// Creates a `ListEntriesResponse` from its required fields; the others start absent.
+    /// Creates a `ListEntriesResponse`.
     pub fn new(entries: Vec<ListEntriesEntry>, total_count: i64) -> Self {
         Self { entries, total_count }
     }
 }
 
-/// The response of `ListLogs`.
+/// The response of `GET /logs`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListLogsResponse {
-    /// The `logs` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logs: Option<Vec<String>>,
 }
 
-/// The response of `ListThings`.
+impl ListLogsResponse {
+    /// Creates a `ListLogsResponse` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self { logs: None }
+    }
+}
+
+/// The response of `GET /things`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListThingsResponse {
-    /// The `things` field.
     pub things: Vec<ListThingsThing>,
     /// Always present; `None` is JSON `null`.
     #[serde(deserialize_with = "alli_api::__private::serde_helpers::required_nullable")]
@@ -54,7 +60,7 @@ pub struct ListThingsResponse {
 }
 
 impl ListThingsResponse {
-    /// Creates a `ListThingsResponse` from its required fields; the others start absent.
+    /// Creates a `ListThingsResponse`.
     pub fn new(things: Vec<ListThingsThing>, cursor: impl Into<Option<String>>) -> Self {
         Self {
             things,
@@ -63,15 +69,15 @@ impl ListThingsResponse {
     }
 }
 
-/// `things[]` in the response of `ListThings`.
+/// `things[]` in the response of `GET /things`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListThingsThing {
-    /// The `id` field.
     pub id: String,
 }
 
 impl ListThingsThing {
-    /// Creates a `ListThingsThing` from its required fields; the others start absent.
+    /// Creates a `ListThingsThing`.
     pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }

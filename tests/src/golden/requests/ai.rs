@@ -3,6 +3,8 @@
 
 //! Operations tagged `ai`.
 #![allow(clippy::too_many_arguments)]
+use alli_api::__private::ParamStyle;
+
 /// Operations tagged `ai`.
 ///
 /// The `ai` operations: `client.ai()`.
@@ -21,8 +23,8 @@ impl<'a> Ai<'a> {
     /// Count
     ///
     /// Sends `GET /count` with a JSON body. A 2xx answer whose `errors` field is not empty is an error.
-    pub fn count(&self) -> Count {
-        Count::new(self.client.clone())
+    pub fn count(&self) -> CountAi {
+        CountAi::new(self.client.clone())
     }
 
     /// Generate
@@ -37,8 +39,8 @@ impl<'a> Ai<'a> {
         &self,
         x_trace_id: impl Into<String>,
         prompt: impl Into<String>,
-    ) -> Generate {
-        Generate::new(self.client.clone(), x_trace_id, prompt)
+    ) -> GenerateAi {
+        GenerateAi::new(self.client.clone(), x_trace_id, prompt)
     }
 
     /// Delete Item
@@ -56,22 +58,23 @@ impl<'a> Ai<'a> {
 /// Request builder for [`Ai::count`]: set optional parameters, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct Count {
+pub struct CountAi {
     client: alli_api::Client,
     options: alli_api::RequestOptions,
     body: super::types::CountRequest,
 }
 
-impl Count {
+impl CountAi {
     fn new(client: alli_api::Client) -> Self {
         Self {
             client,
             options: Default::default(),
-            body: Default::default(),
+            body: super::types::CountRequest::new(),
         }
     }
 
     alli_api::__request_options!();
+
     /// Sets the body field `from`. Constraint: format: `date`.
     pub fn from(mut self, value: impl Into<String>) -> Self {
         self.body.from = Some(value.into());
@@ -116,14 +119,15 @@ impl Count {
 /// Request builder for [`Ai::generate`]: set optional parameters, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct Generate {
+pub struct GenerateAi {
     client: alli_api::Client,
     options: alli_api::RequestOptions,
     x_trace_id: String,
+    x_priority: Option<i64>,
     body: super::types::GenerateRequest,
 }
 
-impl Generate {
+impl GenerateAi {
     fn new(
         client: alli_api::Client,
         x_trace_id: impl Into<String>,
@@ -133,20 +137,16 @@ impl Generate {
             client,
             options: Default::default(),
             x_trace_id: x_trace_id.into(),
+            x_priority: None,
             body: super::types::GenerateRequest::new(prompt),
         }
     }
 
     alli_api::__request_options!();
+
     /// Sets the header `X-Priority`.
     pub fn x_priority(mut self, value: i64) -> Self {
-        self.options.__set_header("X-Priority", value.to_string());
-        self
-    }
-
-    /// Does not send the `X-Priority` header with this request, even when the client sets one.
-    pub fn without_x_priority(mut self) -> Self {
-        self.options.__remove_header("X-Priority");
+        self.x_priority = Some(value);
         self
     }
 
@@ -162,7 +162,8 @@ impl Generate {
             "/generate",
             "ai.generate",
         );
-        request.header("X-Trace-Id", &self.x_trace_id);
+        request.header_param("X-Trace-Id", &self.x_trace_id, ParamStyle::SIMPLE);
+        request.header_param("X-Priority", &self.x_priority, ParamStyle::SIMPLE);
         request.json(&self.body);
         request
     }
@@ -214,6 +215,7 @@ impl DeleteItem {
     }
 
     alli_api::__request_options!();
+
     fn request(&self) -> alli_api::__private::Request {
         let mut request = alli_api::__private::Request::new(
             alli_api::__private::Method::DELETE,

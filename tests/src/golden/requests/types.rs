@@ -4,8 +4,9 @@
 //! Request and response types.
 #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
 
-/// The request body of `Count`.
+/// The request body of `GET /count`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CountRequest {
     /// Constraint: format: `date`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15,10 +16,29 @@ pub struct CountRequest {
     pub to: Option<String>,
 }
 
-/// The response of `Count`.
+impl CountRequest {
+    /// Creates a `CountRequest` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self { from: None, to: None }
+    }
+
+    /// Sets `from`.
+    pub fn from(mut self, value: impl Into<String>) -> Self {
+        self.from = Some(value.into());
+        self
+    }
+
+    /// Sets `to`.
+    pub fn to(mut self, value: impl Into<String>) -> Self {
+        self.to = Some(value.into());
+        self
+    }
+}
+
+/// The response of `GET /count`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CountResponse {
-    /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<CountResult>,
     /// Errors the server reports in the answer.
@@ -28,16 +48,30 @@ pub struct CountResponse {
     pub errors: Option<alli_api::serde_json::Value>,
 }
 
-/// `result` in the response of `Count`.
+impl CountResponse {
+    /// Creates a `CountResponse` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self { result: None, errors: None }
+    }
+}
+
+/// `result` in the response of `GET /count`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CountResult {
-    /// The `n` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub n: Option<i64>,
 }
 
+impl CountResult {
+    /// Creates a `CountResult` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self { n: None }
+    }
+}
+
 alli_api::__open_enum! {
-    /// `mode` in the request body of `Generate`.
+    /// `mode` in the request body of `POST /generate`.
     pub enum GenerateMode {
         /// `sync`
         Sync = "sync",
@@ -48,10 +82,10 @@ alli_api::__open_enum! {
     }
 }
 
-/// The request body of `Generate`.
+/// The request body of `POST /generate`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct GenerateRequest {
-    /// The `prompt` field.
     pub prompt: String,
     /// The server uses `"sync"` when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -66,15 +100,27 @@ impl GenerateRequest {
             mode: None,
         }
     }
+
+    /// Sets `mode`.
+    pub fn mode(mut self, value: impl Into<GenerateMode>) -> Self {
+        self.mode = Some(value.into());
+        self
+    }
 }
 
-/// The response of `Generate`.
+/// The response of `POST /generate`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct GenerateResponse {
-    /// The `text` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
-    /// The `done` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub done: Option<bool>,
+}
+
+impl GenerateResponse {
+    /// Creates a `GenerateResponse` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self { text: None, done: None }
+    }
 }

@@ -3,6 +3,8 @@
 
 //! Operations tagged `ai`.
 #![allow(clippy::too_many_arguments)]
+use alli_api::__private::ParamStyle;
+
 /// Operations tagged `ai`.
 ///
 /// The `ai` operations: `client.ai()`.
@@ -25,15 +27,15 @@ impl<'a> Ai<'a> {
     /// # Arguments
     ///
     /// - `prompt`: Sets the body field `prompt`.
-    pub fn complete(&self, prompt: impl Into<String>) -> Complete {
-        Complete::new(self.client.clone(), prompt)
+    pub fn complete(&self, prompt: impl Into<String>) -> AiComplete {
+        AiComplete::new(self.client.clone(), prompt)
     }
 
     /// `GET /events`
     ///
     /// Sends `GET /events`.
-    pub fn events(&self) -> Events {
-        Events::new(self.client.clone())
+    pub fn events(&self) -> AiEvents {
+        AiEvents::new(self.client.clone())
     }
 
     /// `GET /messages`
@@ -54,13 +56,13 @@ impl<'a> Ai<'a> {
 /// Request builder for [`Ai::complete`]: set optional parameters, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct Complete {
+pub struct AiComplete {
     client: alli_api::Client,
     options: alli_api::RequestOptions,
     body: super::types::CompleteRequest,
 }
 
-impl Complete {
+impl AiComplete {
     fn new(client: alli_api::Client, prompt: impl Into<String>) -> Self {
         Self {
             client,
@@ -70,6 +72,7 @@ impl Complete {
     }
 
     alli_api::__request_options!();
+
     /// Replaces the whole request body (the fields set so far included).
     pub fn body(mut self, body: super::types::CompleteRequest) -> Self {
         self.body = body;
@@ -97,7 +100,7 @@ impl Complete {
         self.client.__execute(self.request(), &self.options).await
     }
 
-    /// Sends the request with `stream` set to true and returns the answer as a stream of events, decoded one at a time as they arrive.
+    /// Sends the request with `stream` set to `true` and returns the answer as a stream of events, decoded one at a time as they arrive.
     pub async fn stream(
         mut self,
     ) -> alli_api::Result<alli_api::EventStream<super::types::CompleteEvent>> {
@@ -109,12 +112,12 @@ impl Complete {
 /// Request builder for [`Ai::events`]: set optional parameters, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct Events {
+pub struct AiEvents {
     client: alli_api::Client,
     options: alli_api::RequestOptions,
 }
 
-impl Events {
+impl AiEvents {
     fn new(client: alli_api::Client) -> Self {
         Self {
             client,
@@ -123,6 +126,7 @@ impl Events {
     }
 
     alli_api::__request_options!();
+
     fn request(&self) -> alli_api::__private::Request {
         let mut request = alli_api::__private::Request::new(
             alli_api::__private::Method::GET,
@@ -168,6 +172,7 @@ impl ListMessages {
     }
 
     alli_api::__request_options!();
+
     /// Sets the query parameter `after`.
     pub fn after(mut self, value: impl Into<String>) -> Self {
         self.after = Some(value.into());
@@ -186,8 +191,8 @@ impl ListMessages {
             "/messages",
             "ai.list_messages",
         );
-        request.query("after", &self.after);
-        request.query("limit", &self.limit);
+        request.query_param("after", &self.after, ParamStyle::FORM);
+        request.query_param("limit", &self.limit, ParamStyle::FORM);
         request
     }
 
@@ -217,6 +222,7 @@ impl ListMessages {
 impl alli_api::__private::CursorPaged for ListMessages {
     type Page = super::types::ListMessagesResponse;
     type Item = super::types::ListMessagesData;
+
     fn fetch(
         self,
     ) -> alli_api::__private::BoxFuture<'static, alli_api::Result<Self::Page>> {
@@ -264,6 +270,7 @@ impl ListPages {
     }
 
     alli_api::__request_options!(page_concurrency);
+
     /// Sets the query parameter `page`. Constraint: value ≥ 0.
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
@@ -276,7 +283,7 @@ impl ListPages {
             "/pages",
             "ai.list_pages",
         );
-        request.query("page", &self.page);
+        request.query_param("page", &self.page, ParamStyle::FORM);
         request
     }
 
@@ -307,6 +314,7 @@ impl ListPages {
 impl alli_api::__private::PageNumberPaged for ListPages {
     type Page = super::types::ListPagesResponse;
     type Item = String;
+
     fn fetch(
         self,
     ) -> alli_api::__private::BoxFuture<'static, alli_api::Result<Self::Page>> {

@@ -3,6 +3,8 @@
 
 //! Operations tagged `docs`.
 #![allow(clippy::too_many_arguments)]
+use alli_api::__private::{ParamStyle, Style};
+
 /// Operations tagged `docs`.
 ///
 /// The `docs` operations: `client.docs()`.
@@ -25,8 +27,8 @@ impl<'a> Docs<'a> {
     /// # Arguments
     ///
     /// - `id`: Sets the path parameter `id`.
-    pub fn patch(&self, id: impl Into<String>) -> Patch {
-        Patch::new(self.client.clone(), id)
+    pub fn patch(&self, id: impl Into<String>) -> PatchDoc {
+        PatchDoc::new(self.client.clone(), id)
     }
 
     /// `POST /docs/{id}/attachments`
@@ -36,8 +38,8 @@ impl<'a> Docs<'a> {
     /// # Arguments
     ///
     /// - `id`: Sets the path parameter `id`.
-    pub fn upload(&self, id: impl Into<String>) -> Upload {
-        Upload::new(self.client.clone(), id)
+    pub fn upload(&self, id: impl Into<String>) -> UploadDoc {
+        UploadDoc::new(self.client.clone(), id)
     }
 
     /// `GET /docs/{id}/raw`
@@ -47,22 +49,22 @@ impl<'a> Docs<'a> {
     /// # Arguments
     ///
     /// - `id`: Sets the path parameter `id`.
-    pub fn download(&self, id: impl Into<String>) -> Download {
-        Download::new(self.client.clone(), id)
+    pub fn download(&self, id: impl Into<String>) -> DownloadDoc {
+        DownloadDoc::new(self.client.clone(), id)
     }
 
     /// `GET /zen`
     ///
     /// Sends `GET /zen`.
-    pub fn zen(&self) -> Zen {
-        Zen::new(self.client.clone())
+    pub fn zen(&self) -> DocZen {
+        DocZen::new(self.client.clone())
     }
 }
 
 /// Request builder for [`Docs::patch`]: set optional parameters, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct Patch {
+pub struct PatchDoc {
     client: alli_api::Client,
     options: alli_api::RequestOptions,
     id: String,
@@ -71,7 +73,7 @@ pub struct Patch {
     body: super::types::PatchDocRequest,
 }
 
-impl Patch {
+impl PatchDoc {
     fn new(client: alli_api::Client, id: impl Into<String>) -> Self {
         Self {
             client,
@@ -79,11 +81,12 @@ impl Patch {
             id: id.into(),
             ids: None,
             tags: None,
-            body: Default::default(),
+            body: super::types::PatchDocRequest::new(),
         }
     }
 
     alli_api::__request_options!();
+
     /// Sets the query parameter `ids`.
     pub fn ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.ids = Some(value.into_iter().map(Into::into).collect());
@@ -121,8 +124,8 @@ impl Patch {
             "docs.patch",
         );
         request.path_param("id", &self.id);
-        request.query_joined("ids", &self.ids, ",");
-        request.query("tags", &self.tags);
+        request.query_param("ids", &self.ids, ParamStyle::new(Style::Form, false));
+        request.query_param("tags", &self.tags, ParamStyle::FORM);
         request.json(&self.body);
         request.header("Content-Type", &"application/merge-patch+json");
         request
@@ -143,31 +146,28 @@ impl Patch {
 /// Request builder for [`Docs::upload`]: set optional parameters, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct Upload {
+pub struct UploadDoc {
     client: alli_api::Client,
     options: alli_api::RequestOptions,
     id: String,
-    body: Option<(String, Vec<u8>)>,
+    file: Option<alli_api::FilePart>,
 }
 
-impl Upload {
+impl UploadDoc {
     fn new(client: alli_api::Client, id: impl Into<String>) -> Self {
         Self {
             client,
             options: Default::default(),
             id: id.into(),
-            body: None,
+            file: None,
         }
     }
 
-    alli_api::__request_options!();
-    /// Sets the request body, encoded by the caller: the API documents a `multipart/form-data` body, which it requires. `content_type` is sent as `Content-Type` (for multipart bodies, with its boundary).
-    pub fn body_bytes(
-        mut self,
-        content_type: impl Into<String>,
-        bytes: impl Into<Vec<u8>>,
-    ) -> Self {
-        self.body = Some((content_type.into(), bytes.into()));
+    alli_api::__request_options!(upload_progress);
+
+    /// Sets the file part `file`.
+    pub fn file(mut self, value: alli_api::FilePart) -> Self {
+        self.file = Some(value);
         self
     }
 
@@ -178,9 +178,7 @@ impl Upload {
             "docs.upload",
         );
         request.path_param("id", &self.id);
-        if let Some((content_type, bytes)) = &self.body {
-            request.raw_body(content_type, bytes);
-        }
+        request.multipart_file("file", &self.file, None);
         request
     }
 
@@ -199,13 +197,13 @@ impl Upload {
 /// Request builder for [`Docs::download`]: set optional parameters, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct Download {
+pub struct DownloadDoc {
     client: alli_api::Client,
     options: alli_api::RequestOptions,
     id: String,
 }
 
-impl Download {
+impl DownloadDoc {
     fn new(client: alli_api::Client, id: impl Into<String>) -> Self {
         Self {
             client,
@@ -215,6 +213,7 @@ impl Download {
     }
 
     alli_api::__request_options!();
+
     fn request(&self) -> alli_api::__private::Request {
         let mut request = alli_api::__private::Request::new(
             alli_api::__private::Method::GET,
@@ -226,10 +225,10 @@ impl Download {
         request
     }
 
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> alli_api::Result<alli_api::__private::Bytes> {
-        let response = self.client.__execute(self.request(), &self.options).await?;
-        Ok(response.into_body())
+    /// Sends the request and returns the answer as a download: its bytes as they
+    /// arrive, with its content type and file name (see `Download::save_to`).
+    pub async fn send(self) -> alli_api::Result<alli_api::Download> {
+        self.client.__execute_download(self.request(), &self.options).await
     }
 
     /// Sends the request and returns the response undecoded (status, headers, body).
@@ -241,12 +240,12 @@ impl Download {
 /// Request builder for [`Docs::zen`]: set optional parameters, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct Zen {
+pub struct DocZen {
     client: alli_api::Client,
     options: alli_api::RequestOptions,
 }
 
-impl Zen {
+impl DocZen {
     fn new(client: alli_api::Client) -> Self {
         Self {
             client,
@@ -255,6 +254,7 @@ impl Zen {
     }
 
     alli_api::__request_options!();
+
     fn request(&self) -> alli_api::__private::Request {
         let mut request = alli_api::__private::Request::new(
             alli_api::__private::Method::GET,

@@ -5,10 +5,13 @@
 pub mod types;
 pub mod ai;
 pub mod docs;
+pub mod mock;
+
 /// The resource handles of this API, on the runtime's client.
 pub trait WireShapesApi {
     /// Operations tagged `ai`.
     fn ai(&self) -> ai::Ai<'_>;
+
     /// Operations tagged `docs`.
     fn docs(&self) -> docs::Docs<'_>;
 }

@@ -4,20 +4,26 @@
 //! Request and response types.
 #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
 
-/// Values of parameter `Event` of `Complete`.
+/// The events of `POST /completions`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CompleteEvent {
-    /// The `delta` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delta: Option<String>,
 }
 
-/// The request body of `Complete`.
+impl CompleteEvent {
+    /// Creates a `CompleteEvent` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self { delta: None }
+    }
+}
+
+/// The request body of `POST /completions`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CompleteRequest {
-    /// The `prompt` field.
     pub prompt: String,
-    /// The `stream` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stream: Option<bool>,
 }
@@ -30,40 +36,65 @@ impl CompleteRequest {
             stream: None,
         }
     }
+
+    /// Sets `stream`.
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = Some(value);
+        self
+    }
 }
 
-/// The response of `Complete`.
+/// The response of `POST /completions`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CompleteResponse {
-    /// The `text` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 }
 
-/// Values of parameter `Event` of `Events`.
+impl CompleteResponse {
+    /// Creates a `CompleteResponse` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self { text: None }
+    }
+}
+
+/// The events of `GET /events`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct EventsEvent {
-    /// The `event` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event: Option<String>,
 }
 
-/// `data[]` in the response of `ListMessages`.
+impl EventsEvent {
+    /// Creates an `EventsEvent` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self { event: None }
+    }
+}
+
+/// `data[]` in the response of `GET /messages`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListMessagesData {
-    /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 
-/// The response of `ListMessages`.
+impl ListMessagesData {
+    /// Creates a `ListMessagesData` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self { id: None }
+    }
+}
+
+/// The response of `GET /messages`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListMessagesResponse {
-    /// The `data` field.
     pub data: Vec<ListMessagesData>,
-    /// The `has_more` field.
     pub has_more: bool,
-    /// The `last_id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_id: Option<String>,
 }
@@ -79,48 +110,86 @@ impl ListMessagesResponse {
     }
 }
 
-/// The response of `ListPages`.
+/// The response of `GET /pages`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListPagesResponse {
-    /// The `items` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<String>>,
 }
 
+impl ListPagesResponse {
+    /// Creates a `ListPagesResponse` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self { items: None }
+    }
+}
+
 alli_api::__open_enum! {
-    /// `kind` in the request body of `PatchDoc`.
+    /// `kind` in the request body of `PATCH /docs/{id}`.
     pub enum PatchDocKind {
         /// `doc`
         Doc = "doc",
     }
 }
 
-/// The request body of `PatchDoc`.
+/// The request body of `PATCH /docs/{id}`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PatchDocRequest {
-    /// The `title` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// The `kind` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<PatchDocKind>,
 }
 
-/// The response of `PatchDoc`.
+impl PatchDocRequest {
+    /// Creates a `PatchDocRequest` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self { title: None, kind: None }
+    }
+
+    /// Sets `title`.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+
+    /// Sets `kind`.
+    pub fn kind(mut self, value: impl Into<PatchDocKind>) -> Self {
+        self.kind = Some(value.into());
+        self
+    }
+}
+
+/// The response of `PATCH /docs/{id}`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PatchDocResponse {
-    /// The `title` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
 
-/// The `Tags` schema.
+impl PatchDocResponse {
+    /// Creates a `PatchDocResponse` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self { title: None }
+    }
+}
+
 pub type Tags = Vec<String>;
 
-/// The response of `Upload`.
+/// The response of `POST /docs/{id}/attachments`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UploadResponse {
-    /// The `id` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+}
+
+impl UploadResponse {
+    /// Creates an `UploadResponse` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self { id: None }
+    }
 }

@@ -1,21 +1,13 @@
-//! The type registry: every generated type, its Rust name, and how schemas map to Rust.
+//! The type registry of the IR: how the document's schemas map to Rust type shapes.
 //!
 //! Schemas become [`TypeRef`]s. Named components and inline objects and enums become entries
 //! of the [`TypeSpace`], keyed by [`TypeId`]. Inline types are deduplicated (identical schemas
-//! share one type) and named only at the end, from every context they appear in, so names
-//! are short, collision-free and independent of visiting order:
-//!
-//! - components keep their names (PascalCase);
-//! - a schema can pin its name with the `x-rust-type-name` extension (`spec/overrides.yaml`);
-//! - a meaningful `title` wins (one that is not just the property name);
-//! - otherwise `{Operation}{Role}` at the root (`RunAppRequest`, `RunAppResponse`,
-//!   `RunSkillError`) and `{Operation}{Property}` below, growing with parent properties only
-//!   to avoid a clash (`RunAppResult`, `RunAppResultResponse`); a type used by several
-//!   operations drops the operation prefix.
+//! under the same name share one type) and remember every context they appear in ([`Cx`]):
+//! the naming pass (`codegen::naming`) names them from those contexts once every operation is
+//! named. This module decides shapes only — no Rust names, no representation choices.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use heck::ToPascalCase;
 use indexmap::IndexMap;
 use openapiv3::{
     AdditionalProperties, AnySchema, ReferenceOr, Schema, SchemaData, SchemaKind, StringFormat,
@@ -23,9 +15,9 @@ use openapiv3::{
 };
 use serde_json::Value;
 
-use super::naming::{Case, PRELUDE_TYPES, sanitize, singular, unique};
 use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::pointer::Pointer;
+use crate::refs::mapping_ref;
 
 /// Index of a type in the [`TypeSpace`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -146,6 +138,19 @@ pub struct Variant {
     pub rust: String,
 }
 
+/// A variant of a tagged union.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaggedVariant {
+    /// The discriminator value.
+    pub tag: String,
+    /// The referenced component's name in the document.
+    pub component: String,
+    /// The Rust variant name (set by the naming pass).
+    pub rust: String,
+    /// The payload type.
+    pub payload: TypeId,
+}
+
 /// What a generated type is.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DefKind {
@@ -167,15 +172,15 @@ pub enum DefKind {
     Tagged {
         /// The discriminator property.
         tag: String,
-        /// `(tag value, variant name, payload type)`.
-        variants: Vec<(String, String, TypeId)>,
+        /// The variants, in document order.
+        variants: Vec<TaggedVariant>,
     },
 }
 
 /// One generated type.
 #[derive(Debug, Clone)]
 pub struct TypeDef {
-    /// The Rust name (final after [`TypeSpace::finish`]).
+    /// The Rust name (set by the naming pass).
     pub name: String,
     /// Where it is defined in the merged document.
     pub origin: Pointer,
@@ -191,90 +196,13 @@ pub struct TypeDef {
     pub in_request: bool,
     /// Reachable from a response.
     pub in_response: bool,
-    /// The contexts it was seen in (for naming).
-    contexts: Vec<Cx>,
+    /// The contexts it was seen in (for naming and docs).
+    pub contexts: Vec<Cx>,
     /// A pinned name (`x-rust-type-name`).
-    pinned: Option<String>,
+    pub pinned: Option<String>,
 }
 
 impl TypeDef {
-    /// A sentence saying where the type comes from, for types without a description.
-    pub fn describe(&self) -> String {
-        if self.component {
-            return format!("The `{}` schema.", self.origin.last().unwrap_or_default());
-        }
-        let Some(c) = self.contexts.iter().min() else {
-            return format!("The schema at `{}`.", self.origin);
-        };
-        let mut path = String::new();
-        // Below a component, every segment is a property; below an operation, the first is a
-        // role (`Request`, `Response`, a parameter name).
-        let skip = usize::from(!c.component);
-        for seg in c.segs.iter().skip(skip) {
-            if seg == "[]" {
-                path.push_str("[]");
-            } else {
-                if !path.is_empty() {
-                    path.push('.');
-                }
-                path.push_str(seg);
-            }
-        }
-        let role = if c.component {
-            ""
-        } else {
-            c.segs.first().map(String::as_str).unwrap_or_default()
-        };
-        let whole = match role {
-            "" if c.component => format!("the `{}` schema", c.prefix),
-            "Request" => format!("the request body of `{}`", c.prefix),
-            "Response" => format!("the response of `{}`", c.prefix),
-            "Error" => format!("the error body of `{}`", c.prefix),
-            r if r.starts_with("Error") => format!(
-                "the error body of `{}` for status {}",
-                c.prefix,
-                r.trim_start_matches("Error").replace("xx", "XX")
-            ),
-            "" => format!("`{}`", c.prefix),
-            param => format!("parameter `{param}` of `{}`", c.prefix),
-        };
-        let whole = if c.segs.len() <= 1
-            && !self.contexts.is_empty()
-            && (role == "Request" || role == "Response" || role.starts_with("Error"))
-        {
-            let mut s = whole;
-            if let Some(first) = s.get_mut(0..1) {
-                first.make_ascii_uppercase();
-            }
-            return format!("{s}.");
-        } else {
-            whole
-        };
-        let others: BTreeSet<&str> = self
-            .contexts
-            .iter()
-            .map(|x| x.prefix.as_str())
-            .filter(|p| *p != c.prefix)
-            .collect();
-        let also = if others.is_empty() {
-            String::new()
-        } else {
-            format!(
-                " Also used by {}.",
-                others
-                    .iter()
-                    .map(|p| format!("`{p}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        };
-        if path.is_empty() {
-            format!("Values of {whole}.{also}")
-        } else {
-            format!("`{path}` in {whole}.{also}")
-        }
-    }
-
     /// Whether any field is required (so the type has no `Default`).
     pub fn has_required_fields(&self) -> bool {
         match &self.kind {
@@ -284,30 +212,47 @@ impl TypeDef {
     }
 }
 
-/// The naming context of an inline schema: a prefix (operation or component name) and the
-/// property path below it.
+/// What a naming context hangs from: a component schema or an operation.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum CxRoot {
+    /// A component schema, by its name in the document.
+    Component(String),
+    /// An operation, by its index in the IR's operation list.
+    Op(usize),
+}
+
+/// The context of an inline schema: what it hangs from and the path below it. Names and the
+/// stable keys of inline types are derived from contexts.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Cx {
-    /// `RunApp` (operation) or `Conversation` (component).
-    pub prefix: String,
-    /// Path segments: a role (`Request`, `Response`, `Error`), property names, and `[]` for
-    /// array items / map values.
+    /// The component or operation.
+    pub root: CxRoot,
+    /// Path segments: below an operation, first a role (`Request`, `Response`, `Error`,
+    /// `Error404`, `Event`, or a parameter name), then property names, and `[]` for array
+    /// items / map values. Below a component, property names and `[]` only.
     pub segs: Vec<String>,
     /// Where the schema is (for messages).
     pub pointer: Pointer,
-    /// Whether the prefix is a component (its segments are then all properties).
-    pub component: bool,
 }
 
 impl Cx {
-    /// A root context.
-    pub fn root(prefix: &str, role: &str, pointer: Pointer) -> Cx {
+    /// A root context below operation `op`.
+    pub fn op(op: usize, role: &str, pointer: Pointer) -> Cx {
         Cx {
-            prefix: prefix.to_owned(),
+            root: CxRoot::Op(op),
             segs: vec![role.to_owned()],
             pointer,
-            component: false,
         }
+    }
+
+    /// Whether the root is a component.
+    pub fn is_component(&self) -> bool {
+        matches!(self.root, CxRoot::Component(_))
+    }
+
+    /// The context of property `name` below this one.
+    pub fn with_prop(&self, name: &str) -> Cx {
+        self.prop(name)
     }
 
     fn prop(&self, name: &str) -> Cx {
@@ -329,40 +274,6 @@ impl Cx {
             pointer,
             ..self.clone()
         }
-    }
-
-    /// Name candidates, shortest first: the prefix (unless dropped) followed by 1, 2, ... of
-    /// the last segments.
-    fn candidates(&self, with_prefix: bool) -> Vec<String> {
-        // Segment words: property names as PascalCase, `[]` singularizes the segment before.
-        let mut words: Vec<String> = Vec::new();
-        for seg in &self.segs {
-            if seg == "[]" {
-                match words.pop() {
-                    Some(last) => words.push(singular(&last)),
-                    None => words.push("Item".to_owned()),
-                }
-            } else {
-                words.push(
-                    sanitize(seg, Case::Pascal)
-                        .trim_start_matches("r#")
-                        .to_owned(),
-                );
-            }
-        }
-        let mut out = Vec::new();
-        for n in 1..=words.len() {
-            let tail: String = words[words.len() - n..].concat();
-            out.push(if with_prefix {
-                format!("{}{tail}", self.prefix)
-            } else {
-                tail
-            });
-        }
-        if out.is_empty() {
-            out.push(self.prefix.clone());
-        }
-        out
     }
 }
 
@@ -390,7 +301,7 @@ impl TypeSpace {
         for name in &names {
             let id = TypeId(space.defs.len());
             space.defs.push(TypeDef {
-                name: sanitize(name, Case::Pascal),
+                name: String::new(),
                 origin: Pointer::root()
                     .push("components")
                     .push("schemas")
@@ -414,10 +325,9 @@ impl TypeSpace {
             };
             let id = space.by_ref[&format!("#/components/schemas/{name}")];
             let cx = Cx {
-                prefix: sanitize(&name, Case::Pascal),
+                root: CxRoot::Component(name.clone()),
                 segs: Vec::new(),
                 pointer: space.defs[id.0].origin.clone(),
-                component: true,
             };
             space.define(id, &schema, &cx);
         }
@@ -604,7 +514,7 @@ impl TypeSpace {
             return None; // a reference cycle through allOf
         }
         for part in parts {
-            let schema = self.resolve(part)?;
+            let schema = self.resolve_schema(part)?;
             match &schema.schema_kind {
                 SchemaKind::Type(Type::Object(o)) => {
                     props.extend(o.properties.clone());
@@ -649,7 +559,12 @@ impl TypeSpace {
                 .find(|(_, r)| *r == reference || mapping_ref(r) == *reference)
                 .map(|(k, _)| k.clone())
                 .unwrap_or_else(|| short.clone());
-            variants.push((tag, sanitize(&short, Case::Pascal), id));
+            variants.push(TaggedVariant {
+                tag,
+                component: short,
+                rust: String::new(),
+                payload: id,
+            });
         }
         let _ = cx;
         Some(DefKind::Tagged {
@@ -658,7 +573,9 @@ impl TypeSpace {
         })
     }
 
-    fn resolve(&self, s: &ReferenceOr<Schema>) -> Option<Schema> {
+    /// The schema behind a chain of component references (`None` for a dangling one or a
+    /// cycle).
+    pub fn resolve_schema(&self, s: &ReferenceOr<Schema>) -> Option<Schema> {
         let mut s = s;
         // Chains of references are followed a bounded number of times (a cycle gives None).
         for _ in 0..16 {
@@ -925,10 +842,11 @@ impl TypeSpace {
         }
     }
 
-    /// Marks the types reachable from `ty` as used in requests or responses.
-    pub fn mark(&mut self, ty: &TypeRef, request: bool) {
-        let mut stack = vec![ty.clone()];
+    /// Every type reachable from `roots`, each once, in discovery order.
+    pub fn reachable(&self, roots: Vec<TypeRef>) -> Vec<TypeId> {
+        let mut stack = roots;
         let mut seen = BTreeSet::new();
+        let mut out = Vec::new();
         while let Some(t) = stack.pop() {
             match t {
                 TypeRef::Vec(inner, _) | TypeRef::Map(inner, _) => stack.push(*inner),
@@ -936,13 +854,8 @@ impl TypeSpace {
                     if !seen.insert(id) {
                         continue;
                     }
-                    let def = &mut self.defs[id.0];
-                    if request {
-                        def.in_request = true
-                    } else {
-                        def.in_response = true
-                    }
-                    match &def.kind {
+                    out.push(id);
+                    match &self.defs[id.0].kind {
                         DefKind::Struct { fields, additional } => {
                             stack.extend(fields.iter().map(|f| f.ty.clone()));
                             if let Some((a, _)) = additional {
@@ -951,7 +864,7 @@ impl TypeSpace {
                         }
                         DefKind::Alias(a) => stack.push(a.clone()),
                         DefKind::Tagged { variants, .. } => {
-                            stack.extend(variants.iter().map(|v| TypeRef::Named(v.2)))
+                            stack.extend(variants.iter().map(|v| TypeRef::Named(v.payload)))
                         }
                         DefKind::Enum { .. } => {}
                     }
@@ -959,98 +872,32 @@ impl TypeSpace {
                 _ => {}
             }
         }
+        out
     }
 
-    /// The naming pass and the recursion check; call once, after every schema was mapped.
-    pub fn finish(&mut self) {
-        // Prelude names are never given to a type: generated code uses them unqualified.
-        let mut taken: BTreeSet<String> = PRELUDE_TYPES.iter().map(|s| (*s).to_owned()).collect();
-        // Components first: they keep their names (but for prelude names, which get `Schema`).
-        let mut renamed = Vec::new();
-        for def in self.defs.iter_mut().filter(|d| d.component) {
-            if let Some(p) = &def.pinned {
-                def.name = sanitize(p, Case::Pascal);
+    /// Marks the types reachable from `ty` as used in requests or responses.
+    pub fn mark(&mut self, ty: &TypeRef, request: bool) {
+        for id in self.reachable(vec![ty.clone()]) {
+            let def = &mut self.defs[id.0];
+            if request {
+                def.in_request = true;
+            } else {
+                def.in_response = true;
             }
-            if PRELUDE_TYPES.contains(&def.name.as_str()) {
-                renamed.push((def.origin.clone(), def.name.clone()));
-                def.name = format!("{}Schema", def.name);
-            }
-            def.name = unique(&def.name, &mut taken);
         }
-        for (at, name) in renamed {
-            self.warn(
-                "renamed-type",
-                &at,
-                format!("component `{name}` is called `{name}Schema` in Rust: `{name}` is a name of the Rust prelude (pin another with `x-rust-type-name`)"),
-            );
-        }
-        // Pinned inline names next, then the rest by depth (shortest context first).
-        let mut inline: Vec<usize> = (0..self.defs.len())
-            .filter(|&i| !self.defs[i].component)
-            .collect();
-        inline.sort_by_key(|&i| {
-            let d = &self.defs[i];
-            (
-                d.pinned.is_none(),
-                d.contexts.iter().map(|c| c.segs.len()).min().unwrap_or(0),
-                i,
-            )
-        });
-        for i in inline {
-            let name = self.choose_name(i, &taken);
-            self.defs[i].name = unique(&name, &mut taken);
-        }
-        for def in &mut self.defs {
-            name_members(def);
-        }
-        self.box_recursive_fields();
     }
 
-    fn choose_name(&self, i: usize, taken: &BTreeSet<String>) -> String {
-        let def = &self.defs[i];
-        if let Some(p) = &def.pinned {
-            return sanitize(p, Case::Pascal);
+    /// Sets the Rust names the naming pass decided: `names[id]` per type, and member names.
+    pub fn set_names(&mut self, names: Vec<String>, members: impl Fn(&mut TypeDef)) {
+        for (def, name) in self.defs.iter_mut().zip(names) {
+            def.name = name;
+            members(def);
         }
-        let mut contexts = def.contexts.clone();
-        contexts.sort();
-        let Some(first) = contexts.first() else {
-            return "Value".to_owned();
-        };
-        if let Some(title) = &def.info.title {
-            let last = first
-                .segs
-                .iter()
-                .rev()
-                .find(|s| *s != "[]")
-                .cloned()
-                .unwrap_or_default();
-            let meaningful =
-                squash(title) != squash(&last) && squash(title) != squash(&singular(&last));
-            let name = sanitize(title, Case::Pascal);
-            if meaningful && !taken.contains(&name) && !name.starts_with("r#") {
-                return name;
-            }
-        }
-        let prefixes: BTreeSet<&str> = contexts.iter().map(|c| c.prefix.as_str()).collect();
-        let shared = prefixes.len() > 1;
-        let mut candidates = first.candidates(!shared);
-        if shared {
-            candidates.extend(first.candidates(true));
-        }
-        candidates
-            .iter()
-            .find(|c| !taken.contains(*c))
-            .cloned()
-            .unwrap_or_else(|| {
-                candidates
-                    .last()
-                    .cloned()
-                    .unwrap_or_else(|| "Value".to_owned())
-            })
     }
 
-    /// Fields whose type contains the struct itself without a container in between.
-    fn box_recursive_fields(&mut self) {
+    /// Marks fields whose type contains the struct itself without a container in between
+    /// (they are boxed). Call once, after every schema was mapped.
+    pub fn box_recursive_fields(&mut self) {
         let direct_edges = |space: &TypeSpace, id: TypeId| -> Vec<TypeId> {
             match &space.defs[id.0].kind {
                 DefKind::Struct { fields, .. } => fields
@@ -1064,7 +911,7 @@ impl TypeSpace {
                     })
                     .collect(),
                 DefKind::Alias(TypeRef::Named(t)) => vec![*t],
-                DefKind::Tagged { variants, .. } => variants.iter().map(|v| v.2).collect(),
+                DefKind::Tagged { variants, .. } => variants.iter().map(|v| v.payload).collect(),
                 _ => Vec::new(),
             }
         };
@@ -1102,50 +949,6 @@ impl TypeSpace {
 impl Typed {
     fn ty_is_not_json(&self) -> bool {
         self.ty != TypeRef::Json
-    }
-}
-
-/// A discriminator mapping value as a reference (`Dog` → `#/components/schemas/Dog`).
-pub fn mapping_ref(value: &str) -> String {
-    if value.starts_with('#') || value.contains('/') {
-        value.to_owned()
-    } else {
-        format!("#/components/schemas/{value}")
-    }
-}
-
-fn squash(s: &str) -> String {
-    s.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
-/// Rust names of fields and variants, unique within their type.
-fn name_members(def: &mut TypeDef) {
-    match &mut def.kind {
-        DefKind::Struct { fields, additional } => {
-            let mut taken = BTreeSet::new();
-            if additional.is_some() {
-                taken.insert("additional_properties".to_owned());
-            }
-            for f in fields {
-                f.rust = unique(&sanitize(&f.wire, Case::Snake), &mut taken);
-            }
-        }
-        DefKind::Enum { variants } => {
-            let mut taken = BTreeSet::new();
-            taken.insert("Unknown".to_owned());
-            for v in variants {
-                let base = if v.wire.is_empty() {
-                    "Empty".to_owned()
-                } else {
-                    sanitize(&v.wire, Case::Pascal)
-                };
-                v.rust = unique(base.trim_start_matches("r#"), &mut taken);
-            }
-        }
-        _ => {}
     }
 }
 
@@ -1306,9 +1109,4 @@ fn merge_info(outer: &mut SchemaInfo, inner: SchemaInfo) {
     if outer.constraints.is_empty() {
         outer.constraints = inner.constraints;
     }
-}
-
-/// `Pascal` name of an arbitrary string (used for operation prefixes).
-pub fn pascal(s: &str) -> String {
-    s.to_pascal_case()
 }

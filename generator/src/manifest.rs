@@ -1,0 +1,86 @@
+//! The generated crate's manifest: regen owns one block of `alli-api/Cargo.toml`, the cargo
+//! features — one per resource module, all on by default — between two marker lines.
+//! Everything outside the block is hand-kept.
+
+use crate::codegen::CodegenSettings;
+use crate::codegen::model::Model;
+use crate::diag::{Diagnostic, Location};
+use crate::layout::Layout;
+
+/// The line that opens the generated block.
+pub const BEGIN: &str =
+    "# BEGIN generated features (`cargo xtask regen`: one per resource module, all on by default)";
+/// The line that closes it.
+pub const END: &str = "# END generated features";
+
+/// The manifest with its generated feature block rewritten for `model`.
+pub fn with_features(
+    layout: &Layout,
+    model: &Model,
+    settings: &CodegenSettings,
+) -> Result<String, Diagnostic> {
+    let rel = layout.crate_manifest();
+    let text = crate::output::read_normalized(&layout.abs(&rel))?.ok_or_else(|| {
+        Diagnostic::error(
+            "manifest",
+            Location::file(&rel),
+            "the generated crate's manifest is missing".to_owned(),
+        )
+    })?;
+    replace_block(&text, &feature_block(model, settings)).ok_or_else(|| {
+        Diagnostic::error(
+            "manifest",
+            Location::file(&rel),
+            format!(
+                "the manifest has no generated feature block: add the lines `{BEGIN}` and `{END}` under `[features]`"
+            ),
+        )
+    })
+}
+
+/// The lines between the markers.
+fn feature_block(model: &Model, settings: &CodegenSettings) -> String {
+    let mut default: Vec<String> = settings
+        .default_features
+        .iter()
+        .map(|f| format!("{f:?}"))
+        .collect();
+    default.extend(model.resources.iter().map(|r| format!("{:?}", r.module)));
+    let mut out = format!("default = [{}]\n", default.join(", "));
+    for r in &model.resources {
+        out.push_str(&format!(
+            "## The `{}` operations (`client.{}()`).\n",
+            r.tag, r.accessor
+        ));
+        out.push_str(&format!("{} = []\n", r.module));
+    }
+    out
+}
+
+/// `text` with the block between the markers replaced; `None` without both markers.
+fn replace_block(text: &str, block: &str) -> Option<String> {
+    let begin = text.find(BEGIN)?;
+    let after_begin = begin + text[begin..].find('\n')? + 1;
+    let end = after_begin + text[after_begin..].find(END)?;
+    Some(format!("{}{block}{}", &text[..after_begin], &text[end..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_block_changes() {
+        let text = format!(
+            "[package]\nname = \"x\"\n\n[features]\n{BEGIN}\nold = []\n{END}\nrustls = []\n"
+        );
+        let out = replace_block(&text, "default = [\"a\"]\na = []\n").expect("markers");
+        assert_eq!(
+            out,
+            format!(
+                "[package]\nname = \"x\"\n\n[features]\n{BEGIN}\ndefault = [\"a\"]\na = []\n{END}\nrustls = []\n"
+            )
+        );
+        assert_eq!(replace_block("[features]\n", "x"), None);
+    }
+}
