@@ -208,7 +208,7 @@ fn prepare_oag(report: &mut Report) -> Option<Crate> {
         }
     };
     let dir = std::env::temp_dir().join("alli-bench-oag-client");
-    o.generate(&paths::workspace_root().join("spec/openapi.json"), &dir);
+    oag::generate(&o, &paths::workspace_root().join("spec/openapi.json"), &dir);
     // A workspace of its own, pinned like ours, same dev profile for dependencies.
     let manifest = dir.join("Cargo.toml");
     let mut text = std::fs::read_to_string(&manifest).expect("oag Cargo.toml");

@@ -287,9 +287,9 @@ fn whole_process(project_root: &Path, ops: usize, report: &mut Report) {
         } else {
             let o = oag.as_ref().expect("oag");
             let mut cmd = if v == 1 {
-                o.generate_cmd(&spec, &oag_out)
+                oag::generate_cmd(o, &spec, &oag_out)
             } else {
-                o.generate_cmd_java(&spec, &oag_out).expect("jar")
+                oag::generate_cmd_java(o, &spec, &oag_out).expect("jar")
             };
             let (w, c, _) = run_child(&mut cmd);
             assert!(

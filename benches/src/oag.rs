@@ -1,152 +1,48 @@
-//! The reference generator: `openapi-generator-cli` (PyPI; the wheel bundles the jar, which
-//! runs on the machine's Java), generating the `rust` client from `spec/openapi.json`.
+//! The reference generator, as the benches use it: [`corpus::oag`] installed into the benches'
+//! kept work dir, generating the `rust` client (package `alli_oag`) of `spec/openapi.json`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 
-/// A usable openapi-generator: the CLI wrapper as installed, and its jar.
-#[derive(Debug, Clone)]
-pub struct Oag {
-    /// The `openapi-generator-cli` executable (Python wrapper that runs `java -jar`).
-    pub cli: PathBuf,
-    /// The bundled `openapi-generator.jar`, when found.
-    pub jar: Option<PathBuf>,
-    /// `java -version`'s first line.
-    pub java: String,
-    /// The generator's version (`openapi-generator-cli version`).
-    pub version: String,
-}
+pub use corpus::oag::Oag;
+
+/// The crate name of the generated client.
+const PACKAGE: &str = "alli_oag";
 
 /// Finds the CLI (`OPENAPI_GENERATOR_CLI`, else the benches' own venv), installing it from
 /// `benches/requirements.txt` into `<target>/bench-work/tools/oag-venv` when missing. `Err`
 /// says why it cannot run here.
 pub fn find_or_install() -> Result<Oag, String> {
-    let java = Command::new("java").arg("-version").output().map_err(|e| {
-        format!("no Java runtime (`java -version`: {e}); openapi-generator needs one")
-    })?;
-    let java = String::from_utf8_lossy(&java.stderr)
-        .lines()
-        .next()
-        .unwrap_or("java")
-        .to_owned();
-    let cli = match std::env::var_os("OPENAPI_GENERATOR_CLI") {
-        Some(p) => PathBuf::from(p),
-        None => {
-            let venv = crate::paths::kept_work_dir("tools").join("oag-venv");
-            let cli = venv.join("bin/openapi-generator-cli");
-            if !cli.is_file() {
-                install(&venv)?;
-            }
-            cli
-        }
-    };
-    let out = Command::new(&cli)
-        .arg("version")
+    corpus::oag::find_or_install(
+        &crate::paths::kept_work_dir("tools").join("oag-venv"),
+        &crate::paths::workspace_root().join("benches/requirements.txt"),
+    )
+}
+
+/// The command generating the client of `spec` into `out` through the CLI wrapper.
+pub fn generate_cmd(o: &Oag, spec: &Path, out: &Path) -> Command {
+    o.generate_cmd(spec, out, PACKAGE)
+}
+
+/// The same through `java -jar` directly (no Python start-up).
+pub fn generate_cmd_java(o: &Oag, spec: &Path, out: &Path) -> Option<Command> {
+    o.generate_cmd_java(spec, out, PACKAGE)
+}
+
+/// Generates the client into `out`, quietly; panics on failure.
+pub fn generate(o: &Oag, spec: &Path, out: &Path) {
+    let _ = std::fs::remove_dir_all(out);
+    let output = generate_cmd(o, spec, out)
         .stdin(Stdio::null())
         .output()
-        .map_err(|e| format!("cannot run {}: {e}", cli.display()))?;
-    if !out.status.success() {
-        return Err(format!(
-            "{} version failed: {}",
-            cli.display(),
-            String::from_utf8_lossy(&out.stderr)
-        ));
-    }
-    let version = String::from_utf8_lossy(&out.stdout).trim().to_owned();
-    let jar = find_jar(&cli);
-    Ok(Oag {
-        cli,
-        jar,
-        java,
-        version,
-    })
-}
-
-fn install(venv: &Path) -> Result<(), String> {
-    let requirements = crate::paths::workspace_root().join("benches/requirements.txt");
-    eprintln!(
-        "installing openapi-generator-cli into {} (from {})",
-        venv.display(),
-        requirements.display()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", o.cli.display()));
+    assert!(
+        output.status.success(),
+        "openapi-generator failed:\n{}",
+        String::from_utf8_lossy(&output.stdout)
     );
-    let ok = Command::new("python3")
-        .args(["-m", "venv"])
-        .arg(venv)
-        .status()
-        .map_err(|e| format!("cannot run python3 -m venv: {e}"))?;
-    if !ok.success() {
-        return Err(format!("python3 -m venv {} failed", venv.display()));
-    }
-    let ok = Command::new(venv.join("bin/pip"))
-        .args(["install", "--quiet", "--disable-pip-version-check", "-r"])
-        .arg(&requirements)
-        .status()
-        .map_err(|e| format!("cannot run pip: {e}"))?;
-    if !ok.success() {
-        return Err(
-            "pip install -r benches/requirements.txt failed (is PyPI reachable?)".to_owned(),
-        );
-    }
-    Ok(())
-}
-
-/// `<venv>/lib/python*/site-packages/openapi_generator_cli/openapi-generator.jar`.
-fn find_jar(cli: &Path) -> Option<PathBuf> {
-    let venv = cli.parent()?.parent()?;
-    let lib = venv.join("lib");
-    std::fs::read_dir(lib).ok()?.flatten().find_map(|e| {
-        let jar = e
-            .path()
-            .join("site-packages/openapi_generator_cli/openapi-generator.jar");
-        jar.is_file().then_some(jar)
-    })
-}
-
-impl Oag {
-    /// The command generating the `rust` client of `spec` into `out` through the CLI wrapper.
-    pub fn generate_cmd(&self, spec: &Path, out: &Path) -> Command {
-        let mut cmd = Command::new(&self.cli);
-        generate_args(&mut cmd, spec, out);
-        cmd
-    }
-
-    /// The same through `java -jar` directly (no Python start-up).
-    pub fn generate_cmd_java(&self, spec: &Path, out: &Path) -> Option<Command> {
-        let mut cmd = Command::new("java");
-        cmd.arg("-jar").arg(self.jar.as_ref()?);
-        generate_args(&mut cmd, spec, out);
-        Some(cmd)
-    }
-
-    /// Generates the `rust` client (package `alli_oag`) into `out`, quietly; panics on failure.
-    pub fn generate(&self, spec: &Path, out: &Path) {
-        let _ = std::fs::remove_dir_all(out);
-        let output = self
-            .generate_cmd(spec, out)
-            .stdin(Stdio::null())
-            .output()
-            .unwrap_or_else(|e| panic!("cannot run {}: {e}", self.cli.display()));
-        assert!(
-            output.status.success(),
-            "openapi-generator failed:\n{}",
-            String::from_utf8_lossy(&output.stdout)
-        );
-        assert!(
-            out.join("src/lib.rs").is_file(),
-            "openapi-generator wrote no src/lib.rs"
-        );
-    }
-}
-
-fn generate_args(cmd: &mut Command, spec: &Path, out: &Path) {
-    cmd.args([
-        "generate",
-        "-g",
-        "rust",
-        "--additional-properties=packageName=alli_oag",
-    ])
-    .arg("-i")
-    .arg(spec)
-    .arg("-o")
-    .arg(out);
+    assert!(
+        out.join("src/lib.rs").is_file(),
+        "openapi-generator wrote no src/lib.rs"
+    );
 }

@@ -9,6 +9,7 @@
 //! cargo xtask release [--date YYYY-MM-DD]              [Unreleased] → the crate's version
 //! cargo xtask test [ARGS ...]                          install pinned checkers, run all tests
 //! cargo xtask lint                                     rustfmt, clippy and rustdoc, warnings denied
+//! cargo xtask corpus [OPTIONS]                          the generator on real-world OpenAPI documents
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -65,6 +66,11 @@ commands:
       runtime without the mock) and `cargo doc --workspace --no-deps --features
       alli-api/mock` with RUSTDOCFLAGS=-D warnings: the generated crate, the runtime, the
       generator and the tests stay warning-free.
+  corpus [OPTIONS]
+      Run the generator (and openapi-generator) on real-world OpenAPI documents split
+      into docs pages: @readme/oas-examples and an APIs.guru sample, each regenerated and
+      built in a scratch copy of the workspace; report in target/corpus/. Runs the `corpus`
+      crate's binary: `cargo xtask corpus --help` lists the options.
 ";
 
 /// A parsed command line.
@@ -86,6 +92,7 @@ enum Cmd {
     },
     Test(Vec<String>),
     Lint,
+    Corpus(Vec<String>),
     Help,
 }
 
@@ -130,6 +137,7 @@ fn parse(args: &[String]) -> Result<Cmd, String> {
         },
         Some("test") => Ok(Cmd::Test(rest.to_vec())),
         Some("lint") if rest.is_empty() => Ok(Cmd::Lint),
+        Some("corpus") => Ok(Cmd::Corpus(rest.to_vec())),
         Some("help" | "--help" | "-h") => Ok(Cmd::Help),
         _ => Err(unknown()),
     }
@@ -172,6 +180,7 @@ fn main() -> ExitCode {
         Cmd::Release { date } => release(&layout, date),
         Cmd::Test(args) => test(&layout, &args),
         Cmd::Lint => lint(&layout),
+        Cmd::Corpus(args) => corpus(&layout, &args),
         Cmd::Help => {
             print!("{USAGE}");
             Ok(())
@@ -386,6 +395,16 @@ fn lint(layout: &Layout) -> Result<(), String> {
         "alli-api/mock",
     ])
     .env("RUSTDOCFLAGS", "-D warnings"))
+}
+
+/// `cargo run -p corpus -- ARGS`: the corpus runner is a crate of its own (it builds crates and
+/// runs openapi-generator; this binary stays thin).
+fn corpus(layout: &Layout, args: &[String]) -> Result<(), String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    run(Command::new(cargo)
+        .args(["run", "--quiet", "--package", "corpus", "--"])
+        .args(args)
+        .current_dir(layout.root()))
 }
 
 /// Whether `stamp` is missing or older than any of `inputs`.
