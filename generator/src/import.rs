@@ -353,7 +353,8 @@ fn fragment_path(layout: &Layout, locale: &str, page: &DocPage, e: &PageEndpoint
         .join(format!("{}.yaml", endpoint_file_stem(e.method, &e.path)))
 }
 
-/// `post` + `/webapi/v2/apps/{app_id}/run` → `post-webapi-v2-apps-by-app_id-run`.
+/// `post` + `/webapi/v2/apps/{app_id}/run` → `post-webapi-v2-apps-by-app_id-run`; a trailing
+/// slash adds `-slash` (`get` + `/jobs/` → `get-jobs-slash`), `/` is `root`.
 pub fn endpoint_file_stem(method: HttpMethod, path: &str) -> String {
     let mut parts = vec![method.as_str().to_owned()];
     let segments: Vec<Segment<'_>> = match PathTemplate::parse(path) {
@@ -373,6 +374,9 @@ pub fn endpoint_file_stem(method: HttpMethod, path: &str) -> String {
     }
     if parts.len() == 1 {
         parts.push("root".to_owned());
+    } else if path.ends_with('/') {
+        // `/jobs/` is another endpoint than `/jobs`.
+        parts.push("slash".to_owned());
     }
     parts.join("-")
 }
@@ -653,6 +657,12 @@ mod tests {
             "get-webapi-v2-conversations-by-conversation_id-chats"
         );
         assert_eq!(endpoint_file_stem(HttpMethod::Get, "/"), "get-root");
+        assert_eq!(endpoint_file_stem(HttpMethod::Get, "/jobs"), "get-jobs");
+        assert_eq!(endpoint_file_stem(HttpMethod::Get, "/jobs/"), "get-jobs-slash");
+        assert_eq!(
+            endpoint_file_stem(HttpMethod::Get, "/jobs/{id}/"),
+            "get-jobs-by-id-slash"
+        );
         assert_eq!(
             endpoint_file_stem(HttpMethod::Get, "/A B/x.json"),
             "get-a-b-x.json"

@@ -243,7 +243,7 @@ impl Changelog {
     /// Keep a Changelog order when missing); an entry already there is not added twice.
     pub fn add(&mut self, entries: &[Entry]) {
         for entry in entries {
-            if self.unreleased.iter().any(|l| *l == entry.line) {
+            if self.unreleased.contains(&entry.line) {
                 continue;
             }
             let heading = format!("### {}", entry.section);

@@ -28,7 +28,7 @@ pub(super) fn operation_docs(cx: &Ctx<'_>, r: &Resource, op: &Operation) -> Stri
         let list: Vec<String> = op
             .args
             .iter()
-            .map(|a| format!("- `{}`: {}", a.name.trim_start_matches("r#"), a.docs))
+            .map(|a| doc::list_item(&format!("`{}`: {}", a.name.trim_start_matches("r#"), a.docs)))
             .collect();
         parts.push(format!("# Arguments\n\n{}", list.join("\n")));
     }
@@ -44,7 +44,7 @@ pub(super) fn operation_docs(cx: &Ctx<'_>, r: &Resource, op: &Operation) -> Stri
                     }
                     _ => "JSON".to_owned(),
                 };
-                format!("- {}: {t}", e.statuses.join(", "))
+                doc::list_item(&format!("{}: {t}", e.statuses.join(", ")))
             })
             .collect();
         parts.push(format!(
