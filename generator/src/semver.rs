@@ -11,7 +11,7 @@
 //! Both sides are documented with the crate's default features (every resource) plus
 //! `full-serde` and `mock`: every generated item — the operations and types the API listing
 //! covers, the serde impls `full-serde` adds, and the generated mock layer (`alli_api::mock`,
-//! which downstream tests use and the listing does not cover). The TLS features are left out:
+//! which downstream tests use; the listing covers it too). The TLS features are left out:
 //! they choose the HTTP client's TLS backend, generate nothing, and `native-tls` needs the
 //! platform's OpenSSL.
 //!

@@ -62,10 +62,12 @@ commands:
       `cargo test --workspace [ARGS ...]`.
   lint
       `cargo fmt --all --check`, `cargo clippy --workspace --all-targets --features
-      alli-api/mock -- -D warnings`, `cargo clippy -p alli-api --lib -- -D warnings` (the
-      runtime without the mock) and `cargo doc --workspace --no-deps --features
-      alli-api/mock` with RUSTDOCFLAGS=-D warnings: the generated crate, the runtime, the
-      generator and the tests stay warning-free.
+      alli-api/mock -- -D warnings`, `cargo clippy -p alli-api --lib
+      --no-default-features` with no resource feature and with each one alone, each with
+      and without `mock` (every feature subset a downstream crate may pick builds), and
+      `cargo doc --workspace --no-deps --features alli-api/mock` with RUSTDOCFLAGS=-D
+      warnings: the generated crate, the runtime, the generator and the tests stay
+      warning-free.
   corpus [OPTIONS]
       Run the generator (and openapi-generator) on real-world OpenAPI documents split
       into docs pages: @readme/oas-examples and an APIs.guru sample, each regenerated and
@@ -387,6 +389,35 @@ fn lint(layout: &Layout) -> Result<(), String> {
     run(&mut cargo(&[
         "clippy", "-p", "alli-api", "--lib", "--", "-D", "warnings",
     ]))?;
+    // Each resource feature alone, with and without the mock, and none: whatever a downstream
+    // crate turns off, the rest builds warning-free.
+    let manifest = std::fs::read_to_string(root.join("alli-api/Cargo.toml"))
+        .map_err(|e| format!("alli-api/Cargo.toml: {e}"))?;
+    let resources = generator::manifest::resource_features(&manifest)
+        .ok_or("alli-api/Cargo.toml has no generated feature block")?;
+    let subsets = std::iter::once(None).chain(resources.iter().map(Some));
+    for resource in subsets {
+        for mock in [false, true] {
+            let mut features = vec!["rustls"];
+            features.extend(resource.map(String::as_str));
+            if mock {
+                features.push("mock");
+            }
+            let features = features.join(",");
+            run(&mut cargo(&[
+                "clippy",
+                "-p",
+                "alli-api",
+                "--lib",
+                "--no-default-features",
+                "--features",
+                &features,
+                "--",
+                "-D",
+                "warnings",
+            ]))?;
+        }
+    }
     run(cargo(&[
         "doc",
         "--workspace",
