@@ -47,8 +47,8 @@ commands:
       for the changes the changelog lists since the last release. With --impact, print
       what regen would change in the Rust API (breaking or not), the version it would
       set, and cargo-semver-checks's comparison of the committed crate with the
-      regenerated one (installed into tools/cargo-semver-checks/ on first use; skipped
-      with --no-semver-checks); --report FILE also writes that report as Markdown (a
+      regenerated one (installed once per machine into ~/.cache/alli-api-tools/ or
+      $ALLI_TOOLS_DIR on first use; skipped with --no-semver-checks); --report FILE also writes that report as Markdown (a
       pull request body).
   release [--date YYYY-MM-DD]
       Move the [Unreleased] section of alli-api/CHANGELOG.md under the crate's version,
@@ -58,7 +58,7 @@ commands:
       Install the pinned third-party checkers if missing (Prism and Redocly from
       tools/package-lock.json, openapi-spec-validator from tools/requirements.txt into
       .venv/, schemathesis from tools/requirements-schemathesis.txt into .venv-st/,
-      cargo-semver-checks into tools/cargo-semver-checks/), then run
+      cargo-semver-checks into ~/.cache/alli-api-tools/ or $ALLI_TOOLS_DIR), then run
       `cargo test --workspace [ARGS ...]`.
   lint
       `cargo fmt --all --check`, `cargo clippy --workspace --all-targets --features
