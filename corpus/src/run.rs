@@ -398,6 +398,9 @@ fn ours(ctx: &Context, r: &mut DocResult, scratch: &Scratch, pages: &[(String, S
             return;
         }
     }
+    // `--offline`, not `--locked`: regen bumps the crate's version (a fresh project's first
+    // release plan), which changes the lock file's entry of `alli-api` itself; every
+    // dependency stays as the copied lock file pins it, and nothing is fetched.
     if ctx.check_only {
         // One pass: rustc's diagnostics (errors, rustc lints denied) decide the build stage,
         // clippy's the clippy stage.
@@ -407,7 +410,7 @@ fn ours(ctx: &Context, r: &mut DocResult, scratch: &Scratch, pages: &[(String, S
             "-p",
             "alli-api",
             "--lib",
-            "--locked",
+            "--offline",
             "--message-format=json",
         ];
         if ctx.clippy {
@@ -450,7 +453,7 @@ fn ours(ctx: &Context, r: &mut DocResult, scratch: &Scratch, pages: &[(String, S
                 "-p",
                 "alli-api",
                 "--lib",
-                "--locked",
+                "--offline",
                 "--message-format=json",
             ],
         ),
@@ -461,7 +464,7 @@ fn ours(ctx: &Context, r: &mut DocResult, scratch: &Scratch, pages: &[(String, S
                 "-p",
                 "alli-api",
                 "--lib",
-                "--locked",
+                "--offline",
                 "--message-format=json",
                 "--",
                 "-D",

@@ -4,8 +4,9 @@
 //! (without `target/` or `node_modules/`), so `cargo build -p alli-api` in it builds exactly what
 //! the real workspace would. Before each document its project files are reset to what a fresh
 //! project has: `spec/docs/en/` holds the document's pages and nothing else exists under
-//! `spec/` (no fragments, no `openapi.json`, no `overrides.yaml`), and
-//! `alli-api/src/generated/` is empty. The checked-in tree is never written.
+//! `spec/` (no fragments, no `openapi.json`, no `overrides.yaml`), `alli-api/src/generated/`
+//! is empty and there is no `alli-api/public-api.txt` (no previous API whose names or impact
+//! the run would follow). The checked-in tree is never written.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -87,6 +88,12 @@ impl Scratch {
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                 Err(e) => return Err(io(dir, e)),
             }
+        }
+        let listing = self.root.join("alli-api/public-api.txt");
+        match fs::remove_file(&listing) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(io(&listing, e)),
         }
         fs::create_dir_all(&generated).map_err(|e| io(&generated, e))?;
         let docs = spec.join("docs/en");
