@@ -134,15 +134,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     assert_eq!(active_titles(&client).await?, ["Leave policy", "VPN"]);
     assert_eq!(first.calls(), 1);
 
-    // `.untyped()` gives the engine's matchers that no typed one covers: here, no `mode` field
-    // (a synchronous run; `.stream()` and `.background()` send one).
+    // `without_mode()`: no `mode` field, a synchronous run (`.stream()` and `.background()`
+    // send one). `.untyped()` gives the engine's matchers that no typed one covers: here, a
+    // condition on a field inside the `chat` object.
     let question = RunAppChat::new().message("Summarize my leave policy");
     mock.apps()
         .run("app-1")
-        .chat(question.clone())
+        .without_mode()
         .returns(run_answer("15 days a year."))
         .untyped()
-        .body_field_absent("mode")
+        .body_field_where("/chat/message", "mentions leave", |m| {
+            m.as_str().is_some_and(|m| m.contains("leave"))
+        })
         .times(1);
     let run = client.apps().run("app-1").chat(question).send().await?;
     let answer = run.result.responses.and_then(|r| r.into_iter().next());

@@ -15,7 +15,7 @@
 //! the results only when every stage succeeded; [`check`] runs them in memory and lists every
 //! checked-in file that differs. Besides the code, a run produces the public API listing
 //! ([`codegen::surface`]), its impact against the checked-in one ([`impact`]), and the crate's
-//! version and changelog ([`release`]); [`report`] adds cargo-semver-checks's verdict
+//! version and changelog ([`mod@release`]); [`report`] adds cargo-semver-checks's verdict
 //! ([`semver`]). `cargo xtask` is a thin front end over this library.
 
 #![warn(missing_docs)]

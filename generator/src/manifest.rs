@@ -92,6 +92,22 @@ fn feature_block(model: &Model, settings: &CodegenSettings) -> String {
     out
 }
 
+/// The resource features of a manifest's generated block, in order (`default` excluded);
+/// `None` without the block.
+pub fn resource_features(text: &str) -> Option<Vec<String>> {
+    let begin = text.find(BEGIN)?;
+    let after_begin = begin + text[begin..].find('\n')? + 1;
+    let end = after_begin + text[after_begin..].find(END)?;
+    Some(
+        text[after_begin..end]
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| l.split_once(" = ").map(|(name, _)| name.trim().to_owned()))
+            .filter(|name| name != "default")
+            .collect(),
+    )
+}
+
 /// `text` with the block between the markers replaced; `None` without both markers.
 fn replace_block(text: &str, block: &str) -> Option<String> {
     let begin = text.find(BEGIN)?;
@@ -117,6 +133,12 @@ mod tests {
             )
         );
         assert_eq!(replace_block("[features]\n", "x"), None);
+        assert_eq!(
+            resource_features(&out),
+            Some(vec!["a".to_owned()]),
+            "the block reads back"
+        );
+        assert_eq!(resource_features("[features]\n"), None);
     }
 
     #[test]

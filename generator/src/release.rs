@@ -13,7 +13,7 @@
 //! | anything else (docs text, a hand-written entry) | 0.y.(z+1) | x.y.(z+1) |
 //!
 //! The last release is the newest `## [x.y.z]` section of the changelog (written by
-//! [`release`]); a changelog without one starts from the version in the manifest. Nothing
+//! [`crate::release()`]); a changelog without one starts from the version in the manifest. Nothing
 //! here asks git: the version is a pure function of the files in the tree.
 
 use std::collections::{BTreeMap, BTreeSet};

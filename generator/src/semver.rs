@@ -2,8 +2,8 @@
 //! of the committed crate with that of the regenerated one.
 //!
 //! The tool is pinned ([`VERSION`], a release that reads the rustdoc JSON of rustc 1.93+,
-//! format v57, as well as v60 and v61) and installed once into `tools/cargo-semver-checks/` with
-//! `cargo install --locked`. Both sides are built by cargo (`cargo rustdoc`, JSON output) as
+//! format v57, as well as v60 and v61) and installed once per machine with `cargo install
+//! --locked` into a cache folder ([`install_root`]). Both sides are built by cargo (`cargo rustdoc`, JSON output) as
 //! copies of the crate in scratch workspaces that share one target dir, so dependencies are
 //! built once; the tool then compares the two JSON files (`--baseline-rustdoc`,
 //! `--current-rustdoc`) and never builds anything itself.
@@ -11,7 +11,7 @@
 //! Both sides are documented with the crate's default features (every resource) plus
 //! `full-serde` and `mock`: every generated item — the operations and types the API listing
 //! covers, the serde impls `full-serde` adds, and the generated mock layer (`alli_api::mock`,
-//! which downstream tests use and the listing does not cover). The TLS features are left out:
+//! which downstream tests use; the listing covers it too). The TLS features are left out:
 //! they choose the HTTP client's TLS backend, generate nothing, and `native-tls` needs the
 //! platform's OpenSSL.
 //!
@@ -32,9 +32,21 @@ pub const VERSION: &str = "0.51.0";
 /// The features both sides are documented with, besides the defaults: every generated item.
 pub const FEATURES: &str = "full-serde,mock";
 
-/// Where the tool is installed, below the project root.
+/// Where the tool is installed: `$ALLI_TOOLS_DIR/cargo-semver-checks-<VERSION>`, by default
+/// below the user's cache folder (`$XDG_CACHE_HOME` or `~/.cache`, `alli-api-tools/`), so every
+/// checkout and worktree on a machine (and CI's fresh clones) shares one build; below the
+/// project's `target/` when there is no home folder.
 pub fn install_root(project: &Path) -> PathBuf {
-    project.join("tools/cargo-semver-checks")
+    let base = std::env::var_os("ALLI_TOOLS_DIR")
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("XDG_CACHE_HOME")
+                .map(PathBuf::from)
+                .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+                .map(|cache| cache.join("alli-api-tools"))
+        })
+        .unwrap_or_else(|| project.join("target/tools"));
+    base.join(format!("cargo-semver-checks-{VERSION}"))
 }
 
 /// The installed binary, when the pinned version is there.
@@ -49,20 +61,25 @@ pub fn installed(project: &Path) -> Option<PathBuf> {
     (stamp.trim() == VERSION && bin.is_file()).then_some(bin)
 }
 
-/// The binary, installed first (`cargo install --locked --version VERSION --root
-/// tools/cargo-semver-checks`) when the pinned version is not there yet.
+/// The binary, installed first when the pinned version is not there yet: `cargo install
+/// --locked --version VERSION --root <install_root>`, with the tool's release profile relaxed
+/// (no LTO, parallel codegen units): it builds in a fraction of the time, and the comparison
+/// takes about a second either way.
 pub fn ensure_installed(project: &Path) -> Result<PathBuf, String> {
     if let Some(bin) = installed(project) {
         return Ok(bin);
     }
     let root = install_root(project);
+    let build = root.join("build");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let mut cmd = Command::new(cargo);
     cmd.args(["install", "--locked", "--version", VERSION, "--root"])
         .arg(&root)
         .arg("cargo-semver-checks")
-        // Its own target dir, kept, so an interrupted install resumes.
-        .env("CARGO_TARGET_DIR", project.join("target/tools-build"));
+        // Kept until the install succeeds, so an interrupted one resumes.
+        .env("CARGO_TARGET_DIR", &build)
+        .env("CARGO_PROFILE_RELEASE_LTO", "false")
+        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16");
     eprintln!("$ {cmd:?}");
     let status = cmd
         .status()
@@ -72,6 +89,7 @@ pub fn ensure_installed(project: &Path) -> Result<PathBuf, String> {
             "error: installing cargo-semver-checks {VERSION} failed ({status})"
         ));
     }
+    let _ = fs::remove_dir_all(&build);
     fs::write(root.join(".version"), VERSION)
         .map_err(|e| format!("error: cannot write {}: {e}", root.display()))?;
     installed(project).ok_or_else(|| {

@@ -47,8 +47,8 @@ commands:
       for the changes the changelog lists since the last release. With --impact, print
       what regen would change in the Rust API (breaking or not), the version it would
       set, and cargo-semver-checks's comparison of the committed crate with the
-      regenerated one (installed into tools/cargo-semver-checks/ on first use; skipped
-      with --no-semver-checks); --report FILE also writes that report as Markdown (a
+      regenerated one (installed once per machine into ~/.cache/alli-api-tools/ or
+      $ALLI_TOOLS_DIR on first use; skipped with --no-semver-checks); --report FILE also writes that report as Markdown (a
       pull request body).
   release [--date YYYY-MM-DD]
       Move the [Unreleased] section of alli-api/CHANGELOG.md under the crate's version,
@@ -58,14 +58,16 @@ commands:
       Install the pinned third-party checkers if missing (Prism and Redocly from
       tools/package-lock.json, openapi-spec-validator from tools/requirements.txt into
       .venv/, schemathesis from tools/requirements-schemathesis.txt into .venv-st/,
-      cargo-semver-checks into tools/cargo-semver-checks/), then run
+      cargo-semver-checks into ~/.cache/alli-api-tools/ or $ALLI_TOOLS_DIR), then run
       `cargo test --workspace [ARGS ...]`.
   lint
       `cargo fmt --all --check`, `cargo clippy --workspace --all-targets --features
-      alli-api/mock -- -D warnings`, `cargo clippy -p alli-api --lib -- -D warnings` (the
-      runtime without the mock) and `cargo doc --workspace --no-deps --features
-      alli-api/mock` with RUSTDOCFLAGS=-D warnings: the generated crate, the runtime, the
-      generator and the tests stay warning-free.
+      alli-api/mock -- -D warnings`, `cargo clippy -p alli-api --lib
+      --no-default-features` with no resource feature and with each one alone, each with
+      and without `mock` (every feature subset a downstream crate may pick builds), and
+      `cargo doc --workspace --no-deps --features alli-api/mock` with RUSTDOCFLAGS=-D
+      warnings: the generated crate, the runtime, the generator and the tests stay
+      warning-free.
   corpus [OPTIONS]
       Run the generator (and openapi-generator) on real-world OpenAPI documents split
       into docs pages: @readme/oas-examples and an APIs.guru sample, each regenerated and
@@ -387,6 +389,35 @@ fn lint(layout: &Layout) -> Result<(), String> {
     run(&mut cargo(&[
         "clippy", "-p", "alli-api", "--lib", "--", "-D", "warnings",
     ]))?;
+    // Each resource feature alone, with and without the mock, and none: whatever a downstream
+    // crate turns off, the rest builds warning-free.
+    let manifest = std::fs::read_to_string(root.join("alli-api/Cargo.toml"))
+        .map_err(|e| format!("alli-api/Cargo.toml: {e}"))?;
+    let resources = generator::manifest::resource_features(&manifest)
+        .ok_or("alli-api/Cargo.toml has no generated feature block")?;
+    let subsets = std::iter::once(None).chain(resources.iter().map(Some));
+    for resource in subsets {
+        for mock in [false, true] {
+            let mut features = vec!["rustls"];
+            features.extend(resource.map(String::as_str));
+            if mock {
+                features.push("mock");
+            }
+            let features = features.join(",");
+            run(&mut cargo(&[
+                "clippy",
+                "-p",
+                "alli-api",
+                "--lib",
+                "--no-default-features",
+                "--features",
+                &features,
+                "--",
+                "-D",
+                "warnings",
+            ]))?;
+        }
+    }
     run(cargo(&[
         "doc",
         "--workspace",

@@ -6,9 +6,8 @@
 //! against it when it arrives, and the tour ends by verifying that each rule was used as
 //! expected.
 //!
-//! Three rules add an engine matcher through `.untyped()` where the typed layer has none: a
-//! query parameter that must be absent (the typed layer has `without_cursor()` for the cursor
-//! only), and a run that must be synchronous (no `mode` field).
+//! Every rule is typed: parameters and body fields that must be absent have `without_<name>()`
+//! matchers (`without_cursor()`, `without_page_no()`, `without_mode()` for a synchronous run).
 
 use std::time::Duration;
 
@@ -184,12 +183,10 @@ impl Data {
                 Some(cursor) => {
                     expect_calls!(serve_only, rule.cursor(cursor).returns(answer), times(1))
                 }
-                // No `activeOnly` filter either: the typed layer matches parameters that are
-                // sent, and an absent cursor, so the engine's `query_absent` comes through
-                // `.untyped()`.
+                // The first page: no cursor, and no `activeOnly` filter either.
                 None => {
-                    let rule = rule.without_cursor().returns(answer).untyped();
-                    expect_calls!(serve_only, rule.query_absent("activeOnly"), times(1));
+                    let rule = rule.without_cursor().without_active_only().returns(answer);
+                    expect_calls!(serve_only, rule, times(1));
                 }
             }
         }
@@ -214,8 +211,8 @@ impl Data {
             });
             let rule = mock.conversations().list_chats(id).returns(page);
             if page_no == 1 {
-                // The first page is asked without `pageNo`, which no typed matcher says.
-                expect_calls!(serve_only, rule.untyped().query_absent("pageNo"), times(2));
+                // The first page is asked without `pageNo`.
+                expect_calls!(serve_only, rule.without_page_no(), times(2));
             } else {
                 expect_calls!(serve_only, rule.page_no(page_no), times(2));
             }
@@ -349,14 +346,13 @@ impl Data {
             vec![response]
         };
         let conversation = self.conversations[1].id.as_str();
-        // `.send()` sends no `mode`: the typed layer selects streamed runs (`streams`) and
-        // background ones (`background()`), the engine's `body_field_absent` synchronous ones.
-        let sync = mock
-            .apps()
-            .run(HR_APP)
-            .returns(result(response(APP_ANSWER, true), conversation, "in"))
-            .untyped()
-            .body_field_absent("mode");
+        // `.send()` sends no `mode`: streamed runs are selected by `streams`, background ones
+        // by `background()`, synchronous ones by `without_mode()`.
+        let sync = mock.apps().run(HR_APP).without_mode().returns(result(
+            response(APP_ANSWER, true),
+            conversation,
+            "in",
+        ));
         expect_calls!(serve_only, sync, times(1));
         // Streamed: two intermediate steps, the answer growing six words at a time, the end.
         let steps = ["Searching the knowledge base", "Reasoning"].map(|name| {

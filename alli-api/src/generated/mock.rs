@@ -3,7 +3,7 @@
 
 //! Typed rules for the mock server: one handle per resource, one rule type per operation, matchers named like the client's setters.
 #![allow(clippy::too_many_arguments)]
-use crate::mock::{Expectation, MockAlli, MockBuilder, Operation};
+use crate::mock::{MockAlli, MockBuilder, Operation};
 
 /// The API's OpenAPI document, which the mock serves and checks requests against.
 pub const OPENAPI: &str = include_str!("openapi.json");
@@ -13,6 +13,7 @@ pub mod operations {
     use super::Operation;
 
     /// `apps.list_legacy`: `GET /webapi/apps`.
+    #[cfg(feature = "apps")]
     pub static APPS_LIST_LEGACY: Operation = Operation {
         id: "apps.list_legacy",
         method: "GET",
@@ -28,6 +29,7 @@ pub mod operations {
     };
 
     /// `apps.create`: `POST /webapi/apps`.
+    #[cfg(feature = "apps")]
     pub static APPS_CREATE: Operation = Operation {
         id: "apps.create",
         method: "POST",
@@ -45,6 +47,7 @@ pub mod operations {
     };
 
     /// `apps.run`: `POST /webapi/apps/{app_id}/run`.
+    #[cfg(feature = "apps")]
     pub static APPS_RUN: Operation = Operation {
         id: "apps.run",
         method: "POST",
@@ -65,6 +68,7 @@ pub mod operations {
     };
 
     /// `apps.end_conversation_by_agent`: `POST /webapi/end_conversation_by_agent`.
+    #[cfg(feature = "apps")]
     pub static APPS_END_CONVERSATION_BY_AGENT: Operation = Operation {
         id: "apps.end_conversation_by_agent",
         method: "POST",
@@ -82,6 +86,7 @@ pub mod operations {
     };
 
     /// `apps.generative_answer`: `POST /webapi/generative_answer`.
+    #[cfg(feature = "apps")]
     pub static APPS_GENERATIVE_ANSWER: Operation = Operation {
         id: "apps.generative_answer",
         method: "POST",
@@ -102,6 +107,7 @@ pub mod operations {
     };
 
     /// `apps.send_chat`: `POST /webapi/send_chat`.
+    #[cfg(feature = "apps")]
     pub static APPS_SEND_CHAT: Operation = Operation {
         id: "apps.send_chat",
         method: "POST",
@@ -119,6 +125,7 @@ pub mod operations {
     };
 
     /// `apps.run_skill`: `POST /webapi/skill`.
+    #[cfg(feature = "apps")]
     pub static APPS_RUN_SKILL: Operation = Operation {
         id: "apps.run_skill",
         method: "POST",
@@ -136,6 +143,7 @@ pub mod operations {
     };
 
     /// `apps.start_conversation`: `POST /webapi/start_conversation`.
+    #[cfg(feature = "apps")]
     pub static APPS_START_CONVERSATION: Operation = Operation {
         id: "apps.start_conversation",
         method: "POST",
@@ -153,6 +161,7 @@ pub mod operations {
     };
 
     /// `apps.list`: `GET /webapi/v2/apps`.
+    #[cfg(feature = "apps")]
     pub static APPS_LIST: Operation = Operation {
         id: "apps.list",
         method: "GET",
@@ -168,6 +177,7 @@ pub mod operations {
     };
 
     /// `apps.get`: `GET /webapi/v2/apps/{app_id}`.
+    #[cfg(feature = "apps")]
     pub static APPS_GET: Operation = Operation {
         id: "apps.get",
         method: "GET",
@@ -183,6 +193,7 @@ pub mod operations {
     };
 
     /// `apps.update`: `PATCH /webapi/v2/apps/{app_id}`.
+    #[cfg(feature = "apps")]
     pub static APPS_UPDATE: Operation = Operation {
         id: "apps.update",
         method: "PATCH",
@@ -200,6 +211,7 @@ pub mod operations {
     };
 
     /// `conversations.daily_count`: `GET /webapi/conversation_daily_count`.
+    #[cfg(feature = "conversations")]
     pub static CONVERSATIONS_DAILY_COUNT: Operation = Operation {
         id: "conversations.daily_count",
         method: "GET",
@@ -217,6 +229,7 @@ pub mod operations {
     };
 
     /// `conversations.list`: `GET /webapi/v2/conversations`.
+    #[cfg(feature = "conversations")]
     pub static CONVERSATIONS_LIST: Operation = Operation {
         id: "conversations.list",
         method: "GET",
@@ -232,6 +245,7 @@ pub mod operations {
     };
 
     /// `conversations.bulk_update`: `POST /webapi/v2/conversations/bulk_update`.
+    #[cfg(feature = "conversations")]
     pub static CONVERSATIONS_BULK_UPDATE: Operation = Operation {
         id: "conversations.bulk_update",
         method: "POST",
@@ -247,6 +261,7 @@ pub mod operations {
     };
 
     /// `conversations.get`: `GET /webapi/v2/conversations/{conversation_id}`.
+    #[cfg(feature = "conversations")]
     pub static CONVERSATIONS_GET: Operation = Operation {
         id: "conversations.get",
         method: "GET",
@@ -262,6 +277,7 @@ pub mod operations {
     };
 
     /// `conversations.update`: `PATCH /webapi/v2/conversations/{conversation_id}`.
+    #[cfg(feature = "conversations")]
     pub static CONVERSATIONS_UPDATE: Operation = Operation {
         id: "conversations.update",
         method: "PATCH",
@@ -279,6 +295,7 @@ pub mod operations {
     };
 
     /// `conversations.list_chats`: `GET /webapi/v2/conversations/{conversation_id}/chats`.
+    #[cfg(feature = "conversations")]
     pub static CONVERSATIONS_LIST_CHATS: Operation = Operation {
         id: "conversations.list_chats",
         method: "GET",
@@ -294,6 +311,7 @@ pub mod operations {
     };
 
     /// `conversations.delete_chat`: `DELETE /webapi/v2/conversations/{conversation_id}/chats/{chat_id}`.
+    #[cfg(feature = "conversations")]
     pub static CONVERSATIONS_DELETE_CHAT: Operation = Operation {
         id: "conversations.delete_chat",
         method: "DELETE",
@@ -307,6 +325,7 @@ pub mod operations {
     };
 
     /// `conversations.send_feedback`: `POST /webapi/v2/conversations/{conversation_id}/chats/{chat_id}/feedback`.
+    #[cfg(feature = "conversations")]
     pub static CONVERSATIONS_SEND_FEEDBACK: Operation = Operation {
         id: "conversations.send_feedback",
         method: "POST",
@@ -324,6 +343,7 @@ pub mod operations {
     };
 
     /// `conversations.state`: `GET /webapi/v2/conversations/{conversation_id}/running`.
+    #[cfg(feature = "conversations")]
     pub static CONVERSATIONS_STATE: Operation = Operation {
         id: "conversations.state",
         method: "GET",
@@ -339,6 +359,7 @@ pub mod operations {
     };
 
     /// `conversations.stop`: `POST /webapi/v2/conversations/{conversation_id}/stop`.
+    #[cfg(feature = "conversations")]
     pub static CONVERSATIONS_STOP: Operation = Operation {
         id: "conversations.stop",
         method: "POST",
@@ -352,6 +373,7 @@ pub mod operations {
     };
 
     /// `conversations.update_title`: `PUT /webapi/v2/conversations/{conversation_id}/title`.
+    #[cfg(feature = "conversations")]
     pub static CONVERSATIONS_UPDATE_TITLE: Operation = Operation {
         id: "conversations.update_title",
         method: "PUT",
@@ -369,28 +391,50 @@ pub mod operations {
     };
 
     /// Every descriptor, in operation order.
-    pub static ALL: [&Operation; 22usize] = [
+    pub static ALL: &[&Operation] = &[
+        #[cfg(feature = "apps")]
         &APPS_LIST_LEGACY,
+        #[cfg(feature = "apps")]
         &APPS_CREATE,
+        #[cfg(feature = "apps")]
         &APPS_RUN,
+        #[cfg(feature = "apps")]
         &APPS_END_CONVERSATION_BY_AGENT,
+        #[cfg(feature = "apps")]
         &APPS_GENERATIVE_ANSWER,
+        #[cfg(feature = "apps")]
         &APPS_SEND_CHAT,
+        #[cfg(feature = "apps")]
         &APPS_RUN_SKILL,
+        #[cfg(feature = "apps")]
         &APPS_START_CONVERSATION,
+        #[cfg(feature = "apps")]
         &APPS_LIST,
+        #[cfg(feature = "apps")]
         &APPS_GET,
+        #[cfg(feature = "apps")]
         &APPS_UPDATE,
+        #[cfg(feature = "conversations")]
         &CONVERSATIONS_DAILY_COUNT,
+        #[cfg(feature = "conversations")]
         &CONVERSATIONS_LIST,
+        #[cfg(feature = "conversations")]
         &CONVERSATIONS_BULK_UPDATE,
+        #[cfg(feature = "conversations")]
         &CONVERSATIONS_GET,
+        #[cfg(feature = "conversations")]
         &CONVERSATIONS_UPDATE,
+        #[cfg(feature = "conversations")]
         &CONVERSATIONS_LIST_CHATS,
+        #[cfg(feature = "conversations")]
         &CONVERSATIONS_DELETE_CHAT,
+        #[cfg(feature = "conversations")]
         &CONVERSATIONS_SEND_FEEDBACK,
+        #[cfg(feature = "conversations")]
         &CONVERSATIONS_STATE,
+        #[cfg(feature = "conversations")]
         &CONVERSATIONS_STOP,
+        #[cfg(feature = "conversations")]
         &CONVERSATIONS_UPDATE_TITLE,
     ];
 }
@@ -410,26 +454,30 @@ impl MockAlli {
 
     /// A builder with the API's document and descriptors, to change the defaults.
     pub fn configure() -> MockBuilder {
-        Self::builder(OPENAPI).operations(operations::ALL)
+        Self::builder(OPENAPI).operations(operations::ALL.iter().copied())
     }
 
     /// Rules for the `apps` operations.
+    #[cfg(feature = "apps")]
     pub fn apps(&self) -> Apps<'_> {
         Apps { mock: self }
     }
 
     /// Rules for the `conversations` operations.
+    #[cfg(feature = "conversations")]
     pub fn conversations(&self) -> Conversations<'_> {
         Conversations { mock: self }
     }
 }
 
 /// Rules for the `apps` operations: one method per operation, named like the client's, taking its path parameters.
+#[cfg(feature = "apps")]
 #[derive(Debug, Clone, Copy)]
 pub struct Apps<'a> {
     mock: &'a MockAlli,
 }
 
+#[cfg(feature = "apps")]
 impl Apps<'_> {
     /// A rule for `apps.list_legacy` (`GET /webapi/apps`).
     #[track_caller]
@@ -533,11 +581,13 @@ impl Apps<'_> {
 }
 
 /// Rules for the `conversations` operations: one method per operation, named like the client's, taking its path parameters.
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, Copy)]
 pub struct Conversations<'a> {
     mock: &'a MockAlli,
 }
 
+#[cfg(feature = "conversations")]
 impl Conversations<'_> {
     /// A rule for `conversations.daily_count` (`GET /webapi/conversation_daily_count`).
     #[track_caller]
@@ -691,8 +741,9 @@ impl Conversations<'_> {
 }
 
 /// Typed rules of the `apps` operations.
+#[cfg(feature = "apps")]
 pub mod apps {
-    use super::Expectation;
+    use crate::mock::Expectation;
 
     /// A rule for `apps.list_legacy`: matchers named like the client builder's setters, then an answer.
     #[derive(Debug, Clone)]
@@ -712,15 +763,33 @@ pub mod apps {
             self
         }
 
+        /// Matches requests without header `AGENT-EMAIL`.
+        pub fn without_agent_email(mut self) -> Self {
+            self.rule = self.rule.header_absent("AGENT-EMAIL");
+            self
+        }
+
         /// Matches header `USER-EMAIL`.
         pub fn user_email(mut self, value: impl Into<String>) -> Self {
             self.rule = self.rule.header("USER-EMAIL", &value.into());
             self
         }
 
+        /// Matches requests without header `USER-EMAIL`.
+        pub fn without_user_email(mut self) -> Self {
+            self.rule = self.rule.header_absent("USER-EMAIL");
+            self
+        }
+
         /// Matches header `OWN-USER-ID`.
         pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
             self.rule = self.rule.header("OWN-USER-ID", &value.into());
+            self
+        }
+
+        /// Matches requests without header `OWN-USER-ID`.
+        pub fn without_own_user_id(mut self) -> Self {
+            self.rule = self.rule.header_absent("OWN-USER-ID");
             self
         }
 
@@ -733,6 +802,12 @@ pub mod apps {
             self
         }
 
+        /// Matches requests without query parameter `published`.
+        pub fn without_published(mut self) -> Self {
+            self.rule = self.rule.query_absent("published");
+            self
+        }
+
         /// Matches query parameter `id`.
         pub fn id(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
             let value: Vec<String> = value.into_iter().map(Into::into).collect();
@@ -742,12 +817,24 @@ pub mod apps {
             self
         }
 
+        /// Matches requests without query parameter `id`.
+        pub fn without_id(mut self) -> Self {
+            self.rule = self.rule.query_absent("id");
+            self
+        }
+
         /// Matches query parameter `locale`.
         pub fn locale(mut self, value: impl Into<String>) -> Self {
             let value: String = value.into();
             self.rule = self
                 .rule
                 .query_param("locale", &value, crate::__private::ParamStyle::FORM);
+            self
+        }
+
+        /// Matches requests without query parameter `locale`.
+        pub fn without_locale(mut self) -> Self {
+            self.rule = self.rule.query_absent("locale");
             self
         }
     }
@@ -770,15 +857,33 @@ pub mod apps {
             self
         }
 
+        /// Matches requests without header `AGENT-EMAIL`.
+        pub fn without_agent_email(mut self) -> Self {
+            self.rule = self.rule.header_absent("AGENT-EMAIL");
+            self
+        }
+
         /// Matches header `USER-EMAIL`.
         pub fn user_email(mut self, value: impl Into<String>) -> Self {
             self.rule = self.rule.header("USER-EMAIL", &value.into());
             self
         }
 
+        /// Matches requests without header `USER-EMAIL`.
+        pub fn without_user_email(mut self) -> Self {
+            self.rule = self.rule.header_absent("USER-EMAIL");
+            self
+        }
+
         /// Matches header `OWN-USER-ID`.
         pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
             self.rule = self.rule.header("OWN-USER-ID", &value.into());
+            self
+        }
+
+        /// Matches requests without header `OWN-USER-ID`.
+        pub fn without_own_user_id(mut self) -> Self {
+            self.rule = self.rule.header_absent("OWN-USER-ID");
             self
         }
 
@@ -792,6 +897,12 @@ pub mod apps {
         pub fn user_id(mut self, value: impl Into<String>) -> Self {
             let value: String = value.into();
             self.rule = self.rule.body_field("user_id", value);
+            self
+        }
+
+        /// Matches requests without body field `user_id`.
+        pub fn without_user_id(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("user_id");
             self
         }
 
@@ -870,15 +981,33 @@ pub mod apps {
             self
         }
 
+        /// Matches requests without header `AGENT-EMAIL`.
+        pub fn without_agent_email(mut self) -> Self {
+            self.rule = self.rule.header_absent("AGENT-EMAIL");
+            self
+        }
+
         /// Matches header `USER-EMAIL`.
         pub fn user_email(mut self, value: impl Into<String>) -> Self {
             self.rule = self.rule.header("USER-EMAIL", &value.into());
             self
         }
 
+        /// Matches requests without header `USER-EMAIL`.
+        pub fn without_user_email(mut self) -> Self {
+            self.rule = self.rule.header_absent("USER-EMAIL");
+            self
+        }
+
         /// Matches header `OWN-USER-ID`.
         pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
             self.rule = self.rule.header("OWN-USER-ID", &value.into());
+            self
+        }
+
+        /// Matches requests without header `OWN-USER-ID`.
+        pub fn without_own_user_id(mut self) -> Self {
+            self.rule = self.rule.header_absent("OWN-USER-ID");
             self
         }
 
@@ -895,6 +1024,12 @@ pub mod apps {
             self
         }
 
+        /// Matches requests without body field `chat`.
+        pub fn without_chat(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("chat");
+            self
+        }
+
         /// Matches body field `inputs`.
         pub fn inputs(
             mut self,
@@ -905,10 +1040,28 @@ pub mod apps {
             self
         }
 
+        /// Matches requests without body field `inputs`.
+        pub fn without_inputs(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("inputs");
+            self
+        }
+
+        /// Matches requests without body field `mode` (no stream asked for: the plain answer).
+        pub fn without_mode(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("mode");
+            self
+        }
+
         /// Matches body field `isStateful`.
         pub fn is_stateful(mut self, value: bool) -> Self {
             let value: bool = value;
             self.rule = self.rule.body_field("isStateful", value);
+            self
+        }
+
+        /// Matches requests without body field `isStateful`.
+        pub fn without_is_stateful(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("isStateful");
             self
         }
 
@@ -919,10 +1072,22 @@ pub mod apps {
             self
         }
 
+        /// Matches requests without body field `conversationId`.
+        pub fn without_conversation_id(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("conversationId");
+            self
+        }
+
         /// Matches body field `llmModel`.
         pub fn llm_model(mut self, value: impl Into<String>) -> Self {
             let value: String = value.into();
             self.rule = self.rule.body_field("llmModel", value);
+            self
+        }
+
+        /// Matches requests without body field `llmModel`.
+        pub fn without_llm_model(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("llmModel");
             self
         }
 
@@ -933,10 +1098,22 @@ pub mod apps {
             self
         }
 
+        /// Matches requests without body field `llmPromptId`.
+        pub fn without_llm_prompt_id(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("llmPromptId");
+            self
+        }
+
         /// Matches body field `gaPromptGroupId`.
         pub fn ga_prompt_group_id(mut self, value: impl Into<String>) -> Self {
             let value: String = value.into();
             self.rule = self.rule.body_field("gaPromptGroupId", value);
+            self
+        }
+
+        /// Matches requests without body field `gaPromptGroupId`.
+        pub fn without_ga_prompt_group_id(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("gaPromptGroupId");
             self
         }
 
@@ -947,6 +1124,12 @@ pub mod apps {
             self
         }
 
+        /// Matches requests without body field `temperature`.
+        pub fn without_temperature(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("temperature");
+            self
+        }
+
         /// Matches body field `requiredVariables`.
         pub fn required_variables(
             mut self,
@@ -954,6 +1137,12 @@ pub mod apps {
         ) -> Self {
             let value: Vec<String> = value.into_iter().map(Into::into).collect();
             self.rule = self.rule.body_field("requiredVariables", value);
+            self
+        }
+
+        /// Matches requests without body field `requiredVariables`.
+        pub fn without_required_variables(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("requiredVariables");
             self
         }
 
@@ -984,15 +1173,33 @@ pub mod apps {
             self
         }
 
+        /// Matches requests without header `AGENT-EMAIL`.
+        pub fn without_agent_email(mut self) -> Self {
+            self.rule = self.rule.header_absent("AGENT-EMAIL");
+            self
+        }
+
         /// Matches header `USER-EMAIL`.
         pub fn user_email(mut self, value: impl Into<String>) -> Self {
             self.rule = self.rule.header("USER-EMAIL", &value.into());
             self
         }
 
+        /// Matches requests without header `USER-EMAIL`.
+        pub fn without_user_email(mut self) -> Self {
+            self.rule = self.rule.header_absent("USER-EMAIL");
+            self
+        }
+
         /// Matches header `OWN-USER-ID`.
         pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
             self.rule = self.rule.header("OWN-USER-ID", &value.into());
+            self
+        }
+
+        /// Matches requests without header `OWN-USER-ID`.
+        pub fn without_own_user_id(mut self) -> Self {
+            self.rule = self.rule.header_absent("OWN-USER-ID");
             self
         }
 
@@ -1032,15 +1239,33 @@ pub mod apps {
             self
         }
 
+        /// Matches requests without header `AGENT-EMAIL`.
+        pub fn without_agent_email(mut self) -> Self {
+            self.rule = self.rule.header_absent("AGENT-EMAIL");
+            self
+        }
+
         /// Matches header `USER-EMAIL`.
         pub fn user_email(mut self, value: impl Into<String>) -> Self {
             self.rule = self.rule.header("USER-EMAIL", &value.into());
             self
         }
 
+        /// Matches requests without header `USER-EMAIL`.
+        pub fn without_user_email(mut self) -> Self {
+            self.rule = self.rule.header_absent("USER-EMAIL");
+            self
+        }
+
         /// Matches header `OWN-USER-ID`.
         pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
             self.rule = self.rule.header("OWN-USER-ID", &value.into());
+            self
+        }
+
+        /// Matches requests without header `OWN-USER-ID`.
+        pub fn without_own_user_id(mut self) -> Self {
+            self.rule = self.rule.header_absent("OWN-USER-ID");
             self
         }
 
@@ -1067,10 +1292,22 @@ pub mod apps {
             self
         }
 
+        /// Matches requests without body field `model`.
+        pub fn without_model(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("model");
+            self
+        }
+
         /// Matches body field `answerFormat`.
         pub fn answer_format(mut self, value: impl Into<String>) -> Self {
             let value: String = value.into();
             self.rule = self.rule.body_field("answerFormat", value);
+            self
+        }
+
+        /// Matches requests without body field `answerFormat`.
+        pub fn without_answer_format(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("answerFormat");
             self
         }
 
@@ -1081,10 +1318,22 @@ pub mod apps {
             self
         }
 
+        /// Matches requests without body field `isStateful`.
+        pub fn without_is_stateful(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("isStateful");
+            self
+        }
+
         /// Matches body field `threadId`.
         pub fn thread_id(mut self, value: impl Into<String>) -> Self {
             let value: String = value.into();
             self.rule = self.rule.body_field("threadId", value);
+            self
+        }
+
+        /// Matches requests without body field `threadId`.
+        pub fn without_thread_id(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("threadId");
             self
         }
 
@@ -1095,10 +1344,28 @@ pub mod apps {
             self
         }
 
+        /// Matches requests without body field `promptGroupId`.
+        pub fn without_prompt_group_id(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("promptGroupId");
+            self
+        }
+
+        /// Matches requests without body field `mode` (no stream asked for: the plain answer).
+        pub fn without_mode(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("mode");
+            self
+        }
+
         /// Matches body field `clueText`.
         pub fn clue_text(mut self, value: bool) -> Self {
             let value: bool = value;
             self.rule = self.rule.body_field("clueText", value);
+            self
+        }
+
+        /// Matches requests without body field `clueText`.
+        pub fn without_clue_text(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("clueText");
             self
         }
 
@@ -1109,10 +1376,22 @@ pub mod apps {
             self
         }
 
+        /// Matches requests without body field `clues`.
+        pub fn without_clues(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("clues");
+            self
+        }
+
         /// Matches body field `includeCitations`.
         pub fn include_citations(mut self, value: bool) -> Self {
             let value: bool = value;
             self.rule = self.rule.body_field("includeCitations", value);
+            self
+        }
+
+        /// Matches requests without body field `includeCitations`.
+        pub fn without_include_citations(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("includeCitations");
             self
         }
 
@@ -1126,6 +1405,12 @@ pub mod apps {
             self
         }
 
+        /// Matches requests without body field `hashtags`.
+        pub fn without_hashtags(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("hashtags");
+            self
+        }
+
         /// Matches body field `search_from`.
         pub fn search_from(
             mut self,
@@ -1136,10 +1421,22 @@ pub mod apps {
             self
         }
 
+        /// Matches requests without body field `search_from`.
+        pub fn without_search_from(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("search_from");
+            self
+        }
+
         /// Matches body field `temperature`.
         pub fn temperature(mut self, value: f64) -> Self {
             let value: f64 = value;
             self.rule = self.rule.body_field("temperature", value);
+            self
+        }
+
+        /// Matches requests without body field `temperature`.
+        pub fn without_temperature(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("temperature");
             self
         }
 
@@ -1153,6 +1450,12 @@ pub mod apps {
             self
         }
 
+        /// Matches requests without body field `source`.
+        pub fn without_source(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("source");
+            self
+        }
+
         /// Matches body field `knowledgeBaseIds`.
         pub fn knowledge_base_ids(
             mut self,
@@ -1163,6 +1466,12 @@ pub mod apps {
             self
         }
 
+        /// Matches requests without body field `knowledgeBaseIds`.
+        pub fn without_knowledge_base_ids(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("knowledgeBaseIds");
+            self
+        }
+
         /// Matches body field `folderIds`.
         pub fn folder_ids(
             mut self,
@@ -1170,6 +1479,12 @@ pub mod apps {
         ) -> Self {
             let value: Vec<String> = value.into_iter().map(Into::into).collect();
             self.rule = self.rule.body_field("folderIds", value);
+            self
+        }
+
+        /// Matches requests without body field `folderIds`.
+        pub fn without_folder_ids(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("folderIds");
             self
         }
     }
@@ -1192,15 +1507,33 @@ pub mod apps {
             self
         }
 
+        /// Matches requests without header `AGENT-EMAIL`.
+        pub fn without_agent_email(mut self) -> Self {
+            self.rule = self.rule.header_absent("AGENT-EMAIL");
+            self
+        }
+
         /// Matches header `USER-EMAIL`.
         pub fn user_email(mut self, value: impl Into<String>) -> Self {
             self.rule = self.rule.header("USER-EMAIL", &value.into());
             self
         }
 
+        /// Matches requests without header `USER-EMAIL`.
+        pub fn without_user_email(mut self) -> Self {
+            self.rule = self.rule.header_absent("USER-EMAIL");
+            self
+        }
+
         /// Matches header `OWN-USER-ID`.
         pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
             self.rule = self.rule.header("OWN-USER-ID", &value.into());
+            self
+        }
+
+        /// Matches requests without header `OWN-USER-ID`.
+        pub fn without_own_user_id(mut self) -> Self {
+            self.rule = self.rule.header_absent("OWN-USER-ID");
             self
         }
 
@@ -1243,15 +1576,33 @@ pub mod apps {
             self
         }
 
+        /// Matches requests without header `AGENT-EMAIL`.
+        pub fn without_agent_email(mut self) -> Self {
+            self.rule = self.rule.header_absent("AGENT-EMAIL");
+            self
+        }
+
         /// Matches header `USER-EMAIL`.
         pub fn user_email(mut self, value: impl Into<String>) -> Self {
             self.rule = self.rule.header("USER-EMAIL", &value.into());
             self
         }
 
+        /// Matches requests without header `USER-EMAIL`.
+        pub fn without_user_email(mut self) -> Self {
+            self.rule = self.rule.header_absent("USER-EMAIL");
+            self
+        }
+
         /// Matches header `OWN-USER-ID`.
         pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
             self.rule = self.rule.header("OWN-USER-ID", &value.into());
+            self
+        }
+
+        /// Matches requests without header `OWN-USER-ID`.
+        pub fn without_own_user_id(mut self) -> Self {
+            self.rule = self.rule.header_absent("OWN-USER-ID");
             self
         }
 
@@ -1284,6 +1635,12 @@ pub mod apps {
             self.rule = self.rule.body_field("variables", value);
             self
         }
+
+        /// Matches requests without body field `variables`.
+        pub fn without_variables(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("variables");
+            self
+        }
     }
 
     /// A rule for `apps.start_conversation`: matchers named like the client builder's setters, then an answer.
@@ -1304,15 +1661,33 @@ pub mod apps {
             self
         }
 
+        /// Matches requests without header `AGENT-EMAIL`.
+        pub fn without_agent_email(mut self) -> Self {
+            self.rule = self.rule.header_absent("AGENT-EMAIL");
+            self
+        }
+
         /// Matches header `USER-EMAIL`.
         pub fn user_email(mut self, value: impl Into<String>) -> Self {
             self.rule = self.rule.header("USER-EMAIL", &value.into());
             self
         }
 
+        /// Matches requests without header `USER-EMAIL`.
+        pub fn without_user_email(mut self) -> Self {
+            self.rule = self.rule.header_absent("USER-EMAIL");
+            self
+        }
+
         /// Matches header `OWN-USER-ID`.
         pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
             self.rule = self.rule.header("OWN-USER-ID", &value.into());
+            self
+        }
+
+        /// Matches requests without header `OWN-USER-ID`.
+        pub fn without_own_user_id(mut self) -> Self {
+            self.rule = self.rule.header_absent("OWN-USER-ID");
             self
         }
 
@@ -1329,6 +1704,12 @@ pub mod apps {
         pub fn placement(mut self, value: impl Into<String>) -> Self {
             let value: String = value.into();
             self.rule = self.rule.body_field("placement", value);
+            self
+        }
+
+        /// Matches requests without body field `placement`.
+        pub fn without_placement(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("placement");
             self
         }
     }
@@ -1351,9 +1732,21 @@ pub mod apps {
             self
         }
 
+        /// Matches requests without header `AGENT-EMAIL`.
+        pub fn without_agent_email(mut self) -> Self {
+            self.rule = self.rule.header_absent("AGENT-EMAIL");
+            self
+        }
+
         /// Matches header `USER-EMAIL`.
         pub fn user_email(mut self, value: impl Into<String>) -> Self {
             self.rule = self.rule.header("USER-EMAIL", &value.into());
+            self
+        }
+
+        /// Matches requests without header `USER-EMAIL`.
+        pub fn without_user_email(mut self) -> Self {
+            self.rule = self.rule.header_absent("USER-EMAIL");
             self
         }
 
@@ -1363,12 +1756,24 @@ pub mod apps {
             self
         }
 
+        /// Matches requests without header `OWN-USER-ID`.
+        pub fn without_own_user_id(mut self) -> Self {
+            self.rule = self.rule.header_absent("OWN-USER-ID");
+            self
+        }
+
         /// Matches query parameter `searchTerm`.
         pub fn search_term(mut self, value: impl Into<String>) -> Self {
             let value: String = value.into();
             self.rule = self
                 .rule
                 .query_param("searchTerm", &value, crate::__private::ParamStyle::FORM);
+            self
+        }
+
+        /// Matches requests without query parameter `searchTerm`.
+        pub fn without_search_term(mut self) -> Self {
+            self.rule = self.rule.query_absent("searchTerm");
             self
         }
 
@@ -1384,12 +1789,24 @@ pub mod apps {
             self
         }
 
+        /// Matches requests without query parameter `categories`.
+        pub fn without_categories(mut self) -> Self {
+            self.rule = self.rule.query_absent("categories");
+            self
+        }
+
         /// Matches query parameter `type`.
         pub fn r#type(mut self, value: impl Into<String>) -> Self {
             let value: String = value.into();
             self.rule = self
                 .rule
                 .query_param("type", &value, crate::__private::ParamStyle::FORM);
+            self
+        }
+
+        /// Matches requests without query parameter `type`.
+        pub fn without_type(mut self) -> Self {
+            self.rule = self.rule.query_absent("type");
             self
         }
 
@@ -1402,12 +1819,24 @@ pub mod apps {
             self
         }
 
+        /// Matches requests without query parameter `published`.
+        pub fn without_published(mut self) -> Self {
+            self.rule = self.rule.query_absent("published");
+            self
+        }
+
         /// Matches query parameter `pageSize`.
         pub fn page_size(mut self, value: i64) -> Self {
             let value: i64 = value;
             self.rule = self
                 .rule
                 .query_param("pageSize", &value, crate::__private::ParamStyle::FORM);
+            self
+        }
+
+        /// Matches requests without query parameter `pageSize`.
+        pub fn without_page_size(mut self) -> Self {
+            self.rule = self.rule.query_absent("pageSize");
             self
         }
 
@@ -1444,15 +1873,33 @@ pub mod apps {
             self
         }
 
+        /// Matches requests without header `AGENT-EMAIL`.
+        pub fn without_agent_email(mut self) -> Self {
+            self.rule = self.rule.header_absent("AGENT-EMAIL");
+            self
+        }
+
         /// Matches header `USER-EMAIL`.
         pub fn user_email(mut self, value: impl Into<String>) -> Self {
             self.rule = self.rule.header("USER-EMAIL", &value.into());
             self
         }
 
+        /// Matches requests without header `USER-EMAIL`.
+        pub fn without_user_email(mut self) -> Self {
+            self.rule = self.rule.header_absent("USER-EMAIL");
+            self
+        }
+
         /// Matches header `OWN-USER-ID`.
         pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
             self.rule = self.rule.header("OWN-USER-ID", &value.into());
+            self
+        }
+
+        /// Matches requests without header `OWN-USER-ID`.
+        pub fn without_own_user_id(mut self) -> Self {
+            self.rule = self.rule.header_absent("OWN-USER-ID");
             self
         }
     }
@@ -1474,15 +1921,33 @@ pub mod apps {
             self
         }
 
+        /// Matches requests without header `AGENT-EMAIL`.
+        pub fn without_agent_email(mut self) -> Self {
+            self.rule = self.rule.header_absent("AGENT-EMAIL");
+            self
+        }
+
         /// Matches header `USER-EMAIL`.
         pub fn user_email(mut self, value: impl Into<String>) -> Self {
             self.rule = self.rule.header("USER-EMAIL", &value.into());
             self
         }
 
+        /// Matches requests without header `USER-EMAIL`.
+        pub fn without_user_email(mut self) -> Self {
+            self.rule = self.rule.header_absent("USER-EMAIL");
+            self
+        }
+
         /// Matches header `OWN-USER-ID`.
         pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
             self.rule = self.rule.header("OWN-USER-ID", &value.into());
+            self
+        }
+
+        /// Matches requests without header `OWN-USER-ID`.
+        pub fn without_own_user_id(mut self) -> Self {
+            self.rule = self.rule.header_absent("OWN-USER-ID");
             self
         }
 
@@ -1505,6 +1970,12 @@ pub mod apps {
             self
         }
 
+        /// Matches requests without body field `name`.
+        pub fn without_name(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("name");
+            self
+        }
+
         /// Matches body field `description`.
         pub fn description(mut self, value: impl Into<String>) -> Self {
             let value: String = value.into();
@@ -1515,6 +1986,12 @@ pub mod apps {
         /// Matches body field `description` sent as `null`.
         pub fn description_null(mut self) -> Self {
             self.rule = self.rule.body_field("description", ());
+            self
+        }
+
+        /// Matches requests without body field `description`.
+        pub fn without_description(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("description");
             self
         }
 
@@ -1531,6 +2008,12 @@ pub mod apps {
             self
         }
 
+        /// Matches requests without body field `category`.
+        pub fn without_category(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("category");
+            self
+        }
+
         /// Matches body field `published`.
         pub fn published(mut self, value: bool) -> Self {
             let value: bool = value;
@@ -1541,6 +2024,12 @@ pub mod apps {
         /// Matches body field `published` sent as `null`.
         pub fn published_null(mut self) -> Self {
             self.rule = self.rule.body_field("published", ());
+            self
+        }
+
+        /// Matches requests without body field `published`.
+        pub fn without_published(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("published");
             self
         }
 
@@ -1560,6 +2049,12 @@ pub mod apps {
             self
         }
 
+        /// Matches requests without body field `agentPermission`.
+        pub fn without_agent_permission(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("agentPermission");
+            self
+        }
+
         /// Matches body field `userPermission`.
         pub fn user_permission(
             mut self,
@@ -1575,12 +2070,19 @@ pub mod apps {
             self.rule = self.rule.body_field("userPermission", ());
             self
         }
+
+        /// Matches requests without body field `userPermission`.
+        pub fn without_user_permission(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("userPermission");
+            self
+        }
     }
 }
 
 /// Typed rules of the `conversations` operations.
+#[cfg(feature = "conversations")]
 pub mod conversations {
-    use super::Expectation;
+    use crate::mock::Expectation;
 
     /// A rule for `conversations.daily_count`: matchers named like the client builder's setters, then an answer.
     #[derive(Debug, Clone)]
@@ -1600,15 +2102,33 @@ pub mod conversations {
             self
         }
 
+        /// Matches requests without header `AGENT-EMAIL`.
+        pub fn without_agent_email(mut self) -> Self {
+            self.rule = self.rule.header_absent("AGENT-EMAIL");
+            self
+        }
+
         /// Matches header `USER-EMAIL`.
         pub fn user_email(mut self, value: impl Into<String>) -> Self {
             self.rule = self.rule.header("USER-EMAIL", &value.into());
             self
         }
 
+        /// Matches requests without header `USER-EMAIL`.
+        pub fn without_user_email(mut self) -> Self {
+            self.rule = self.rule.header_absent("USER-EMAIL");
+            self
+        }
+
         /// Matches header `OWN-USER-ID`.
         pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
             self.rule = self.rule.header("OWN-USER-ID", &value.into());
+            self
+        }
+
+        /// Matches requests without header `OWN-USER-ID`.
+        pub fn without_own_user_id(mut self) -> Self {
+            self.rule = self.rule.header_absent("OWN-USER-ID");
             self
         }
 
@@ -1628,10 +2148,22 @@ pub mod conversations {
             self
         }
 
+        /// Matches requests without body field `startDate`.
+        pub fn without_start_date(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("startDate");
+            self
+        }
+
         /// Matches body field `endDate`.
         pub fn end_date(mut self, value: impl Into<String>) -> Self {
             let value: String = value.into();
             self.rule = self.rule.body_field("endDate", value);
+            self
+        }
+
+        /// Matches requests without body field `endDate`.
+        pub fn without_end_date(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("endDate");
             self
         }
     }
@@ -1654,15 +2186,33 @@ pub mod conversations {
             self
         }
 
+        /// Matches requests without header `AGENT-EMAIL`.
+        pub fn without_agent_email(mut self) -> Self {
+            self.rule = self.rule.header_absent("AGENT-EMAIL");
+            self
+        }
+
         /// Matches header `USER-EMAIL`.
         pub fn user_email(mut self, value: impl Into<String>) -> Self {
             self.rule = self.rule.header("USER-EMAIL", &value.into());
             self
         }
 
+        /// Matches requests without header `USER-EMAIL`.
+        pub fn without_user_email(mut self) -> Self {
+            self.rule = self.rule.header_absent("USER-EMAIL");
+            self
+        }
+
         /// Matches header `OWN-USER-ID`.
         pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
             self.rule = self.rule.header("OWN-USER-ID", &value.into());
+            self
+        }
+
+        /// Matches requests without header `OWN-USER-ID`.
+        pub fn without_own_user_id(mut self) -> Self {
+            self.rule = self.rule.header_absent("OWN-USER-ID");
             self
         }
 
@@ -1681,12 +2231,24 @@ pub mod conversations {
             self
         }
 
+        /// Matches requests without query parameter `userIds`.
+        pub fn without_user_ids(mut self) -> Self {
+            self.rule = self.rule.query_absent("userIds");
+            self
+        }
+
         /// Matches query parameter `llmAppId`.
         pub fn llm_app_id(mut self, value: impl Into<String>) -> Self {
             let value: String = value.into();
             self.rule = self
                 .rule
                 .query_param("llmAppId", &value, crate::__private::ParamStyle::FORM);
+            self
+        }
+
+        /// Matches requests without query parameter `llmAppId`.
+        pub fn without_llm_app_id(mut self) -> Self {
+            self.rule = self.rule.query_absent("llmAppId");
             self
         }
 
@@ -1699,6 +2261,12 @@ pub mod conversations {
             self
         }
 
+        /// Matches requests without query parameter `categoryId`.
+        pub fn without_category_id(mut self) -> Self {
+            self.rule = self.rule.query_absent("categoryId");
+            self
+        }
+
         /// Matches query parameter `startedAt`.
         pub fn started_at(mut self, value: f64) -> Self {
             let value: f64 = value;
@@ -1708,12 +2276,24 @@ pub mod conversations {
             self
         }
 
+        /// Matches requests without query parameter `startedAt`.
+        pub fn without_started_at(mut self) -> Self {
+            self.rule = self.rule.query_absent("startedAt");
+            self
+        }
+
         /// Matches query parameter `endAt`.
         pub fn end_at(mut self, value: f64) -> Self {
             let value: f64 = value;
             self.rule = self
                 .rule
                 .query_param("endAt", &value, crate::__private::ParamStyle::FORM);
+            self
+        }
+
+        /// Matches requests without query parameter `endAt`.
+        pub fn without_end_at(mut self) -> Self {
+            self.rule = self.rule.query_absent("endAt");
             self
         }
 
@@ -1730,6 +2310,12 @@ pub mod conversations {
             self
         }
 
+        /// Matches requests without query parameter `firstChatStartedAt`.
+        pub fn without_first_chat_started_at(mut self) -> Self {
+            self.rule = self.rule.query_absent("firstChatStartedAt");
+            self
+        }
+
         /// Matches query parameter `firstChatEndAt`.
         pub fn first_chat_end_at(mut self, value: f64) -> Self {
             let value: f64 = value;
@@ -1743,6 +2329,12 @@ pub mod conversations {
             self
         }
 
+        /// Matches requests without query parameter `firstChatEndAt`.
+        pub fn without_first_chat_end_at(mut self) -> Self {
+            self.rule = self.rule.query_absent("firstChatEndAt");
+            self
+        }
+
         /// Matches query parameter `searchTerm`.
         pub fn search_term(mut self, value: impl Into<String>) -> Self {
             let value: String = value.into();
@@ -1752,12 +2344,24 @@ pub mod conversations {
             self
         }
 
+        /// Matches requests without query parameter `searchTerm`.
+        pub fn without_search_term(mut self) -> Self {
+            self.rule = self.rule.query_absent("searchTerm");
+            self
+        }
+
         /// Matches query parameter `cursor`.
         pub fn cursor(mut self, value: impl Into<String>) -> Self {
             let value: String = value.into();
             self.rule = self
                 .rule
                 .query_param("cursor", &value, crate::__private::ParamStyle::FORM);
+            self
+        }
+
+        /// Matches requests without query parameter `cursor` (the first page).
+        pub fn without_cursor(mut self) -> Self {
+            self.rule = self.rule.query_absent("cursor");
             self
         }
 
@@ -1773,6 +2377,12 @@ pub mod conversations {
             self
         }
 
+        /// Matches requests without query parameter `variables`.
+        pub fn without_variables(mut self) -> Self {
+            self.rule = self.rule.query_absent("variables");
+            self
+        }
+
         /// Matches query parameter `pageSize`.
         pub fn page_size(mut self, value: i64) -> Self {
             let value: i64 = value;
@@ -1782,12 +2392,24 @@ pub mod conversations {
             self
         }
 
+        /// Matches requests without query parameter `pageSize`.
+        pub fn without_page_size(mut self) -> Self {
+            self.rule = self.rule.query_absent("pageSize");
+            self
+        }
+
         /// Matches query parameter `activeOnly`.
         pub fn active_only(mut self, value: bool) -> Self {
             let value: bool = value;
             self.rule = self
                 .rule
                 .query_param("activeOnly", &value, crate::__private::ParamStyle::FORM);
+            self
+        }
+
+        /// Matches requests without query parameter `activeOnly`.
+        pub fn without_active_only(mut self) -> Self {
+            self.rule = self.rule.query_absent("activeOnly");
             self
         }
 
@@ -1804,6 +2426,12 @@ pub mod conversations {
             self
         }
 
+        /// Matches requests without query parameter `backgroundRunning`.
+        pub fn without_background_running(mut self) -> Self {
+            self.rule = self.rule.query_absent("backgroundRunning");
+            self
+        }
+
         /// Matches query parameter `order`.
         pub fn order(
             mut self,
@@ -1816,9 +2444,9 @@ pub mod conversations {
             self
         }
 
-        /// Matches requests without query parameter `cursor` (the first page).
-        pub fn without_cursor(mut self) -> Self {
-            self.rule = self.rule.query_absent("cursor");
+        /// Matches requests without query parameter `order`.
+        pub fn without_order(mut self) -> Self {
+            self.rule = self.rule.query_absent("order");
             self
         }
     }
@@ -1838,15 +2466,33 @@ pub mod conversations {
             self
         }
 
+        /// Matches requests without header `AGENT-EMAIL`.
+        pub fn without_agent_email(mut self) -> Self {
+            self.rule = self.rule.header_absent("AGENT-EMAIL");
+            self
+        }
+
         /// Matches header `USER-EMAIL`.
         pub fn user_email(mut self, value: impl Into<String>) -> Self {
             self.rule = self.rule.header("USER-EMAIL", &value.into());
             self
         }
 
+        /// Matches requests without header `USER-EMAIL`.
+        pub fn without_user_email(mut self) -> Self {
+            self.rule = self.rule.header_absent("USER-EMAIL");
+            self
+        }
+
         /// Matches header `OWN-USER-ID`.
         pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
             self.rule = self.rule.header("OWN-USER-ID", &value.into());
+            self
+        }
+
+        /// Matches requests without header `OWN-USER-ID`.
+        pub fn without_own_user_id(mut self) -> Self {
+            self.rule = self.rule.header_absent("OWN-USER-ID");
             self
         }
 
@@ -1875,6 +2521,12 @@ pub mod conversations {
             self
         }
 
+        /// Matches requests without body field `userIds`.
+        pub fn without_user_ids(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("userIds");
+            self
+        }
+
         /// Matches body field `llmAppIds`.
         pub fn llm_app_ids(
             mut self,
@@ -1888,6 +2540,12 @@ pub mod conversations {
         /// Matches body field `llmAppIds` sent as `null`.
         pub fn llm_app_ids_null(mut self) -> Self {
             self.rule = self.rule.body_field("llmAppIds", ());
+            self
+        }
+
+        /// Matches requests without body field `llmAppIds`.
+        pub fn without_llm_app_ids(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("llmAppIds");
             self
         }
 
@@ -1907,6 +2565,12 @@ pub mod conversations {
             self
         }
 
+        /// Matches requests without body field `categoryIds`.
+        pub fn without_category_ids(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("categoryIds");
+            self
+        }
+
         /// Matches body field `conversationIds`.
         pub fn conversation_ids(
             mut self,
@@ -1920,6 +2584,12 @@ pub mod conversations {
         /// Matches body field `conversationIds` sent as `null`.
         pub fn conversation_ids_null(mut self) -> Self {
             self.rule = self.rule.body_field("conversationIds", ());
+            self
+        }
+
+        /// Matches requests without body field `conversationIds`.
+        pub fn without_conversation_ids(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("conversationIds");
             self
         }
 
@@ -1952,15 +2622,33 @@ pub mod conversations {
             self
         }
 
+        /// Matches requests without header `AGENT-EMAIL`.
+        pub fn without_agent_email(mut self) -> Self {
+            self.rule = self.rule.header_absent("AGENT-EMAIL");
+            self
+        }
+
         /// Matches header `USER-EMAIL`.
         pub fn user_email(mut self, value: impl Into<String>) -> Self {
             self.rule = self.rule.header("USER-EMAIL", &value.into());
             self
         }
 
+        /// Matches requests without header `USER-EMAIL`.
+        pub fn without_user_email(mut self) -> Self {
+            self.rule = self.rule.header_absent("USER-EMAIL");
+            self
+        }
+
         /// Matches header `OWN-USER-ID`.
         pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
             self.rule = self.rule.header("OWN-USER-ID", &value.into());
+            self
+        }
+
+        /// Matches requests without header `OWN-USER-ID`.
+        pub fn without_own_user_id(mut self) -> Self {
+            self.rule = self.rule.header_absent("OWN-USER-ID");
             self
         }
 
@@ -1973,6 +2661,12 @@ pub mod conversations {
             self.rule = self
                 .rule
                 .query_param("variables", &value, crate::__private::ParamStyle::FORM);
+            self
+        }
+
+        /// Matches requests without query parameter `variables`.
+        pub fn without_variables(mut self) -> Self {
+            self.rule = self.rule.query_absent("variables");
             self
         }
     }
@@ -1995,15 +2689,33 @@ pub mod conversations {
             self
         }
 
+        /// Matches requests without header `AGENT-EMAIL`.
+        pub fn without_agent_email(mut self) -> Self {
+            self.rule = self.rule.header_absent("AGENT-EMAIL");
+            self
+        }
+
         /// Matches header `USER-EMAIL`.
         pub fn user_email(mut self, value: impl Into<String>) -> Self {
             self.rule = self.rule.header("USER-EMAIL", &value.into());
             self
         }
 
+        /// Matches requests without header `USER-EMAIL`.
+        pub fn without_user_email(mut self) -> Self {
+            self.rule = self.rule.header_absent("USER-EMAIL");
+            self
+        }
+
         /// Matches header `OWN-USER-ID`.
         pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
             self.rule = self.rule.header("OWN-USER-ID", &value.into());
+            self
+        }
+
+        /// Matches requests without header `OWN-USER-ID`.
+        pub fn without_own_user_id(mut self) -> Self {
+            self.rule = self.rule.header_absent("OWN-USER-ID");
             self
         }
 
@@ -2032,6 +2744,12 @@ pub mod conversations {
             self
         }
 
+        /// Matches requests without body field `state`.
+        pub fn without_state(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("state");
+            self
+        }
+
         /// Matches body field `assignee`.
         pub fn assignee(mut self, value: impl Into<String>) -> Self {
             let value: String = value.into();
@@ -2042,6 +2760,12 @@ pub mod conversations {
         /// Matches body field `assignee` sent as `null`.
         pub fn assignee_null(mut self) -> Self {
             self.rule = self.rule.body_field("assignee", ());
+            self
+        }
+
+        /// Matches requests without body field `assignee`.
+        pub fn without_assignee(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("assignee");
             self
         }
 
@@ -2061,6 +2785,12 @@ pub mod conversations {
             self
         }
 
+        /// Matches requests without body field `categoryIds`.
+        pub fn without_category_ids(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("categoryIds");
+            self
+        }
+
         /// Matches body field `title`.
         pub fn title(mut self, value: impl Into<String>) -> Self {
             let value: String = value.into();
@@ -2071,6 +2801,12 @@ pub mod conversations {
         /// Matches body field `title` sent as `null`.
         pub fn title_null(mut self) -> Self {
             self.rule = self.rule.body_field("title", ());
+            self
+        }
+
+        /// Matches requests without body field `title`.
+        pub fn without_title(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("title");
             self
         }
     }
@@ -2093,9 +2829,21 @@ pub mod conversations {
             self
         }
 
+        /// Matches requests without header `AGENT-EMAIL`.
+        pub fn without_agent_email(mut self) -> Self {
+            self.rule = self.rule.header_absent("AGENT-EMAIL");
+            self
+        }
+
         /// Matches header `USER-EMAIL`.
         pub fn user_email(mut self, value: impl Into<String>) -> Self {
             self.rule = self.rule.header("USER-EMAIL", &value.into());
+            self
+        }
+
+        /// Matches requests without header `USER-EMAIL`.
+        pub fn without_user_email(mut self) -> Self {
+            self.rule = self.rule.header_absent("USER-EMAIL");
             self
         }
 
@@ -2105,12 +2853,24 @@ pub mod conversations {
             self
         }
 
+        /// Matches requests without header `OWN-USER-ID`.
+        pub fn without_own_user_id(mut self) -> Self {
+            self.rule = self.rule.header_absent("OWN-USER-ID");
+            self
+        }
+
         /// Matches query parameter `pageNo`.
         pub fn page_no(mut self, value: i64) -> Self {
             let value: i64 = value;
             self.rule = self
                 .rule
                 .query_param("pageNo", &value, crate::__private::ParamStyle::FORM);
+            self
+        }
+
+        /// Matches requests without query parameter `pageNo`.
+        pub fn without_page_no(mut self) -> Self {
+            self.rule = self.rule.query_absent("pageNo");
             self
         }
     }
@@ -2130,15 +2890,33 @@ pub mod conversations {
             self
         }
 
+        /// Matches requests without header `AGENT-EMAIL`.
+        pub fn without_agent_email(mut self) -> Self {
+            self.rule = self.rule.header_absent("AGENT-EMAIL");
+            self
+        }
+
         /// Matches header `USER-EMAIL`.
         pub fn user_email(mut self, value: impl Into<String>) -> Self {
             self.rule = self.rule.header("USER-EMAIL", &value.into());
             self
         }
 
+        /// Matches requests without header `USER-EMAIL`.
+        pub fn without_user_email(mut self) -> Self {
+            self.rule = self.rule.header_absent("USER-EMAIL");
+            self
+        }
+
         /// Matches header `OWN-USER-ID`.
         pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
             self.rule = self.rule.header("OWN-USER-ID", &value.into());
+            self
+        }
+
+        /// Matches requests without header `OWN-USER-ID`.
+        pub fn without_own_user_id(mut self) -> Self {
+            self.rule = self.rule.header_absent("OWN-USER-ID");
             self
         }
     }
@@ -2161,15 +2939,33 @@ pub mod conversations {
             self
         }
 
+        /// Matches requests without header `AGENT-EMAIL`.
+        pub fn without_agent_email(mut self) -> Self {
+            self.rule = self.rule.header_absent("AGENT-EMAIL");
+            self
+        }
+
         /// Matches header `USER-EMAIL`.
         pub fn user_email(mut self, value: impl Into<String>) -> Self {
             self.rule = self.rule.header("USER-EMAIL", &value.into());
             self
         }
 
+        /// Matches requests without header `USER-EMAIL`.
+        pub fn without_user_email(mut self) -> Self {
+            self.rule = self.rule.header_absent("USER-EMAIL");
+            self
+        }
+
         /// Matches header `OWN-USER-ID`.
         pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
             self.rule = self.rule.header("OWN-USER-ID", &value.into());
+            self
+        }
+
+        /// Matches requests without header `OWN-USER-ID`.
+        pub fn without_own_user_id(mut self) -> Self {
+            self.rule = self.rule.header_absent("OWN-USER-ID");
             self
         }
 
@@ -2192,6 +2988,12 @@ pub mod conversations {
             self
         }
 
+        /// Matches requests without body field `rating`.
+        pub fn without_rating(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("rating");
+            self
+        }
+
         /// Matches body field `feedbackSelection`.
         pub fn feedback_selection(
             mut self,
@@ -2208,6 +3010,12 @@ pub mod conversations {
             self
         }
 
+        /// Matches requests without body field `feedbackSelection`.
+        pub fn without_feedback_selection(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("feedbackSelection");
+            self
+        }
+
         /// Matches body field `suggestedAnswer`.
         pub fn suggested_answer(mut self, value: impl Into<String>) -> Self {
             let value: String = value.into();
@@ -2218,6 +3026,12 @@ pub mod conversations {
         /// Matches body field `suggestedAnswer` sent as `null`.
         pub fn suggested_answer_null(mut self) -> Self {
             self.rule = self.rule.body_field("suggestedAnswer", ());
+            self
+        }
+
+        /// Matches requests without body field `suggestedAnswer`.
+        pub fn without_suggested_answer(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("suggestedAnswer");
             self
         }
     }
@@ -2240,15 +3054,33 @@ pub mod conversations {
             self
         }
 
+        /// Matches requests without header `AGENT-EMAIL`.
+        pub fn without_agent_email(mut self) -> Self {
+            self.rule = self.rule.header_absent("AGENT-EMAIL");
+            self
+        }
+
         /// Matches header `USER-EMAIL`.
         pub fn user_email(mut self, value: impl Into<String>) -> Self {
             self.rule = self.rule.header("USER-EMAIL", &value.into());
             self
         }
 
+        /// Matches requests without header `USER-EMAIL`.
+        pub fn without_user_email(mut self) -> Self {
+            self.rule = self.rule.header_absent("USER-EMAIL");
+            self
+        }
+
         /// Matches header `OWN-USER-ID`.
         pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
             self.rule = self.rule.header("OWN-USER-ID", &value.into());
+            self
+        }
+
+        /// Matches requests without header `OWN-USER-ID`.
+        pub fn without_own_user_id(mut self) -> Self {
+            self.rule = self.rule.header_absent("OWN-USER-ID");
             self
         }
     }
@@ -2268,15 +3100,33 @@ pub mod conversations {
             self
         }
 
+        /// Matches requests without header `AGENT-EMAIL`.
+        pub fn without_agent_email(mut self) -> Self {
+            self.rule = self.rule.header_absent("AGENT-EMAIL");
+            self
+        }
+
         /// Matches header `USER-EMAIL`.
         pub fn user_email(mut self, value: impl Into<String>) -> Self {
             self.rule = self.rule.header("USER-EMAIL", &value.into());
             self
         }
 
+        /// Matches requests without header `USER-EMAIL`.
+        pub fn without_user_email(mut self) -> Self {
+            self.rule = self.rule.header_absent("USER-EMAIL");
+            self
+        }
+
         /// Matches header `OWN-USER-ID`.
         pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
             self.rule = self.rule.header("OWN-USER-ID", &value.into());
+            self
+        }
+
+        /// Matches requests without header `OWN-USER-ID`.
+        pub fn without_own_user_id(mut self) -> Self {
+            self.rule = self.rule.header_absent("OWN-USER-ID");
             self
         }
     }
@@ -2299,15 +3149,33 @@ pub mod conversations {
             self
         }
 
+        /// Matches requests without header `AGENT-EMAIL`.
+        pub fn without_agent_email(mut self) -> Self {
+            self.rule = self.rule.header_absent("AGENT-EMAIL");
+            self
+        }
+
         /// Matches header `USER-EMAIL`.
         pub fn user_email(mut self, value: impl Into<String>) -> Self {
             self.rule = self.rule.header("USER-EMAIL", &value.into());
             self
         }
 
+        /// Matches requests without header `USER-EMAIL`.
+        pub fn without_user_email(mut self) -> Self {
+            self.rule = self.rule.header_absent("USER-EMAIL");
+            self
+        }
+
         /// Matches header `OWN-USER-ID`.
         pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
             self.rule = self.rule.header("OWN-USER-ID", &value.into());
+            self
+        }
+
+        /// Matches requests without header `OWN-USER-ID`.
+        pub fn without_own_user_id(mut self) -> Self {
+            self.rule = self.rule.header_absent("OWN-USER-ID");
             self
         }
 

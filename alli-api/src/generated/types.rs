@@ -859,8 +859,8 @@ impl ConversationRunningStatusResponse {
     }
 }
 
+#[cfg(feature = "conversations")]
 crate::__open_enum! {
-    #[cfg(feature = "conversations")]
     pub enum ConversationStateEnum {
         /// `no`
         No = "no",
@@ -971,9 +971,9 @@ pub struct CreateAppInputRequired {
     pub input_type: CreateAppInputType,
 }
 
+#[cfg(feature = "apps")]
 crate::__open_enum! {
     /// `single_action_app_input.inputs[].input_type` in the request body of `POST /webapi/apps`.
-    #[cfg(feature = "apps")]
     pub enum CreateAppInputType {
         /// `text`
         Text = "text",
@@ -1134,9 +1134,9 @@ impl CreateAppResult {
     }
 }
 
+#[cfg(feature = "apps")]
 crate::__open_enum! {
     /// `single_action_app_input.messages[].role` in the request body of `POST /webapi/apps`.
-    #[cfg(feature = "apps")]
     pub enum CreateAppRole {
         /// `system`
         System = "system",
@@ -1145,9 +1145,9 @@ crate::__open_enum! {
     }
 }
 
+#[cfg(feature = "apps")]
 crate::__open_enum! {
     /// `single_action_app_input.selected_llm_processing_method` in the request body of `POST /webapi/apps`.
-    #[cfg(feature = "apps")]
     pub enum CreateAppSelectedLlmProcessingMethod {
         /// `stuff`
         Stuff = "stuff",
@@ -1242,9 +1242,9 @@ pub struct CreateAppSingleActionAppInputRequired {
     pub messages: Vec<CreateAppMessage>,
 }
 
+#[cfg(feature = "apps")]
 crate::__open_enum! {
     /// `type` in the request body of `POST /webapi/apps`.
-    #[cfg(feature = "apps")]
     pub enum CreateAppType {
         /// `single_action`
         SingleAction = "single_action",
@@ -1550,9 +1550,9 @@ pub struct GetAppsResultRequired {
     pub app_url: String,
 }
 
+#[cfg(feature = "apps")]
 crate::__open_enum! {
     /// `result[].type` in the response of `GET /webapi/apps`.
-    #[cfg(feature = "apps")]
     pub enum GetAppsType {
         /// `single_action`
         SingleAction = "single_action",
@@ -1615,9 +1615,9 @@ impl GetGenerativeAnswerCitation {
     }
 }
 
+#[cfg(feature = "apps")]
 crate::__open_enum! {
     /// Operator for document exclude hashtags (and/or)
-    #[cfg(feature = "apps")]
     pub enum GetGenerativeAnswerDocsExcludeOption {
         /// `and`
         And = "and",
@@ -1626,9 +1626,9 @@ crate::__open_enum! {
     }
 }
 
+#[cfg(feature = "apps")]
 crate::__open_enum! {
     /// Operator for document include hashtags (and/or)
-    #[cfg(feature = "apps")]
     pub enum GetGenerativeAnswerDocsIncludeOption {
         /// `and`
         And = "and",
@@ -1786,9 +1786,9 @@ impl GetGenerativeAnswerHashtags {
     }
 }
 
+#[cfg(feature = "apps")]
 crate::__open_enum! {
     /// 데이터를 스트림 또는 동기식으로 출력할지 여부. 현재 사용 가능한 값: sync 또는 stream (기본값=sync). 스트림 모드에서는 .json 문자열이 동기식과 동일한 출력 형식으로 스트리밍으로 출력됩니다.
-    #[cfg(feature = "apps")]
     pub enum GetGenerativeAnswerMode {
         /// `sync`
         Sync = "sync",
@@ -1797,9 +1797,9 @@ crate::__open_enum! {
     }
 }
 
+#[cfg(feature = "apps")]
 crate::__open_enum! {
     /// Operator for FAQ exclude hashtags (and/or)
-    #[cfg(feature = "apps")]
     pub enum GetGenerativeAnswerQnaExcludeOption {
         /// `and`
         And = "and",
@@ -1808,9 +1808,9 @@ crate::__open_enum! {
     }
 }
 
+#[cfg(feature = "apps")]
 crate::__open_enum! {
     /// Operator for FAQ include hashtags (and/or)
-    #[cfg(feature = "apps")]
     pub enum GetGenerativeAnswerQnaIncludeOption {
         /// `and`
         And = "and",
@@ -2212,9 +2212,9 @@ pub struct KnowledgeBaseInfoRequired {
     pub name: String,
 }
 
+#[cfg(feature = "conversations")]
 crate::__open_enum! {
     /// ConversationListOrderEnum.
-    #[cfg(feature = "conversations")]
     pub enum ListOrder {
         /// `LAST_CHAT_TIME_DESC`
         LastChatTimeDesc = "LAST_CHAT_TIME_DESC",
@@ -2263,8 +2263,8 @@ pub struct LlmAppRequired {
     pub name: String,
 }
 
+#[cfg(feature = "apps")]
 crate::__open_enum! {
-    #[cfg(feature = "apps")]
     pub enum ObjectAccessType {
         /// `order_1_editor`
         Order1Editor = "order_1_editor",
@@ -2456,9 +2456,9 @@ impl RunAppIntermediateStep {
     }
 }
 
+#[cfg(feature = "apps")]
 crate::__open_enum! {
     /// Execution mode. Use "sync" for synchronous responses or "stream" for streaming responses. Default is "sync".
-    #[cfg(feature = "apps")]
     pub enum RunAppMode {
         /// `sync`
         Sync = "sync",
@@ -2781,9 +2781,9 @@ impl RunAppSource {
     }
 }
 
+#[cfg(feature = "apps")]
 crate::__open_enum! {
     /// The type of LLM App
-    #[cfg(feature = "apps")]
     pub enum RunAppType {
         /// `campaign`
         Campaign = "campaign",
@@ -3516,8 +3516,8 @@ pub struct UserRequired {
     pub last_name: String,
 }
 
+#[cfg(feature = "conversations")]
 crate::__open_enum! {
-    #[cfg(feature = "conversations")]
     pub enum UserAnswerFeedbackSelection {
         /// `not_relevant`
         NotRelevant = "not_relevant",

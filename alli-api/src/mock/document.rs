@@ -766,13 +766,23 @@ impl Compiler<'_> {
             Some((status, response, code)) => {
                 self.response(*status, response, &format!("{op_ptr}/responses/{code}"))
             }
-            None => Ok(Response {
-                status: 200,
-                media_type: None,
-                schema: None,
-                validator: None,
-                example: None,
-            }),
+            // Without a 2xx code, a `2XX` range, else `default`, describes success (as 200),
+            // as the generated client reads them.
+            None => match ["2XX", "2xx", "default"].into_iter().find_map(|code| {
+                let response = op.get("responses")?.get(code)?;
+                Some((code, response))
+            }) {
+                Some((code, response)) => {
+                    self.response(200, response, &format!("{op_ptr}/responses/{code}"))
+                }
+                None => Ok(Response {
+                    status: 200,
+                    media_type: None,
+                    schema: None,
+                    validator: None,
+                    example: None,
+                }),
+            },
         }
     }
 

@@ -58,6 +58,19 @@ impl Synth<'_> {
             for part in all {
                 merged = merge(merged, self.value(part, depth + 1));
             }
+            // A branch may require a property another branch defines (`{required: [name]}`
+            // beside a `$ref` with the properties): it is synthesized from that definition.
+            if let Value::Object(out) = &mut merged {
+                let mut props = Map::new();
+                self.all_properties(schema, &mut props, 0);
+                for (name, value) in out.iter_mut() {
+                    if value.is_null()
+                        && let Some(s) = props.get(name)
+                    {
+                        *value = self.value(s, depth + 1);
+                    }
+                }
+            }
             return merged;
         }
         for key in ["anyOf", "oneOf"] {
@@ -75,6 +88,27 @@ impl Synth<'_> {
             }
         }
         self.typed(obj, depth)
+    }
+
+    /// The properties a schema defines, through its `allOf` branches and references.
+    fn all_properties(&self, schema: &Value, into: &mut Map<String, Value>, depth: usize) {
+        if depth >= MAX_DEPTH {
+            return;
+        }
+        let (schema, _) = deref(self.root, schema, "");
+        if let Some(props) = schema.get("properties").and_then(Value::as_object) {
+            for (k, v) in props {
+                into.entry(k.clone()).or_insert_with(|| v.clone());
+            }
+        }
+        for part in schema
+            .get("allOf")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            self.all_properties(part, into, depth + 1);
+        }
     }
 
     /// An instance from the `type` (and the keywords that imply one).
@@ -308,6 +342,14 @@ mod tests {
                 {"type": "object", "required": ["b"], "properties": {"b": {"type": "boolean"}}}
             ]})),
             json!({"a": 0, "b": false})
+        );
+        // One branch requires what another defines.
+        assert_eq!(
+            synth(json!({"allOf": [
+                {"allOf": [{"type": "object", "properties": {"name": {"type": "string"}}}]},
+                {"required": ["name"]}
+            ]})),
+            json!({"name": "string"})
         );
     }
 

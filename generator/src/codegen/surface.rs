@@ -11,6 +11,7 @@ use std::fmt;
 use quote::quote;
 
 use super::CodegenSettings;
+use super::model::mock::MatcherKind;
 use super::model::{
     ArgType, DefaultImpl, Derive, Model, Operation, PagingPlan, PrintCx, Resource, RustType,
     SetterKind, StructDef, TypeEntry, TypeId, TypeKind,
@@ -35,8 +36,10 @@ pub enum ItemKind {
     Fn,
     /// An `async` function or method.
     AsyncFn,
-    /// An associated constant.
+    /// A constant.
     Const,
+    /// A static.
+    Static,
     /// A trait impl.
     Impl,
 }
@@ -53,6 +56,7 @@ impl ItemKind {
             ItemKind::Fn => "fn",
             ItemKind::AsyncFn => "async fn",
             ItemKind::Const => "const",
+            ItemKind::Static => "static",
             ItemKind::Impl => "impl",
         }
     }
@@ -140,6 +144,7 @@ impl ApiItem {
             ItemKind::Variant,
             ItemKind::Fn,
             ItemKind::Const,
+            ItemKind::Static,
             ItemKind::Impl,
         ]
         .into_iter()
@@ -280,6 +285,9 @@ pub fn listing(model: &Model, settings: &CodegenSettings) -> ApiListing {
     }
     for r in &model.resources {
         out.resource(r);
+    }
+    if let Some(gate) = &settings.mock {
+        out.mock(gate.as_deref());
     }
     let mut items = out.items;
     items.sort_by(|a, b| (&a.path, a.kind).cmp(&(&b.path, b.kind)));
@@ -751,6 +759,215 @@ impl Lister<'_> {
         }
         for (name, sig) in methods {
             self.push(ItemKind::Fn, m(&name), sig, features);
+        }
+    }
+}
+
+/// The typed layer of the mock server (`alli_api::mock`), as `emit::mock` prints it.
+impl Lister<'_> {
+    fn mock(&mut self, gate: Option<&str>) {
+        let k = self.krate;
+        let m = format!("{k}::mock");
+        let base: Vec<String> = gate.iter().map(|g| (*g).to_owned()).collect();
+        // An item of one resource needs the mock's feature and the resource's.
+        let of = |r: &Resource| -> Vec<String> {
+            match (self.model.resource_features, gate) {
+                (false, _) => base.clone(),
+                (true, Some(g)) => vec![format!("{g}+{}", r.module)],
+                (true, None) => vec![r.module.clone()],
+            }
+        };
+        let per_resource: Vec<Vec<String>> = self.model.resources.iter().map(of).collect();
+        self.push(ItemKind::Mod, m.clone(), String::new(), &base);
+        self.push(
+            ItemKind::Const,
+            format!("{m}::OPENAPI"),
+            ": &str".to_owned(),
+            &base,
+        );
+        self.push(
+            ItemKind::Mod,
+            format!("{m}::operations"),
+            String::new(),
+            &base,
+        );
+        self.push(
+            ItemKind::Static,
+            format!("{m}::operations::ALL"),
+            format!(": &[&{m}::Operation]"),
+            &base,
+        );
+        self.push(
+            ItemKind::AsyncFn,
+            format!("{m}::MockAlli::start"),
+            format!("() -> {m}::MockAlli"),
+            &base,
+        );
+        self.push(
+            ItemKind::Fn,
+            format!("{m}::MockAlli::configure"),
+            format!("() -> {m}::MockBuilder"),
+            &base,
+        );
+        for (r, features) in self.model.resources.iter().zip(&per_resource) {
+            let handle = format!("{m}::{}", r.handle);
+            let module = format!("{m}::{}", r.module);
+            self.push(
+                ItemKind::Fn,
+                format!("{m}::MockAlli::{}", r.accessor),
+                format!("(&self) -> {handle}<'_>"),
+                features,
+            );
+            for old in &r.aliases {
+                self.push(
+                    ItemKind::Fn,
+                    format!("{m}::MockAlli::{old}"),
+                    format!(
+                        "(&self) -> {handle}<'_> #[deprecated(renamed to {})]",
+                        r.accessor
+                    ),
+                    features,
+                );
+                self.push(
+                    ItemKind::Mod,
+                    format!("{m}::{old}"),
+                    format!(" #[deprecated(renamed to {})]", r.module),
+                    features,
+                );
+            }
+            self.push(
+                ItemKind::Struct,
+                handle.clone(),
+                "<'a>".to_owned(),
+                features,
+            );
+            self.impls(
+                &handle,
+                &[
+                    ("Clone", Vec::new()),
+                    ("Copy", Vec::new()),
+                    ("Debug", Vec::new()),
+                ],
+                features,
+            );
+            self.push(ItemKind::Mod, module.clone(), String::new(), features);
+            for op in &r.ops {
+                self.mock_rule(&m, &handle, &module, op, features);
+            }
+        }
+    }
+
+    fn mock_rule(
+        &mut self,
+        m: &str,
+        handle: &str,
+        module: &str,
+        op: &Operation,
+        features: &[String],
+    ) {
+        let rule = &op.mock_rule;
+        self.push(
+            ItemKind::Static,
+            format!("{m}::operations::{}", rule.descriptor),
+            format!(": {m}::Operation"),
+            features,
+        );
+        for old in &rule.descriptor_aliases {
+            self.push(
+                ItemKind::Static,
+                format!("{m}::operations::{old}"),
+                format!(
+                    ": {m}::Operation #[deprecated(renamed to {})]",
+                    rule.descriptor
+                ),
+                features,
+            );
+        }
+        let ty = format!("{module}::{}", op.builder);
+        let path_args: Vec<String> = op
+            .args
+            .iter()
+            .filter(|a| {
+                matches!(a.target, crate::codegen::model::ArgTarget::Param(i)
+                    if op.params[i].location == crate::codegen::model::ParamIn::Path)
+            })
+            .map(|a| format!(", {}: {}", a.name, self.a(&a.ty)))
+            .collect();
+        let params = format!("(&self{})", path_args.concat());
+        self.push(
+            ItemKind::Fn,
+            format!("{handle}::{}", op.name),
+            format!("{params} -> {ty}"),
+            features,
+        );
+        for old in &op.method_aliases {
+            self.push(
+                ItemKind::Fn,
+                format!("{handle}::{old}"),
+                format!("{params} -> {ty} #[deprecated(renamed to {})]", op.name),
+                features,
+            );
+        }
+        for old in &op.builder_aliases {
+            self.push(
+                ItemKind::Type,
+                format!("{module}::{old}"),
+                format!(" = {ty} #[deprecated(renamed to {})]", op.builder),
+                features,
+            );
+        }
+        self.push(ItemKind::Struct, ty.clone(), String::new(), features);
+        self.impls(
+            &ty,
+            &[("Clone", Vec::new()), ("Debug", Vec::new())],
+            features,
+        );
+        let (success, error) = (self.t(&rule.success), self.t(&rule.error));
+        let mut methods = vec![
+            (
+                "returns".to_owned(),
+                format!("(self, value: {success}) -> Self"),
+            ),
+            (
+                "then_returns".to_owned(),
+                format!("(self, value: {success}) -> Self"),
+            ),
+            (
+                "fails".to_owned(),
+                format!("(self, status: u16, body: {error}) -> Self"),
+            ),
+            (
+                "then_fails".to_owned(),
+                format!("(self, status: u16, body: {error}) -> Self"),
+            ),
+        ];
+        if let Some(event) = &rule.event {
+            let event = self.t(event);
+            for name in ["streams", "then_streams"] {
+                methods.push((
+                    name.to_owned(),
+                    format!("(self, events: impl IntoIterator<Item = {event}>) -> Self"),
+                ));
+            }
+        }
+        for x in &rule.matchers {
+            let sig = match &x.kind {
+                MatcherKind::Param { input, .. } | MatcherKind::BodyField { input, .. } => {
+                    format!("(self, value: {}) -> Self", self.a(input))
+                }
+                MatcherKind::StringHeader { .. } => {
+                    "(self, value: impl Into<String>) -> Self".to_owned()
+                }
+                MatcherKind::Body { ty } => format!("(self, body: {}) -> Self", self.t(ty)),
+                MatcherKind::ParamAbsent { .. }
+                | MatcherKind::BodyFieldNull { .. }
+                | MatcherKind::BodyFieldAbsent { .. }
+                | MatcherKind::Switch { .. } => "(self) -> Self".to_owned(),
+            };
+            methods.push((x.name.clone(), sig));
+        }
+        for (name, sig) in methods {
+            self.push(ItemKind::Fn, format!("{ty}::{name}"), sig, features);
         }
     }
 }

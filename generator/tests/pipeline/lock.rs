@@ -34,8 +34,20 @@ async fn calls(client: &Client) -> alli_api::Result<()> {
     Ok(())
 }
 
+/// A downstream test's rules on the mock name its per-operation items too.
+fn rules(mock: &alli_api::mock::MockAlli) {
+    let _rule: alli_api::mock::apps::ListApps = mock.apps().list().search_term("hr");
+    let _descriptor: &alli_api::mock::Operation = &alli_api::mock::operations::APPS_LIST;
+    let _ = mock
+        .conversations()
+        .get("c")
+        .fails(429, alli_api::serde_json::json!({"detail": "slow down"}))
+        .times(1);
+}
+
 fn main() {
     let _ = calls;
+    let _ = rules;
 }
 "#;
 
@@ -45,7 +57,7 @@ fn project() -> Sandbox {
     sandbox.workspace_of(&["alli-api", "downstream"]);
     sandbox.write(
         "downstream/Cargo.toml",
-        "[package]\nname = \"downstream\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\nalli-api = { path = \"../alli-api\" }\n",
+        "[package]\nname = \"downstream\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\nalli-api = { path = \"../alli-api\", features = [\"mock\"] }\n",
     );
     sandbox.write("downstream/src/main.rs", DOWNSTREAM);
     sandbox

@@ -26,6 +26,9 @@ struct Reader<'a> {
     out: Emitted,
     /// Methods a runtime macro invocation provides: `(owner, name)`.
     macro_methods: BTreeSet<(String, String)>,
+    /// Child modules of the module being read whose paths are written relative to it
+    /// (`conversations::GetConversation` in `mock.rs`): `name → full path`.
+    children: BTreeMap<String, String>,
 }
 
 /// The features of `#[cfg(feature = "a")]` / `#[cfg(any(feature = "a", ..))]` attributes.
@@ -46,13 +49,21 @@ impl Reader<'_> {
     /// A type as the listing writes it.
     fn ty(&self, tokens: proc_macro2::TokenStream) -> String {
         let k = self.krate;
-        let text = tokens_text(&tokens)
+        let mut text = tokens_text(&tokens)
+            .replace("super::super::types::", "types::")
             .replace("super::types::", "types::")
             .replace("::serde::", "serde::")
             .replace("::std::", "std::")
             .replace("::core::", "core::")
             .replace("crate::", &format!("{k}::"))
             .replace(", >", ">");
+        if let Some((full, rest)) = text.split_once("::").and_then(|(first, rest)| {
+            self.children
+                .get(first)
+                .map(|full| (full.clone(), rest.to_owned()))
+        }) {
+            text = format!("{full}::{rest}");
+        }
         // Generated type names: `types::X` (resource modules) or a bare `X` (types.rs).
         let mut out = String::new();
         let mut word = String::new();
@@ -84,9 +95,19 @@ impl Reader<'_> {
         out
     }
 
+    /// Records an item with its own features: an item gated inside a gated module needs both
+    /// (`mock+conversations`), otherwise the gates add up as alternatives.
     fn put(&mut self, kind: ItemKind, path: String, sig: String, features: &[String]) {
-        let mut all = self.module_features.clone();
-        all.extend(features.iter().cloned());
+        let all = if self.module_features.is_empty() || features.is_empty() {
+            let mut all = self.module_features.clone();
+            all.extend(features.iter().cloned());
+            all
+        } else {
+            self.module_features
+                .iter()
+                .flat_map(|m| features.iter().map(move |f| format!("{m}+{f}")))
+                .collect()
+        };
         self.out.insert((kind, path), (sig, all));
     }
 
@@ -116,8 +137,11 @@ impl Reader<'_> {
     }
 
     fn file(&mut self, module: &str, file: &syn::File) {
-        self.local = file
-            .items
+        self.items(module, &file.items);
+    }
+
+    fn items(&mut self, module: &str, items: &[syn::Item]) {
+        let local: BTreeMap<String, String> = items
             .iter()
             .filter_map(|i| match i {
                 syn::Item::Struct(s) if module != format!("{}::types", self.krate) => {
@@ -126,7 +150,8 @@ impl Reader<'_> {
                 _ => None,
             })
             .collect();
-        for item in &file.items {
+        self.local.extend(local);
+        for item in items {
             match item {
                 syn::Item::Struct(s) if matches!(s.vis, syn::Visibility::Public(_)) => {
                     let path = format!("{module}::{}", s.ident);
@@ -153,7 +178,9 @@ impl Reader<'_> {
                         continue;
                     };
                     let path = format!("{module}::{}", e.ident);
-                    let features = cfg_features(&e.attrs);
+                    // The gate is on the invocation (it covers the impls the macro writes).
+                    let mut features = cfg_features(&m.attrs);
+                    features.extend(cfg_features(&e.attrs));
                     self.put(
                         ItemKind::Enum,
                         path.clone(),
@@ -203,6 +230,37 @@ impl Reader<'_> {
                     let path = format!("{module}::{}", t.ident);
                     let sig = format!(" = {}", self.ty(t.ty.to_token_stream()));
                     self.put(ItemKind::Type, path, sig, &cfg_features(&t.attrs));
+                }
+                syn::Item::Const(c) if matches!(c.vis, syn::Visibility::Public(_)) => {
+                    let path = format!("{module}::{}", c.ident);
+                    let sig = format!(": {}", self.ty(c.ty.to_token_stream()));
+                    self.put(ItemKind::Const, path, sig, &cfg_features(&c.attrs));
+                }
+                syn::Item::Static(s) if matches!(s.vis, syn::Visibility::Public(_)) => {
+                    let path = format!("{module}::{}", s.ident);
+                    let sig = format!(": {}", self.ty(s.ty.to_token_stream()));
+                    self.put(ItemKind::Static, path, sig, &cfg_features(&s.attrs));
+                }
+                syn::Item::Mod(m) if matches!(m.vis, syn::Visibility::Public(_)) => {
+                    let Some((_, content)) = &m.content else {
+                        continue;
+                    };
+                    let path = format!("{module}::{}", m.ident);
+                    let features = cfg_features(&m.attrs);
+                    self.put(ItemKind::Mod, path.clone(), String::new(), &features);
+                    let outer = self.module_features.clone();
+                    if !features.is_empty() {
+                        self.module_features = if outer.is_empty() {
+                            features
+                        } else {
+                            outer
+                                .iter()
+                                .flat_map(|o| features.iter().map(move |f| format!("{o}+{f}")))
+                                .collect()
+                        };
+                    }
+                    self.items(&path, content);
+                    self.module_features = outer;
                 }
                 _ => {}
             }
@@ -275,7 +333,9 @@ impl Reader<'_> {
                     } else {
                         ItemKind::Fn
                     };
-                    self.put(kind, format!("{owner}::{}", f.sig.ident), sig, &features);
+                    let mut gated = features.clone();
+                    gated.extend(cfg_features(&f.attrs));
+                    self.put(kind, format!("{owner}::{}", f.sig.ident), sig, &gated);
                 }
                 syn::ImplItem::Macro(m) => {
                     let name = m.mac.path.segments.last().map(|s| s.ident.to_string());
@@ -290,6 +350,48 @@ impl Reader<'_> {
                         Some("__header_param") => {
                             for a in args.iter().take(2) {
                                 self.macro_methods.insert((owner.clone(), a.clone()));
+                            }
+                        }
+                        // `__mock_rule!(success = S, error = E[, stream = Ev])`: the typed
+                        // answers (the other methods it writes take the runtime's types).
+                        Some("__mock_rule") => {
+                            let text = tokens_text(&m.mac.tokens);
+                            let arg = |key: &str| -> Option<String> {
+                                let rest = text.split_once(&format!("{key} ="))?.1;
+                                let end = [", error =", ", stream ="]
+                                    .iter()
+                                    .filter_map(|k| rest.find(k))
+                                    .min()
+                                    .unwrap_or(rest.len());
+                                let ty: proc_macro2::TokenStream =
+                                    rest[..end].trim().parse().ok()?;
+                                Some(self.ty(ty))
+                            };
+                            let (success, error) = (
+                                arg("success").unwrap_or_default(),
+                                arg("error").unwrap_or_default(),
+                            );
+                            let mut typed = vec![
+                                ("returns", format!("(self, value: {success}) -> Self")),
+                                ("then_returns", format!("(self, value: {success}) -> Self")),
+                                (
+                                    "fails",
+                                    format!("(self, status: u16, body: {error}) -> Self"),
+                                ),
+                                (
+                                    "then_fails",
+                                    format!("(self, status: u16, body: {error}) -> Self"),
+                                ),
+                            ];
+                            if let Some(event) = arg("stream") {
+                                let sig = format!(
+                                    "(self, events: impl IntoIterator<Item = {event}>) -> Self"
+                                );
+                                typed.push(("streams", sig.clone()));
+                                typed.push(("then_streams", sig));
+                            }
+                            for (name, sig) in typed {
+                                self.put(ItemKind::Fn, format!("{owner}::{name}"), sig, &features);
                             }
                         }
                         Some("__request_options") => {
@@ -353,15 +455,14 @@ pub(crate) fn differences(
         module_features: Vec::new(),
         out: BTreeMap::new(),
         macro_methods: BTreeSet::new(),
+        children: BTreeMap::new(),
     };
     for (path, text) in files {
         let Ok(rel) = path.strip_prefix("alli-api/src/generated") else {
             continue;
         };
-        // The listing is the client's surface: the mock's typed layer (`mock.rs`, behind the
-        // `mock` feature) takes every name from the client's and is checked by compiling the
-        // wire tests against it; the document beside it is data.
-        if rel.extension().is_none_or(|e| e != "rs") || rel == Path::new("mock.rs") {
+        // The document beside `mock.rs` is data.
+        if rel.extension().is_none_or(|e| e != "rs") {
             continue;
         }
         let stem = rel.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
@@ -371,6 +472,24 @@ pub(crate) fn differences(
         let file = syn::parse_file(text)
             .unwrap_or_else(|e| panic!("{} does not parse: {e}", path.display()));
         reader.module_features = module_features.get(stem).cloned().unwrap_or_default();
+        reader.local.clear();
+        // The mock's handles name their rule types relative to the module; it names the
+        // engine's types it imports bare.
+        reader.children.clear();
+        if stem == "mock" {
+            let m = format!("{krate}::mock");
+            for item in &file.items {
+                if let syn::Item::Mod(sub) = item {
+                    let name = sub.ident.to_string();
+                    reader.children.insert(name.clone(), format!("{m}::{name}"));
+                }
+            }
+            for engine in ["MockAlli", "MockBuilder", "Operation"] {
+                reader
+                    .local
+                    .insert(engine.to_owned(), format!("{m}::{engine}"));
+            }
+        }
         if stem != "types" {
             let features = reader.module_features.clone();
             reader.put(

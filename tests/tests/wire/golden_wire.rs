@@ -107,7 +107,7 @@ async fn names_that_clash_with_rust_still_work() {
     // A three-level allOf is one struct; `self` and `body` body fields get usable setters.
     let pet = c
         .sessions()
-        .new_session()
+        .new_session("now")
         .self_null()
         .body2("b")
         .send()
@@ -118,6 +118,7 @@ async fn names_that_clash_with_rust_still_work() {
         (1, "Rex", Some(1.5_f32))
     );
     assert_eq!(server.requests()[3].target, "/strings/k?locale=ko");
+    assert_eq!(server.requests()[4].target, "/sessions?returns=now");
     assert_eq!(
         server.requests()[4].json().expect("json"),
         json!({"self": null, "body": "b"})

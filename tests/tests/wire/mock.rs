@@ -1,6 +1,6 @@
-//! `alli_api::mock`: rules, typed answers and matchers (through the hand-written sample of the
-//! generated layer of `alli_api::mock`), unmatched and invalid requests, faults,
-//! streams, auto-respond, verification.
+//! `alli_api::mock`: rules, typed answers and matchers (the generated layer of the Alli API,
+//! and of a golden fixture whose names clash with the rules' own methods), unmatched and
+//! invalid requests, faults, streams, auto-respond, verification.
 
 use std::panic::AssertUnwindSafe;
 use std::time::{Duration, Instant};
@@ -10,8 +10,9 @@ use alli_api::mock::OPENAPI;
 use alli_api::mock::{Fault, MockAlli, Operation, Reply};
 use alli_api::prelude::*;
 use alli_api::types::{
-    Conversation, ConversationRequired, ConversationsResponse, GetGenerativeAnswerError, ListOrder,
-    RunAppChat, RunAppResponse, RunAppResult,
+    ChatsResponse, ChatsResponseRequired, Conversation, ConversationRequired,
+    ConversationsResponse, GetGenerativeAnswerError, ListOrder, RunAppChat, RunAppResponse,
+    RunAppResult,
 };
 use serde_json::json;
 
@@ -800,4 +801,120 @@ async fn received_requests_redact_credentials_in_debug() {
     let shown = format!("{requests:?}");
     assert!(!shown.contains(alli_api::mock::MOCK_API_KEY), "{shown}");
     assert!(shown.contains("<redacted>"), "{shown}");
+}
+
+#[tokio::test]
+async fn absence_matchers_tell_a_plain_run_from_a_stream_and_a_first_page_from_the_next() {
+    let mock = lenient().await;
+    let plain = mock
+        .apps()
+        .run("app-1")
+        .without_mode()
+        .returns(run_result("plain"))
+        .times(1);
+    let streamed = mock
+        .apps()
+        .run("app-1")
+        .streams([run_result("streamed")])
+        .times(1);
+    let first = mock
+        .conversations()
+        .list_chats("c1")
+        .without_page_no()
+        .returns(ChatsResponse::new(ChatsResponseRequired {
+            chats: Vec::new(),
+            page_no: 1,
+            total_count: 0,
+        }))
+        .times(1);
+    let client = mock.client();
+    let run = client
+        .apps()
+        .run("app-1")
+        .chat(chat("hi"))
+        .send()
+        .await
+        .expect("the plain rule");
+    assert_eq!(
+        run.result
+            .responses
+            .and_then(|r| r[0].message.clone())
+            .as_deref(),
+        Some("plain")
+    );
+    let mut events = client
+        .apps()
+        .run("app-1")
+        .chat(chat("hi"))
+        .stream()
+        .await
+        .expect("the streamed rule");
+    while let Some(event) = events.next().await {
+        event.expect("an event");
+    }
+    assert_eq!((plain.calls(), streamed.calls()), (1, 1));
+    let chats = client
+        .conversations()
+        .list_chats("c1")
+        .send()
+        .await
+        .expect("the first page");
+    assert_eq!(chats.page_no, 1);
+    // Asking for page 2 sends `pageNo`: the first-page rule does not match it.
+    let second = client
+        .conversations()
+        .list_chats("c1")
+        .page_no(2)
+        .send()
+        .await;
+    assert!(second.is_err(), "{second:?}");
+    assert_eq!(first.calls(), 1);
+    let report = failures(&mock);
+    assert!(
+        report.contains("query `pageNo`: expected none, got [\"2\"]"),
+        "{report}"
+    );
+}
+
+#[tokio::test]
+async fn matchers_named_like_the_rules_own_methods_take_a_numbered_name() {
+    use alli_api_tests::golden::names::NamesApi;
+    use alli_api_tests::golden::names::mock::{self as names_mock, NamesApiMock};
+    let mock = names_mock::configure()
+        .verify_on_drop(false)
+        .start()
+        .await
+        .expect("the mock starts");
+    let rule = mock
+        .sessions()
+        .new_session()
+        .returns2("soon")
+        .times2(3)
+        .without_delay()
+        .without_calls()
+        .any_times();
+    let client = mock.client();
+    let matched = client.sessions().new_session("soon").times(3).send().await;
+    assert!(matched.is_ok(), "{matched:?}");
+    let other = client
+        .sessions()
+        .new_session("later")
+        .times(3)
+        .send()
+        .await
+        .expect_err("another `returns` query parameter");
+    let body = other.body_text().unwrap_or_default().into_owned();
+    assert!(body.contains("returns"), "{body}");
+    let with_delay = client
+        .sessions()
+        .new_session("soon")
+        .times(3)
+        .delay("1s")
+        .send()
+        .await;
+    assert!(
+        with_delay.is_err(),
+        "`without_delay()` must refuse a `delay` field"
+    );
+    assert_eq!(rule.calls(), 1);
 }

@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{Ctx, docs, ident, paging, streaming};
+use super::{Ctx, docs, ident, paging, renamed_types, streaming};
 use crate::codegen::ClientAccessors;
 use crate::codegen::doc::{self, paragraphs};
 use crate::codegen::model::{
@@ -48,19 +48,10 @@ pub(super) fn resource_file(cx: &Ctx<'_>, r: &Resource) -> TokenStream {
         }
         ClientAccessors::Trait(_) => quote!(),
     };
-    let builder_aliases = r.ops.iter().flat_map(|op| {
-        let new = ident(&op.builder);
-        op.builder_aliases.iter().map(move |old| {
-            let old = ident(old);
-            let note = format!("renamed to `{}`", op.builder);
-            let d = format!(" Renamed to [`{}`].", op.builder);
-            quote! {
-                #[doc = #d]
-                #[deprecated(note = #note)]
-                pub type #old = #new;
-            }
-        })
-    });
+    let builder_aliases = r
+        .ops
+        .iter()
+        .map(|op| renamed_types(&op.builder, &op.builder_aliases));
     let inner_doc = format!(" {}", r.docs.replace('\n', "\n "));
     let handle_docs = doc::attrs(&paragraphs([r.docs.clone(), handle_doc]));
     let uses = runtime_imports(r, rt);

@@ -3,25 +3,19 @@
 //! operation whose matchers are named and typed like the client builder's setters
 //! (`alli-api/RUNTIME_CONTRACT.md`, section "Mock").
 
-use heck::ToShoutySnakeCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{Ctx, ident};
+use super::{Ctx, ident, renamed_modules, renamed_types};
 use crate::codegen::ClientAccessors;
+use crate::codegen::model::mock::{Matcher, MatcherKind};
 use crate::codegen::model::{
-    AnswerPlan, ArgTarget, ArgType, BodyPlan, FieldState, Operation, PagingPlan, ParamIn,
-    ParamStyle, Resource, RustType, SetterKind, StreamValue, TypeKind,
+    ArgTarget, Operation, ParamIn, ParamStyle, Resource, RustType, StreamValue,
 };
 
 /// The descriptor static of an operation: `CONVERSATIONS_GET`.
-fn descriptor(r: &Resource, op: &Operation) -> proc_macro2::Ident {
-    let name = format!(
-        "{}_{}",
-        r.module.to_shouty_snake_case(),
-        op.name.trim_start_matches("r#").to_shouty_snake_case()
-    );
-    format_ident!("{}", name)
+fn descriptor(op: &Operation) -> proc_macro2::Ident {
+    ident(&op.mock_rule.descriptor)
 }
 
 /// A `ParamStyle` expression of the runtime, by full path.
@@ -36,11 +30,11 @@ pub(super) fn mock_file(cx: &Ctx<'_>) -> TokenStream {
     let descriptors = model
         .operations()
         .map(|(r, op)| operation_static(cx, r, op));
-    let all: Vec<_> = model
-        .operations()
-        .map(|(r, op)| descriptor(r, op))
-        .collect();
-    let n = all.len();
+    let all = model.operations().map(|(r, op)| {
+        let cfg = cx.resource_cfg(&r.module);
+        let d = descriptor(op);
+        quote!(#cfg &#d)
+    });
     let handles = model.resources.iter().map(|r| handle(cx, r));
     let rules = model.resources.iter().map(|r| rule_module(cx, r));
     // The accessor methods, `pub` when inherent, without a visibility in a trait impl.
@@ -52,11 +46,29 @@ pub(super) fn mock_file(cx: &Ctx<'_>) -> TokenStream {
                 let a = ident(&r.accessor);
                 let h = ident(&r.handle);
                 let d = format!(" Rules for the `{}` operations.", r.tag);
+                let cfg = cx.resource_cfg(&r.module);
+                let aliases = r.aliases.iter().map(|old| {
+                    let old = ident(old);
+                    let note = format!("renamed to `{}`", r.accessor);
+                    let d = format!(" Renamed to `{}`.", r.accessor);
+                    // In a trait impl the trait's declaration carries the deprecation.
+                    let deprecated =
+                        (!vis.is_empty()).then(|| quote!(#[doc = #d] #[deprecated(note = #note)]));
+                    quote! {
+                        #deprecated
+                        #cfg
+                        #vis fn #old(&self) -> #h<'_> {
+                            #h { mock: self }
+                        }
+                    }
+                });
                 quote! {
                     #[doc = #d]
+                    #cfg
                     #vis fn #a(&self) -> #h<'_> {
                         #h { mock: self }
                     }
+                    #(#aliases)*
                 }
             })
             .collect()
@@ -80,7 +92,7 @@ pub(super) fn mock_file(cx: &Ctx<'_>) -> TokenStream {
 
                 /// A builder with the API's document and descriptors, to change the defaults.
                 pub fn configure() -> MockBuilder {
-                    Self::builder(OPENAPI).operations(operations::ALL)
+                    Self::builder(OPENAPI).operations(operations::ALL.iter().copied())
                 }
 
                 #(#accessors)*
@@ -93,7 +105,13 @@ pub(super) fn mock_file(cx: &Ctx<'_>) -> TokenStream {
                 let a = ident(&r.accessor);
                 let h = ident(&r.handle);
                 let d = format!(" Rules for the `{}` operations.", r.tag);
-                quote! { #[doc = #d] fn #a(&self) -> #h<'_>; }
+                let cfg = cx.resource_cfg(&r.module);
+                let aliases = r.aliases.iter().map(|old| {
+                    let old = ident(old);
+                    let note = format!("renamed to `{}`", r.accessor);
+                    quote! { #[deprecated(note = #note)] #cfg fn #old(&self) -> #h<'_>; }
+                });
+                quote! { #[doc = #d] #cfg fn #a(&self) -> #h<'_>; #(#aliases)* }
             });
             let impls = accessors(TokenStream::new());
             quote! {
@@ -111,7 +129,7 @@ pub(super) fn mock_file(cx: &Ctx<'_>) -> TokenStream {
 
                 /// A builder with the API's document and descriptors, to change the defaults.
                 pub fn configure() -> MockBuilder {
-                    MockAlli::builder(OPENAPI).operations(operations::ALL)
+                    MockAlli::builder(OPENAPI).operations(operations::ALL.iter().copied())
                 }
 
                 /// The rule handles of this API on the mock server.
@@ -123,7 +141,7 @@ pub(super) fn mock_file(cx: &Ctx<'_>) -> TokenStream {
     quote! {
         #![doc = " Typed rules for the mock server: one handle per resource, one rule type per operation, matchers named like the client's setters."]
         #![allow(clippy::too_many_arguments)]
-        use #rt::mock::{Expectation, MockAlli, MockBuilder, Operation};
+        use #rt::mock::{MockAlli, MockBuilder, Operation};
 
         /// The API's OpenAPI document, which the mock serves and checks requests against.
         pub const OPENAPI: &str = include_str!("openapi.json");
@@ -133,7 +151,7 @@ pub(super) fn mock_file(cx: &Ctx<'_>) -> TokenStream {
             use super::Operation;
             #(#descriptors)*
             /// Every descriptor, in operation order.
-            pub static ALL: [&Operation; #n] = [#(&#all),*];
+            pub static ALL: &[&Operation] = &[#(#all),*];
         }
 
         #entry
@@ -144,7 +162,8 @@ pub(super) fn mock_file(cx: &Ctx<'_>) -> TokenStream {
 
 fn operation_static(cx: &Ctx<'_>, r: &Resource, op: &Operation) -> TokenStream {
     let rt = &cx.rt;
-    let name = descriptor(r, op);
+    let name = descriptor(op);
+    let cfg = cx.resource_cfg(&r.module);
     let doc = format!(" `{}`: `{} {}`.", op.label, op.method, op.path);
     let (id, method, path) = (&op.label, &op.method, &op.path);
     let opt = |v: &Option<String>| match v {
@@ -170,9 +189,8 @@ fn operation_static(cx: &Ctx<'_>, r: &Resource, op: &Operation) -> TokenStream {
         },
         None => quote!(None),
     };
-    quote! {
-        #[doc = #doc]
-        pub static #name: Operation = Operation {
+    let value = quote! {
+        Operation {
             id: #id,
             method: #method,
             path: #path,
@@ -182,7 +200,25 @@ fn operation_static(cx: &Ctx<'_>, r: &Resource, op: &Operation) -> TokenStream {
             success_schema: #schema,
             error_statuses: &[#(#errors),*],
             stream: #stream,
-        };
+        }
+    };
+    // A former name is a deprecated copy (the engine knows an operation by method and path).
+    let aliases = op.mock_rule.descriptor_aliases.iter().map(|old| {
+        let old = ident(old);
+        let note = format!("renamed to `{}`", op.mock_rule.descriptor);
+        let d = format!(" Renamed to [`{}`].", op.mock_rule.descriptor);
+        quote! {
+            #[doc = #d]
+            #[deprecated(note = #note)]
+            #cfg
+            pub static #old: Operation = #value;
+        }
+    });
+    quote! {
+        #[doc = #doc]
+        #cfg
+        pub static #name: Operation = #value;
+        #(#aliases)*
     }
 }
 
@@ -198,8 +234,9 @@ fn handle(cx: &Ctx<'_>, r: &Resource) -> TokenStream {
     let methods = r.ops.iter().map(|op| {
         let name = ident(&op.name);
         let rule = ident(&op.builder);
-        let desc = descriptor(r, op);
+        let desc = descriptor(op);
         let mut sig = Vec::new();
+        let mut sig_names = Vec::new();
         let mut matchers = Vec::new();
         for a in &op.args {
             let ArgTarget::Param(i) = a.target else {
@@ -215,6 +252,7 @@ fn handle(cx: &Ctx<'_>, r: &Resource) -> TokenStream {
             let store = a.ty.store(&n);
             let wire = &param.wire;
             sig.push(quote!(#n: #ty));
+            sig_names.push(n.clone());
             let simple = param.style == ParamStyle::Simple && !param.explode;
             let matcher = if simple {
                 quote!(.path_param(#wire, &#n))
@@ -226,7 +264,22 @@ fn handle(cx: &Ctx<'_>, r: &Resource) -> TokenStream {
         }
         let lets = matchers.iter().map(|(l, _)| l);
         let calls = matchers.iter().map(|(_, c)| c);
+        let names: Vec<_> = sig_names.iter().collect();
         let doc = format!(" A rule for `{}` (`{} {}`).", op.label, op.method, op.path);
+        let aliases = op.method_aliases.iter().map(|old| {
+            let old = ident(old);
+            let new = op.name.trim_start_matches("r#");
+            let note = format!("renamed to `{new}`");
+            let d = format!(" Renamed to [`{new}`](Self::{new}).");
+            quote! {
+                #[doc = #d]
+                #[deprecated(note = #note)]
+                #[track_caller]
+                pub fn #old(&self, #(#sig),*) -> #m::#rule {
+                    self.#name(#(#names),*)
+                }
+            }
+        });
         quote! {
             #[doc = #doc]
             #[track_caller]
@@ -236,15 +289,19 @@ fn handle(cx: &Ctx<'_>, r: &Resource) -> TokenStream {
                     rule: self.mock.expectation(&operations::#desc) #(#calls)*,
                 }
             }
+            #(#aliases)*
         }
     });
+    let cfg = cx.resource_cfg(&r.module);
     quote! {
         #[doc = #doc]
+        #cfg
         #[derive(Debug, Clone, Copy)]
         pub struct #h<'a> {
             mock: &'a MockAlli,
         }
 
+        #cfg
         impl #h<'_> {
             #(#methods)*
         }
@@ -254,14 +311,24 @@ fn handle(cx: &Ctx<'_>, r: &Resource) -> TokenStream {
 /// The rule types of one resource's operations.
 fn rule_module(cx: &Ctx<'_>, r: &Resource) -> TokenStream {
     let m = ident(&r.module);
+    let rt = &cx.rt;
     let doc = format!(" Typed rules of the `{}` operations.", r.tag);
     let rules = r.ops.iter().map(|op| rule_type(cx, op));
+    let cfg = cx.resource_cfg(&r.module);
+    let type_aliases = r
+        .ops
+        .iter()
+        .map(|op| renamed_types(&op.builder, &op.builder_aliases));
+    let module_aliases = renamed_modules(&r.module, &r.aliases, &cfg);
     quote! {
         #[doc = #doc]
+        #cfg
         pub mod #m {
-            use super::Expectation;
+            use #rt::mock::Expectation;
             #(#rules)*
+            #(#type_aliases)*
         }
+        #module_aliases
     }
 }
 
@@ -269,69 +336,15 @@ fn rule_type(cx: &Ctx<'_>, op: &Operation) -> TokenStream {
     let rt = &cx.rt;
     let p = cx.in_mock(quote!(super::super::types::));
     let name = ident(&op.builder);
-    let json = quote!(#rt::serde_json::Value);
-    let success = match &op.answer {
-        AnswerPlan::Json => op.output.tokens(&p),
-        AnswerPlan::Empty => quote!(()),
-        AnswerPlan::Text(_) => quote!(String),
-        AnswerPlan::Download(_) => json.clone(),
-        AnswerPlan::Events(_) => match &op.output {
-            RustType::EventStream(e) => e.tokens(&p),
-            _ => json.clone(),
-        },
-    };
-    let error = match op.errors.as_slice() {
-        [one] => one.ty.tokens(&p),
-        _ => json.clone(),
-    };
-    let event = match (&op.answer, &op.streaming) {
-        (AnswerPlan::Events(_), _) => Some(success.clone()),
-        (_, Some(s)) if matches!(s.stream, StreamValue::Variant { .. }) => Some(s.event.tokens(&p)),
-        _ => None,
-    };
+    let rule = &op.mock_rule;
+    let success = rule.success.tokens(&p);
+    let error = rule.error.tokens(&p);
+    let event = rule.event.as_ref().map(|e| e.tokens(&p));
     let rule_macro = match event {
         Some(e) => quote!(#rt::__mock_rule!(success = #success, error = #error, stream = #e);),
         None => quote!(#rt::__mock_rule!(success = #success, error = #error);),
     };
-    let matchers: Vec<TokenStream> = op
-        .setters
-        .iter()
-        .filter_map(|s| matcher(cx, op, s))
-        .chain(body_field_matchers(cx, op))
-        .collect();
-    let paging = match &op.paging {
-        Some(PagingPlan::Cursor {
-            param: (field, _), ..
-        }) => op.params.iter().find(|p| p.rust == *field).map(|param| {
-            let without = format_ident!("without_{}", param.rust.trim_start_matches("r#"));
-            let wire = &param.wire;
-            let d = format!(" Matches requests without query parameter `{wire}` (the first page).");
-            quote! {
-                #[doc = #d]
-                pub fn #without(mut self) -> Self {
-                    self.rule = self.rule.query_absent(#wire);
-                    self
-                }
-            }
-        }),
-        _ => None,
-    };
-    let background = op.streaming.as_ref().and_then(|s| {
-        let StreamValue::Variant { ty, variant, wire } = s.background.as_ref()? else {
-            return None;
-        };
-        let t = RustType::Named(*ty).tokens(&p);
-        let v = ident(variant);
-        let field = &s.property;
-        let d = format!(" Matches requests sent with `.background()` (`{field}: \"{wire}\"`).");
-        Some(quote! {
-            #[doc = #d]
-            pub fn background(mut self) -> Self {
-                self.rule = self.rule.body_field(#field, #t::#v);
-                self
-            }
-        })
-    });
+    let matchers = rule.matchers.iter().map(|m| matcher(cx, op, m));
     let doc = format!(
         " A rule for `{}`: matchers named like the client builder's setters, then an answer.",
         op.label
@@ -346,132 +359,124 @@ fn rule_type(cx: &Ctx<'_>, op: &Operation) -> TokenStream {
         impl #name {
             #rule_macro
             #(#matchers)*
-            #paging
-            #background
         }
     }
 }
 
-/// One matcher per field of a body of fields, required ones included (a rule usually matches a
-/// few fields only), named like the client's argument or setter; `_null` ones for fields the
-/// client can send as `null`. The streaming switch is matched by `streams(..)` and
-/// `background()`.
-fn body_field_matchers(cx: &Ctx<'_>, op: &Operation) -> Vec<TokenStream> {
+/// Prints one matcher of the operation's rule.
+fn matcher(cx: &Ctx<'_>, op: &Operation, m: &Matcher) -> TokenStream {
     let p = cx.in_mock(quote!(super::super::types::));
-    let BodyPlan::Fields { ty, .. } = &op.body else {
-        return Vec::new();
-    };
-    let TypeKind::Struct(st) = &cx.model.ty(*ty).kind else {
-        return Vec::new();
-    };
-    let switch = op.streaming.as_ref().map(|s| s.property.as_str());
-    let mut out = Vec::new();
-    for (i, f) in st.fields.iter().enumerate() {
-        if switch == Some(f.wire.as_str()) {
-            continue;
-        }
-        let Some(member) = op.body_members.get(i) else {
-            continue;
-        };
-        let name = ident(member);
-        let wire = &f.wire;
-        let stored = if f.boxed {
-            RustType::Boxed(Box::new(f.value.clone()))
-        } else {
-            f.value.clone()
-        };
-        let (input, value_ty) = match f.state {
-            FieldState::RequiredNullable => {
-                let t = stored.clone().option();
-                (ArgType::Into(t.clone()), t)
-            }
-            _ => (f.input.clone(), stored),
-        };
-        let ty = input.tokens(&p);
-        let value_ty = value_ty.tokens(&p);
-        let store = input.store(&format_ident!("value"));
-        let d = format!(" Matches body field `{wire}`.");
-        out.push(quote! {
-            #[doc = #d]
-            pub fn #name(mut self, value: #ty) -> Self {
-                let value: #value_ty = #store;
-                self.rule = self.rule.body_field(#wire, value);
-                self
-            }
-        });
-        if f.state == FieldState::OptionalNullable {
-            let null = op
-                .setters
-                .iter()
-                .find(|s| matches!(s.kind, SetterKind::BodyFieldNull { field } if field == i))
-                .map(|s| s.name.clone())
-                .unwrap_or_else(|| format!("{}_null", member.trim_start_matches("r#")));
-            let null = ident(&null);
-            let d = format!(" Matches body field `{wire}` sent as `null`.");
-            out.push(quote! {
-                #[doc = #d]
-                pub fn #null(mut self) -> Self {
-                    self.rule = self.rule.body_field(#wire, ());
-                    self
-                }
-            });
-        }
-    }
-    out
-}
-
-/// The matcher of one client setter, if the mock can match what it sets.
-fn matcher(cx: &Ctx<'_>, op: &Operation, s: &crate::codegen::model::Setter) -> Option<TokenStream> {
-    let p = cx.in_mock(quote!(super::super::types::));
-    let name = ident(&s.name);
+    let name = ident(&m.name);
     let value = format_ident!("value");
-    match &s.kind {
-        SetterKind::Param { param, input } => {
-            let param = &op.params[*param];
+    let param = |i: usize| &op.params[i];
+    let (doc, args, body) = match &m.kind {
+        MatcherKind::Param { param: i, input } => {
+            let param = param(*i);
             let wire = &param.wire;
             let ty = input.tokens(&p);
             let value_ty = param.value.tokens(&p);
             let store = input.store(&value);
             let st = style(&cx.rt, param.style, param.explode, param.allow_reserved);
             let (call, what) = match param.location {
-                ParamIn::Query => (quote!(query_param(#wire, &value, #st)), "query parameter"),
-                ParamIn::Header => (quote!(header_param(#wire, &value, #st)), "header"),
-                ParamIn::Path | ParamIn::Cookie => return None,
+                ParamIn::Header => (quote!(header_param), "header"),
+                _ => (quote!(query_param), "query parameter"),
             };
-            let d = format!(" Matches {what} `{wire}`.");
-            Some(quote! {
-                #[doc = #d]
-                pub fn #name(mut self, value: #ty) -> Self {
+            (
+                format!(" Matches {what} `{wire}`."),
+                quote!(value: #ty),
+                quote! {
                     let value: #value_ty = #store;
-                    self.rule = self.rule.#call;
-                    self
-                }
-            })
+                    self.rule = self.rule.#call(#wire, &value, #st);
+                },
+            )
         }
-        SetterKind::StringHeader { param, .. } => {
-            let wire = &op.params[*param].wire;
-            let d = format!(" Matches header `{wire}`.");
-            Some(quote! {
-                #[doc = #d]
-                pub fn #name(mut self, value: impl Into<String>) -> Self {
-                    self.rule = self.rule.header(#wire, &value.into());
-                    self
-                }
-            })
+        MatcherKind::StringHeader { param: i } => {
+            let wire = &param(*i).wire;
+            (
+                format!(" Matches header `{wire}`."),
+                quote!(value: impl Into<String>),
+                quote!(self.rule = self.rule.header(#wire, &value.into());),
+            )
         }
-        SetterKind::Body { ty } => {
+        MatcherKind::ParamAbsent {
+            param: i,
+            first_page,
+        } => {
+            let param = param(*i);
+            let wire = &param.wire;
+            let (call, what) = match param.location {
+                ParamIn::Header => (quote!(header_absent), "header"),
+                _ => (quote!(query_absent), "query parameter"),
+            };
+            let why = if *first_page { " (the first page)" } else { "" };
+            (
+                format!(" Matches requests without {what} `{wire}`{why}."),
+                TokenStream::new(),
+                quote!(self.rule = self.rule.#call(#wire);),
+            )
+        }
+        MatcherKind::Body { ty } => {
             let t = ty.tokens(&p);
-            Some(quote! {
-                /// Matches the whole request body.
-                pub fn #name(mut self, body: #t) -> Self {
-                    self.rule = self.rule.body(body);
-                    self
-                }
-            })
+            (
+                " Matches the whole request body.".to_owned(),
+                quote!(body: #t),
+                quote!(self.rule = self.rule.body(body);),
+            )
         }
-        SetterKind::BodyField { .. }
-        | SetterKind::BodyFieldNull { .. }
-        | SetterKind::FormField { .. }
-        | SetterKind::BodyBytes => None,
+        MatcherKind::BodyField {
+            wire,
+            input,
+            value: value_ty,
+        } => {
+            let ty = input.tokens(&p);
+            let value_ty = value_ty.tokens(&p);
+            let store = input.store(&value);
+            (
+                format!(" Matches body field `{wire}`."),
+                quote!(value: #ty),
+                quote! {
+                    let value: #value_ty = #store;
+                    self.rule = self.rule.body_field(#wire, value);
+                },
+            )
+        }
+        MatcherKind::BodyFieldNull { wire } => (
+            format!(" Matches body field `{wire}` sent as `null`."),
+            TokenStream::new(),
+            quote!(self.rule = self.rule.body_field(#wire, ());),
+        ),
+        MatcherKind::BodyFieldAbsent { wire, switch } => {
+            let why = if *switch {
+                " (no stream asked for: the plain answer)"
+            } else {
+                ""
+            };
+            (
+                format!(" Matches requests without body field `{wire}`{why}."),
+                TokenStream::new(),
+                quote!(self.rule = self.rule.body_field_absent(#wire);),
+            )
+        }
+        MatcherKind::Switch {
+            wire,
+            ty,
+            variant,
+            value: on,
+        } => {
+            let t = RustType::Named(*ty).tokens(&p);
+            let v = ident(variant);
+            (
+                format!(" Matches requests sent with `.background()` (`{wire}: \"{on}\"`)."),
+                TokenStream::new(),
+                quote!(self.rule = self.rule.body_field(#wire, #t::#v);),
+            )
+        }
+    };
+    quote! {
+        #[doc = #doc]
+        pub fn #name(mut self, #args) -> Self {
+            #body
+            self
+        }
     }
 }

@@ -106,8 +106,15 @@ enum Piece {
     /// Ordinary items.
     Items(TokenStream),
     /// An enum written as `$rt::__open_enum! { <enum> }`: the enum is formatted as an item,
-    /// then placed in the invocation (prettyplease leaves macro bodies unformatted).
-    OpenEnum(TokenStream),
+    /// then placed in the invocation (prettyplease leaves macro bodies unformatted). The
+    /// features gating it gate the whole invocation (the enum and every impl the macro
+    /// writes).
+    OpenEnum {
+        /// The features of the `#[cfg(..)]` on the invocation.
+        features: Vec<String>,
+        /// The enum.
+        tokens: TokenStream,
+    },
 }
 
 /// Every generated file: `(file name, contents)`.
@@ -182,20 +189,8 @@ fn mod_file(cx: &Ctx<'_>) -> TokenStream {
     let mods = cx.model.resources.iter().map(|r| {
         let m = ident(&r.module);
         let cfg = cx.resource_cfg(&r.module);
-        let aliases = r.aliases.iter().map(|old| {
-            let old = ident(old);
-            let note = format!("renamed to `{}`", r.module);
-            let d = format!(" Renamed to [`{}`].", r.module);
-            quote! {
-                #[doc = #d]
-                #[deprecated(note = #note)]
-                #cfg
-                pub mod #old {
-                    pub use super::#m::*;
-                }
-            }
-        });
-        quote! { #cfg pub mod #m; #(#aliases)* }
+        let aliases = renamed_modules(&r.module, &r.aliases, &cfg);
+        quote! { #cfg pub mod #m; #aliases }
     });
     let accessors = match &cx.settings.accessors {
         ClientAccessors::Inherent => quote!(),
@@ -247,6 +242,41 @@ fn mod_file(cx: &Ctx<'_>) -> TokenStream {
 }
 
 /// Formats tokens as a whole file, with the preamble.
+/// Deprecated `pub mod` aliases that re-export module `new` under its former names.
+fn renamed_modules(new: &str, olds: &[String], cfg: &TokenStream) -> TokenStream {
+    let m = ident(new);
+    let aliases = olds.iter().map(|old| {
+        let old = ident(old);
+        let note = format!("renamed to `{new}`");
+        let d = format!(" Renamed to [`{new}`].");
+        quote! {
+            #[doc = #d]
+            #[deprecated(note = #note)]
+            #cfg
+            pub mod #old {
+                pub use super::#m::*;
+            }
+        }
+    });
+    quote!(#(#aliases)*)
+}
+
+/// Deprecated `pub type` aliases of type `new` under its former names.
+fn renamed_types(new: &str, olds: &[String]) -> TokenStream {
+    let n = ident(new);
+    let aliases = olds.iter().map(|old| {
+        let old = ident(old);
+        let note = format!("renamed to `{new}`");
+        let d = format!(" Renamed to [`{new}`].");
+        quote! {
+            #[doc = #d]
+            #[deprecated(note = #note)]
+            pub type #old = #n;
+        }
+    });
+    quote!(#(#aliases)*)
+}
+
 fn format_file(tokens: TokenStream, settings: &CodegenSettings) -> Result<String, String> {
     Ok(format!("{}{}", preamble(settings), format_items(tokens)?))
 }
@@ -266,9 +296,18 @@ fn join_piece(out: &mut String, text: &str) {
 fn piece_text(piece: Piece, cx: &Ctx<'_>) -> Result<String, String> {
     Ok(match piece {
         Piece::Items(tokens) => format_items(tokens)?,
-        Piece::OpenEnum(tokens) => {
+        Piece::OpenEnum { features, tokens } => {
             let body = format_items(tokens)?;
-            let mut out = format!("{}::__open_enum! {{\n", cx.settings.runtime);
+            let quoted: Vec<String> = features
+                .iter()
+                .map(|f| format!("feature = {f:?}"))
+                .collect();
+            let mut out = match quoted.as_slice() {
+                [] => String::new(),
+                [one] => format!("#[cfg({one})]\n"),
+                many => format!("#[cfg(any({}))]\n", many.join(", ")),
+            };
+            out.push_str(&format!("{}::__open_enum! {{\n", cx.settings.runtime));
             for line in body.lines() {
                 if line.is_empty() {
                     out.push('\n');

@@ -52,11 +52,18 @@ fn definition(cx: &Ctx<'_>, id: TypeId) -> Vec<Piece> {
                 let vd = format!(" `{}`", v.wire.replace('`', ""));
                 quote! { #[doc = #vd] #vi = #wire }
             });
-            vec![Piece::OpenEnum(quote! {
-                #docs
-                #cfg
-                pub enum #name { #(#vs,)* }
-            })]
+            vec![Piece::OpenEnum {
+                features: cx
+                    .model
+                    .type_features(id)
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect(),
+                tokens: quote! {
+                    #docs
+                    pub enum #name { #(#vs,)* }
+                },
+            }]
         }
         TypeKind::Union(u) => vec![Piece::Items(union(cx, t, u, docs, cfg))],
         TypeKind::Struct(s) => {

@@ -792,9 +792,9 @@ fn response_facts(
         .iter()
         .find(|(c, _)| is_success(c))
         .and_then(|(c, r)| Some((c.to_string(), media(&resolve_response(api, r)?))))
-        .or_else(|| match &op.responses.default {
-            Some(ReferenceOr::Item(r)) => Some(("default".to_owned(), media(r))),
-            _ => None,
+        .or_else(|| {
+            let r = resolve_response(api, op.responses.default.as_ref()?)?;
+            Some(("default".to_owned(), media(&r)))
         });
     let mut errors: Vec<u16> = codes
         .iter()

@@ -12,6 +12,7 @@
 //! In the spirit of typify's `TypeEntry` ([`TypeEntry`], [`FieldDef`]) and progenitor's
 //! `OperationMethod` ([`Operation`]).
 
+pub mod mock;
 mod ops;
 pub mod paging;
 pub mod rust;
@@ -433,6 +434,8 @@ pub struct Operation {
     pub streaming: Option<StreamPlan>,
     /// What the mock server checks the operation against.
     pub mock: MockFacts,
+    /// The operation's typed rule on the mock server.
+    pub mock_rule: mock::MockRule,
     /// Where it is in the merged document.
     pub pointer: Pointer,
 }

@@ -105,7 +105,7 @@ impl OpCx<'_> {
         };
         let paging = paging::resolve(self.types, op, &params, &output, api_settings, diags);
         let _ = settings;
-        Operation {
+        let mut operation = Operation {
             key: op.key.clone(),
             operation_id: op.operation_id.clone(),
             method: op.method.clone(),
@@ -145,8 +145,23 @@ impl OpCx<'_> {
             paging,
             streaming,
             mock: mock_facts(op),
+            mock_rule: super::mock::MockRule {
+                descriptor: String::new(),
+                descriptor_aliases: Vec::new(),
+                success: RustType::Unit,
+                error: RustType::Json,
+                event: None,
+                matchers: Vec::new(),
+            },
             pointer: op.pointer.clone(),
-        }
+        };
+        let (module, module_aliases) = names
+            .resources
+            .get(on.resource)
+            .map(|r| (r.module.as_str(), r.aliases.as_slice()))
+            .unwrap_or_default();
+        operation.mock_rule = super::mock::rule(&operation, module, module_aliases, self.types);
+        operation
     }
 
     fn params(&self, names: &[String]) -> Vec<ParamDef> {

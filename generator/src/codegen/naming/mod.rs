@@ -584,6 +584,17 @@ pub fn required_struct_name(ty: &str, taken: &BTreeSet<String>) -> String {
     unique(&format!("{stem}Required"), &mut taken)
 }
 
+/// The mock's descriptor of an operation: `CONVERSATIONS_GET` (module and method in
+/// SCREAMING_SNAKE_CASE; unique, as module and method names are).
+pub fn mock_descriptor_name(module: &str, method: &str) -> String {
+    use heck::ToShoutySnakeCase;
+    format!(
+        "{}_{}",
+        module.trim_start_matches("r#").to_shouty_snake_case(),
+        method.trim_start_matches("r#").to_shouty_snake_case()
+    )
+}
+
 /// A label for the tracing span and errors: `conversations.list`.
 pub fn operation_label(tag: &str, method: &str) -> String {
     format!("{tag}.{}", method.trim_start_matches("r#"))

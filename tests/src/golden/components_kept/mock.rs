@@ -3,7 +3,7 @@
 
 //! Typed rules for the mock server: one handle per resource, one rule type per operation, matchers named like the client's setters.
 #![allow(clippy::too_many_arguments)]
-use alli_api::mock::{Expectation, MockAlli, MockBuilder, Operation};
+use alli_api::mock::{MockAlli, MockBuilder, Operation};
 
 /// The API's OpenAPI document, which the mock serves and checks requests against.
 pub const OPENAPI: &str = include_str!("openapi.json");
@@ -43,7 +43,7 @@ pub mod operations {
     };
 
     /// Every descriptor, in operation order.
-    pub static ALL: [&Operation; 2usize] = [&EVENTS_LIST, &EVENTS_SUBSCRIBE];
+    pub static ALL: &[&Operation] = &[&EVENTS_LIST, &EVENTS_SUBSCRIBE];
 }
 
 /// A mock of the API with the defaults (auto-respond on, verification on drop).
@@ -60,7 +60,7 @@ pub async fn start() -> MockAlli {
 
 /// A builder with the API's document and descriptors, to change the defaults.
 pub fn configure() -> MockBuilder {
-    MockAlli::builder(OPENAPI).operations(operations::ALL)
+    MockAlli::builder(OPENAPI).operations(operations::ALL.iter().copied())
 }
 
 /// The rule handles of this API on the mock server.
@@ -102,7 +102,7 @@ impl Events<'_> {
 
 /// Typed rules of the `events` operations.
 pub mod events {
-    use super::Expectation;
+    use alli_api::mock::Expectation;
 
     /// A rule for `events.list`: matchers named like the client builder's setters, then an answer.
     #[derive(Debug, Clone)]

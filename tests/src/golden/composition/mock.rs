@@ -3,7 +3,7 @@
 
 //! Typed rules for the mock server: one handle per resource, one rule type per operation, matchers named like the client's setters.
 #![allow(clippy::too_many_arguments)]
-use alli_api::mock::{Expectation, MockAlli, MockBuilder, Operation};
+use alli_api::mock::{MockAlli, MockBuilder, Operation};
 
 /// The API's OpenAPI document, which the mock serves and checks requests against.
 pub const OPENAPI: &str = include_str!("openapi.json");
@@ -45,7 +45,7 @@ pub mod operations {
     };
 
     /// Every descriptor, in operation order.
-    pub static ALL: [&Operation; 2usize] = [&SHAPES_LEGACY, &SHAPES_PUT];
+    pub static ALL: &[&Operation] = &[&SHAPES_LEGACY, &SHAPES_PUT];
 }
 
 /// A mock of the API with the defaults (auto-respond on, verification on drop).
@@ -62,7 +62,7 @@ pub async fn start() -> MockAlli {
 
 /// A builder with the API's document and descriptors, to change the defaults.
 pub fn configure() -> MockBuilder {
-    MockAlli::builder(OPENAPI).operations(operations::ALL)
+    MockAlli::builder(OPENAPI).operations(operations::ALL.iter().copied())
 }
 
 /// The rule handles of this API on the mock server.
@@ -108,7 +108,7 @@ impl Shapes<'_> {
 
 /// Typed rules of the `shapes` operations.
 pub mod shapes {
-    use super::Expectation;
+    use alli_api::mock::Expectation;
 
     /// A rule for `shapes.legacy`: matchers named like the client builder's setters, then an answer.
     #[derive(Debug, Clone)]
@@ -147,6 +147,18 @@ pub mod shapes {
             self.rule = self
                 .rule
                 .query_param("ids", &value, alli_api::__private::ParamStyle::FORM);
+            self
+        }
+
+        /// Matches requests without query parameter `ids`.
+        pub fn without_ids(mut self) -> Self {
+            self.rule = self.rule.query_absent("ids");
+            self
+        }
+
+        /// Matches the whole request body.
+        pub fn body(mut self, body: super::super::types::Shape) -> Self {
+            self.rule = self.rule.body(body);
             self
         }
     }

@@ -3,7 +3,7 @@
 
 //! Typed rules for the mock server: one handle per resource, one rule type per operation, matchers named like the client's setters.
 #![allow(clippy::too_many_arguments)]
-use alli_api::mock::{Expectation, MockAlli, MockBuilder, Operation};
+use alli_api::mock::{MockAlli, MockBuilder, Operation};
 
 /// The API's OpenAPI document, which the mock serves and checks requests against.
 pub const OPENAPI: &str = include_str!("openapi.json");
@@ -28,7 +28,7 @@ pub mod operations {
     };
 
     /// Every descriptor, in operation order.
-    pub static ALL: [&Operation; 1usize] = [&PAINTS_LIST];
+    pub static ALL: &[&Operation] = &[&PAINTS_LIST];
 }
 
 /// A mock of the API with the defaults (auto-respond on, verification on drop).
@@ -45,7 +45,7 @@ pub async fn start() -> MockAlli {
 
 /// A builder with the API's document and descriptors, to change the defaults.
 pub fn configure() -> MockBuilder {
-    MockAlli::builder(OPENAPI).operations(operations::ALL)
+    MockAlli::builder(OPENAPI).operations(operations::ALL.iter().copied())
 }
 
 /// The rule handles of this API on the mock server.
@@ -79,7 +79,7 @@ impl Paints<'_> {
 
 /// Typed rules of the `paints` operations.
 pub mod paints {
-    use super::Expectation;
+    use alli_api::mock::Expectation;
 
     /// A rule for `paints.list`: matchers named like the client builder's setters, then an answer.
     #[derive(Debug, Clone)]
@@ -102,6 +102,12 @@ pub mod paints {
             self
         }
 
+        /// Matches requests without query parameter `color`.
+        pub fn without_color(mut self) -> Self {
+            self.rule = self.rule.query_absent("color");
+            self
+        }
+
         /// Matches query parameter `order`.
         pub fn order(
             mut self,
@@ -111,6 +117,12 @@ pub mod paints {
             self.rule = self
                 .rule
                 .query_param("order", &value, alli_api::__private::ParamStyle::FORM);
+            self
+        }
+
+        /// Matches requests without query parameter `order`.
+        pub fn without_order(mut self) -> Self {
+            self.rule = self.rule.query_absent("order");
             self
         }
 
@@ -126,12 +138,24 @@ pub mod paints {
             self
         }
 
+        /// Matches requests without query parameter `finish`.
+        pub fn without_finish(mut self) -> Self {
+            self.rule = self.rule.query_absent("finish");
+            self
+        }
+
         /// Matches query parameter `size`.
         pub fn size(mut self, value: i64) -> Self {
             let value: i64 = value;
             self.rule = self
                 .rule
                 .query_param("size", &value, alli_api::__private::ParamStyle::FORM);
+            self
+        }
+
+        /// Matches requests without query parameter `size`.
+        pub fn without_size(mut self) -> Self {
+            self.rule = self.rule.query_absent("size");
             self
         }
     }

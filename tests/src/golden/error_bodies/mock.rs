@@ -3,7 +3,7 @@
 
 //! Typed rules for the mock server: one handle per resource, one rule type per operation, matchers named like the client's setters.
 #![allow(clippy::too_many_arguments)]
-use alli_api::mock::{Expectation, MockAlli, MockBuilder, Operation};
+use alli_api::mock::{MockAlli, MockBuilder, Operation};
 
 /// The API's OpenAPI document, which the mock serves and checks requests against.
 pub const OPENAPI: &str = include_str!("openapi.json");
@@ -45,7 +45,7 @@ pub mod operations {
     };
 
     /// Every descriptor, in operation order.
-    pub static ALL: [&Operation; 2usize] = [&JOBS_RUN, &JOBS_GET];
+    pub static ALL: &[&Operation] = &[&JOBS_RUN, &JOBS_GET];
 }
 
 /// A mock of the API with the defaults (auto-respond on, verification on drop).
@@ -62,7 +62,7 @@ pub async fn start() -> MockAlli {
 
 /// A builder with the API's document and descriptors, to change the defaults.
 pub fn configure() -> MockBuilder {
-    MockAlli::builder(OPENAPI).operations(operations::ALL)
+    MockAlli::builder(OPENAPI).operations(operations::ALL.iter().copied())
 }
 
 /// The rule handles of this API on the mock server.
@@ -105,7 +105,7 @@ impl Jobs<'_> {
 
 /// Typed rules of the `jobs` operations.
 pub mod jobs {
-    use super::Expectation;
+    use alli_api::mock::Expectation;
 
     /// A rule for `jobs.run`: matchers named like the client builder's setters, then an answer.
     #[derive(Debug, Clone)]
@@ -129,6 +129,12 @@ pub mod jobs {
         pub fn name(mut self, value: impl Into<String>) -> Self {
             let value: String = value.into();
             self.rule = self.rule.body_field("name", value);
+            self
+        }
+
+        /// Matches requests without body field `name`.
+        pub fn without_name(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("name");
             self
         }
     }

@@ -3,7 +3,7 @@
 
 //! Typed rules for the mock server: one handle per resource, one rule type per operation, matchers named like the client's setters.
 #![allow(clippy::too_many_arguments)]
-use alli_api::mock::{Expectation, MockAlli, MockBuilder, Operation};
+use alli_api::mock::{MockAlli, MockBuilder, Operation};
 
 /// The API's OpenAPI document, which the mock serves and checks requests against.
 pub const OPENAPI: &str = include_str!("openapi.json");
@@ -75,7 +75,7 @@ pub mod operations {
     };
 
     /// Every descriptor, in operation order.
-    pub static ALL: [&Operation; 4usize] = [
+    pub static ALL: &[&Operation] = &[
         &DOCUMENTS_UPLOAD,
         &DOCUMENTS_DOWNLOAD,
         &DOCUMENTS_SUBMIT_FORM,
@@ -97,7 +97,7 @@ pub async fn start() -> MockAlli {
 
 /// A builder with the API's document and descriptors, to change the defaults.
 pub fn configure() -> MockBuilder {
-    MockAlli::builder(OPENAPI).operations(operations::ALL)
+    MockAlli::builder(OPENAPI).operations(operations::ALL.iter().copied())
 }
 
 /// The rule handles of this API on the mock server.
@@ -188,7 +188,7 @@ impl Documents<'_> {
 
 /// Typed rules of the `documents` operations.
 pub mod documents {
-    use super::Expectation;
+    use alli_api::mock::Expectation;
 
     /// A rule for `documents.upload`: matchers named like the client builder's setters, then an answer.
     #[derive(Debug, Clone)]
@@ -226,6 +226,12 @@ pub mod documents {
         pub fn filename(mut self, value: impl Into<String>) -> Self {
             let value: String = value.into();
             self.rule = self.rule.body_field("filename", value);
+            self
+        }
+
+        /// Matches requests without body field `filename`.
+        pub fn without_filename(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("filename");
             self
         }
     }
@@ -269,6 +275,12 @@ pub mod documents {
             self
         }
 
+        /// Matches requests without query parameter `color`.
+        pub fn without_color(mut self) -> Self {
+            self.rule = self.rule.query_absent("color");
+            self
+        }
+
         /// Matches query parameter `tags`.
         pub fn tags(
             mut self,
@@ -285,6 +297,12 @@ pub mod documents {
                         false,
                     ),
                 );
+            self
+        }
+
+        /// Matches requests without query parameter `tags`.
+        pub fn without_tags(mut self) -> Self {
+            self.rule = self.rule.query_absent("tags");
             self
         }
 
@@ -307,6 +325,12 @@ pub mod documents {
             self
         }
 
+        /// Matches requests without query parameter `words`.
+        pub fn without_words(mut self) -> Self {
+            self.rule = self.rule.query_absent("words");
+            self
+        }
+
         /// Matches query parameter `redirect`.
         pub fn redirect(mut self, value: impl Into<String>) -> Self {
             let value: String = value.into();
@@ -320,12 +344,37 @@ pub mod documents {
             self
         }
 
+        /// Matches requests without query parameter `redirect`.
+        pub fn without_redirect(mut self) -> Self {
+            self.rule = self.rule.query_absent("redirect");
+            self
+        }
+
         /// Matches query parameter `any`.
         pub fn any(mut self, value: alli_api::serde_json::Value) -> Self {
             let value: alli_api::serde_json::Value = value;
             self.rule = self
                 .rule
                 .query_param("any", &value, alli_api::__private::ParamStyle::FORM);
+            self
+        }
+
+        /// Matches requests without query parameter `any`.
+        pub fn without_any(mut self) -> Self {
+            self.rule = self.rule.query_absent("any");
+            self
+        }
+
+        /// Matches header `X-Count`.
+        pub fn x_count(mut self, value: i64) -> Self {
+            let value: i64 = value;
+            self.rule = self
+                .rule
+                .header_param(
+                    "X-Count",
+                    &value,
+                    alli_api::__private::ParamStyle::SIMPLE,
+                );
             self
         }
 
@@ -338,6 +387,12 @@ pub mod documents {
             self.rule = self
                 .rule
                 .header_param("X-Ids", &value, alli_api::__private::ParamStyle::SIMPLE);
+            self
+        }
+
+        /// Matches requests without header `X-Ids`.
+        pub fn without_x_ids(mut self) -> Self {
+            self.rule = self.rule.header_absent("X-Ids");
             self
         }
     }

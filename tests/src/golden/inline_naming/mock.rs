@@ -3,7 +3,7 @@
 
 //! Typed rules for the mock server: one handle per resource, one rule type per operation, matchers named like the client's setters.
 #![allow(clippy::too_many_arguments)]
-use alli_api::mock::{Expectation, MockAlli, MockBuilder, Operation};
+use alli_api::mock::{MockAlli, MockBuilder, Operation};
 
 /// The API's OpenAPI document, which the mock serves and checks requests against.
 pub const OPENAPI: &str = include_str!("openapi.json");
@@ -47,7 +47,7 @@ pub mod operations {
     };
 
     /// Every descriptor, in operation order.
-    pub static ALL: [&Operation; 2usize] = [&ORDERS_CREATE, &ORDERS_PREVIEW];
+    pub static ALL: &[&Operation] = &[&ORDERS_CREATE, &ORDERS_PREVIEW];
 }
 
 /// A mock of the API with the defaults (auto-respond on, verification on drop).
@@ -64,7 +64,7 @@ pub async fn start() -> MockAlli {
 
 /// A builder with the API's document and descriptors, to change the defaults.
 pub fn configure() -> MockBuilder {
-    MockAlli::builder(OPENAPI).operations(operations::ALL)
+    MockAlli::builder(OPENAPI).operations(operations::ALL.iter().copied())
 }
 
 /// The rule handles of this API on the mock server.
@@ -106,7 +106,7 @@ impl Orders<'_> {
 
 /// Typed rules of the `orders` operations.
 pub mod orders {
-    use super::Expectation;
+    use alli_api::mock::Expectation;
 
     /// A rule for `orders.create`: matchers named like the client builder's setters, then an answer.
     #[derive(Debug, Clone)]
@@ -153,10 +153,22 @@ pub mod orders {
             self
         }
 
+        /// Matches requests without body field `gift`.
+        pub fn without_gift(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("gift");
+            self
+        }
+
         /// Matches body field `buttons`.
         pub fn buttons(mut self, value: Vec<super::super::types::Button>) -> Self {
             let value: Vec<super::super::types::Button> = value;
             self.rule = self.rule.body_field("buttons", value);
+            self
+        }
+
+        /// Matches requests without body field `buttons`.
+        pub fn without_buttons(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("buttons");
             self
         }
     }
@@ -183,6 +195,12 @@ pub mod orders {
         pub fn buttons(mut self, value: Vec<super::super::types::Button>) -> Self {
             let value: Vec<super::super::types::Button> = value;
             self.rule = self.rule.body_field("buttons", value);
+            self
+        }
+
+        /// Matches requests without body field `buttons`.
+        pub fn without_buttons(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("buttons");
             self
         }
     }

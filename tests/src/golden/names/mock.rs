@@ -3,7 +3,7 @@
 
 //! Typed rules for the mock server: one handle per resource, one rule type per operation, matchers named like the client's setters.
 #![allow(clippy::too_many_arguments)]
-use alli_api::mock::{Expectation, MockAlli, MockBuilder, Operation};
+use alli_api::mock::{MockAlli, MockBuilder, Operation};
 
 /// The API's OpenAPI document, which the mock serves and checks requests against.
 pub const OPENAPI: &str = include_str!("openapi.json");
@@ -137,7 +137,7 @@ pub mod operations {
     };
 
     /// Every descriptor, in operation order.
-    pub static ALL: [&Operation; 8usize] = [
+    pub static ALL: &[&Operation] = &[
         &DEFAULT_API_HEALTH,
         &SEARCH_SEARCH,
         &SESSIONS_CREATE_ACCOUNT,
@@ -163,7 +163,7 @@ pub async fn start() -> MockAlli {
 
 /// A builder with the API's document and descriptors, to change the defaults.
 pub fn configure() -> MockBuilder {
-    MockAlli::builder(OPENAPI).operations(operations::ALL)
+    MockAlli::builder(OPENAPI).operations(operations::ALL.iter().copied())
 }
 
 /// The rule handles of this API on the mock server.
@@ -341,7 +341,7 @@ impl TypeApi<'_> {
 
 /// Typed rules of the `default` operations.
 pub mod default_api {
-    use super::Expectation;
+    use alli_api::mock::Expectation;
 
     /// A rule for `default.health`: matchers named like the client builder's setters, then an answer.
     #[derive(Debug, Clone)]
@@ -359,7 +359,7 @@ pub mod default_api {
 
 /// Typed rules of the `search` operations.
 pub mod search {
-    use super::Expectation;
+    use alli_api::mock::Expectation;
 
     /// A rule for `search.search`: matchers named like the client builder's setters, then an answer.
     #[derive(Debug, Clone)]
@@ -377,7 +377,7 @@ pub mod search {
 
 /// Typed rules of the `sessions` operations.
 pub mod sessions {
-    use super::Expectation;
+    use alli_api::mock::Expectation;
 
     /// A rule for `sessions.create_account`: matchers named like the client builder's setters, then an answer.
     #[derive(Debug, Clone)]
@@ -403,10 +403,22 @@ pub mod sessions {
             self
         }
 
+        /// Matches requests without body field `id`.
+        pub fn without_id(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("id");
+            self
+        }
+
         /// Matches body field `password`.
         pub fn password(mut self, value: impl Into<String>) -> Self {
             let value: String = value.into();
             self.rule = self.rule.body_field("password", value);
+            self
+        }
+
+        /// Matches requests without body field `password`.
+        pub fn without_password(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("password");
             self
         }
 
@@ -442,6 +454,30 @@ pub mod sessions {
             success = super::super::types::Pet, error = alli_api::serde_json::Value
         );
 
+        /// Matches query parameter `returns`.
+        pub fn returns2(mut self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
+            self.rule = self
+                .rule
+                .query_param("returns", &value, alli_api::__private::ParamStyle::FORM);
+            self
+        }
+
+        /// Matches header `calls`.
+        pub fn calls2(mut self, value: i64) -> Self {
+            let value: i64 = value;
+            self.rule = self
+                .rule
+                .header_param("calls", &value, alli_api::__private::ParamStyle::SIMPLE);
+            self
+        }
+
+        /// Matches requests without header `calls`.
+        pub fn without_calls(mut self) -> Self {
+            self.rule = self.rule.header_absent("calls");
+            self
+        }
+
         /// Matches the whole request body.
         pub fn body(mut self, body: super::super::types::NewSessionRequest) -> Self {
             self.rule = self.rule.body(body);
@@ -461,10 +497,48 @@ pub mod sessions {
             self
         }
 
+        /// Matches requests without body field `self`.
+        pub fn without_self_(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("self");
+            self
+        }
+
         /// Matches body field `body`.
         pub fn body2(mut self, value: impl Into<String>) -> Self {
             let value: String = value.into();
             self.rule = self.rule.body_field("body", value);
+            self
+        }
+
+        /// Matches requests without body field `body`.
+        pub fn without_body2(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("body");
+            self
+        }
+
+        /// Matches body field `times`.
+        pub fn times2(mut self, value: i32) -> Self {
+            let value: i32 = value;
+            self.rule = self.rule.body_field("times", value);
+            self
+        }
+
+        /// Matches requests without body field `times`.
+        pub fn without_times(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("times");
+            self
+        }
+
+        /// Matches body field `delay`.
+        pub fn delay2(mut self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
+            self.rule = self.rule.body_field("delay", value);
+            self
+        }
+
+        /// Matches requests without body field `delay`.
+        pub fn without_delay(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("delay");
             self
         }
     }
@@ -472,7 +546,7 @@ pub mod sessions {
 
 /// Typed rules of the `timeout` operations.
 pub mod timeout_api {
-    use super::Expectation;
+    use alli_api::mock::Expectation;
 
     /// A rule for `timeout.timeouts`: matchers named like the client builder's setters, then an answer.
     #[derive(Debug, Clone)]
@@ -490,7 +564,7 @@ pub mod timeout_api {
 
 /// Typed rules of the `translations` operations.
 pub mod translations {
-    use super::Expectation;
+    use alli_api::mock::Expectation;
 
     /// A rule for `translations.string`: matchers named like the client builder's setters, then an answer.
     #[derive(Debug, Clone)]
@@ -509,12 +583,18 @@ pub mod translations {
                 .query_param("locale", &value, alli_api::__private::ParamStyle::FORM);
             self
         }
+
+        /// Matches requests without query parameter `locale`.
+        pub fn without_locale(mut self) -> Self {
+            self.rule = self.rule.query_absent("locale");
+            self
+        }
     }
 }
 
 /// Typed rules of the `type` operations.
 pub mod type_api {
-    use super::Expectation;
+    use alli_api::mock::Expectation;
 
     /// A rule for `type.list_types`: matchers named like the client builder's setters, then an answer.
     #[derive(Debug, Clone)]

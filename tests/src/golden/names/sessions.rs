@@ -3,6 +3,8 @@
 
 //! Operations tagged `sessions`.
 #![allow(clippy::too_many_arguments)]
+use alli_api::__private::ParamStyle;
+
 /// Operations tagged `sessions`.
 ///
 /// The `sessions` operations: `client.sessions()`.
@@ -49,8 +51,12 @@ impl<'a> Sessions<'a> {
     /// `POST /sessions`
     ///
     /// Sends `POST /sessions`.
-    pub fn new_session(&self) -> NewSession {
-        NewSession::new(self.client.clone())
+    ///
+    /// # Arguments
+    ///
+    /// - `returns`: Sets the query parameter `returns`.
+    pub fn new_session(&self, returns: impl Into<String>) -> NewSession {
+        NewSession::new(self.client.clone(), returns)
     }
 }
 
@@ -170,19 +176,29 @@ impl SessionAccount {
 pub struct NewSession {
     client: alli_api::Client,
     options: alli_api::RequestOptions,
+    returns: String,
+    calls: Option<i64>,
     body: super::types::NewSessionRequest,
 }
 
 impl NewSession {
-    fn new(client: alli_api::Client) -> Self {
+    fn new(client: alli_api::Client, returns: impl Into<String>) -> Self {
         Self {
             client,
             options: Default::default(),
+            returns: returns.into(),
+            calls: None,
             body: super::types::NewSessionRequest::new(),
         }
     }
 
     alli_api::__request_options!();
+
+    /// Sets the header `calls`.
+    pub fn calls(mut self, value: i64) -> Self {
+        self.calls = Some(value);
+        self
+    }
 
     /// Sets the body field `self`.
     pub fn self_(mut self, value: impl Into<String>) -> Self {
@@ -202,6 +218,18 @@ impl NewSession {
         self
     }
 
+    /// Sets the body field `times`.
+    pub fn times(mut self, value: i32) -> Self {
+        self.body.times = Some(value);
+        self
+    }
+
+    /// Sets the body field `delay`.
+    pub fn delay(mut self, value: impl Into<String>) -> Self {
+        self.body.delay = Some(value.into());
+        self
+    }
+
     /// Replaces the whole request body (the fields set so far included).
     pub fn body(mut self, body: super::types::NewSessionRequest) -> Self {
         self.body = body;
@@ -214,6 +242,8 @@ impl NewSession {
             "/sessions",
             "sessions.new_session",
         );
+        request.query_param("returns", &self.returns, ParamStyle::FORM);
+        request.header_param("calls", &self.calls, ParamStyle::SIMPLE);
         request.json(&self.body);
         request
     }

@@ -195,6 +195,10 @@ pub struct NewSessionRequest {
     pub self_: alli_api::Nullable<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub times: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delay: Option<String>,
 }
 
 impl NewSessionRequest {
@@ -203,6 +207,8 @@ impl NewSessionRequest {
         Self {
             self_: Default::default(),
             body: None,
+            times: None,
+            delay: None,
         }
     }
 
@@ -221,6 +227,18 @@ impl NewSessionRequest {
     /// Sets `body`.
     pub fn body(mut self, value: impl Into<String>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+
+    /// Sets `times`.
+    pub fn times(mut self, value: i32) -> Self {
+        self.times = Some(value);
+        self
+    }
+
+    /// Sets `delay`.
+    pub fn delay(mut self, value: impl Into<String>) -> Self {
+        self.delay = Some(value.into());
         self
     }
 }

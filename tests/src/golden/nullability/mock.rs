@@ -3,7 +3,7 @@
 
 //! Typed rules for the mock server: one handle per resource, one rule type per operation, matchers named like the client's setters.
 #![allow(clippy::too_many_arguments)]
-use alli_api::mock::{Expectation, MockAlli, MockBuilder, Operation};
+use alli_api::mock::{MockAlli, MockBuilder, Operation};
 
 /// The API's OpenAPI document, which the mock serves and checks requests against.
 pub const OPENAPI: &str = include_str!("openapi.json");
@@ -45,7 +45,7 @@ pub mod operations {
     };
 
     /// Every descriptor, in operation order.
-    pub static ALL: [&Operation; 2usize] = [&RECORDS_GET, &RECORDS_PATCH];
+    pub static ALL: &[&Operation] = &[&RECORDS_GET, &RECORDS_PATCH];
 }
 
 /// A mock of the API with the defaults (auto-respond on, verification on drop).
@@ -62,7 +62,7 @@ pub async fn start() -> MockAlli {
 
 /// A builder with the API's document and descriptors, to change the defaults.
 pub fn configure() -> MockBuilder {
-    MockAlli::builder(OPENAPI).operations(operations::ALL)
+    MockAlli::builder(OPENAPI).operations(operations::ALL.iter().copied())
 }
 
 /// The rule handles of this API on the mock server.
@@ -106,7 +106,7 @@ impl Records<'_> {
 
 /// Typed rules of the `records` operations.
 pub mod records {
-    use super::Expectation;
+    use alli_api::mock::Expectation;
 
     /// A rule for `records.get`: matchers named like the client builder's setters, then an answer.
     #[derive(Debug, Clone)]
@@ -150,6 +150,12 @@ pub mod records {
             self
         }
 
+        /// Matches requests without body field `note`.
+        pub fn without_note(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("note");
+            self
+        }
+
         /// Matches body field `label`.
         pub fn label(mut self, value: impl Into<String>) -> Self {
             let value: String = value.into();
@@ -157,10 +163,22 @@ pub mod records {
             self
         }
 
+        /// Matches requests without body field `label`.
+        pub fn without_label(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("label");
+            self
+        }
+
         /// Matches body field `count`.
         pub fn count(mut self, value: i64) -> Self {
             let value: i64 = value;
             self.rule = self.rule.body_field("count", value);
+            self
+        }
+
+        /// Matches requests without body field `count`.
+        pub fn without_count(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("count");
             self
         }
     }

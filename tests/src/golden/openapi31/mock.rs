@@ -3,7 +3,7 @@
 
 //! Typed rules for the mock server: one handle per resource, one rule type per operation, matchers named like the client's setters.
 #![allow(clippy::too_many_arguments)]
-use alli_api::mock::{Expectation, MockAlli, MockBuilder, Operation};
+use alli_api::mock::{MockAlli, MockBuilder, Operation};
 
 /// The API's OpenAPI document, which the mock serves and checks requests against.
 pub const OPENAPI: &str = include_str!("openapi.json");
@@ -54,7 +54,7 @@ pub mod operations {
     };
 
     /// Every descriptor, in operation order.
-    pub static ALL: [&Operation; 3usize] = [&FILES_UPLOAD, &FILES_DELETE, &FILES_LABEL];
+    pub static ALL: &[&Operation] = &[&FILES_UPLOAD, &FILES_DELETE, &FILES_LABEL];
 }
 
 /// A mock of the API with the defaults (auto-respond on, verification on drop).
@@ -71,7 +71,7 @@ pub async fn start() -> MockAlli {
 
 /// A builder with the API's document and descriptors, to change the defaults.
 pub fn configure() -> MockBuilder {
-    MockAlli::builder(OPENAPI).operations(operations::ALL)
+    MockAlli::builder(OPENAPI).operations(operations::ALL.iter().copied())
 }
 
 /// The rule handles of this API on the mock server.
@@ -123,7 +123,7 @@ impl Files<'_> {
 
 /// Typed rules of the `files` operations.
 pub mod files {
-    use super::Expectation;
+    use alli_api::mock::Expectation;
 
     /// A rule for `files.upload`: matchers named like the client builder's setters, then an answer.
     #[derive(Debug, Clone)]

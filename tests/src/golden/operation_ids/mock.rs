@@ -3,7 +3,7 @@
 
 //! Typed rules for the mock server: one handle per resource, one rule type per operation, matchers named like the client's setters.
 #![allow(clippy::too_many_arguments)]
-use alli_api::mock::{Expectation, MockAlli, MockBuilder, Operation};
+use alli_api::mock::{MockAlli, MockBuilder, Operation};
 
 /// The API's OpenAPI document, which the mock serves and checks requests against.
 pub const OPENAPI: &str = include_str!("openapi.json");
@@ -103,7 +103,7 @@ pub mod operations {
     };
 
     /// Every descriptor, in operation order.
-    pub static ALL: [&Operation; 6usize] = [
+    pub static ALL: &[&Operation] = &[
         &WIDGETS_DOWNLOAD_BY_NAME,
         &WIDGETS_DIFF,
         &WIDGETS_LIST,
@@ -127,7 +127,7 @@ pub async fn start() -> MockAlli {
 
 /// A builder with the API's document and descriptors, to change the defaults.
 pub fn configure() -> MockBuilder {
-    MockAlli::builder(OPENAPI).operations(operations::ALL)
+    MockAlli::builder(OPENAPI).operations(operations::ALL.iter().copied())
 }
 
 /// The rule handles of this API on the mock server.
@@ -220,7 +220,7 @@ impl Widgets<'_> {
 
 /// Typed rules of the `widgets` operations.
 pub mod widgets {
-    use super::Expectation;
+    use alli_api::mock::Expectation;
 
     /// A rule for `widgets.download_by_name`: matchers named like the client builder's setters, then an answer.
     #[derive(Debug, Clone)]
@@ -233,6 +233,15 @@ pub mod widgets {
             success = super::super::types::DownloadWidgetByNameResponse, error =
             alli_api::serde_json::Value
         );
+
+        /// Matches query parameter `name`.
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
+            self.rule = self
+                .rule
+                .query_param("name", &value, alli_api::__private::ParamStyle::FORM);
+            self
+        }
     }
 
     /// A rule for `widgets.diff`: matchers named like the client builder's setters, then an answer.

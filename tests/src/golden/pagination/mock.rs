@@ -3,7 +3,7 @@
 
 //! Typed rules for the mock server: one handle per resource, one rule type per operation, matchers named like the client's setters.
 #![allow(clippy::too_many_arguments)]
-use alli_api::mock::{Expectation, MockAlli, MockBuilder, Operation};
+use alli_api::mock::{MockAlli, MockBuilder, Operation};
 
 /// The API's OpenAPI document, which the mock serves and checks requests against.
 pub const OPENAPI: &str = include_str!("openapi.json");
@@ -58,7 +58,7 @@ pub mod operations {
     };
 
     /// Every descriptor, in operation order.
-    pub static ALL: [&Operation; 3usize] = [
+    pub static ALL: &[&Operation] = &[
         &THINGS_LIST_ENTRIES,
         &THINGS_LIST_LOGS,
         &THINGS_LIST,
@@ -79,7 +79,7 @@ pub async fn start() -> MockAlli {
 
 /// A builder with the API's document and descriptors, to change the defaults.
 pub fn configure() -> MockBuilder {
-    MockAlli::builder(OPENAPI).operations(operations::ALL)
+    MockAlli::builder(OPENAPI).operations(operations::ALL.iter().copied())
 }
 
 /// The rule handles of this API on the mock server.
@@ -129,7 +129,7 @@ impl Things<'_> {
 
 /// Typed rules of the `things` operations.
 pub mod things {
-    use super::Expectation;
+    use alli_api::mock::Expectation;
 
     /// A rule for `things.list_entries`: matchers named like the client builder's setters, then an answer.
     #[derive(Debug, Clone)]
@@ -152,12 +152,24 @@ pub mod things {
             self
         }
 
+        /// Matches requests without query parameter `pageNo`.
+        pub fn without_page_no(mut self) -> Self {
+            self.rule = self.rule.query_absent("pageNo");
+            self
+        }
+
         /// Matches query parameter `pageSize`.
         pub fn page_size(mut self, value: i64) -> Self {
             let value: i64 = value;
             self.rule = self
                 .rule
                 .query_param("pageSize", &value, alli_api::__private::ParamStyle::FORM);
+            self
+        }
+
+        /// Matches requests without query parameter `pageSize`.
+        pub fn without_page_size(mut self) -> Self {
+            self.rule = self.rule.query_absent("pageSize");
             self
         }
     }
@@ -180,6 +192,12 @@ pub mod things {
             self.rule = self
                 .rule
                 .query_param("page", &value, alli_api::__private::ParamStyle::FORM);
+            self
+        }
+
+        /// Matches requests without query parameter `page`.
+        pub fn without_page(mut self) -> Self {
+            self.rule = self.rule.query_absent("page");
             self
         }
     }
@@ -205,6 +223,12 @@ pub mod things {
             self
         }
 
+        /// Matches requests without query parameter `cursor` (the first page).
+        pub fn without_cursor(mut self) -> Self {
+            self.rule = self.rule.query_absent("cursor");
+            self
+        }
+
         /// Matches query parameter `pageSize`.
         pub fn page_size(mut self, value: i64) -> Self {
             let value: i64 = value;
@@ -214,9 +238,9 @@ pub mod things {
             self
         }
 
-        /// Matches requests without query parameter `cursor` (the first page).
-        pub fn without_cursor(mut self) -> Self {
-            self.rule = self.rule.query_absent("cursor");
+        /// Matches requests without query parameter `pageSize`.
+        pub fn without_page_size(mut self) -> Self {
+            self.rule = self.rule.query_absent("pageSize");
             self
         }
     }

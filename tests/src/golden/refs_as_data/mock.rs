@@ -3,7 +3,7 @@
 
 //! Typed rules for the mock server: one handle per resource, one rule type per operation, matchers named like the client's setters.
 #![allow(clippy::too_many_arguments)]
-use alli_api::mock::{Expectation, MockAlli, MockBuilder, Operation};
+use alli_api::mock::{MockAlli, MockBuilder, Operation};
 
 /// The API's OpenAPI document, which the mock serves and checks requests against.
 pub const OPENAPI: &str = include_str!("openapi.json");
@@ -45,7 +45,7 @@ pub mod operations {
     };
 
     /// Every descriptor, in operation order.
-    pub static ALL: [&Operation; 2usize] = [&NOTES_CREATE, &NOTES_PET];
+    pub static ALL: &[&Operation] = &[&NOTES_CREATE, &NOTES_PET];
 }
 
 /// A mock of the API with the defaults (auto-respond on, verification on drop).
@@ -62,7 +62,7 @@ pub async fn start() -> MockAlli {
 
 /// A builder with the API's document and descriptors, to change the defaults.
 pub fn configure() -> MockBuilder {
-    MockAlli::builder(OPENAPI).operations(operations::ALL)
+    MockAlli::builder(OPENAPI).operations(operations::ALL.iter().copied())
 }
 
 /// The rule handles of this API on the mock server.
@@ -105,7 +105,7 @@ impl Notes<'_> {
 
 /// Typed rules of the `notes` operations.
 pub mod notes {
-    use super::Expectation;
+    use alli_api::mock::Expectation;
 
     /// A rule for `notes.create`: matchers named like the client builder's setters, then an answer.
     #[derive(Debug, Clone)]
@@ -141,6 +141,12 @@ pub mod notes {
             self
         }
 
+        /// Matches requests without body field `body`.
+        pub fn without_body2(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("body");
+            self
+        }
+
         /// Matches body field `format`.
         pub fn format(
             mut self,
@@ -148,6 +154,12 @@ pub mod notes {
         ) -> Self {
             let value: super::super::types::NoteFormat = value.into();
             self.rule = self.rule.body_field("format", value);
+            self
+        }
+
+        /// Matches requests without body field `format`.
+        pub fn without_format(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("format");
             self
         }
     }

@@ -3,7 +3,7 @@
 
 //! Typed rules for the mock server: one handle per resource, one rule type per operation, matchers named like the client's setters.
 #![allow(clippy::too_many_arguments)]
-use alli_api::mock::{Expectation, MockAlli, MockBuilder, Operation};
+use alli_api::mock::{MockAlli, MockBuilder, Operation};
 
 /// The API's OpenAPI document, which the mock serves and checks requests against.
 pub const OPENAPI: &str = include_str!("openapi.json");
@@ -63,7 +63,7 @@ pub mod operations {
     };
 
     /// Every descriptor, in operation order.
-    pub static ALL: [&Operation; 3usize] = [&AI_COUNT, &AI_GENERATE, &AI_DELETE_ITEM];
+    pub static ALL: &[&Operation] = &[&AI_COUNT, &AI_GENERATE, &AI_DELETE_ITEM];
 }
 
 /// A mock of the API with the defaults (auto-respond on, verification on drop).
@@ -80,7 +80,7 @@ pub async fn start() -> MockAlli {
 
 /// A builder with the API's document and descriptors, to change the defaults.
 pub fn configure() -> MockBuilder {
-    MockAlli::builder(OPENAPI).operations(operations::ALL)
+    MockAlli::builder(OPENAPI).operations(operations::ALL.iter().copied())
 }
 
 /// The rule handles of this API on the mock server.
@@ -134,7 +134,7 @@ impl Ai<'_> {
 
 /// Typed rules of the `ai` operations.
 pub mod ai {
-    use super::Expectation;
+    use alli_api::mock::Expectation;
 
     /// A rule for `ai.count`: matchers named like the client builder's setters, then an answer.
     #[derive(Debug, Clone)]
@@ -161,10 +161,22 @@ pub mod ai {
             self
         }
 
+        /// Matches requests without body field `from`.
+        pub fn without_from(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("from");
+            self
+        }
+
         /// Matches body field `to`.
         pub fn to(mut self, value: impl Into<String>) -> Self {
             let value: String = value.into();
             self.rule = self.rule.body_field("to", value);
+            self
+        }
+
+        /// Matches requests without body field `to`.
+        pub fn without_to(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("to");
             self
         }
     }
@@ -181,6 +193,19 @@ pub mod ai {
             alli_api::serde_json::Value, stream = super::super::types::GenerateResponse
         );
 
+        /// Matches header `X-Trace-Id`.
+        pub fn x_trace_id(mut self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
+            self.rule = self
+                .rule
+                .header_param(
+                    "X-Trace-Id",
+                    &value,
+                    alli_api::__private::ParamStyle::SIMPLE,
+                );
+            self
+        }
+
         /// Matches header `X-Priority`.
         pub fn x_priority(mut self, value: i64) -> Self {
             let value: i64 = value;
@@ -194,6 +219,12 @@ pub mod ai {
             self
         }
 
+        /// Matches requests without header `X-Priority`.
+        pub fn without_x_priority(mut self) -> Self {
+            self.rule = self.rule.header_absent("X-Priority");
+            self
+        }
+
         /// Matches the whole request body.
         pub fn body(mut self, body: super::super::types::GenerateRequest) -> Self {
             self.rule = self.rule.body(body);
@@ -204,6 +235,12 @@ pub mod ai {
         pub fn prompt(mut self, value: impl Into<String>) -> Self {
             let value: String = value.into();
             self.rule = self.rule.body_field("prompt", value);
+            self
+        }
+
+        /// Matches requests without body field `mode` (no stream asked for: the plain answer).
+        pub fn without_mode(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("mode");
             self
         }
 

@@ -3,7 +3,7 @@
 
 //! Typed rules for the mock server: one handle per resource, one rule type per operation, matchers named like the client's setters.
 #![allow(clippy::too_many_arguments)]
-use alli_api::mock::{Expectation, MockAlli, MockBuilder, Operation};
+use alli_api::mock::{MockAlli, MockBuilder, Operation};
 
 /// The API's OpenAPI document, which the mock serves and checks requests against.
 pub const OPENAPI: &str = include_str!("openapi.json");
@@ -176,7 +176,7 @@ pub mod operations {
     };
 
     /// Every descriptor, in operation order.
-    pub static ALL: [&Operation; 11usize] = [
+    pub static ALL: &[&Operation] = &[
         &CONTACTS_CREATE,
         &CONTACTS_MERGE,
         &DEFAULT_API_HEALTH,
@@ -205,7 +205,7 @@ pub async fn start() -> MockAlli {
 
 /// A builder with the API's document and descriptors, to change the defaults.
 pub fn configure() -> MockBuilder {
-    MockAlli::builder(OPENAPI).operations(operations::ALL)
+    MockAlli::builder(OPENAPI).operations(operations::ALL.iter().copied())
 }
 
 /// The rule handles of this API on the mock server.
@@ -409,7 +409,7 @@ impl Search<'_> {
 
 /// Typed rules of the `contacts` operations.
 pub mod contacts {
-    use super::Expectation;
+    use alli_api::mock::Expectation;
 
     /// A rule for `contacts.create`: matchers named like the client builder's setters, then an answer.
     #[derive(Debug, Clone)]
@@ -457,6 +457,12 @@ pub mod contacts {
             self.rule = self.rule.body_field("extra", ());
             self
         }
+
+        /// Matches requests without body field `extra`.
+        pub fn without_extra(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("extra");
+            self
+        }
     }
 
     /// A rule for `contacts.merge`: matchers named like the client builder's setters, then an answer.
@@ -467,12 +473,33 @@ pub mod contacts {
 
     impl ContactMerge {
         alli_api::__mock_rule!(success = (), error = alli_api::serde_json::Value);
+
+        /// Matches query parameter `contacts`.
+        pub fn contacts(
+            mut self,
+            value: impl Into<Option<Vec<super::super::types::MergeContactsContact>>>,
+        ) -> Self {
+            let value: Vec<super::super::types::MergeContactsContact> = value.into();
+            self.rule = self
+                .rule
+                .query_param("contacts", &value, alli_api::__private::ParamStyle::FORM);
+            self
+        }
+
+        /// Matches query parameter `anything`.
+        pub fn anything(mut self, value: alli_api::serde_json::Value) -> Self {
+            let value: alli_api::serde_json::Value = value;
+            self.rule = self
+                .rule
+                .query_param("anything", &value, alli_api::__private::ParamStyle::FORM);
+            self
+        }
     }
 }
 
 /// Typed rules of the `default` operations.
 pub mod default_api {
-    use super::Expectation;
+    use alli_api::mock::Expectation;
 
     /// A rule for `default.health`: matchers named like the client builder's setters, then an answer.
     #[derive(Debug, Clone)]
@@ -489,7 +516,7 @@ pub mod default_api {
 
 /// Typed rules of the `items` operations.
 pub mod items {
-    use super::Expectation;
+    use alli_api::mock::Expectation;
 
     /// A rule for `items.get`: matchers named like the client builder's setters, then an answer.
     #[derive(Debug, Clone)]
@@ -501,6 +528,15 @@ pub mod items {
         alli_api::__mock_rule!(
             success = super::super::types::Response, error = alli_api::serde_json::Value
         );
+
+        /// Matches query parameter `Version`.
+        pub fn version(mut self, value: impl Into<String>) -> Self {
+            let value: String = value.into();
+            self.rule = self
+                .rule
+                .query_param("Version", &value, alli_api::__private::ParamStyle::FORM);
+            self
+        }
     }
 
     /// A rule for `items.update`: matchers named like the client builder's setters, then an answer.
@@ -518,7 +554,7 @@ pub mod items {
 
 /// Typed rules of the `jobs` operations.
 pub mod jobs {
-    use super::Expectation;
+    use alli_api::mock::Expectation;
 
     /// A rule for `jobs.list`: matchers named like the client builder's setters, then an answer.
     #[derive(Debug, Clone)]
@@ -557,7 +593,7 @@ pub mod jobs {
 
 /// Typed rules of the `render` operations.
 pub mod render {
-    use super::Expectation;
+    use alli_api::mock::Expectation;
 
     /// A rule for `render.get`: matchers named like the client builder's setters, then an answer.
     #[derive(Debug, Clone)]
@@ -586,7 +622,7 @@ pub mod render {
 
 /// Typed rules of the `search` operations.
 pub mod search {
-    use super::Expectation;
+    use alli_api::mock::Expectation;
 
     /// A rule for `search.search`: matchers named like the client builder's setters, then an answer.
     #[derive(Debug, Clone)]
@@ -609,6 +645,12 @@ pub mod search {
             self.rule = self
                 .rule
                 .query_param("status", &value, alli_api::__private::ParamStyle::FORM);
+            self
+        }
+
+        /// Matches requests without query parameter `status`.
+        pub fn without_status(mut self) -> Self {
+            self.rule = self.rule.query_absent("status");
             self
         }
     }

@@ -3,7 +3,7 @@
 
 //! Typed rules for the mock server: one handle per resource, one rule type per operation, matchers named like the client's setters.
 #![allow(clippy::too_many_arguments)]
-use alli_api::mock::{Expectation, MockAlli, MockBuilder, Operation};
+use alli_api::mock::{MockAlli, MockBuilder, Operation};
 
 /// The API's OpenAPI document, which the mock serves and checks requests against.
 pub const OPENAPI: &str = include_str!("openapi.json");
@@ -137,7 +137,7 @@ pub mod operations {
     };
 
     /// Every descriptor, in operation order.
-    pub static ALL: [&Operation; 8usize] = [
+    pub static ALL: &[&Operation] = &[
         &AI_COMPLETE,
         &AI_EVENTS,
         &AI_LIST_MESSAGES,
@@ -163,7 +163,7 @@ pub async fn start() -> MockAlli {
 
 /// A builder with the API's document and descriptors, to change the defaults.
 pub fn configure() -> MockBuilder {
-    MockAlli::builder(OPENAPI).operations(operations::ALL)
+    MockAlli::builder(OPENAPI).operations(operations::ALL.iter().copied())
 }
 
 /// The rule handles of this API on the mock server.
@@ -272,7 +272,7 @@ impl Docs<'_> {
 
 /// Typed rules of the `ai` operations.
 pub mod ai {
-    use super::Expectation;
+    use alli_api::mock::Expectation;
 
     /// A rule for `ai.complete`: matchers named like the client builder's setters, then an answer.
     #[derive(Debug, Clone)]
@@ -296,6 +296,12 @@ pub mod ai {
         pub fn prompt(mut self, value: impl Into<String>) -> Self {
             let value: String = value.into();
             self.rule = self.rule.body_field("prompt", value);
+            self
+        }
+
+        /// Matches requests without body field `stream` (no stream asked for: the plain answer).
+        pub fn without_stream2(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("stream");
             self
         }
     }
@@ -334,6 +340,12 @@ pub mod ai {
             self
         }
 
+        /// Matches requests without query parameter `after` (the first page).
+        pub fn without_after(mut self) -> Self {
+            self.rule = self.rule.query_absent("after");
+            self
+        }
+
         /// Matches query parameter `limit`.
         pub fn limit(mut self, value: i64) -> Self {
             let value: i64 = value;
@@ -343,9 +355,9 @@ pub mod ai {
             self
         }
 
-        /// Matches requests without query parameter `after` (the first page).
-        pub fn without_after(mut self) -> Self {
-            self.rule = self.rule.query_absent("after");
+        /// Matches requests without query parameter `limit`.
+        pub fn without_limit(mut self) -> Self {
+            self.rule = self.rule.query_absent("limit");
             self
         }
     }
@@ -370,12 +382,18 @@ pub mod ai {
                 .query_param("page", &value, alli_api::__private::ParamStyle::FORM);
             self
         }
+
+        /// Matches requests without query parameter `page`.
+        pub fn without_page(mut self) -> Self {
+            self.rule = self.rule.query_absent("page");
+            self
+        }
     }
 }
 
 /// Typed rules of the `docs` operations.
 pub mod docs {
-    use super::Expectation;
+    use alli_api::mock::Expectation;
 
     /// A rule for `docs.patch`: matchers named like the client builder's setters, then an answer.
     #[derive(Debug, Clone)]
@@ -408,12 +426,24 @@ pub mod docs {
             self
         }
 
+        /// Matches requests without query parameter `ids`.
+        pub fn without_ids(mut self) -> Self {
+            self.rule = self.rule.query_absent("ids");
+            self
+        }
+
         /// Matches query parameter `tags`.
         pub fn tags(mut self, value: super::super::types::Tags) -> Self {
             let value: super::super::types::Tags = value;
             self.rule = self
                 .rule
                 .query_param("tags", &value, alli_api::__private::ParamStyle::FORM);
+            self
+        }
+
+        /// Matches requests without query parameter `tags`.
+        pub fn without_tags(mut self) -> Self {
+            self.rule = self.rule.query_absent("tags");
             self
         }
 
@@ -430,6 +460,12 @@ pub mod docs {
             self
         }
 
+        /// Matches requests without body field `title`.
+        pub fn without_title(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("title");
+            self
+        }
+
         /// Matches body field `kind`.
         pub fn kind(
             mut self,
@@ -437,6 +473,12 @@ pub mod docs {
         ) -> Self {
             let value: super::super::types::PatchDocKind = value.into();
             self.rule = self.rule.body_field("kind", value);
+            self
+        }
+
+        /// Matches requests without body field `kind`.
+        pub fn without_kind(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("kind");
             self
         }
     }
