@@ -658,7 +658,10 @@ mod tests {
         );
         assert_eq!(endpoint_file_stem(HttpMethod::Get, "/"), "get-root");
         assert_eq!(endpoint_file_stem(HttpMethod::Get, "/jobs"), "get-jobs");
-        assert_eq!(endpoint_file_stem(HttpMethod::Get, "/jobs/"), "get-jobs-slash");
+        assert_eq!(
+            endpoint_file_stem(HttpMethod::Get, "/jobs/"),
+            "get-jobs-slash"
+        );
         assert_eq!(
             endpoint_file_stem(HttpMethod::Get, "/jobs/{id}/"),
             "get-jobs-by-id-slash"

@@ -56,7 +56,8 @@ pub fn kept_features(manifest: &str) -> Vec<String> {
             continue;
         }
         if !line.starts_with([' ', '\t']) && trimmed.starts_with('[') {
-            in_features = trimmed.trim_start_matches('[').trim_end_matches(']').trim() == "features";
+            in_features =
+                trimmed.trim_start_matches('[').trim_end_matches(']').trim() == "features";
             continue;
         }
         if !in_features || in_block || line.starts_with([' ', '\t']) {

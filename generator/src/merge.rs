@@ -391,7 +391,10 @@ impl Paths {
                 .filter(|m| other_item.is_some_and(|i| i.contains_key(m.as_str())))
                 .map(|m| m.to_uppercase())
                 .collect();
-            let note = format!("`{other}` is in {}", display_path(&src.order[*other_idx].file));
+            let note = format!(
+                "`{other}` is in {}",
+                display_path(&src.order[*other_idx].file)
+            );
             if shared.is_empty() {
                 diags.push(
                     Diagnostic::warning(

@@ -72,7 +72,9 @@ fn list_item_indent(line: &str) -> Option<usize> {
     let digits = line.bytes().take_while(u8::is_ascii_digit).count();
     let marker = match line.as_bytes().first()? {
         b'-' | b'*' | b'+' => 1,
-        _ if (1..=9).contains(&digits) && matches!(line.as_bytes().get(digits), Some(b'.' | b')')) => {
+        _ if (1..=9).contains(&digits)
+            && matches!(line.as_bytes().get(digits), Some(b'.' | b')')) =>
+        {
             digits + 1
         }
         _ => return None,
@@ -243,7 +245,9 @@ mod tests {
     fn list_continuations_are_indented_to_the_item_text() {
         // Indented in the source, or lazy already: either way markdown continues the item.
         assert_eq!(
-            sanitize("Use the\n- `a` index to search\n    all data\n- `b` index\nto search more\n\nAfter."),
+            sanitize(
+                "Use the\n- `a` index to search\n    all data\n- `b` index\nto search more\n\nAfter."
+            ),
             "Use the\n- `a` index to search\n  all data\n- `b` index\n  to search more\n\nAfter."
         );
         assert_eq!(
@@ -252,7 +256,9 @@ mod tests {
         );
         // Headings, rules and fences end the item; `-` without text, or `2019.5`, is no item.
         assert_eq!(
-            sanitize("- a\n# Head\ntext\n- b\n---\ntext\n- c\n```\ncode\n```\ntext\n-\ntext\n2019.5 is\nno list"),
+            sanitize(
+                "- a\n# Head\ntext\n- b\n---\ntext\n- c\n```\ncode\n```\ntext\n-\ntext\n2019.5 is\nno list"
+            ),
             "- a\n# Head\ntext\n- b\n---\ntext\n- c\n```text\ncode\n```\ntext\n-\ntext\n2019.5 is\nno list"
         );
     }
@@ -267,6 +273,9 @@ mod tests {
 
     #[test]
     fn tabs_become_spaces() {
-        assert_eq!(sanitize("a\tb\n\tc\n```\n\tcode\n```"), "a b\nc\n```text\n    code\n```");
+        assert_eq!(
+            sanitize("a\tb\n\tc\n```\n\tcode\n```"),
+            "a b\nc\n```text\n    code\n```"
+        );
     }
 }

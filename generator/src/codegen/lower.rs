@@ -190,7 +190,10 @@ fn object_at(at: &Pointer) -> String {
     let tokens = at.tokens();
     let n = tokens.len();
     let tok = |i: usize| tokens.get(i).map(String::as_str);
-    let (last, parent) = (n.checked_sub(1).and_then(tok), n.checked_sub(2).and_then(tok));
+    let (last, parent) = (
+        n.checked_sub(1).and_then(tok),
+        n.checked_sub(2).and_then(tok),
+    );
     let named = |what: &str| format!("the {what} `{}`", last.unwrap_or_default());
     match (parent, last) {
         (_, None) => "the document".to_owned(),
@@ -792,21 +795,28 @@ mod tests {
 
     #[test]
     fn what_the_typed_model_cannot_read_is_named_with_its_place() {
-        let with = |paths: Value, components: Value| {
-            json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": paths, "components": components})
-        };
+        let with = |paths: Value, components: Value| json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": paths, "components": components});
         let ok = json!({"200": {"description": "OK"}});
         let cases = [
             (
-                with(json!({"/a": {"get": {"responses": {"200": {}}}}}), json!({})),
+                with(
+                    json!({"/a": {"get": {"responses": {"200": {}}}}}),
+                    json!({}),
+                ),
                 "error[unreadable-document]: #/paths/~1a/get/responses/200: the response `200` has no `description`, which OpenAPI requires (the generator cannot read the document without it)",
             ),
             (
-                with(json!({"/a": {"get": {"parameters": [{"name": "p", "in": "query", "style": "sideways", "schema": {}}], "responses": ok}}}), json!({})),
+                with(
+                    json!({"/a": {"get": {"parameters": [{"name": "p", "in": "query", "style": "sideways", "schema": {}}], "responses": ok}}}),
+                    json!({}),
+                ),
                 "error[unreadable-document]: #/paths/~1a/get/parameters/0: the parameter has `sideways` where OpenAPI allows one of `form`, `spaceDelimited`, `pipeDelimited`, `deepObject`; the generator cannot read it",
             ),
             (
-                with(json!({"/a": {"get": {"responses": ok}}}), json!({"securitySchemes": {"o": {"type": "oauth2", "flows": {"implicit": {"authorizationUrl": "https://a"}}}}})),
+                with(
+                    json!({"/a": {"get": {"responses": ok}}}),
+                    json!({"securitySchemes": {"o": {"type": "oauth2", "flows": {"implicit": {"authorizationUrl": "https://a"}}}}}),
+                ),
                 "error[unreadable-document]: #/components/securitySchemes/o: the security scheme `o` has no `scopes`, which OpenAPI requires (the generator cannot read the document without it)",
             ),
         ];
@@ -815,7 +825,8 @@ mod tests {
             assert_eq!(err.to_string(), expected);
         }
         // 3.1 makes `paths` optional.
-        let no_paths = json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "components": {}});
+        let no_paths =
+            json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "components": {}});
         assert!(lower_document(&no_paths).is_ok());
     }
 

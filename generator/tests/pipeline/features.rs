@@ -53,7 +53,13 @@ fn resource_features_never_take_a_name_cargo_or_the_manifest_gives_a_feature() {
     );
     // Cargo reads the manifest: no feature is defined twice.
     let out = Command::new(env!("CARGO"))
-        .args(["metadata", "--no-deps", "--offline", "--format-version", "1"])
+        .args([
+            "metadata",
+            "--no-deps",
+            "--offline",
+            "--format-version",
+            "1",
+        ])
         .current_dir(sandbox.root())
         .output()
         .expect("cargo metadata");
@@ -64,7 +70,14 @@ fn resource_features_never_take_a_name_cargo_or_the_manifest_gives_a_feature() {
     );
     let metadata: serde_json::Value = serde_json::from_slice(&out.stdout).expect("metadata");
     let features = &metadata["packages"][0]["features"];
-    for feature in ["default_api", "rustls_api", "things", "rustls", "full-serde", "mock"] {
+    for feature in [
+        "default_api",
+        "rustls_api",
+        "things",
+        "rustls",
+        "full-serde",
+        "mock",
+    ] {
         assert!(features.get(feature).is_some(), "{feature}: {features}");
     }
     assert_eq!(

@@ -28,7 +28,13 @@ pub(super) fn operation_docs(cx: &Ctx<'_>, r: &Resource, op: &Operation) -> Stri
         let list: Vec<String> = op
             .args
             .iter()
-            .map(|a| doc::list_item(&format!("`{}`: {}", a.name.trim_start_matches("r#"), a.docs)))
+            .map(|a| {
+                doc::list_item(&format!(
+                    "`{}`: {}",
+                    a.name.trim_start_matches("r#"),
+                    a.docs
+                ))
+            })
             .collect();
         parts.push(format!("# Arguments\n\n{}", list.join("\n")));
     }

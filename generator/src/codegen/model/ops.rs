@@ -4,9 +4,9 @@
 use super::rust::ArgType;
 use super::types::{arg_type, nullable_of, rust_type};
 use super::{
-    AnswerPlan, Arg, ArgTarget, BodyPlan, ErrorArm, ErrorDef, FieldState, FormFieldDef, MockFacts, Operation,
-    ParamDef, Resource, RustType, Setter, SetterKind, StatusMatch, TypeEntry, TypeKind, paging,
-    streaming,
+    AnswerPlan, Arg, ArgTarget, BodyPlan, ErrorArm, ErrorDef, FieldState, FormFieldDef, MockFacts,
+    Operation, ParamDef, Resource, RustType, Setter, SetterKind, StatusMatch, TypeEntry, TypeKind,
+    paging, streaming,
 };
 use crate::codegen::CodegenSettings;
 use crate::codegen::doc::{self, code};
@@ -610,8 +610,10 @@ mod tests {
 
     #[test]
     fn error_arms_put_codes_before_ranges_and_default_alone_last() {
-        let err = |p: &str| json!({"description": "e", "content": {"application/json": {"schema":
-            {"type": "object", "properties": {p: {"type": "string"}}}}}});
+        let err = |p: &str| {
+            json!({"description": "e", "content": {"application/json": {"schema":
+            {"type": "object", "properties": {p: {"type": "string"}}}}}})
+        };
         let d = doc(
             json!({"/things": {"get": {"operationId": "getThings", "tags": ["things"], "responses": {
                 "200": {"description": "OK"},

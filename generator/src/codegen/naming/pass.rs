@@ -303,7 +303,8 @@ impl Pass {
                 (None, Some(m)) => m.clone(),
                 (None, None) => {
                     let plain = sanitize(&op.tag, Case::Snake);
-                    let taken = reserved.contains(&plain) || CARGO_FEATURES.contains(&plain.as_str());
+                    let taken =
+                        reserved.contains(&plain) || CARGO_FEATURES.contains(&plain.as_str());
                     let base = if plain.starts_with("r#") || taken {
                         format!("{}_api", plain.trim_start_matches("r#"))
                     } else {

@@ -479,7 +479,8 @@ pub mod contacts {
             mut self,
             value: impl Into<Option<Vec<super::super::types::MergeContactsContact>>>,
         ) -> Self {
-            let value: Vec<super::super::types::MergeContactsContact> = value.into();
+            let value: Option<Vec<super::super::types::MergeContactsContact>> = value
+                .into();
             self.rule = self
                 .rule
                 .query_param("contacts", &value, alli_api::__private::ParamStyle::FORM);
