@@ -618,4 +618,49 @@ mod tests {
         assert_eq!(deserialize_derive(Direction::default()), Derive::Always);
         assert!(built_by_callers(request) && !built_by_callers(response));
     }
+
+    #[test]
+    fn enum_values_give_one_variant_each_and_distinct_names() {
+        use super::super::TypeKind;
+        use super::super::testing::{doc, model};
+        use serde_json::json;
+        let d = doc(
+            json!({"/a": {"get": {"operationId": "a", "tags": ["a"],
+                "responses": {"200": {"description": "OK", "content": {"application/json":
+                    {"schema": {"$ref": "#/components/schemas/State"}}}}}}}}),
+            json!({"State": {"type": "string",
+                "enum": ["", "", "in-stock", "in_stock", "In Stock", "in-stock", "Unknown"]}}),
+        );
+        let (m, diags) = model(&d, &crate::overrides::GeneratorSettings::default());
+        let state = m.types.iter().find(|t| t.name == "State").expect("State");
+        let TypeKind::Enum(e) = &state.kind else {
+            panic!("not an enum: {:?}", state.kind);
+        };
+        let variants: Vec<(&str, &str)> = e
+            .variants
+            .iter()
+            .map(|v| (v.wire.as_str(), v.rust.as_str()))
+            .collect();
+        // A value listed twice is one variant; values that read alike are numbered; `Unknown`
+        // is the open enum's own variant.
+        assert_eq!(
+            variants,
+            [
+                ("", "Empty"),
+                ("in-stock", "InStock"),
+                ("in_stock", "InStock2"),
+                ("In Stock", "InStock3"),
+                ("Unknown", "Unknown2"),
+            ]
+        );
+        let warned: Vec<String> = diags
+            .iter()
+            .filter(|x| x.code == "duplicate-enum-value")
+            .map(|x| x.message.clone())
+            .collect();
+        assert_eq!(
+            warned,
+            ["the enum lists \"\", \"in-stock\" more than once; each value becomes one variant"]
+        );
+    }
 }

@@ -132,6 +132,10 @@ alli_api::__open_enum! {
         Open = "open",
         /// `closed`
         Closed = "closed",
+        /// `in-stock`
+        InStock = "in-stock",
+        /// `in_stock`
+        InStock2 = "in_stock",
     }
 }
 
