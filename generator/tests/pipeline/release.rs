@@ -9,8 +9,29 @@ use std::net::TcpListener;
 use crate::impact::{APPS, CONVERSATIONS, edit_schema, remove_endpoint};
 use crate::support::{Sandbox, single_error};
 
+/// The project just after the release of 0.1.0: the crate at that version, nothing under
+/// `[Unreleased]` (whatever the checked-in crate has accumulated since).
 fn project() -> Sandbox {
-    Sandbox::with(&["spec", "alli-api/src/generated", "alli-api/public-api.txt"])
+    let sandbox = Sandbox::with(&["spec", "alli-api/src/generated", "alli-api/public-api.txt"]);
+    let manifest = sandbox.read("alli-api/Cargo.toml");
+    let version = manifest
+        .lines()
+        .find(|l| l.starts_with("version = "))
+        .expect("a version line");
+    sandbox.write(
+        "alli-api/Cargo.toml",
+        &manifest.replacen(version, "version = \"0.1.0\"", 1),
+    );
+    let log = sandbox.read("alli-api/CHANGELOG.md");
+    let start = log
+        .find("## [Unreleased]")
+        .expect("an [Unreleased] section");
+    let end = log.find("## [0.1.0]").expect("the 0.1.0 release");
+    sandbox.write(
+        "alli-api/CHANGELOG.md",
+        &format!("{}## [Unreleased]\n\n{}", &log[..start], &log[end..]),
+    );
+    sandbox
 }
 
 fn version(sandbox: &Sandbox) -> String {
