@@ -643,6 +643,34 @@ mod tests {
     }
 
     #[test]
+    fn a_default_response_by_reference_is_an_error_body_of_the_response_direction() {
+        let mut d = doc(
+            json!({"/things": {"get": {"operationId": "getThings", "tags": ["things"], "responses": {
+                "200": {"description": "OK"},
+                "default": {"$ref": "#/components/responses/Unexpected"}}}}}),
+            json!({"Issue": {"type": "object", "properties": {"code": {"type": "integer"}}},
+                "Failure": {"type": "object", "properties": {"errors": {"type": "array",
+                    "items": {"$ref": "#/components/schemas/Issue"}}}}}),
+        );
+        d["components"]["responses"] = json!({"Unexpected": {"description": "Unexpected",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Failure"}}}}});
+        let (m, _) = model(&d, &GeneratorSettings::default());
+        let o = op(&m, "GET /things");
+        let arms: Vec<&[StatusMatch]> =
+            o.error_arms.iter().map(|a| a.statuses.as_slice()).collect();
+        assert_eq!(arms, [[StatusMatch::Any].as_slice()]);
+        // The body and what it holds are read from responses only, both the same way.
+        for name in ["Failure", "Issue"] {
+            let t = m.types.iter().find(|t| t.name == name).expect(name);
+            assert_eq!(
+                (t.direction.request, t.direction.response),
+                (false, true),
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
     fn a_few_distinct_required_fields_are_positional() {
         let d = doc(
             json!({"/things": body(json!({"type": "object", "required": ["name", "count"],
