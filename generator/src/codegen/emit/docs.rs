@@ -10,9 +10,9 @@ use crate::codegen::model::{
 /// The doc comment of an operation's handle method.
 pub(super) fn operation_docs(cx: &Ctx<'_>, r: &Resource, op: &Operation) -> String {
     let mut parts = Vec::new();
-    match &op.summary {
-        Some(s) => parts.push(doc::sanitize(s)),
-        None => parts.push(format!("`{} {}`", op.method, op.path)),
+    match op.summary.as_deref().map(doc::sanitize) {
+        Some(s) if !s.is_empty() => parts.push(s),
+        _ => parts.push(format!("`{} {}`", op.method, op.path)),
     }
     if let Some(d) = &op.description {
         let d = doc::sanitize(d);

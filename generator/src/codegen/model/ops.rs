@@ -39,9 +39,10 @@ pub(super) fn resolve(
                 module: r.module.clone(),
                 handle: r.handle.clone(),
                 accessor: r.accessor.clone(),
-                docs: match description {
-                    Some(d) => doc::sanitize(&d),
-                    None => format!("Operations tagged {}.", code(&r.tag)),
+                // A description that is empty or blank says nothing: the default.
+                docs: match description.map(|d| doc::sanitize(&d)) {
+                    Some(d) if !d.is_empty() => d,
+                    _ => format!("Operations tagged {}.", code(&r.tag)),
                 },
                 aliases: r.aliases.clone(),
                 ops: r
@@ -539,7 +540,6 @@ fn mock_facts(op: &Op) -> MockFacts {
     }
 }
 
-/// A one-line doc for an argument or setter: the description, then what it sets.
 /// The arms of the error-status match: codes first, then ranges (a range may hold a code
 /// documented on its own), each class grouped by body type in document order; `default` in an
 /// arm of its own, the last.
@@ -582,9 +582,11 @@ fn error_arms(op: &Op) -> Vec<ErrorArm> {
         .collect()
 }
 
+/// A one-line doc for an argument or setter: the description, then what it sets.
 fn member_doc(description: Option<&str>, what: &str, constraints: &[String]) -> String {
+    let description = description.map(doc::sanitize).filter(|d| !d.is_empty());
     let mut s = match description {
-        Some(d) => format!("{} ({what})", doc::sanitize(d).trim_end_matches('.')),
+        Some(d) => format!("{} ({what})", d.trim_end_matches('.')),
         None => format!("Sets the {what}"),
     };
     s.push('.');

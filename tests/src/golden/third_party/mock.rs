@@ -12,6 +12,21 @@ pub const OPENAPI: &str = include_str!("openapi.json");
 pub mod operations {
     use super::Operation;
 
+    /// `search.search`: `GET /search`.
+    pub static SEARCH_SEARCH: Operation = Operation {
+        id: "search.search",
+        method: "GET",
+        path: "/search",
+        request_body: None,
+        success_status: 200,
+        success_media_type: Some("application/json"),
+        success_schema: Some(
+            "/paths/~1search/get/responses/200/content/application~1json/schema",
+        ),
+        error_statuses: &[],
+        stream: None,
+    };
+
     /// `contacts.create`: `POST /contacts`.
     pub static CONTACTS_CREATE: Operation = Operation {
         id: "contacts.create",
@@ -160,23 +175,9 @@ pub mod operations {
         stream: None,
     };
 
-    /// `search.search`: `GET /search`.
-    pub static SEARCH_SEARCH: Operation = Operation {
-        id: "search.search",
-        method: "GET",
-        path: "/search",
-        request_body: None,
-        success_status: 200,
-        success_media_type: Some("application/json"),
-        success_schema: Some(
-            "/paths/~1search/get/responses/200/content/application~1json/schema",
-        ),
-        error_statuses: &[],
-        stream: None,
-    };
-
     /// Every descriptor, in operation order.
     pub static ALL: &[&Operation] = &[
+        &SEARCH_SEARCH,
         &CONTACTS_CREATE,
         &CONTACTS_MERGE,
         &DEFAULT_API_HEALTH,
@@ -187,7 +188,6 @@ pub mod operations {
         &JOBS_PING,
         &RENDER_GET,
         &RENDER_CREATE,
-        &SEARCH_SEARCH,
     ];
 }
 
@@ -210,6 +210,9 @@ pub fn configure() -> MockBuilder {
 
 /// The rule handles of this API on the mock server.
 pub trait ThirdPartyApiMock {
+    /// Rules for the `search` operations.
+    fn search(&self) -> Search<'_>;
+
     /// Rules for the `contacts` operations.
     fn contacts(&self) -> Contacts<'_>;
 
@@ -224,12 +227,14 @@ pub trait ThirdPartyApiMock {
 
     /// Rules for the `render` operations.
     fn render(&self) -> Render<'_>;
-
-    /// Rules for the `search` operations.
-    fn search(&self) -> Search<'_>;
 }
 
 impl ThirdPartyApiMock for MockAlli {
+    /// Rules for the `search` operations.
+    fn search(&self) -> Search<'_> {
+        Search { mock: self }
+    }
+
     /// Rules for the `contacts` operations.
     fn contacts(&self) -> Contacts<'_> {
         Contacts { mock: self }
@@ -254,10 +259,21 @@ impl ThirdPartyApiMock for MockAlli {
     fn render(&self) -> Render<'_> {
         Render { mock: self }
     }
+}
 
-    /// Rules for the `search` operations.
-    fn search(&self) -> Search<'_> {
-        Search { mock: self }
+/// Rules for the `search` operations: one method per operation, named like the client's, taking its path parameters.
+#[derive(Debug, Clone, Copy)]
+pub struct Search<'a> {
+    mock: &'a MockAlli,
+}
+
+impl Search<'_> {
+    /// A rule for `search.search` (`GET /search`).
+    #[track_caller]
+    pub fn search(&self) -> search::SearchSearch {
+        search::SearchSearch {
+            rule: self.mock.expectation(&operations::SEARCH_SEARCH),
+        }
     }
 }
 
@@ -391,18 +407,38 @@ impl Render<'_> {
     }
 }
 
-/// Rules for the `search` operations: one method per operation, named like the client's, taking its path parameters.
-#[derive(Debug, Clone, Copy)]
-pub struct Search<'a> {
-    mock: &'a MockAlli,
-}
+/// Typed rules of the `search` operations.
+pub mod search {
+    use alli_api::mock::Expectation;
 
-impl Search<'_> {
-    /// A rule for `search.search` (`GET /search`).
-    #[track_caller]
-    pub fn search(&self) -> search::SearchSearch {
-        search::SearchSearch {
-            rule: self.mock.expectation(&operations::SEARCH_SEARCH),
+    /// A rule for `search.search`: matchers named like the client builder's setters, then an answer.
+    #[derive(Debug, Clone)]
+    pub struct SearchSearch {
+        pub(super) rule: Expectation,
+    }
+
+    impl SearchSearch {
+        alli_api::__mock_rule!(
+            success = super::super::types::ResultSchema, error =
+            alli_api::serde_json::Value
+        );
+
+        /// Matches query parameter `status`.
+        pub fn status(
+            mut self,
+            value: impl Into<super::super::types::SearchStatus>,
+        ) -> Self {
+            let value: super::super::types::SearchStatus = value.into();
+            self.rule = self
+                .rule
+                .query_param("status", &value, alli_api::__private::ParamStyle::FORM);
+            self
+        }
+
+        /// Matches requests without query parameter `status`.
+        pub fn without_status(mut self) -> Self {
+            self.rule = self.rule.query_absent("status");
+            self
         }
     }
 }
@@ -618,41 +654,5 @@ pub mod render {
         alli_api::__mock_rule!(
             success = super::super::types::Response, error = alli_api::serde_json::Value
         );
-    }
-}
-
-/// Typed rules of the `search` operations.
-pub mod search {
-    use alli_api::mock::Expectation;
-
-    /// A rule for `search.search`: matchers named like the client builder's setters, then an answer.
-    #[derive(Debug, Clone)]
-    pub struct SearchSearch {
-        pub(super) rule: Expectation,
-    }
-
-    impl SearchSearch {
-        alli_api::__mock_rule!(
-            success = super::super::types::ResultSchema, error =
-            alli_api::serde_json::Value
-        );
-
-        /// Matches query parameter `status`.
-        pub fn status(
-            mut self,
-            value: impl Into<super::super::types::SearchStatus>,
-        ) -> Self {
-            let value: super::super::types::SearchStatus = value.into();
-            self.rule = self
-                .rule
-                .query_param("status", &value, alli_api::__private::ParamStyle::FORM);
-            self
-        }
-
-        /// Matches requests without query parameter `status`.
-        pub fn without_status(mut self) -> Self {
-            self.rule = self.rule.query_absent("status");
-            self
-        }
     }
 }

@@ -4,16 +4,19 @@
 //! Generated from Fixture 1.0.0 (`spec/openapi.json`).
 #![allow(clippy::type_complexity)]
 pub mod types;
+pub mod search;
 pub mod contacts;
 pub mod default_api;
 pub mod items;
 pub mod jobs;
 pub mod render;
-pub mod search;
 pub mod mock;
 
 /// The resource handles of this API, on the runtime's client.
 pub trait ThirdPartyApi {
+    /// Operations tagged `search`.
+    fn search(&self) -> search::Search<'_>;
+
     /// Operations tagged `contacts`.
     fn contacts(&self) -> contacts::Contacts<'_>;
 
@@ -28,12 +31,13 @@ pub trait ThirdPartyApi {
 
     /// Operations tagged `render`.
     fn render(&self) -> render::Render<'_>;
-
-    /// Operations tagged `search`.
-    fn search(&self) -> search::Search<'_>;
 }
 
 impl ThirdPartyApi for alli_api::Client {
+    fn search(&self) -> search::Search<'_> {
+        search::Search::new(self)
+    }
+
     fn contacts(&self) -> contacts::Contacts<'_> {
         contacts::Contacts::new(self)
     }
@@ -52,9 +56,5 @@ impl ThirdPartyApi for alli_api::Client {
 
     fn render(&self) -> render::Render<'_> {
         render::Render::new(self)
-    }
-
-    fn search(&self) -> search::Search<'_> {
-        search::Search::new(self)
     }
 }

@@ -57,7 +57,7 @@ impl SearchSearch {
 
     alli_api::__request_options!();
 
-    ///  (query parameter `status`).
+    /// Sets the query parameter `status`.
     pub fn status(mut self, value: impl Into<super::types::SearchStatus>) -> Self {
         self.status = Some(value.into());
         self
