@@ -44,6 +44,12 @@ impl<'a> Contacts<'a> {
     ///
     /// - `contacts`: Sets the query parameter `contacts`.
     /// - `anything`: Any value, null included (query parameter `anything`).
+    ///
+    /// # Errors
+    ///
+    /// Documented error bodies, available through `Error::body::<T>()`:
+    ///
+    /// - 403, 404, 405: [`MergeContactsError`](super::types::MergeContactsError)
     pub fn merge(
         &self,
         contacts: impl Into<Option<Vec<super::types::MergeContactsContact>>>,
@@ -89,6 +95,12 @@ impl CreateContact {
     /// Sends `"extra": null` (for example to clear the value).
     pub fn extra_null(mut self) -> Self {
         self.body.extra = alli_api::Nullable::Null;
+        self
+    }
+
+    /// Named like `std::ops::Add::add` (body field `add`).
+    pub fn add(mut self, value: bool) -> Self {
+        self.body.add = Some(value);
         self
     }
 
@@ -154,7 +166,22 @@ impl ContactMerge {
         );
         request.query_param("contacts", &self.contacts, ParamStyle::FORM);
         request.query_param("anything", &self.anything, ParamStyle::FORM);
+        request.error_decoder(Self::error_body);
         request
+    }
+
+    fn error_body(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Box<dyn alli_api::__private::ErrorBody>> {
+        match status {
+            403u16 | 404u16 | 405u16 => {
+                alli_api::__private::typed_error::<
+                    super::types::MergeContactsError,
+                >(body)
+            }
+            _ => None,
+        }
     }
 
     /// Sends the request and decodes the response.

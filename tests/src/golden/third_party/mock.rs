@@ -53,7 +53,7 @@ pub mod operations {
         success_status: 200,
         success_media_type: None,
         success_schema: None,
-        error_statuses: &[],
+        error_statuses: &[403, 404, 405],
         stream: None,
     };
 
@@ -499,6 +499,19 @@ pub mod contacts {
             self.rule = self.rule.body_field_absent("extra");
             self
         }
+
+        /// Matches body field `add`.
+        pub fn add(mut self, value: bool) -> Self {
+            let value: bool = value;
+            self.rule = self.rule.body_field("add", value);
+            self
+        }
+
+        /// Matches requests without body field `add`.
+        pub fn without_add(mut self) -> Self {
+            self.rule = self.rule.body_field_absent("add");
+            self
+        }
     }
 
     /// A rule for `contacts.merge`: matchers named like the client builder's setters, then an answer.
@@ -508,7 +521,9 @@ pub mod contacts {
     }
 
     impl ContactMerge {
-        alli_api::__mock_rule!(success = (), error = alli_api::serde_json::Value);
+        alli_api::__mock_rule!(
+            success = (), error = super::super::types::MergeContactsError
+        );
 
         /// Matches query parameter `contacts`.
         pub fn contacts(

@@ -18,6 +18,9 @@ pub struct CreateContactRequest {
     pub extra: alli_api::Nullable<
         alli_api::serde_json::Map<String, alli_api::serde_json::Value>,
     >,
+    /// Named like `std::ops::Add::add`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub add: Option<bool>,
 }
 
 impl CreateContactRequest {
@@ -30,6 +33,7 @@ impl CreateContactRequest {
             contacts,
             name: name.into(),
             extra: Default::default(),
+            add: None,
         }
     }
 
@@ -45,6 +49,12 @@ impl CreateContactRequest {
     /// Sets `extra` to JSON `null`.
     pub fn extra_null(mut self) -> Self {
         self.extra = alli_api::Nullable::Null;
+        self
+    }
+
+    /// Sets `add`.
+    pub fn add(mut self, value: bool) -> Self {
+        self.add = Some(value);
         self
     }
 }
@@ -75,6 +85,21 @@ impl MergeContactsContact {
     pub fn r#type(mut self, value: impl Into<MergeContactsType>) -> Self {
         self.r#type = Some(value.into());
         self
+    }
+}
+
+/// The error body of `POST /contacts/merge`.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct MergeContactsError {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl MergeContactsError {
+    /// Creates a `MergeContactsError` with every field absent or at its default.
+    pub fn new() -> Self {
+        Self { message: None }
     }
 }
 
