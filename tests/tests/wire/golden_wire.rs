@@ -81,7 +81,7 @@ async fn names_that_clash_with_rust_still_work() {
     ));
     let c = client(&server.url());
     assert_eq!(
-        c.default().health().send().await.expect("health").ok,
+        c.default_api().health().send().await.expect("health").ok,
         Some(true)
     );
     let options: Vec<names_types::OptionSchema> = c.search().search().send().await.expect("search");
