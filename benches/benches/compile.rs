@@ -377,8 +377,9 @@ fn main() -> ExitCode {
     let ws = paths::fresh_work_dir("compile-ws");
     project::copy_workspace_sources(&ws);
     let src = ws.join("alli-api/src");
-    let generated = ["types.rs", "apps.rs", "conversations.rs", "mod.rs"]
-        .map(|f| std::fs::read_to_string(src.join("generated").join(f)).map_or(0, |t| t.lines().count()));
+    let generated = ["types.rs", "apps.rs", "conversations.rs", "mod.rs"].map(|f| {
+        std::fs::read_to_string(src.join("generated").join(f)).map_or(0, |t| t.lines().count())
+    });
     let runtime =
         rust_lines(&src) - rust_lines(&src.join("generated")) - rust_lines(&src.join("mock"));
     let alli_lines = format!(
@@ -417,7 +418,11 @@ fn main() -> ExitCode {
         Role::AlliOneResource,
         "alli-api, `conversations` only",
         &ws,
-        vec!["--no-default-features", "--features", "rustls,conversations"],
+        vec![
+            "--no-default-features",
+            "--features",
+            "rustls,conversations",
+        ],
         "alli-api/src/generated/types.rs",
         format!(
             "conversations.rs {} + its types out of types.rs + {runtime} runtime",
@@ -451,7 +456,10 @@ fn main() -> ExitCode {
 
     let log = paths::kept_work_dir("compile-logs").join("rustc.log");
     for c in &crates {
-        eprintln!("building the dependencies of {} (not measured) ...", c.label);
+        eprintln!(
+            "building the dependencies of {} (not measured) ...",
+            c.label
+        );
         if c.role == Role::Progenitor {
             // Rebuilt here once, to report what progenitor's runtime crate costs.
             cargo_clean(c, "progenitor-client");
@@ -559,7 +567,11 @@ fn main() -> ExitCode {
     // (peer, what it is called, target factor: None = reported without a target)
     let peers = [
         (Role::Oag, "openapi-generator client", Some(0.5)),
-        (Role::Progenitor, "progenitor client (positional)", Some(1.0)),
+        (
+            Role::Progenitor,
+            "progenitor client (positional)",
+            Some(1.0),
+        ),
         (Role::ProgenitorBuilder, "progenitor client (builder)", None),
     ];
     for (subject, subject_name) in [

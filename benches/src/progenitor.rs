@@ -236,7 +236,9 @@ fn convert_schema(v: &mut Value, at: &str, changes: &mut Changes) -> Result<(), 
             0 => return Err(format!("{at}/{combinator}: only `null`, no 3.0 equivalent")),
             1 => {
                 let Some(Value::Object(member)) = rest.pop() else {
-                    return Err(format!("{at}/{combinator}: a member is not a schema object"));
+                    return Err(format!(
+                        "{at}/{combinator}: a member is not a schema object"
+                    ));
                 };
                 if member.contains_key("$ref") {
                     if s.contains_key("allOf") {

@@ -61,7 +61,10 @@ fn run(input: &Path, out: &Path, name: &str, interface: &str) -> Result<(), Stri
          [dependencies]\n{}\n",
         dependencies(&generator).join("\n")
     );
-    for (path, text) in [(out.join("Cargo.toml"), manifest), (src.join("lib.rs"), code)] {
+    for (path, text) in [
+        (out.join("Cargo.toml"), manifest),
+        (src.join("lib.rs"), code),
+    ] {
         std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
     Ok(())
