@@ -92,19 +92,21 @@ pub struct GeneratorSettings {
     /// gives a `.stream()` method, `background` a `.background()` one.
     #[serde(default)]
     pub stream_mode_property: Option<String>,
-    /// Query parameter names that carry a pagination cursor (default: `cursor`).
+    /// Query parameter names that carry a pagination cursor, replacing the defaults
+    /// ([`CURSOR_PARAMS`](crate::codegen::model::paging::CURSOR_PARAMS)). An `x-pagination`
+    /// declaration on an operation wins over both.
     #[serde(default)]
     pub cursor_params: Option<Vec<String>>,
-    /// Query parameter names that carry a 1-based page number (default: `pageNo`, `page`,
-    /// `page_no`, `pageNumber`).
+    /// Query parameter names that carry a page number, replacing the defaults
+    /// ([`PAGE_PARAMS`](crate::codegen::model::paging::PAGE_PARAMS)).
     #[serde(default)]
     pub page_params: Option<Vec<String>>,
-    /// Query parameter names that carry the page size (default: `pageSize`, `page_size`,
-    /// `limit`, `perPage`, `per_page`).
+    /// Query parameter names that carry the page size, replacing the defaults
+    /// ([`PAGE_SIZE_PARAMS`](crate::codegen::model::paging::PAGE_SIZE_PARAMS)).
     #[serde(default)]
     pub page_size_params: Option<Vec<String>>,
-    /// Response fields holding the total number of items (default: `totalCount`, `total`,
-    /// `total_count`, `totalItems`).
+    /// Response fields holding the total number of items, replacing the defaults
+    /// ([`TOTAL_FIELDS`](crate::codegen::model::paging::TOTAL_FIELDS)).
     #[serde(default)]
     pub total_fields: Option<Vec<String>>,
 }
