@@ -517,6 +517,8 @@ fn main() -> ExitCode {
                 "full_rustc_cpu_ms": med(&full[v], |b| b.rustc_cpu_ms),
                 "incremental_rustc_ms": med(&incr[v], |b| b.rustc_wall_ms),
                 "incremental_rustc_cpu_ms": med(&incr[v], |b| b.rustc_cpu_ms),
+                "full_rustc_ms_by_round": full[v].iter().map(|b| b.rustc_wall_ms).collect::<Vec<_>>(),
+                "incremental_rustc_ms_by_round": incr[v].iter().map(|b| b.rustc_wall_ms).collect::<Vec<_>>(),
             }),
         );
     }
