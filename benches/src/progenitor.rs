@@ -134,7 +134,8 @@ const UNCONVERTIBLE: &[&str] = &[
 ///   the maximum).
 ///
 /// `Err` names the JSON pointer of anything 3.1-only left: a bare `{type: "null"}`, a type
-/// array of several non-null types, a keyword of [`UNCONVERTIBLE`], `webhooks`.
+/// array of several non-null types, a JSON Schema 2020-12 keyword without a 3.0 equivalent
+/// (`prefixItems`, `if`/`then`/`else`, `$defs`, ...), `webhooks`.
 pub fn down_convert(doc: &mut Value) -> Result<Changes, String> {
     let mut changes = Changes::new();
     let root = doc
