@@ -437,7 +437,10 @@ fn main() -> ExitCode {
         "alli-api/src/generated/types.rs",
         alli_lines,
     ));
-    // The hand-written runtime alone: a copy whose generated modules are emptied.
+    // The hand-written runtime alone: a copy whose generated modules are emptied. Same target
+    // dir as the other alli-api builds: cargo names both copies' artifacts alike (paths relative
+    // to their workspace), which is safe only because every measurement starts with `cargo
+    // clean -p alli-api` (artifacts and incremental cache of every configuration).
     let ws_rt = paths::fresh_work_dir("compile-ws-runtime");
     project::copy_workspace_sources(&ws_rt);
     std::fs::write(
