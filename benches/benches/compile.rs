@@ -1,26 +1,41 @@
-//! Bench 3 — compile cost of the generated crate: `alli-api` vs the Rust client
-//! openapi-generator generates from the same `spec/openapi.json`.
+//! Bench 3 — compile cost of the generated crate: `alli-api` vs the Rust clients that
+//! openapi-generator and progenitor generate from the same `spec/openapi.json`.
 //!
 //! `cargo bench -p benches --bench compile`
 //!
-//! - alli-api is built from a copy of the workspace (`<target>/bench-work/compile-ws`, so
-//!   touching a file never disturbs the working tree) into its own target dir.
-//! - The openapi-generator client (`generate -g rust`, package `alli_oag`) is generated into
+//! The crates, each built with the same dev profile (the workspace's: no debug info for
+//! dependencies) and rustls as TLS backend:
+//! - alli-api, built from a copy of the workspace (`<target>/bench-work/compile-ws`, so
+//!   touching a file never disturbs the working tree) into its own target dir, in four
+//!   configurations: its default features (every resource); one resource only
+//!   (`--no-default-features --features rustls,conversations`, what a user of one resource
+//!   compiles); `full-serde` (both serde traits on every generated type); and the runtime alone
+//!   (a copy whose `generated/mod.rs` is emptied).
+//! - The openapi-generator client (`generate -g rust`, package `alli_oag`), generated into
 //!   `$TMPDIR/alli-bench-oag-client` (not in the repository), made a workspace of its own with
-//!   the workspace's `Cargo.lock` (same versions of the shared dependencies) and the same dev
-//!   profile, and built with `--no-default-features --features rustls` (rustls, like alli-api).
-//! - Dependencies are built first and never measured. Each round, for each crate: `cargo clean
-//!   -p <crate>` then `cargo build` (full build of the crate alone), then touch one generated
-//!   file (`generated/types.rs`; `models/conversation.rs`) and `cargo build` again
-//!   (incremental). Crates alternate order between rounds.
-//! - What is measured is the crate's own `rustc` run: cargo runs this bench binary as
-//!   `RUSTC_WRAPPER`, which times the `rustc` it wraps (wall and CPU) and logs it by crate
-//!   name. cargo's own wall time is reported beside it.
+//!   the workspace's `Cargo.lock` (same versions of the shared dependencies), built with
+//!   `--no-default-features --features rustls`.
+//! - The progenitor clients: `benches/progenitor` (a generator program with its own committed
+//!   `Cargo.lock`, which pins progenitor; built on demand, never part of the main workspace)
+//!   generates them from a 3.0 copy of the document ([`benches::progenitor::down_convert`]:
+//!   progenitor reads OpenAPI 3.0 only) into `$TMPDIR/alli-bench-progenitor-client`, a
+//!   workspace with both crates, our `Cargo.lock` as its start: `alli_progenitor` with
+//!   progenitor's default positional interface and `alli_progenitor_builder` with its builder
+//!   interface. Their `reqwest` gets its `rustls` feature through a `rustls` feature of the
+//!   crate, like openapi-generator's. Their runtime, `progenitor-client`, is a dependency (not
+//!   measured; its own build time is reported once beside the figures).
 //!
-//! Target: alli-api at most half the other client's compile time. `BENCH_QUICK=1`: one round.
-
-// Variants are indexes into parallel tables of samples.
-#![allow(clippy::needless_range_loop)]
+//! Dependencies are built first and never measured. Each round, for each crate: `cargo clean
+//! -p <crate>` then `cargo build` (full build of the crate alone), then touch one generated
+//! file (`generated/types.rs`; `models/conversation.rs`; progenitor's `lib.rs`) and `cargo
+//! build` again (incremental). Crates alternate order between rounds. What is measured is the
+//! crate's own `rustc` run: cargo runs this bench binary as `RUSTC_WRAPPER`, which times the
+//! `rustc` it wraps (wall and CPU) and logs it by crate name; a measured build that compiled
+//! anything else fails the bench. cargo's own wall time is reported beside it.
+//!
+//! Targets: alli-api's crate build (full, and incremental) at most 0.5× the openapi-generator
+//! client's, and at most the progenitor client's (its default, positional interface).
+//! `BENCH_QUICK=1`: one round.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -28,8 +43,8 @@ use std::process::{Command, ExitCode};
 use std::time::{Instant, SystemTime};
 
 use benches::measure::{self, Interleaved, Report, ms};
-use benches::{oag, paths, project};
-use serde_json::json;
+use benches::{oag, paths, progenitor, project};
+use serde_json::{Value, json};
 
 const LOG_ENV: &str = "ALLI_BENCH_RUSTC_LOG";
 
@@ -63,7 +78,20 @@ fn wrap_rustc(log: &Path) -> ExitCode {
     ExitCode::from(status.code().unwrap_or(1).clamp(0, 255) as u8)
 }
 
+/// What a crate is, for the ratios and targets.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Alli,
+    AlliOneResource,
+    AlliFullSerde,
+    Runtime,
+    Oag,
+    Progenitor,
+    ProgenitorBuilder,
+}
+
 struct Crate {
+    role: Role,
     label: &'static str,
     /// Cargo package name (for `-p` / `clean -p`).
     package: &'static str,
@@ -73,6 +101,9 @@ struct Crate {
     target_dir: PathBuf,
     extra_args: Vec<&'static str>,
     touch: PathBuf,
+    /// Lines of Rust the crate's build compiles (generated, or generated + runtime), as said
+    /// in the report.
+    lines: String,
 }
 
 struct Build {
@@ -81,7 +112,19 @@ struct Build {
     rustc_cpu_ms: f64,
 }
 
-fn cargo_build(c: &Crate, log: &Path) -> Build {
+/// `(crate name, wall ms, cpu ms)` of every rustc run in a log.
+fn rustc_runs(log: &str) -> Vec<(&str, f64, f64)> {
+    log.lines()
+        .filter_map(|l| {
+            let mut f = l.split('\t');
+            Some((f.next()?, f.next()?.parse().ok()?, f.next()?.parse().ok()?))
+        })
+        .collect()
+}
+
+/// `cargo build -p <crate>` with this binary as `RUSTC_WRAPPER`; returns the log of the rustc
+/// runs it made.
+fn cargo_build_logged(c: &Crate, log: &Path) -> (f64, String) {
     let _ = std::fs::remove_file(log);
     let start = Instant::now();
     let out = Command::new(paths::cargo())
@@ -101,18 +144,17 @@ fn cargo_build(c: &Crate, log: &Path) -> Build {
         c.package,
         String::from_utf8_lossy(&out.stderr)
     );
-    let text = std::fs::read_to_string(log).unwrap_or_default();
-    let mine: Vec<(f64, f64)> = text
-        .lines()
-        .filter_map(|l| {
-            let mut f = l.split('\t');
-            (f.next()? == c.crate_name).then_some(())?;
-            Some((f.next()?.parse().ok()?, f.next()?.parse().ok()?))
-        })
-        .collect();
-    let others: Vec<&str> = text
-        .lines()
-        .filter_map(|l| l.split('\t').next())
+    (cargo_ms, std::fs::read_to_string(log).unwrap_or_default())
+}
+
+/// A measured build: exactly one rustc run, the crate's own.
+fn cargo_build(c: &Crate, log: &Path) -> Build {
+    let (cargo_ms, text) = cargo_build_logged(c, log);
+    let runs = rustc_runs(&text);
+    let mine: Vec<_> = runs.iter().filter(|r| r.0 == c.crate_name).collect();
+    let others: Vec<&str> = runs
+        .iter()
+        .map(|r| r.0)
         .filter(|n| *n != c.crate_name)
         .collect();
     assert_eq!(
@@ -127,20 +169,20 @@ fn cargo_build(c: &Crate, log: &Path) -> Build {
     );
     Build {
         cargo_ms,
-        rustc_wall_ms: mine[0].0,
-        rustc_cpu_ms: mine[0].1,
+        rustc_wall_ms: mine[0].1,
+        rustc_cpu_ms: mine[0].2,
     }
 }
 
-fn cargo_clean(c: &Crate) {
+fn cargo_clean(c: &Crate, package: &str) {
     let status = Command::new(paths::cargo())
-        .args(["clean", "--quiet", "-p", c.package, "--target-dir"])
+        .args(["clean", "--quiet", "-p", package, "--target-dir"])
         .arg(&c.target_dir)
         .current_dir(&c.manifest_dir)
         .env_remove("CARGO_TARGET_DIR")
         .status()
         .expect("run cargo clean");
-    assert!(status.success(), "cargo clean -p {} failed", c.package);
+    assert!(status.success(), "cargo clean -p {package} failed");
 }
 
 fn touch(path: &Path) {
@@ -150,38 +192,6 @@ fn touch(path: &Path) {
         .unwrap_or_else(|e| panic!("cannot open {}: {e}", path.display()));
     f.set_modified(SystemTime::now())
         .unwrap_or_else(|e| panic!("cannot touch {}: {e}", path.display()));
-}
-
-/// Warm-up build (dependencies), without the wrapper's checks.
-fn warm(c: &Crate, log: &Path) {
-    eprintln!(
-        "building the dependencies of {} (not measured) ...",
-        c.label
-    );
-    let status = Command::new(paths::cargo())
-        .args(["build", "--quiet", "-p", c.package, "--target-dir"])
-        .arg(&c.target_dir)
-        .args(&c.extra_args)
-        .current_dir(&c.manifest_dir)
-        .env("RUSTC_WRAPPER", std::env::current_exe().expect("exe"))
-        .env(LOG_ENV, log)
-        .env_remove("CARGO_TARGET_DIR")
-        .status()
-        .expect("run cargo build");
-    assert!(status.success(), "cargo build -p {} failed", c.package);
-}
-
-/// `response.rs` with `decode_json`'s slow path (re-running the decode through
-/// `serde_path_to_error` to name the failing JSON path) removed, if it is still there.
-fn without_path_to_error(text: &str) -> Option<String> {
-    let start = text.find("    let mut de = serde_json::Deserializer::from_slice(bytes);\n    match serde_path_to_error::deserialize")?;
-    let rest = &text[start..];
-    let end = rest.find("\n    }\n")? + "\n    }\n".len();
-    Some(format!(
-        "{}    Err((String::from(\".\"), fast_err))\n{}",
-        &text[..start],
-        &rest[end..]
-    ))
 }
 
 fn rust_lines(dir: &Path) -> usize {
@@ -197,48 +207,166 @@ fn rust_lines(dir: &Path) -> usize {
     n
 }
 
+/// Makes `dir` a workspace of its own, built like ours: `workspace` (a `[workspace]` table)
+/// and our dev profile appended to its root manifest (created when missing), and our
+/// `Cargo.lock`, so the dependencies both share resolve to the same versions.
+fn own_workspace(dir: &Path, workspace: &str) {
+    let manifest = dir.join("Cargo.toml");
+    let mut text = std::fs::read_to_string(&manifest).unwrap_or_default();
+    text.push_str(&format!(
+        "\n{workspace}\n[profile.dev.package.\"*\"]\ndebug = false\n"
+    ));
+    std::fs::write(&manifest, text).expect("write the peer's Cargo.toml");
+    std::fs::copy(
+        paths::workspace_root().join("Cargo.lock"),
+        dir.join("Cargo.lock"),
+    )
+    .expect("copy Cargo.lock");
+}
+
 fn prepare_oag(report: &mut Report) -> Option<Crate> {
     let o = match oag::find_or_install() {
         Ok(o) => o,
         Err(why) => {
             report.line(format!(
-                "openapi-generator-cli cannot run here: {why}; only alli-api is measured"
+                "openapi-generator-cli cannot run here: {why}; its client is not measured"
             ));
             return None;
         }
     };
     let dir = std::env::temp_dir().join("alli-bench-oag-client");
     oag::generate(&o, &paths::workspace_root().join("spec/openapi.json"), &dir);
-    // A workspace of its own, pinned like ours, same dev profile for dependencies.
-    let manifest = dir.join("Cargo.toml");
-    let mut text = std::fs::read_to_string(&manifest).expect("oag Cargo.toml");
-    text.push_str("\n[workspace]\n\n[profile.dev.package.\"*\"]\ndebug = false\n");
-    std::fs::write(&manifest, text).expect("write oag Cargo.toml");
-    std::fs::copy(
-        paths::workspace_root().join("Cargo.lock"),
-        dir.join("Cargo.lock"),
-    )
-    .expect("copy Cargo.lock");
+    own_workspace(&dir, "[workspace]\n");
     let touch = dir.join("src/models/conversation.rs");
     assert!(
         touch.is_file(),
         "openapi-generator wrote no models/conversation.rs"
     );
-    report.line(format!(
-        "openapi-generator-cli {} client: {} lines of Rust in {}",
-        o.version,
+    let lines = format!(
+        "{} (models {}, apis {})",
         rust_lines(&dir.join("src")),
+        rust_lines(&dir.join("src/models")),
+        rust_lines(&dir.join("src/apis"))
+    );
+    report.line(format!(
+        "openapi-generator-cli {} client: {lines} lines of Rust in {}",
+        o.version,
         dir.display()
     ));
     Some(Crate {
-        label: "openapi-generator client (alli_oag)",
+        role: Role::Oag,
+        label: "openapi-generator client",
         package: "alli_oag",
         crate_name: "alli_oag",
         manifest_dir: dir,
         target_dir: paths::kept_work_dir("compile-target-oag"),
         extra_args: vec!["--no-default-features", "--features", "rustls"],
         touch,
+        lines,
     })
+}
+
+/// Both progenitor crates, or none (with the reason in the report) when the generator cannot
+/// be built here. Panics when the document cannot be converted or progenitor fails on it.
+fn prepare_progenitor(report: &mut Report) -> Vec<Crate> {
+    let bin = match progenitor::build_generator() {
+        Ok(bin) => bin,
+        Err(why) => {
+            report.line(format!(
+                "the progenitor generator cannot be built here: {why}; its clients are not measured"
+            ));
+            return Vec::new();
+        }
+    };
+    let version = progenitor::version().unwrap_or_else(|e| panic!("{e}"));
+    let source = paths::workspace_root().join("spec/openapi.json");
+    let text = std::fs::read_to_string(&source).expect("spec/openapi.json");
+    let mut doc: Value = serde_json::from_str(&text).expect("spec/openapi.json is JSON");
+    let changes = progenitor::down_convert(&mut doc)
+        .unwrap_or_else(|e| panic!("spec/openapi.json cannot be converted to OpenAPI 3.0: {e}"));
+    report.line(format!(
+        "progenitor {version}: spec/openapi.json converted to OpenAPI 3.0 ({} rules applied):",
+        changes.len()
+    ));
+    for (rule, n) in &changes {
+        report.line(format!("  {n:>3} × {rule}"));
+    }
+    report.data("progenitor_version", json!(version));
+    report.data("progenitor_conversion", json!(changes));
+    let operation_ids: Vec<String> = doc["paths"]
+        .as_object()
+        .into_iter()
+        .flat_map(|paths| paths.values())
+        .filter_map(Value::as_object)
+        .flat_map(|item| item.values())
+        .filter_map(|op| op.get("operationId")?.as_str().map(str::to_owned))
+        .collect();
+
+    let dir = std::env::temp_dir().join("alli-bench-progenitor-client");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create the progenitor client dir");
+    let spec = dir.join("openapi-3.0.json");
+    std::fs::write(
+        &spec,
+        serde_json::to_string_pretty(&doc).expect("serialize"),
+    )
+    .expect("write the 3.0 document");
+    let target_dir = paths::kept_work_dir("compile-target-progenitor");
+    let mut crates = Vec::new();
+    for (role, style, package, label) in [
+        (
+            Role::Progenitor,
+            "positional",
+            "alli_progenitor",
+            "progenitor client (positional)",
+        ),
+        (
+            Role::ProgenitorBuilder,
+            "builder",
+            "alli_progenitor_builder",
+            "progenitor client (builder)",
+        ),
+    ] {
+        let out = dir.join(style);
+        progenitor::generate(&bin, &spec, &out, package, style);
+        let lib = out.join("src/lib.rs");
+        let code = std::fs::read_to_string(&lib).expect("progenitor's lib.rs");
+        for id in &operation_ids {
+            let method = format!("fn {}", heck::AsSnakeCase(id));
+            assert!(
+                code.contains(&format!("{method}(")) || code.contains(&format!("{method}<")),
+                "progenitor's {style} client has no method for operation {id} ({method})"
+            );
+        }
+        // reqwest's rustls, as a feature of the crate (the generated manifest has reqwest
+        // without TLS).
+        let manifest = out.join("Cargo.toml");
+        let mut text = std::fs::read_to_string(&manifest).expect("progenitor's Cargo.toml");
+        text.push_str("\n[features]\nrustls = [\"reqwest/rustls\"]\n");
+        std::fs::write(&manifest, text).expect("write progenitor's Cargo.toml");
+        let lines = rust_lines(&out.join("src")).to_string();
+        report.line(format!(
+            "progenitor {version} client, {style} interface: {lines} lines of Rust in {}, one method per operation ({})",
+            out.display(),
+            operation_ids.len()
+        ));
+        crates.push(Crate {
+            role,
+            label,
+            package,
+            crate_name: package,
+            manifest_dir: dir.clone(),
+            target_dir: target_dir.clone(),
+            extra_args: vec!["--features", "rustls"],
+            touch: lib,
+            lines,
+        });
+    }
+    own_workspace(
+        &dir,
+        "[workspace]\nresolver = \"3\"\nmembers = [\"positional\", \"builder\"]\n",
+    );
+    crates
 }
 
 fn main() -> ExitCode {
@@ -248,29 +376,71 @@ fn main() -> ExitCode {
     let mut report = Report::new("compile");
     let ws = paths::fresh_work_dir("compile-ws");
     project::copy_workspace_sources(&ws);
-    let alli = Crate {
-        label: "alli-api",
+    let src = ws.join("alli-api/src");
+    let generated = ["types.rs", "apps.rs", "conversations.rs", "mod.rs"].map(|f| {
+        std::fs::read_to_string(src.join("generated").join(f)).map_or(0, |t| t.lines().count())
+    });
+    let runtime =
+        rust_lines(&src) - rust_lines(&src.join("generated")) - rust_lines(&src.join("mock"));
+    let alli_lines = format!(
+        "{} generated (types {}, apps {}, conversations {}) + {runtime} runtime",
+        generated.iter().sum::<usize>(),
+        generated[0],
+        generated[1],
+        generated[2]
+    );
+    report.line(format!(
+        "alli-api: {alli_lines} lines of Rust (without the `mock` feature's code, which these builds do not compile)"
+    ));
+    let alli_target = paths::kept_work_dir("compile-target-alli");
+    let alli = |role, label, manifest_dir: &Path, extra_args, touch: &str, lines: String| Crate {
+        role,
+        label,
         package: "alli-api",
         crate_name: "alli_api",
-        manifest_dir: ws.clone(),
-        target_dir: paths::kept_work_dir("compile-target-alli"),
-        extra_args: vec![],
-        touch: ws.join("alli-api/src/generated/types.rs"),
+        manifest_dir: manifest_dir.to_path_buf(),
+        target_dir: alli_target.clone(),
+        extra_args,
+        touch: manifest_dir.join(touch),
+        lines,
     };
-    report.line(format!(
-        "alli-api: {} lines of Rust ({} generated, {} runtime)",
-        rust_lines(&ws.join("alli-api/src")),
-        rust_lines(&ws.join("alli-api/src/generated")),
-        rust_lines(&ws.join("alli-api/src")) - rust_lines(&ws.join("alli-api/src/generated"))
+    let mut crates = vec![alli(
+        Role::Alli,
+        "alli-api",
+        &ws,
+        vec![],
+        "alli-api/src/generated/types.rs",
+        alli_lines.clone(),
+    )];
+    crates.extend(prepare_oag(&mut report));
+    crates.extend(prepare_progenitor(&mut report));
+    crates.push(alli(
+        Role::AlliOneResource,
+        "alli-api, `conversations` only",
+        &ws,
+        vec![
+            "--no-default-features",
+            "--features",
+            "rustls,conversations",
+        ],
+        "alli-api/src/generated/types.rs",
+        format!(
+            "conversations.rs {} + its types out of types.rs + {runtime} runtime",
+            generated[2]
+        ),
     ));
-    let mut crates = vec![alli];
-    if let Some(o) = prepare_oag(&mut report) {
-        crates.push(o);
-    }
-    // Attribution (same target dir as alli-api: only alli-api itself is rebuilt):
-    // - the hand-written runtime alone (generated modules emptied);
-    // - alli-api whose decode does not instantiate the serde_path_to_error re-decode (an
-    //   experiment on a copy: decode errors would lose their JSON path).
+    crates.push(alli(
+        Role::AlliFullSerde,
+        "alli-api + `full-serde`",
+        &ws,
+        vec!["--features", "full-serde"],
+        "alli-api/src/generated/types.rs",
+        alli_lines,
+    ));
+    // The hand-written runtime alone: a copy whose generated modules are emptied. Same target
+    // dir as the other alli-api builds: cargo names both copies' artifacts alike (paths relative
+    // to their workspace), which is safe only because every measurement starts with `cargo
+    // clean -p alli-api` (artifacts and incremental cache of every configuration).
     let ws_rt = paths::fresh_work_dir("compile-ws-runtime");
     project::copy_workspace_sources(&ws_rt);
     std::fs::write(
@@ -278,39 +448,35 @@ fn main() -> ExitCode {
         "//! Emptied by the compile bench: the runtime alone.\n",
     )
     .expect("empty generated/mod.rs");
-    crates.push(Crate {
-        label: "alli-api runtime alone (no generated)",
-        package: "alli-api",
-        crate_name: "alli_api",
-        manifest_dir: ws_rt.clone(),
-        target_dir: paths::kept_work_dir("compile-target-alli"),
-        extra_args: vec![],
-        touch: ws_rt.join("alli-api/src/lib.rs"),
-    });
-    let runtime = crates.len() - 1;
-    let mut no_path_to_error = None;
-    let ws_exp = paths::fresh_work_dir("compile-ws-no-path-to-error");
-    project::copy_workspace_sources(&ws_exp);
-    let response = ws_exp.join("alli-api/src/response.rs");
-    let text = std::fs::read_to_string(&response).expect("response.rs");
-    if let Some(patched) = without_path_to_error(&text) {
-        std::fs::write(&response, patched).expect("patch response.rs");
-        crates.push(Crate {
-            label: "alli-api without the path-tracking re-decode",
-            package: "alli-api",
-            crate_name: "alli_api",
-            manifest_dir: ws_exp.clone(),
-            target_dir: paths::kept_work_dir("compile-target-alli"),
-            extra_args: vec![],
-            touch: ws_exp.join("alli-api/src/generated/types.rs"),
-        });
-        no_path_to_error = Some(crates.len() - 1);
-    } else {
-        report.line("(experiment skipped: alli-api/src/response.rs no longer has the re-decode this bench patches out)");
-    }
+    crates.push(alli(
+        Role::Runtime,
+        "alli-api runtime alone",
+        &ws_rt,
+        vec![],
+        "alli-api/src/lib.rs",
+        format!("{runtime} runtime"),
+    ));
+
     let log = paths::kept_work_dir("compile-logs").join("rustc.log");
     for c in &crates {
-        warm(c, &log);
+        eprintln!(
+            "building the dependencies of {} (not measured) ...",
+            c.label
+        );
+        if c.role == Role::Progenitor {
+            // Rebuilt here once, to report what progenitor's runtime crate costs.
+            cargo_clean(c, "progenitor-client");
+        }
+        let (_, text) = cargo_build_logged(c, &log);
+        if let Some((_, wall, cpu)) = rustc_runs(&text)
+            .into_iter()
+            .find(|r| r.0 == "progenitor_client")
+        {
+            report.line(format!(
+                "progenitor-client (the progenitor clients' runtime, a dependency: not in the figures) built in {wall:.0} ms rustc wall, {cpu:.0} ms CPU"
+            ));
+            report.data("progenitor_client_rustc_ms", json!(wall));
+        }
     }
 
     // Each sample: (full, incremental) of one crate.
@@ -320,7 +486,7 @@ fn main() -> ExitCode {
     let names: Vec<&str> = crates.iter().map(|c| c.label).collect();
     let _ = Interleaved::run(&names, rounds, |v, _| {
         let c = &crates[v];
-        cargo_clean(c);
+        cargo_clean(c, c.package);
         let f = cargo_build(c, &log);
         touch(&c.touch);
         let i = cargo_build(c, &log);
@@ -329,74 +495,120 @@ fn main() -> ExitCode {
         incr[v].push(i);
         t
     });
+
     let med =
         |b: &[Build], f: fn(&Build) -> f64| measure::median(&b.iter().map(f).collect::<Vec<_>>());
+    let mut figures = serde_json::Map::new();
     for (v, c) in crates.iter().enumerate() {
         for (kind, builds) in [
             ("full build of the crate", &full[v]),
             ("incremental, one file touched", &incr[v]),
         ] {
             report.line(format!(
-                "{:<36} {kind:<32} rustc {:>7.0} ms wall, {:>7.0} ms CPU; cargo {:>7.0} ms",
+                "{:<34} {kind:<30} rustc {:>6.0} ms wall, {:>6.0} ms CPU; cargo {:>6.0} ms",
                 c.label,
                 med(builds, |b| b.rustc_wall_ms),
                 med(builds, |b| b.rustc_cpu_ms),
                 med(builds, |b| b.cargo_ms),
             ));
         }
+        figures.insert(
+            c.label.to_owned(),
+            json!({
+                "lines": c.lines,
+                "full_rustc_ms": med(&full[v], |b| b.rustc_wall_ms),
+                "full_rustc_cpu_ms": med(&full[v], |b| b.rustc_cpu_ms),
+                "incremental_rustc_ms": med(&incr[v], |b| b.rustc_wall_ms),
+                "incremental_rustc_cpu_ms": med(&incr[v], |b| b.rustc_cpu_ms),
+                "full_rustc_ms_by_round": full[v].iter().map(|b| b.rustc_wall_ms).collect::<Vec<_>>(),
+                "incremental_rustc_ms_by_round": incr[v].iter().map(|b| b.rustc_wall_ms).collect::<Vec<_>>(),
+            }),
+        );
     }
-    report.data(
-        "alli_api",
-        json!({"full_rustc_ms": med(&full[0], |b| b.rustc_wall_ms), "incremental_rustc_ms": med(&incr[0], |b| b.rustc_wall_ms)}),
-    );
-    let share = med(&full[runtime], |b| b.rustc_wall_ms) / med(&full[0], |b| b.rustc_wall_ms);
-    report.line(format!(
-        "the runtime alone is {:.0} % of alli-api's full build; the generated code adds {:.0} ms",
-        100.0 * share,
-        med(&full[0], |b| b.rustc_wall_ms) - med(&full[runtime], |b| b.rustc_wall_ms)
-    ));
-    report.data("runtime_share_of_full_build", json!(share));
-    if let Some(x) = no_path_to_error {
-        let ratios: Vec<f64> = full[x]
-            .iter()
-            .zip(&full[0])
-            .map(|(a, b)| a.rustc_wall_ms / b.rustc_wall_ms)
-            .collect();
-        let r = measure::median(&ratios);
-        report.line(format!(
-            "without the serde_path_to_error re-decode, alli-api's full build takes {r:.2}× as long ({:+.0} ms)",
-            med(&full[x], |b| b.rustc_wall_ms) - med(&full[0], |b| b.rustc_wall_ms)
-        ));
-        report.data("no_path_to_error_ratio", json!(r));
-    }
-    if crates.len() > 2 && crates[1].package == "alli_oag" {
-        for (kind, builds) in [("full build", &full), ("incremental rebuild", &incr)] {
-            let ratios: Vec<f64> = builds[0]
+    report.data("crates", Value::Object(figures));
+
+    let index = |role: Role| crates.iter().position(|c| c.role == role);
+    let alli = index(Role::Alli).expect("alli-api is always measured");
+    // Paired per-round ratios of `a` to `b`: (median, min, max) of rustc wall, median of CPU.
+    let ratio = |builds: &[Vec<Build>], a: usize, b: usize| {
+        let per_round = |f: fn(&Build) -> f64| -> Vec<f64> {
+            builds[a]
                 .iter()
-                .zip(&builds[1])
-                .map(|(a, b)| a.rustc_wall_ms / b.rustc_wall_ms)
-                .collect();
-            let cpu_ratios: Vec<f64> = builds[0]
-                .iter()
-                .zip(&builds[1])
-                .map(|(a, b)| a.rustc_cpu_ms / b.rustc_cpu_ms)
-                .collect();
-            let (r, rc) = (measure::median(&ratios), measure::median(&cpu_ratios));
-            let (lo, hi) = measure::min_max(&ratios);
+                .zip(&builds[b])
+                .map(|(x, y)| f(x) / f(y))
+                .collect()
+        };
+        let wall = per_round(|b| b.rustc_wall_ms);
+        let (lo, hi) = measure::min_max(&wall);
+        (
+            measure::median(&wall),
+            lo,
+            hi,
+            measure::median(&per_round(|b| b.rustc_cpu_ms)),
+        )
+    };
+    for (role, what, key) in [
+        (
+            Role::AlliOneResource,
+            "alli-api with `conversations` only",
+            "one_resource_over_alli_full",
+        ),
+        (
+            Role::AlliFullSerde,
+            "alli-api with `full-serde`",
+            "full_serde_over_alli_full",
+        ),
+        (Role::Runtime, "the runtime alone", "runtime_over_alli_full"),
+    ] {
+        if let Some(x) = index(role) {
+            let (r, lo, hi, _) = ratio(&full, x, alli);
             report.line(format!(
-                "{kind}: alli-api / openapi-generator client = {r:.2}× rustc wall (rounds {lo:.2}–{hi:.2}), {rc:.2}× rustc CPU"
+                "{what}: {r:.2}× alli-api's full build (rounds {lo:.2}–{hi:.2}), {:+.0} ms",
+                med(&full[x], |b| b.rustc_wall_ms) - med(&full[alli], |b| b.rustc_wall_ms)
             ));
-            report.data(
-                &format!("ratio_{}", kind.replace(' ', "_")),
-                json!({"wall": r, "cpu": rc, "min": lo, "max": hi}),
-            );
-            report.verdict(
-                &format!("compile time ({kind}), alli-api / openapi-generator client"),
-                r,
-                "×",
-                "≤ 0.5×",
-                r <= 0.5,
-            );
+            report.data(key, json!(r));
+        }
+    }
+    // (peer, what it is called, target factor: None = reported without a target)
+    let peers = [
+        (Role::Oag, "openapi-generator client", Some(0.5)),
+        (
+            Role::Progenitor,
+            "progenitor client (positional)",
+            Some(1.0),
+        ),
+        (Role::ProgenitorBuilder, "progenitor client (builder)", None),
+    ];
+    for (subject, subject_name) in [
+        (alli, "alli-api"),
+        (
+            index(Role::AlliOneResource).expect("measured"),
+            "alli-api `conversations` only",
+        ),
+    ] {
+        for (peer_role, peer_name, target) in peers {
+            let Some(peer) = index(peer_role) else {
+                continue;
+            };
+            for (kind, builds) in [("full build", &full), ("incremental rebuild", &incr)] {
+                let (r, lo, hi, rc) = ratio(builds, subject, peer);
+                report.line(format!(
+                    "{kind}: {subject_name} / {peer_name} = {r:.2}× rustc wall (rounds {lo:.2}–{hi:.2}), {rc:.2}× rustc CPU"
+                ));
+                report.data(
+                    &format!("ratio {subject_name} / {peer_name}, {kind}"),
+                    json!({"wall": r, "cpu": rc, "min": lo, "max": hi}),
+                );
+                if let (Some(t), true) = (target, subject == alli) {
+                    report.verdict(
+                        &format!("compile time ({kind}), alli-api / {peer_name}"),
+                        r,
+                        "×",
+                        &format!("≤ {t}×"),
+                        r <= t,
+                    );
+                }
+            }
         }
     }
     report.finish();

@@ -13,6 +13,7 @@
 //! - [`synth`]: synthetic docs pages with N endpoints.
 //! - [`conversations`]: deterministic Alli response bodies and hand-written serde structs.
 //! - [`oag`]: the `openapi-generator-cli` reference (PyPI package, bundled jar, Java).
+//! - [`progenitor`]: the progenitor reference (OpenAPI 3.1 → 3.0 conversion, its generator).
 
 pub mod alloc;
 pub mod child;
@@ -20,5 +21,6 @@ pub mod conversations;
 pub mod measure;
 pub mod oag;
 pub mod paths;
+pub mod progenitor;
 pub mod project;
 pub mod synth;

@@ -202,9 +202,9 @@ fn a_query_parameter_removed_removes_its_setter() {
         &impact,
         &[
             "breaking:   removed fn alli_api::apps::ListApps::search_term(self, value: impl Into<String>) -> Self",
-            // The mock's matchers of the parameter go with it.
-            "breaking:   removed fn alli_api::mock::apps::ListApps::search_term(self, value: impl Into<String>) -> Self",
-            "breaking:   removed fn alli_api::mock::apps::ListApps::without_search_term(self) -> Self",
+            // The mock's typed matchers of the parameter go with it.
+            "breaking:   removed fn alli_api::mock::apps::ListApps::search_term(self, value: impl Into<String>) -> Self  [feature mock+apps]",
+            "breaking:   removed fn alli_api::mock::apps::ListApps::without_search_term(self) -> Self  [feature mock+apps]",
         ],
     );
     assert_eq!(impact.changes.len(), 3, "{impact}");

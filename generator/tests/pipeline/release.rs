@@ -9,29 +9,51 @@ use std::net::TcpListener;
 use crate::impact::{APPS, CONVERSATIONS, edit_schema, remove_endpoint};
 use crate::support::{Sandbox, single_error};
 
-/// The project just after the release of 0.1.0: the crate at that version, nothing under
-/// `[Unreleased]` (whatever the checked-in crate has accumulated since).
-fn project() -> Sandbox {
+/// A copy of the project just after a release: what the checked-in changelog holds as
+/// unreleased is released first, so the tests start from a released version whatever the
+/// checked-in state.
+fn project() -> (Sandbox, Versions) {
     let sandbox = Sandbox::with(&["spec", "alli-api/src/generated", "alli-api/public-api.txt"]);
-    let manifest = sandbox.read("alli-api/Cargo.toml");
-    let version = manifest
-        .lines()
-        .find(|l| l.starts_with("version = "))
-        .expect("a version line");
-    sandbox.write(
-        "alli-api/Cargo.toml",
-        &manifest.replacen(version, "version = \"0.1.0\"", 1),
-    );
-    let log = sandbox.read("alli-api/CHANGELOG.md");
-    let start = log
-        .find("## [Unreleased]")
-        .expect("an [Unreleased] section");
-    let end = log.find("## [0.1.0]").expect("the 0.1.0 release");
-    sandbox.write(
-        "alli-api/CHANGELOG.md",
-        &format!("{}## [Unreleased]\n\n{}", &log[..start], &log[end..]),
-    );
-    sandbox
+    if generator::release(&sandbox.layout(), "2026-01-01").is_err() {
+        // Nothing unreleased: the checked-in version is the last release.
+        assert!(
+            !unreleased(&sandbox).contains("\n### "),
+            "{}",
+            unreleased(&sandbox)
+        );
+    }
+    let base = version(&sandbox);
+    let versions = Versions::after(&base);
+    (sandbox, versions)
+}
+
+/// The last released version (0.x) and the versions a bump makes of it.
+struct Versions {
+    base: String,
+    /// After a breaking change: 0.(x+1).0.
+    minor: String,
+    /// After anything else: 0.x.(z+1).
+    patch: String,
+    /// After anything else following the breaking release: 0.(x+1).1.
+    minor_patch: String,
+}
+
+impl Versions {
+    fn after(base: &str) -> Self {
+        let parts: Vec<u64> = base
+            .split('.')
+            .map(|p| p.parse().expect("a numeric version"))
+            .collect();
+        let [0, minor, patch] = parts[..] else {
+            panic!("the tests expect a 0.x version, found {base}");
+        };
+        Versions {
+            base: base.to_owned(),
+            minor: format!("0.{}.0", minor + 1),
+            patch: format!("0.{minor}.{}", patch + 1),
+            minor_patch: format!("0.{}.1", minor + 1),
+        }
+    }
 }
 
 fn version(sandbox: &Sandbox) -> String {
@@ -58,8 +80,7 @@ fn unreleased(sandbox: &Sandbox) -> String {
 
 #[test]
 fn regens_before_a_release_bump_the_version_once_and_accumulate_the_changelog() {
-    let sandbox = project();
-    assert_eq!(version(&sandbox), "0.1.0");
+    let (sandbox, v) = project();
     // A breaking change: an enum value removed.
     edit_schema(
         &sandbox,
@@ -69,8 +90,8 @@ fn regens_before_a_release_bump_the_version_once_and_accumulate_the_changelog() 
     );
     let applied = generator::regen(&sandbox.layout(), &[], None).expect("regen");
     let plan = applied.release.expect("a release plan");
-    assert_eq!(plan.version.to_string(), "0.2.0");
-    assert_eq!(version(&sandbox), "0.2.0");
+    assert_eq!(plan.version.to_string(), v.minor);
+    assert_eq!(version(&sandbox), v.minor);
     let section = unreleased(&sandbox);
     assert!(
         section.contains("### Removed\n- **Breaking:** removed `variant alli_api::types::ObjectAccessType::Order2Reader = \"order_2_reader\"  [feature apps]` ([spec/docs/en/apps.md](../spec/docs/en/apps.md))\n"),
@@ -89,8 +110,8 @@ fn regens_before_a_release_bump_the_version_once_and_accumulate_the_changelog() 
         p["archived"] = serde_json::json!({"type": "boolean"});
     });
     let applied = generator::regen(&sandbox.layout(), &[], None).expect("regen");
-    assert_eq!(applied.release.expect("plan").version.to_string(), "0.2.0");
-    assert_eq!(version(&sandbox), "0.2.0");
+    assert_eq!(applied.release.expect("plan").version.to_string(), v.minor);
+    assert_eq!(version(&sandbox), v.minor);
     let section = unreleased(&sandbox);
     for expected in [
         "### Added\n- new `field alli_api::types::App::archived: Option<bool>  [feature apps]` ([spec/docs/en/apps.md](../spec/docs/en/apps.md))",
@@ -109,12 +130,16 @@ fn regens_before_a_release_bump_the_version_once_and_accumulate_the_changelog() 
     let manifest = sandbox.read("alli-api/Cargo.toml");
     sandbox.write(
         "alli-api/Cargo.toml",
-        &manifest.replacen("version = \"0.2.0\"", "version = \"0.1.1\"", 1),
+        &manifest.replacen(
+            &format!("version = \"{}\"", v.minor),
+            &format!("version = \"{}\"", v.patch),
+            1,
+        ),
     );
     let failure = generator::check(&sandbox.layout()).expect_err("version not bumped");
     let text = failure.to_string();
     assert!(
-        text.contains("error[version]: alli-api/Cargo.toml: version 0.1.1 is not bumped for the breaking changes that alli-api/CHANGELOG.md lists since 0.1.0: it must be at least 0.2.0"),
+        text.contains(&format!("error[version]: alli-api/Cargo.toml: version {} is not bumped for the breaking changes that alli-api/CHANGELOG.md lists since {}: it must be at least {}", v.patch, v.base, v.minor)),
         "{text}"
     );
     // The release refuses a stale tree.
@@ -123,10 +148,10 @@ fn regens_before_a_release_bump_the_version_once_and_accumulate_the_changelog() 
 
     // The release moves [Unreleased] under the version.
     let released = generator::release(&sandbox.layout(), "2026-12-24").expect("release");
-    assert_eq!(released.to_string(), "0.2.0");
+    assert_eq!(released.to_string(), v.minor);
     let log = sandbox.read("alli-api/CHANGELOG.md");
     assert!(
-        log.contains("## [Unreleased]\n\n## [0.2.0] - 2026-12-24\n\n### Added\n- new `field alli_api::types::App::archived"),
+        log.contains(&format!("## [Unreleased]\n\n## [{}] - 2026-12-24\n\n### Added\n- new `field alli_api::types::App::archived", v.minor)),
         "{log}"
     );
     generator::check(&sandbox.layout()).expect("a clean check after the release");
@@ -138,13 +163,13 @@ fn regens_before_a_release_bump_the_version_once_and_accumulate_the_changelog() 
         p["pinned"] = serde_json::json!({"type": "boolean"});
     });
     generator::regen(&sandbox.layout(), &[], None).expect("regen");
-    assert_eq!(version(&sandbox), "0.2.1");
+    assert_eq!(version(&sandbox), v.minor_patch);
     generator::check(&sandbox.layout()).expect("a clean check");
 }
 
 #[test]
 fn a_docs_text_change_is_a_patch_without_api_lines() {
-    let sandbox = project();
+    let (sandbox, v) = project();
     edit_schema(
         &sandbox,
         &APPS,
@@ -153,7 +178,7 @@ fn a_docs_text_change_is_a_patch_without_api_lines() {
     );
     let applied = generator::regen(&sandbox.layout(), &[], None).expect("regen");
     assert!(applied.impact.expect("impact").changes.is_empty());
-    assert_eq!(version(&sandbox), "0.1.1");
+    assert_eq!(version(&sandbox), v.patch);
     let section = unreleased(&sandbox);
     assert!(
         section.contains("### Changed\n- Regenerated from [spec/docs/en/apps.md](../spec/docs/en/apps.md); no change to the public API.\n"),
@@ -164,7 +189,7 @@ fn a_docs_text_change_is_a_patch_without_api_lines() {
 
 #[test]
 fn the_impact_report_without_semver_checks_is_a_pull_request_body() {
-    let sandbox = project();
+    let (sandbox, v) = project();
     edit_schema(
         &sandbox,
         &APPS,
@@ -176,14 +201,17 @@ fn the_impact_report_without_semver_checks_is_a_pull_request_body() {
     assert!(!check.impact.is_breaking(), "{}", check.text());
     let body = check.markdown();
     for expected in [
-        "## Docs drift: alli-api 0.1.0 → 0.1.1\n",
-        "Version: **alli-api 0.1.0 → 0.1.1 (compatible API changes since 0.1.0)**",
-        "#### Added\n\n- new `variant alli_api::types::ObjectAccessType::Order3Viewer = \"order_3_viewer\"  [feature apps]` ([spec/docs/en/apps.md](spec/docs/en/apps.md))\n",
+        format!("## Docs drift: alli-api {} → {}\n", v.base, v.patch),
+        format!(
+            "Version: **alli-api {} → {} (compatible API changes since {})**",
+            v.base, v.patch, v.base
+        ),
+        "#### Added\n\n- new `variant alli_api::types::ObjectAccessType::Order3Viewer = \"order_3_viewer\"  [feature apps]` ([spec/docs/en/apps.md](spec/docs/en/apps.md))\n".to_owned(),
     ] {
-        assert!(body.contains(expected), "missing {expected} in:\n{body}");
+        assert!(body.contains(&expected), "missing {expected} in:\n{body}");
     }
     // Nothing was written.
-    assert_eq!(version(&sandbox), "0.1.0");
+    assert_eq!(version(&sandbox), v.base);
 }
 
 /// Serves `page` to `count` requests on a local port; returns the page's URL.

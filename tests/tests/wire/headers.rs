@@ -266,7 +266,17 @@ async fn user_agent_and_accept() {
         .await
         .expect("request succeeds");
     let requests = server.requests();
-    let version = env!("CARGO_PKG_VERSION");
+    // alli-api's own version, as its manifest says (this crate has a version of its own).
+    let manifest = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../alli-api/Cargo.toml"
+    ))
+    .expect("alli-api/Cargo.toml");
+    let version = manifest
+        .lines()
+        .find_map(|l| l.strip_prefix("version = \""))
+        .and_then(|v| v.strip_suffix('"'))
+        .expect("a version line in alli-api/Cargo.toml");
     assert_eq!(
         alli_api::DEFAULT_USER_AGENT,
         format!("alli-api-rust/{version}")
