@@ -265,15 +265,16 @@ pub fn import(layout: &Layout, pages: &[DocPage]) -> Result<Imported, Failure> {
     Ok(imported)
 }
 
-/// The fragment file of every endpoint. Within a locale, an endpoint lives on one page, and two
-/// endpoints never share a file: either is an error.
+/// The fragment file of every endpoint. Within a locale, an endpoint lives on one page (an
+/// error otherwise). Endpoints whose file names coincide (`/a-b` and `/a/b`, `/jobs/` and
+/// `/jobs/slash`) are told apart by `-2`, `-3`, ... in the order of their paths and methods, so
+/// the names depend on the endpoints only, never on the order of pages or blocks.
 fn fragment_jobs<'a>(
     layout: &Layout,
     parsed: &'a [(&'a DocPage, Vec<PageEndpoint>)],
     diags: &mut Diagnostics,
 ) -> Vec<(PathBuf, &'a DocPage, &'a PageEndpoint)> {
     let mut seen: BTreeMap<(&str, HttpMethod, &str), (&Path, usize)> = BTreeMap::new();
-    let mut files: BTreeMap<PathBuf, (String, &Path, usize)> = BTreeMap::new();
     let mut jobs = Vec::new();
     for (page, endpoints) in parsed {
         for e in endpoints {
@@ -295,27 +296,33 @@ fn fragment_jobs<'a>(
                 continue;
             }
             seen.insert(key, (&page.path, e.line));
-            let path = fragment_path(layout, &page.locale, page, e);
-            if let Some((other_label, other_page, other_line)) = files.get(&path) {
-                let stored = display_path(&path);
-                diags.push(
-                    Diagnostic::error(
-                        "fragment-name-clash",
-                        at,
-                        format!(
-                            "{} and {other_label} would both be stored as {stored}",
-                            e.label()
-                        ),
-                    )
-                    .with_note(format!(
-                        "the other is at {}:{other_line}",
-                        display_path(other_page)
-                    )),
-                );
-                continue;
-            }
-            files.insert(path.clone(), (e.label(), &page.path, e.line));
-            jobs.push((path, *page, e));
+            jobs.push((fragment_path(layout, &page.locale, page, e), *page, e));
+        }
+    }
+    let mut sharing: BTreeMap<PathBuf, Vec<usize>> = BTreeMap::new();
+    for (i, (path, _, _)) in jobs.iter().enumerate() {
+        sharing.entry(path.clone()).or_default().push(i);
+    }
+    let mut taken: BTreeSet<PathBuf> = sharing.keys().cloned().collect();
+    for (path, mut members) in sharing {
+        if members.len() < 2 {
+            continue;
+        }
+        members.sort_by_key(|&i| (jobs[i].2.path.as_str(), jobs[i].2.method.as_str()));
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let mut n = 2;
+        for &i in &members[1..] {
+            let next = loop {
+                let candidate = path.with_file_name(format!("{stem}-{n}.yaml"));
+                n += 1;
+                if taken.insert(candidate.clone()) {
+                    break candidate;
+                }
+            };
+            jobs[i].0 = next;
         }
     }
     jobs
@@ -353,7 +360,8 @@ fn fragment_path(layout: &Layout, locale: &str, page: &DocPage, e: &PageEndpoint
         .join(format!("{}.yaml", endpoint_file_stem(e.method, &e.path)))
 }
 
-/// `post` + `/webapi/v2/apps/{app_id}/run` → `post-webapi-v2-apps-by-app_id-run`.
+/// `post` + `/webapi/v2/apps/{app_id}/run` → `post-webapi-v2-apps-by-app_id-run`; a trailing
+/// slash adds `-slash` (`get` + `/jobs/` → `get-jobs-slash`), `/` is `root`.
 pub fn endpoint_file_stem(method: HttpMethod, path: &str) -> String {
     let mut parts = vec![method.as_str().to_owned()];
     let segments: Vec<Segment<'_>> = match PathTemplate::parse(path) {
@@ -373,6 +381,9 @@ pub fn endpoint_file_stem(method: HttpMethod, path: &str) -> String {
     }
     if parts.len() == 1 {
         parts.push("root".to_owned());
+    } else if path.ends_with('/') {
+        // `/jobs/` is another endpoint than `/jobs`.
+        parts.push("slash".to_owned());
     }
     parts.join("-")
 }
@@ -653,6 +664,15 @@ mod tests {
             "get-webapi-v2-conversations-by-conversation_id-chats"
         );
         assert_eq!(endpoint_file_stem(HttpMethod::Get, "/"), "get-root");
+        assert_eq!(endpoint_file_stem(HttpMethod::Get, "/jobs"), "get-jobs");
+        assert_eq!(
+            endpoint_file_stem(HttpMethod::Get, "/jobs/"),
+            "get-jobs-slash"
+        );
+        assert_eq!(
+            endpoint_file_stem(HttpMethod::Get, "/jobs/{id}/"),
+            "get-jobs-by-id-slash"
+        );
         assert_eq!(
             endpoint_file_stem(HttpMethod::Get, "/A B/x.json"),
             "get-a-b-x.json"

@@ -122,6 +122,11 @@ pub fn run_with(
         })?,
         previous: previous_names(layout),
     };
+    let settings = &with_manifest_features(layout, settings).map_err(|d| {
+        let mut all = outputs.warnings.clone();
+        all.push(d);
+        Failure::from(all)
+    })?;
     let generated =
         codegen::generate(spec.document(), &spec.settings, settings, &pins).map_err(|f| {
             let mut all = outputs.warnings.clone();
@@ -173,6 +178,25 @@ pub fn run_with(
     outputs.spec = Some(spec);
     outputs.generated = Some(generated);
     Ok(outputs)
+}
+
+/// `settings` with the features the crate's manifest keeps by hand added to the names a
+/// resource module must not take (each module is a cargo feature of the crate).
+fn with_manifest_features(
+    layout: &Layout,
+    settings: &codegen::CodegenSettings,
+) -> Result<codegen::CodegenSettings, Diagnostic> {
+    let mut settings = settings.clone();
+    if settings.resource_features {
+        if let Some(text) = output::read_normalized(&layout.abs(&layout.crate_manifest()))? {
+            for feature in manifest::kept_features(&text) {
+                if !settings.reserved.contains(&feature) {
+                    settings.reserved.push(feature);
+                }
+            }
+        }
+    }
+    Ok(settings)
 }
 
 /// The failure of the spec stage, after the warnings of the import, with a note on each error

@@ -38,6 +38,42 @@ pub fn with_features(
     })
 }
 
+/// The features of the manifest's `[features]` table outside the generated block (`full-serde`,
+/// `rustls`, `mock`, ...): names a resource module must not take, since each module is a
+/// feature too. Reads `name = ...` lines at the start of a line; a value spanning lines is
+/// skipped.
+pub fn kept_features(manifest: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let (mut in_features, mut in_block) = (false, false);
+    for line in manifest.lines() {
+        let trimmed = line.trim();
+        if trimmed == BEGIN {
+            in_block = true;
+            continue;
+        }
+        if trimmed == END {
+            in_block = false;
+            continue;
+        }
+        if !line.starts_with([' ', '\t']) && trimmed.starts_with('[') {
+            in_features =
+                trimmed.trim_start_matches('[').trim_end_matches(']').trim() == "features";
+            continue;
+        }
+        if !in_features || in_block || line.starts_with([' ', '\t']) {
+            continue;
+        }
+        let Some((key, _)) = trimmed.split_once('=') else {
+            continue;
+        };
+        let key = key.trim().trim_matches('"');
+        if !key.is_empty() && !key.starts_with('#') && !key.contains(' ') {
+            out.push(key.to_owned());
+        }
+    }
+    out
+}
+
 /// The lines between the markers.
 fn feature_block(model: &Model, settings: &CodegenSettings) -> String {
     let mut default: Vec<String> = settings
@@ -104,5 +140,16 @@ mod tests {
             "the block reads back"
         );
         assert_eq!(resource_features("[features]\n"), None);
+    }
+
+    #[test]
+    fn kept_features_are_those_outside_the_block() {
+        let text = format!(
+            "[package]\nname = \"x\"\n\n[features]\n{BEGIN}\ndefault = [\"rustls\", \"a\"]\na = []\n{END}\n## docs\nfull-serde = []\nrustls = [\"reqwest/rustls\"]\nmock = [\n    \"full-serde\",\n    \"dep:hyper\",\n]\n\"quoted\" = []\n\n[dependencies]\nserde = \"1\"\n"
+        );
+        assert_eq!(
+            kept_features(&text),
+            ["full-serde", "rustls", "mock", "quoted"]
+        );
     }
 }

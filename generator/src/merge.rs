@@ -305,8 +305,9 @@ fn distribute_security(
 #[derive(Default)]
 struct Paths {
     items: BTreeMap<String, Map<String, Value>>,
-    /// Path shape (parameter names erased) → the first path of that shape and its fragment.
-    shapes: BTreeMap<String, (String, usize)>,
+    /// Path shape (parameter names erased) → the paths of that shape, each with the fragment
+    /// that first brought it.
+    shapes: BTreeMap<String, Vec<(String, usize)>>,
     /// `x-` extensions of the Paths object: the first fragment's.
     extensions: Singletons,
 }
@@ -325,7 +326,7 @@ impl Paths {
                 self.extensions.add(path, item, &at, src.idx, origins);
                 continue;
             }
-            if self.clashes(path, &at, src, diags) {
+            if self.clashes(path, item, &at, src, diags) {
                 continue;
             }
             let merged = self.items.entry(path.clone()).or_default();
@@ -358,11 +359,15 @@ impl Paths {
         }
     }
 
-    /// Whether `path` is an earlier path up to parameter names (reported). Paths that are
-    /// not templates are left to validation.
+    /// Whether `item`, at `path`, clashes with an earlier path that differs only in
+    /// parameter names. OpenAPI forbids such paths, but when no method is on both, the
+    /// operations never collide: a warning, and both are kept. The same method on both is an
+    /// error (two operations for one request), and `item` is dropped. Paths that are not
+    /// templates are left to validation.
     fn clashes(
         &mut self,
         path: &str,
+        item: &Value,
         at: &Pointer,
         src: &Source<'_>,
         diags: &mut Diagnostics,
@@ -370,25 +375,51 @@ impl Paths {
         let Ok(template) = PathTemplate::parse(path) else {
             return false;
         };
-        match self.shapes.get(&template.shape()) {
-            Some((other, _)) if other == path => false,
-            Some((other, other_idx)) => {
+        let same_shape = self.shapes.entry(template.shape()).or_default();
+        let methods: Vec<&String> = item
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(k, _)| k)
+            .filter(|k| HttpMethod::from_key(k).is_some())
+            .collect();
+        let mut clash = false;
+        for (other, other_idx) in same_shape.iter().filter(|(p, _)| p != path) {
+            let other_item = self.items.get(other);
+            let shared: Vec<String> = methods
+                .iter()
+                .filter(|m| other_item.is_some_and(|i| i.contains_key(m.as_str())))
+                .map(|m| m.to_uppercase())
+                .collect();
+            let note = format!(
+                "`{other}` is in {}",
+                display_path(&src.order[*other_idx].file)
+            );
+            if shared.is_empty() {
+                diags.push(
+                    Diagnostic::warning(
+                        "path-template-clash",
+                        src.fragment.locate(at),
+                        format!("`{path}` is the same path as `{other}` with other parameter names, which OpenAPI does not allow; no method is on both, so both are generated"),
+                    )
+                    .with_note(note),
+                );
+            } else {
+                clash = true;
                 diags.push(
                     Diagnostic::error(
                         "path-template-clash",
                         src.fragment.locate(at),
-                        format!("`{path}` is the same path as `{other}` with other parameter names; OpenAPI allows only one"),
+                        format!("`{path}` is the same path as `{other}` with other parameter names, and {} is on both: one request, two operations", shared.join(", ")),
                     )
-                    .with_note(format!("`{other}` is in {}", display_path(&src.order[*other_idx].file))),
+                    .with_note(note),
                 );
-                true
-            }
-            None => {
-                self.shapes
-                    .insert(template.shape(), (path.to_owned(), src.idx));
-                false
             }
         }
+        if !clash && !same_shape.iter().any(|(p, _)| p == path) {
+            same_shape.push((path.to_owned(), src.idx));
+        }
+        clash
     }
 
     /// Paths in order; in each, methods in the order OpenAPI lists them, other keys after.
@@ -671,12 +702,33 @@ mod tests {
     }
 
     #[test]
-    fn paths_equal_up_to_parameter_names_clash() {
+    fn paths_equal_up_to_parameter_names_clash_only_on_a_shared_method() {
+        // Different methods: a warning, both kept.
         let a = frag("a.yaml", op_doc("/a/{id}", "get", json!({})));
         let b = frag("b.yaml", op_doc("/a/{key}", "delete", json!({})));
         let mut d = Diagnostics::new();
-        merge(&[a, b], &mut d);
-        assert!(d.iter().any(|m| m.code == "path-template-clash"), "{d}");
+        let m = merge(&[a.clone(), b], &mut d);
+        let msgs: Vec<_> = d.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            msgs,
+            vec![
+                "warning[path-template-clash]: b.yaml: #/paths/~1a~1{key}: `/a/{key}` is the same path as `/a/{id}` with other parameter names, which OpenAPI does not allow; no method is on both, so both are generated\n  = note: `/a/{id}` is in a.yaml"
+            ]
+        );
+        let paths = m.document["paths"].as_object().expect("paths");
+        assert!(paths["/a/{id}"].get("get").is_some() && paths["/a/{key}"].get("delete").is_some());
+        // The same method on both: an error, the second dropped.
+        let c = frag("c.yaml", op_doc("/a/{name}", "get", json!({})));
+        let mut d = Diagnostics::new();
+        let m = merge(&[a, c], &mut d);
+        let msgs: Vec<_> = d.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            msgs,
+            vec![
+                "error[path-template-clash]: c.yaml: #/paths/~1a~1{name}: `/a/{name}` is the same path as `/a/{id}` with other parameter names, and GET is on both: one request, two operations\n  = note: `/a/{id}` is in a.yaml"
+            ]
+        );
+        assert!(m.document["paths"].get("/a/{name}").is_none());
     }
 
     #[test]

@@ -208,13 +208,18 @@ fn normalize_path_item(item: &mut Value, at: &Pointer, doc: &Value, ctx: &mut Ct
     }
 }
 
-/// `(name, in)` of a parameter, through references into `doc`.
+/// `(name, in)` of a parameter, through references into `doc`; a header's name in lower case
+/// (HTTP header names are case-insensitive, as validation compares them).
 fn param_key(doc: &Value, p: &Value) -> Option<(String, String)> {
     let p = crate::refs::resolve(doc, p, &Pointer::root()).ok()?;
-    Some((
-        p.get("name")?.as_str()?.to_owned(),
-        p.get("in")?.as_str()?.to_owned(),
-    ))
+    let name = p.get("name")?.as_str()?;
+    let location = p.get("in")?.as_str()?;
+    let name = if location == "header" {
+        name.to_ascii_lowercase()
+    } else {
+        name.to_owned()
+    };
+    Some((name, location.to_owned()))
 }
 
 fn require_path_parameter(p: &mut Value, at: &Pointer, ctx: &mut Ctx<'_>) {
@@ -650,6 +655,20 @@ mod tests {
         assert_eq!(
             doc["paths"]["/a"]["get"]["parameters"],
             json!([{"name": "q", "in": "query", "schema": {"type": "integer"}}, {"$ref": "#/components/parameters/R"}])
+        );
+    }
+
+    #[test]
+    fn a_header_parameter_is_redefined_whatever_the_case_of_its_name() {
+        let (doc, _) = run(json!({"openapi": "3.1.0",
+            "paths": {"/a": {
+                "parameters": [{"$ref": "#/components/parameters/Trace"}],
+                "get": {"parameters": [{"name": "x-trace-id", "in": "header", "schema": {"type": "string"}}]}}},
+            "components": {"parameters": {
+                "Trace": {"name": "X-Trace-Id", "in": "header", "schema": {"type": "integer"}}}}}));
+        assert_eq!(
+            doc["paths"]["/a"]["get"]["parameters"],
+            json!([{"name": "x-trace-id", "in": "header", "schema": {"type": "string"}}])
         );
     }
 

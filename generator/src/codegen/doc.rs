@@ -8,10 +8,17 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 /// Makes one paragraph of API prose safe for rustdoc.
+///
+/// Indentation is dropped (no indented code blocks: prose only), except that a line continuing
+/// a list item is indented to the item's text, as markdown reads it either way (an unindented
+/// "lazy" continuation is what clippy's `doc_lazy_continuation` rejects). Tabs become spaces
+/// (`tabs_in_doc_comments`).
 pub fn sanitize(text: &str) -> String {
     let mut out = Vec::new();
     let mut in_fence = false;
-    for raw in text.replace("\r\n", "\n").split('\n') {
+    // The indentation of the text of the list item the current paragraph is in.
+    let mut item_indent: Option<usize> = None;
+    for raw in text.replace("\r\n", "\n").replace('\r', "\n").split('\n') {
         let line = raw.trim_end();
         let trimmed = line.trim_start();
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
@@ -22,14 +29,25 @@ pub fn sanitize(text: &str) -> String {
                 out.push("```text".to_owned());
             }
             in_fence = !in_fence;
+            item_indent = None;
             continue;
         }
         if in_fence {
-            out.push(line.to_owned());
+            out.push(line.replace('\t', "    "));
             continue;
         }
-        // No indented code blocks: prose only.
-        out.push(escape_inline(trimmed));
+        let prose = escape_inline(&trimmed.replace('\t', " "));
+        if prose.is_empty() || interrupts_paragraph(&prose) {
+            item_indent = None;
+            out.push(prose);
+        } else if let Some(indent) = list_item_indent(&prose) {
+            item_indent = Some(indent);
+            out.push(prose);
+        } else if let Some(indent) = item_indent {
+            out.push(format!("{}{prose}", " ".repeat(indent)));
+        } else {
+            out.push(prose);
+        }
     }
     if in_fence {
         out.push("```".to_owned());
@@ -46,6 +64,42 @@ pub fn sanitize(text: &str) -> String {
         lines.pop();
     }
     lines.join("\n")
+}
+
+/// Where the text of a list item starts when `line` (unindented) opens one: after `-`, `*`,
+/// `+`, `1.` or `1)` and the spaces after it.
+fn list_item_indent(line: &str) -> Option<usize> {
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    let marker = match line.as_bytes().first()? {
+        b'-' | b'*' | b'+' => 1,
+        _ if (1..=9).contains(&digits)
+            && matches!(line.as_bytes().get(digits), Some(b'.' | b')')) =>
+        {
+            digits + 1
+        }
+        _ => return None,
+    };
+    let spaces = line[marker..].bytes().take_while(|&b| b == b' ').count();
+    let rest = &line[marker + spaces..];
+    if spaces == 0 || rest.is_empty() {
+        return None;
+    }
+    // Five spaces or more: the text is an indented code block, which starts one space in.
+    Some(marker + if spaces > 4 { 1 } else { spaces })
+}
+
+/// Whether `line` (unindented) starts a block of its own rather than continuing a paragraph:
+/// a heading or a thematic break.
+fn interrupts_paragraph(line: &str) -> bool {
+    let hashes = line.bytes().take_while(|&b| b == b'#').count();
+    if (1..=6).contains(&hashes) && line[hashes..].chars().next().is_none_or(|c| c == ' ') {
+        return true;
+    }
+    let marks: String = line.chars().filter(|c| !c.is_whitespace()).collect();
+    marks.len() >= 3
+        && ["-", "*", "_"]
+            .iter()
+            .any(|m| marks.chars().all(|c| c.to_string() == *m))
 }
 
 /// Escapes what rustdoc would read as markup we do not mean: `[`, `]`, `<`, `>`, and turns
@@ -117,6 +171,22 @@ pub fn attrs(text: &str) -> TokenStream {
     quote! { #( #[doc = #lines] )* }
 }
 
+/// A bullet list item of `text` (sanitized prose, maybe several lines): `- ` before the first
+/// line, the others indented to continue the item.
+pub fn list_item(text: &str) -> String {
+    let mut out = String::from("- ");
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+            if !line.is_empty() {
+                out.push_str("  ");
+            }
+        }
+        out.push_str(line);
+    }
+    out
+}
+
 /// Joins paragraphs with blank lines, skipping empty ones.
 pub fn paragraphs<I: IntoIterator<Item = String>>(parts: I) -> String {
     parts
@@ -169,5 +239,43 @@ mod tests {
             "See <https://app.alli.ai/projects/X>. Cite as \\[1\\], &lt;b&gt;bold&lt;/b&gt;\nindented\n```text\nfn x() {}\n```"
         );
         assert_eq!(sanitize("a\n\n\n\nb\n\n"), "a\n\nb");
+    }
+
+    #[test]
+    fn list_continuations_are_indented_to_the_item_text() {
+        // Indented in the source, or lazy already: either way markdown continues the item.
+        assert_eq!(
+            sanitize(
+                "Use the\n- `a` index to search\n    all data\n- `b` index\nto search more\n\nAfter."
+            ),
+            "Use the\n- `a` index to search\n  all data\n- `b` index\n  to search more\n\nAfter."
+        );
+        assert_eq!(
+            sanitize("1. one\n   more\n10)  ten\nmore\n*   star\nmore"),
+            "1. one\n   more\n10)  ten\n     more\n*   star\n    more"
+        );
+        // Headings, rules and fences end the item; `-` without text, or `2019.5`, is no item.
+        assert_eq!(
+            sanitize(
+                "- a\n# Head\ntext\n- b\n---\ntext\n- c\n```\ncode\n```\ntext\n-\ntext\n2019.5 is\nno list"
+            ),
+            "- a\n# Head\ntext\n- b\n---\ntext\n- c\n```text\ncode\n```\ntext\n-\ntext\n2019.5 is\nno list"
+        );
+    }
+
+    #[test]
+    fn list_items_of_several_lines_continue_the_item() {
+        assert_eq!(
+            list_item("`id`: the id\n- one\n\nmore"),
+            "- `id`: the id\n  - one\n\n  more"
+        );
+    }
+
+    #[test]
+    fn tabs_become_spaces() {
+        assert_eq!(
+            sanitize("a\tb\n\tc\n```\n\tcode\n```"),
+            "a b\nc\n```text\n    code\n```"
+        );
     }
 }

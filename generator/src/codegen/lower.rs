@@ -15,6 +15,7 @@
 //! | `examples: [a, ..]` | `example: a` |
 //! | boolean schemas `true` / `false` | `{}` / `{not: {}}` (`additionalProperties` keeps its boolean) |
 //! | an operation without `responses` (optional in 3.1) | `responses: {}` |
+//! | a document without `paths` (optional in 3.1) | `paths: {}` |
 //! | a path item `$ref` (`#/components/pathItems/X`) | the path item it names, merged with its siblings |
 //!
 //! What the generator does not use, or `openapiv3` cannot hold, is left out of the typed
@@ -58,6 +59,8 @@ pub fn lower_document(doc: &Value) -> Result<Lowered, Diagnostic> {
     walk_document(&mut lowered, &mut lowering);
     if let Some(obj) = lowered.as_object_mut() {
         obj.insert("openapi".to_owned(), json!("3.0.3"));
+        // Optional since 3.1 (a document of webhooks or components only).
+        obj.entry("paths").or_insert_with(|| json!({}));
     }
     let api = parse_with_repairs(&mut lowered, &mut warnings)?;
     Ok(Lowered { api, warnings })
@@ -158,7 +161,7 @@ fn parse_with_repairs(
                     pointer: Some(at.to_string()),
                     ..Location::default()
                 },
-                format!("this part of the merged document cannot be read as OpenAPI: {message}"),
+                explain(&at, &message),
             ));
         };
         if let Some(schema) = schema_at.get_mut(lowered) {
@@ -179,6 +182,78 @@ fn parse_with_repairs(
             format!("the generator cannot read this schema ({why}); its values decode as arbitrary JSON values"),
         ));
     }
+}
+
+/// What the OpenAPI object at `at` is, by where it is (`the parameter`, `the OAuth2 flow
+/// `implicit``).
+fn object_at(at: &Pointer) -> String {
+    let tokens = at.tokens();
+    let n = tokens.len();
+    let tok = |i: usize| tokens.get(i).map(String::as_str);
+    let (last, parent) = (
+        n.checked_sub(1).and_then(tok),
+        n.checked_sub(2).and_then(tok),
+    );
+    let named = |what: &str| format!("the {what} `{}`", last.unwrap_or_default());
+    match (parent, last) {
+        (_, None) => "the document".to_owned(),
+        (Some("parameters"), _) => "the parameter".to_owned(),
+        (Some("responses"), _) => named("response"),
+        (Some("flows"), _) => named("OAuth2 flow"),
+        (Some("securitySchemes"), _) => named("security scheme"),
+        (Some("headers"), _) => named("header"),
+        (Some("content"), _) => named("media type"),
+        (Some("encoding"), _) => named("encoding of"),
+        (Some("examples"), _) => named("example"),
+        (Some("variables"), _) => named("server variable"),
+        (Some("servers"), _) => "the server".to_owned(),
+        (Some("tags"), _) => "the tag".to_owned(),
+        (Some("paths"), _) => named("path"),
+        (_, Some("requestBody")) => "the request body".to_owned(),
+        (_, Some("responses")) => "the responses".to_owned(),
+        (_, Some("info")) if n == 1 => "the `info` object".to_owned(),
+        (_, Some("license" | "contact")) => named("object"),
+        (_, Some(key)) if crate::http::HttpMethod::from_key(key).is_some() => {
+            format!("the {} operation", key.to_uppercase())
+        }
+        (_, Some(key)) => format!("`{key}`"),
+    }
+}
+
+/// An error of the typed parse said as what is wrong with the document, not as the reader's
+/// complaint: which object, and which of its fields is missing or has a value it cannot hold.
+fn explain(at: &Pointer, message: &str) -> String {
+    let what = object_at(at);
+    // serde's own wording, without its position suffix.
+    let message = message.split(" at line ").next().unwrap_or(message);
+    let quoted = |m: &str| -> Option<String> {
+        let start = m.find('`')? + 1;
+        let len = m[start..].find('`')?;
+        Some(m[start..start + len].to_owned())
+    };
+    if let Some(rest) = message.strip_prefix("missing field ") {
+        let field = quoted(rest).unwrap_or_else(|| rest.to_owned());
+        return format!(
+            "{what} has no `{field}`, which OpenAPI requires (the generator cannot read the document without it)"
+        );
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant ") {
+        let value = quoted(rest).unwrap_or_else(|| rest.to_owned());
+        let expected = rest.split_once("expected ").map_or("", |(_, e)| e);
+        return format!(
+            "{what} has `{value}` where OpenAPI allows {expected}; the generator cannot read it"
+        );
+    }
+    let wrong = message
+        .strip_prefix("invalid type: ")
+        .or_else(|| message.strip_prefix("invalid value: "));
+    if let Some(rest) = wrong {
+        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, "?"));
+        return format!(
+            "{what} holds {found} where OpenAPI wants {expected}; the generator cannot read it"
+        );
+    }
+    format!("{what} cannot be read as OpenAPI: {message}")
 }
 
 /// The pointer of every schema of a document.
@@ -238,17 +313,25 @@ fn locate_unreadable(doc: &Value) -> Option<(Pointer, String)> {
             .err()
             .map(|e| (pointer_of(at, e.path()), e.inner().to_string()))
     }
+    /// The members of the object `v[key]` (none when it is not one).
+    fn members<'a>(v: &'a Value, key: &str) -> impl Iterator<Item = (&'a String, &'a Value)> {
+        v.get(key).and_then(Value::as_object).into_iter().flatten()
+    }
     let root = Pointer::root();
-    for (path, item) in doc
-        .get("paths")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
+    for (path, item) in members(doc, "paths") {
         let at = root.push("paths").push(path);
         for (key, op) in item.as_object().into_iter().flatten() {
             if crate::http::HttpMethod::from_key(key).is_some() {
-                if let Some(found) = try_part::<openapiv3::Operation>(op, at.push(key)) {
+                let op_at = at.push(key);
+                // Its parts first: the typed maps of responses lose the path below them.
+                for (code, r) in members(op, "responses") {
+                    let r_at = op_at.push("responses").push(code);
+                    let found = try_part::<openapiv3::ReferenceOr<openapiv3::Response>>(r, r_at);
+                    if found.is_some() {
+                        return found;
+                    }
+                }
+                if let Some(found) = try_part::<openapiv3::Operation>(op, op_at) {
                     return Some(found);
                 }
             }
@@ -708,6 +791,43 @@ mod tests {
             "paths": {"/a": {"get": {"parameters": [{"name": "p", "in": "query", "style": "sideways", "schema": {"type": "string"}}], "responses": {}}}}});
         let err = lower_document(&broken).expect_err("unreadable");
         assert_eq!(err.code, "unreadable-document");
+    }
+
+    #[test]
+    fn what_the_typed_model_cannot_read_is_named_with_its_place() {
+        let with = |paths: Value, components: Value| json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": paths, "components": components});
+        let ok = json!({"200": {"description": "OK"}});
+        let cases = [
+            (
+                with(
+                    json!({"/a": {"get": {"responses": {"200": {}}}}}),
+                    json!({}),
+                ),
+                "error[unreadable-document]: #/paths/~1a/get/responses/200: the response `200` has no `description`, which OpenAPI requires (the generator cannot read the document without it)",
+            ),
+            (
+                with(
+                    json!({"/a": {"get": {"parameters": [{"name": "p", "in": "query", "style": "sideways", "schema": {}}], "responses": ok}}}),
+                    json!({}),
+                ),
+                "error[unreadable-document]: #/paths/~1a/get/parameters/0: the parameter has `sideways` where OpenAPI allows one of `form`, `spaceDelimited`, `pipeDelimited`, `deepObject`; the generator cannot read it",
+            ),
+            (
+                with(
+                    json!({"/a": {"get": {"responses": ok}}}),
+                    json!({"securitySchemes": {"o": {"type": "oauth2", "flows": {"implicit": {"authorizationUrl": "https://a"}}}}}),
+                ),
+                "error[unreadable-document]: #/components/securitySchemes/o: the security scheme `o` has no `scopes`, which OpenAPI requires (the generator cannot read the document without it)",
+            ),
+        ];
+        for (doc, expected) in cases {
+            let err = lower_document(&doc).expect_err("unreadable");
+            assert_eq!(err.to_string(), expected);
+        }
+        // 3.1 makes `paths` optional.
+        let no_paths =
+            json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "components": {}});
+        assert!(lower_document(&no_paths).is_ok());
     }
 
     #[test]

@@ -441,3 +441,72 @@ fn the_translated_korean_page_agrees_with_the_english_one() {
     let applied = generator::import_only(&sandbox.layout(), &[], None).expect("import succeeds");
     assert!(!applied.warnings.has_errors());
 }
+
+#[test]
+fn endpoints_whose_file_names_coincide_get_distinct_names_whatever_the_page_order() {
+    let block = |path: &str, id: &str| {
+        format!(
+            "```json\n{}\n```\n",
+            serde_json::json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+                "paths": {path: {"get": {"operationId": id, "tags": ["jobs"],
+                    "responses": {"200": {"description": "OK"}}}}}})
+        )
+    };
+    let endpoints = [
+        ("/jobs", "list"),
+        ("/jobs/", "listSlash"),
+        ("/jobs/slash", "slash"),
+        ("/jobs/a-b", "dashed"),
+        ("/jobs/a/b", "nested"),
+    ];
+    let mut stored: Vec<Vec<(String, String)>> = Vec::new();
+    for order in [[0, 1, 2, 3, 4], [4, 3, 2, 1, 0]] {
+        let sandbox = Sandbox::empty();
+        // Two pages, the endpoints spread over them in this order.
+        let (first, second) = order.split_at(2);
+        for (name, part) in [("one.md", first), ("two.md", second)] {
+            let text: String = part
+                .iter()
+                .map(|&i| {
+                    format!(
+                        "## {}\n\n{}\n",
+                        endpoints[i].1,
+                        block(endpoints[i].0, endpoints[i].1)
+                    )
+                })
+                .collect();
+            sandbox.write(
+                &format!("spec/docs/en/{name}"),
+                &format!("# Jobs\n\n{text}"),
+            );
+        }
+        generator::regen(&sandbox.layout(), &[], None).expect("imports and generates");
+        let files: Vec<(String, String)> = fragment_files(sandbox.root())
+            .into_iter()
+            .map(|f| {
+                let name = f.file_name().expect("name").to_string_lossy().into_owned();
+                let text = fs::read_to_string(&f).expect("fragment");
+                let path = endpoints
+                    .iter()
+                    .map(|(p, _)| *p)
+                    .filter(|p| text.contains(&format!("\n  {p}:\n")))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                (name, path)
+            })
+            .collect();
+        stored.push(files);
+    }
+    let expected: Vec<(String, String)> = [
+        ("get-jobs-a-b-2.yaml", "/jobs/a/b"),
+        ("get-jobs-a-b.yaml", "/jobs/a-b"),
+        ("get-jobs-slash-2.yaml", "/jobs/slash"),
+        ("get-jobs-slash.yaml", "/jobs/"),
+        ("get-jobs.yaml", "/jobs"),
+    ]
+    .iter()
+    .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+    .collect();
+    assert_eq!(stored[0], expected);
+    assert_eq!(stored[1], expected);
+}

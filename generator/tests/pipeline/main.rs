@@ -5,6 +5,7 @@
 mod support;
 
 mod check;
+mod features;
 mod golden;
 mod impact;
 mod import;

@@ -213,3 +213,34 @@ fn reference_cycles_end_in_output_or_errors_not_a_stack_overflow() {
         "{error}"
     );
 }
+
+#[test]
+fn what_the_typed_model_cannot_read_is_an_error_naming_fragment_line_and_object() {
+    let page = |flows: serde_json::Value| {
+        let doc = serde_json::json!({
+            "openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+            "components": {"securitySchemes": {"oauth": {"type": "oauth2", "flows": flows}}},
+            "security": [{"oauth": []}],
+            "paths": {"/x": {"get": {"operationId": "getX", "tags": ["x"],
+                "responses": {"200": {"description": "OK"}}}}}
+        });
+        format!("# X\n\n## X\n\n```json\n{doc:#}\n```\n")
+    };
+    let sandbox = Sandbox::empty();
+    // An implicit flow without its (required) `scopes`.
+    sandbox.write(
+        "spec/docs/en/x.md",
+        &page(serde_json::json!({"implicit": {"authorizationUrl": "https://a.example.com"}})),
+    );
+    let failure = generator::run(&sandbox.layout(), &[]).expect_err("unreadable");
+    let error = crate::support::single_error(&failure);
+    let line = error
+        .strip_prefix("error[unreadable-document]: spec/fragments/en/x/get-x.yaml:")
+        .and_then(|rest| rest.split(':').next())
+        .and_then(|n| n.parse::<usize>().ok());
+    assert!(
+        line.is_some_and(|n| n > 1)
+            && error.contains(": #/components/securitySchemes/oauth: the security scheme `oauth` has no `scopes`, which OpenAPI requires"),
+        "{error}"
+    );
+}

@@ -14,4 +14,5 @@ pub mod operation_ids;
 pub mod pagination;
 pub mod refs_as_data;
 pub mod requests;
+pub mod third_party;
 pub mod wire_shapes;

@@ -81,7 +81,7 @@ async fn names_that_clash_with_rust_still_work() {
     ));
     let c = client(&server.url());
     assert_eq!(
-        c.default().health().send().await.expect("health").ok,
+        c.default_api().health().send().await.expect("health").ok,
         Some(true)
     );
     let options: Vec<names_types::OptionSchema> = c.search().search().send().await.expect("search");
@@ -282,4 +282,36 @@ async fn has_more_false_ends_a_cursor_stream_and_page_numbers_start_at_the_minim
     assert_eq!(items, ["a", "b", "c"]);
     let targets: Vec<String> = server.requests().iter().map(|r| r.target.clone()).collect();
     assert_eq!(targets, ["/pages?page=0", "/pages?page=1", "/pages?page=2"]);
+}
+
+#[tokio::test]
+async fn a_default_error_body_is_the_last_arm_after_the_documented_statuses() {
+    use alli_api_tests::golden::third_party::{ThirdPartyApi, types as tp};
+    let server = TestServer::start().await;
+    server.push(Reply::json(409, json!({"conflict": "taken"})));
+    server.push(Reply::json(403, json!({"message": "forbidden"})));
+    // Not documented: the `default` response's body.
+    server.push(Reply::json(422, json!({"message": "unprocessable"})));
+    let c = client(&server.url());
+    let update = || c.items().update("i1").send();
+    let e = update().await.expect_err("409");
+    assert_eq!(
+        e.body::<tp::UpdateItemError409>()
+            .and_then(|b| b.conflict.as_deref()),
+        Some("taken")
+    );
+    let e = update().await.expect_err("403");
+    assert_eq!(
+        e.body::<tp::UpdateItemError400>()
+            .and_then(|b| b.message.as_deref()),
+        Some("forbidden")
+    );
+    let e = update().await.expect_err("422");
+    assert_eq!(
+        e.body::<tp::UpdateItemError400>()
+            .and_then(|b| b.message.as_deref()),
+        Some("unprocessable")
+    );
+    assert!(e.body::<tp::UpdateItemError409>().is_none());
+    assert_eq!(server.request_count(), 3);
 }

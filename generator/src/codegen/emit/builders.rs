@@ -9,7 +9,7 @@ use crate::codegen::ClientAccessors;
 use crate::codegen::doc::{self, paragraphs};
 use crate::codegen::model::{
     AnswerPlan, ArgTarget, BodyPlan, FieldState, Operation, ParamIn, ParamStyle, Resource,
-    RustType, SetterKind, StructDef, TypeKind,
+    RustType, SetterKind, StatusMatch, StructDef, TypeKind,
 };
 
 /// The module of one resource.
@@ -537,7 +537,7 @@ fn request_fn(cx: &Ctx<'_>, r: &Resource, op: &Operation) -> TokenStream {
         }
         AnswerPlan::Json | AnswerPlan::Empty => {}
     }
-    if !op.errors.is_empty() {
+    if !op.error_arms.is_empty() {
         build.push(quote!(request.error_decoder(Self::error_body);));
     }
     if let Some(e) = &op.envelope {
@@ -593,15 +593,13 @@ pub(super) fn param_style(
     }
 }
 
-/// `fn error_body(status, body)`: the typed error body of a status.
+/// `fn error_body(status, body)`: the typed error body of a status, one match arm per
+/// [`ErrorArm`](crate::codegen::model::ErrorArm).
 fn error_decoder(cx: &Ctx<'_>, op: &Operation) -> TokenStream {
     let rt = &cx.rt;
     let p = cx.in_resource();
-    if op.errors.is_empty() {
-        return quote!();
-    }
-    if let [only] = op.errors.as_slice() {
-        if only.statuses == ["default"] {
+    if let [only] = op.error_arms.as_slice() {
+        if only.statuses == [StatusMatch::Any] {
             let t = only.ty.tokens(&p);
             return quote! {
                 fn error_body(_status: u16, body: &[u8]) -> Option<Box<dyn #rt::__private::ErrorBody>> {
@@ -610,16 +608,23 @@ fn error_decoder(cx: &Ctx<'_>, op: &Operation) -> TokenStream {
             };
         }
     }
-    let arms = op.errors.iter().map(|e| {
-        let pats = e.statuses.iter().map(|s| status_pattern(s));
-        let t = e.ty.tokens(&p);
+    if op.error_arms.is_empty() {
+        return quote!();
+    }
+    let arms = op.error_arms.iter().map(|arm| {
+        let pats = arm.statuses.iter().map(|s| match *s {
+            StatusMatch::Code(n) => quote!(#n),
+            StatusMatch::Range(lo, hi) => quote!(#lo..=#hi),
+            StatusMatch::Any => quote!(_),
+        });
+        let t = arm.ty.tokens(&p);
         quote!( #(#pats)|* => #rt::__private::typed_error::<#t>(body), )
     });
-    let has_default = op
-        .errors
-        .iter()
-        .any(|e| e.statuses.iter().any(|s| s == "default"));
-    let fallback = (!has_default).then(|| quote!(_ => None,));
+    let exhaustive = op
+        .error_arms
+        .last()
+        .is_some_and(|a| a.statuses.contains(&StatusMatch::Any));
+    let fallback = (!exhaustive).then(|| quote!(_ => None,));
     quote! {
         fn error_body(status: u16, body: &[u8]) -> Option<Box<dyn #rt::__private::ErrorBody>> {
             match status {
@@ -627,21 +632,6 @@ fn error_decoder(cx: &Ctx<'_>, op: &Operation) -> TokenStream {
                 #fallback
             }
         }
-    }
-}
-
-fn status_pattern(s: &str) -> TokenStream {
-    if s == "default" {
-        return quote!(_);
-    }
-    if let Some(d) = s.strip_suffix("XX").and_then(|d| d.parse::<u16>().ok()) {
-        let lo = d * 100;
-        let hi = d * 100 + 99;
-        return quote!(#lo..=#hi);
-    }
-    match s.parse::<u16>() {
-        Ok(n) => quote!(#n),
-        Err(_) => quote!(_),
     }
 }
 

@@ -10,9 +10,9 @@ use crate::codegen::model::{
 /// The doc comment of an operation's handle method.
 pub(super) fn operation_docs(cx: &Ctx<'_>, r: &Resource, op: &Operation) -> String {
     let mut parts = Vec::new();
-    match &op.summary {
-        Some(s) => parts.push(doc::sanitize(s)),
-        None => parts.push(format!("`{} {}`", op.method, op.path)),
+    match op.summary.as_deref().map(doc::sanitize) {
+        Some(s) if !s.is_empty() => parts.push(s),
+        _ => parts.push(format!("`{} {}`", op.method, op.path)),
     }
     if let Some(d) = &op.description {
         let d = doc::sanitize(d);
@@ -28,7 +28,13 @@ pub(super) fn operation_docs(cx: &Ctx<'_>, r: &Resource, op: &Operation) -> Stri
         let list: Vec<String> = op
             .args
             .iter()
-            .map(|a| format!("- `{}`: {}", a.name.trim_start_matches("r#"), a.docs))
+            .map(|a| {
+                doc::list_item(&format!(
+                    "`{}`: {}",
+                    a.name.trim_start_matches("r#"),
+                    a.docs
+                ))
+            })
             .collect();
         parts.push(format!("# Arguments\n\n{}", list.join("\n")));
     }
@@ -44,7 +50,7 @@ pub(super) fn operation_docs(cx: &Ctx<'_>, r: &Resource, op: &Operation) -> Stri
                     }
                     _ => "JSON".to_owned(),
                 };
-                format!("- {}: {t}", e.statuses.join(", "))
+                doc::list_item(&format!("{}: {t}", e.statuses.join(", ")))
             })
             .collect();
         parts.push(format!(

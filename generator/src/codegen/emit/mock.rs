@@ -370,11 +370,15 @@ fn matcher(cx: &Ctx<'_>, op: &Operation, m: &Matcher) -> TokenStream {
     let value = format_ident!("value");
     let param = |i: usize| &op.params[i];
     let (doc, args, body) = match &m.kind {
-        MatcherKind::Param { param: i, input } => {
+        MatcherKind::Param {
+            param: i,
+            input,
+            value: held,
+        } => {
             let param = param(*i);
             let wire = &param.wire;
             let ty = input.tokens(&p);
-            let value_ty = param.value.tokens(&p);
+            let value_ty = held.tokens(&p);
             let store = input.store(&value);
             let st = style(&cx.rt, param.style, param.explode, param.allow_reserved);
             let (call, what) = match param.location {

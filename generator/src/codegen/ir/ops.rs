@@ -672,12 +672,17 @@ impl Lowering<'_> {
                 error_schemas.push((label, schema, at.push("content").push(&ct).push("schema")));
             }
         }
-        if let Some(ReferenceOr::Item(r)) = &op.responses.default {
+        if let Some(r) = op
+            .responses
+            .default
+            .as_ref()
+            .and_then(|r| resolve_response(self.api, r))
+        {
             let at = self.pointer.push("responses").push("default");
             if !decided {
                 // No 2xx documented: `default` describes success too.
-                (success, answer, event) = self.success(r, &at);
-            } else if let Some((ct, schema)) = json_schema(r) {
+                (success, answer, event) = self.success(&r, &at);
+            } else if let Some((ct, schema)) = json_schema(&r) {
                 error_schemas.push((
                     "default".to_owned(),
                     schema,

@@ -394,6 +394,37 @@ impl TypeSpace {
         ));
     }
 
+    /// An enum of `values`, each once: a value listed again is dropped with a warning (the
+    /// document says the same thing twice; two variants would match the same text).
+    fn enum_kind(&mut self, values: Vec<String>, cx: &Cx) -> DefKind {
+        let mut variants: Vec<Variant> = Vec::new();
+        let mut repeated: Vec<String> = Vec::new();
+        for wire in values {
+            if variants.iter().any(|v| v.wire == wire) {
+                if !repeated.contains(&wire) {
+                    repeated.push(wire);
+                }
+                continue;
+            }
+            variants.push(Variant {
+                wire,
+                rust: String::new(),
+            });
+        }
+        if !repeated.is_empty() {
+            let list: Vec<String> = repeated.iter().map(|w| format!("{w:?}")).collect();
+            self.warn(
+                "duplicate-enum-value",
+                &cx.pointer.push("enum"),
+                format!(
+                    "the enum lists {} more than once; each value becomes one variant",
+                    list.join(", ")
+                ),
+            );
+        }
+        DefKind::Enum { variants }
+    }
+
     /// Fills in the definition of a component.
     fn define(&mut self, id: TypeId, schema: &ReferenceOr<Schema>, cx: &Cx) {
         let typed = match schema {
@@ -422,15 +453,7 @@ impl TypeSpace {
         match &s.schema_kind {
             SchemaKind::Type(Type::String(st)) if !st.enumeration.is_empty() => {
                 let values: Vec<String> = st.enumeration.iter().flatten().cloned().collect();
-                Some(DefKind::Enum {
-                    variants: values
-                        .into_iter()
-                        .map(|wire| Variant {
-                            wire,
-                            rust: String::new(),
-                        })
-                        .collect(),
-                })
+                Some(self.enum_kind(values, cx))
             }
             SchemaKind::Type(Type::Object(ot)) if !ot.properties.is_empty() => {
                 Some(self.struct_kind(
@@ -788,15 +811,7 @@ impl TypeSpace {
                     .filter_map(|v| v.as_str().map(str::to_owned))
                     .collect();
                 if values.len() == any.enumeration.len() {
-                    let enum_kind = DefKind::Enum {
-                        variants: values
-                            .into_iter()
-                            .map(|wire| Variant {
-                                wire,
-                                rust: String::new(),
-                            })
-                            .collect(),
-                    };
+                    let enum_kind = self.enum_kind(values, cx);
                     return match self.inline(s, |_| Some(enum_kind), cx) {
                         Some(id) => TypeRef::Named(id),
                         None => TypeRef::String,

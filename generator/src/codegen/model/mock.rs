@@ -55,6 +55,9 @@ pub enum MatcherKind {
         param: usize,
         /// The value the method takes.
         input: ArgType,
+        /// The value as the client's builder holds it (`Option<T>` for a required, nullable
+        /// parameter), which the matcher serializes as the client does.
+        value: RustType,
     },
     /// A header the client takes as a string (index into [`Operation::params`]).
     StringHeader {
@@ -210,6 +213,7 @@ fn matchers(op: &Operation, types: &[TypeEntry]) -> Vec<Matcher> {
                 MatcherKind::Param {
                     param: i,
                     input: a.ty.clone(),
+                    value: a.ty.stored(),
                 },
             ),
             (None, Some(s)) => match &s.kind {
@@ -218,6 +222,7 @@ fn matchers(op: &Operation, types: &[TypeEntry]) -> Vec<Matcher> {
                     MatcherKind::Param {
                         param: i,
                         input: input.clone(),
+                        value: input.stored(),
                     },
                 ),
                 _ => (s.name.clone(), MatcherKind::StringHeader { param: i }),
@@ -347,6 +352,7 @@ fn matchers(op: &Operation, types: &[TypeEntry]) -> Vec<Matcher> {
 mod tests {
     use serde_json::json;
 
+    use super::super::RustType;
     use super::super::testing::{doc, model, op};
     use super::MatcherKind;
     use crate::overrides::GeneratorSettings;
@@ -450,5 +456,46 @@ mod tests {
             })
             .collect();
         assert_eq!(first_page, [("without_cursor", true), ("without_q", false)]);
+    }
+
+    #[test]
+    fn a_parameter_is_matched_as_the_client_holds_it() {
+        let (m, _) = model(
+            &doc(
+                json!({"/merge": {"post": {"operationId": "merge", "tags": ["things"],
+                    "parameters": [
+                        {"name": "ids", "in": "query", "required": true,
+                            "schema": {"type": ["array", "null"], "items": {"type": "integer"}}},
+                        {"name": "tags", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}}],
+                    "responses": {"200": {"description": "OK"}}}}}),
+                json!({}),
+            ),
+            &GeneratorSettings::default(),
+        );
+        let o = op(&m, "POST /merge");
+        let held: Vec<(&str, String)> = o
+            .mock_rule
+            .matchers
+            .iter()
+            .filter_map(|x| match &x.kind {
+                MatcherKind::Param { value, .. } => Some((x.name.as_str(), format!("{value:?}"))),
+                _ => None,
+            })
+            .collect();
+        // A required, nullable list is an `Option` in the builder (the client can send null);
+        // an optional list is set as a list.
+        assert_eq!(
+            held,
+            [
+                (
+                    "ids",
+                    format!("{:?}", RustType::Vec(Box::new(RustType::I64)).option())
+                ),
+                (
+                    "tags",
+                    format!("{:?}", RustType::Vec(Box::new(RustType::String)))
+                ),
+            ]
+        );
     }
 }

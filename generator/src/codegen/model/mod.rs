@@ -423,6 +423,9 @@ pub struct Operation {
     pub output: RustType,
     /// Typed error bodies.
     pub errors: Vec<ErrorDef>,
+    /// The arms of the match from an error status to its body type: exact codes first, then
+    /// ranges, then `default` alone in the last arm, so no arm hides a later one.
+    pub error_arms: Vec<ErrorArm>,
     /// A 2xx body field that, when not empty, makes the call fail.
     pub envelope: Option<String>,
     /// Pagination, resolved to the builder's and the response's fields.
@@ -671,6 +674,26 @@ pub struct ErrorDef {
     pub statuses: Vec<String>,
     /// The body type.
     pub ty: RustType,
+}
+
+/// One arm of the match from an error status to its body type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorArm {
+    /// The statuses it matches (an or-pattern).
+    pub statuses: Vec<StatusMatch>,
+    /// The body type.
+    pub ty: RustType,
+}
+
+/// A status pattern.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StatusMatch {
+    /// One code (`404`).
+    Code(u16),
+    /// A range, inclusive (`4XX`: 400 to 499).
+    Range(u16, u16),
+    /// Any other status (`default`).
+    Any,
 }
 
 /// Pagination, resolved.

@@ -4,8 +4,9 @@
 use super::rust::ArgType;
 use super::types::{arg_type, nullable_of, rust_type};
 use super::{
-    AnswerPlan, Arg, ArgTarget, BodyPlan, ErrorDef, FieldState, FormFieldDef, MockFacts, Operation,
-    ParamDef, Resource, RustType, Setter, SetterKind, TypeEntry, TypeKind, paging, streaming,
+    AnswerPlan, Arg, ArgTarget, BodyPlan, ErrorArm, ErrorDef, FieldState, FormFieldDef, MockFacts,
+    Operation, ParamDef, Resource, RustType, Setter, SetterKind, StatusMatch, TypeEntry, TypeKind,
+    paging, streaming,
 };
 use crate::codegen::CodegenSettings;
 use crate::codegen::doc::{self, code};
@@ -38,9 +39,10 @@ pub(super) fn resolve(
                 module: r.module.clone(),
                 handle: r.handle.clone(),
                 accessor: r.accessor.clone(),
-                docs: match description {
-                    Some(d) => doc::sanitize(&d),
-                    None => format!("Operations tagged {}.", code(&r.tag)),
+                // A description that is empty or blank says nothing: the default.
+                docs: match description.map(|d| doc::sanitize(&d)) {
+                    Some(d) if !d.is_empty() => d,
+                    _ => format!("Operations tagged {}.", code(&r.tag)),
                 },
                 aliases: r.aliases.clone(),
                 ops: r
@@ -139,6 +141,7 @@ impl OpCx<'_> {
                     ty: rust_type(&e.ty),
                 })
                 .collect(),
+            error_arms: error_arms(op),
             envelope: op.envelope.clone(),
             paging,
             streaming,
@@ -537,10 +540,53 @@ fn mock_facts(op: &Op) -> MockFacts {
     }
 }
 
+/// The arms of the error-status match: codes first, then ranges (a range may hold a code
+/// documented on its own), each class grouped by body type in document order; `default` in an
+/// arm of its own, the last.
+fn error_arms(op: &Op) -> Vec<ErrorArm> {
+    // (class, body) → patterns; classes: 0 codes, 1 ranges, 2 default.
+    let mut groups: Vec<((u8, usize), Vec<StatusMatch>)> = Vec::new();
+    for (i, e) in op.errors.iter().enumerate() {
+        for s in &e.statuses {
+            let pattern = if s == "default" {
+                StatusMatch::Any
+            } else if let Some(d) = s.strip_suffix("XX").and_then(|d| d.parse::<u16>().ok()) {
+                StatusMatch::Range(d * 100, d * 100 + 99)
+            } else if let Ok(code) = s.parse::<u16>() {
+                StatusMatch::Code(code)
+            } else {
+                continue;
+            };
+            let class = match pattern {
+                StatusMatch::Code(_) => 0,
+                StatusMatch::Range(..) => 1,
+                StatusMatch::Any => 2,
+            };
+            match groups.iter_mut().find(|(k, _)| *k == (class, i)) {
+                Some((_, patterns)) => patterns.push(pattern),
+                None => groups.push(((class, i), vec![pattern])),
+            }
+        }
+    }
+    // Stable: document order within a class.
+    groups.sort_by_key(|((class, _), _)| *class);
+    groups
+        .into_iter()
+        .map(|((_, i), mut statuses)| {
+            statuses.sort();
+            ErrorArm {
+                statuses,
+                ty: rust_type(&op.errors[i].ty),
+            }
+        })
+        .collect()
+}
+
 /// A one-line doc for an argument or setter: the description, then what it sets.
 fn member_doc(description: Option<&str>, what: &str, constraints: &[String]) -> String {
+    let description = description.map(doc::sanitize).filter(|d| !d.is_empty());
     let mut s = match description {
-        Some(d) => format!("{} ({what})", doc::sanitize(d).trim_end_matches('.')),
+        Some(d) => format!("{} ({what})", d.trim_end_matches('.')),
         None => format!("Sets the {what}"),
     };
     s.push('.');
@@ -555,13 +601,75 @@ mod tests {
     use serde_json::json;
 
     use super::super::testing::{doc, model, op};
-    use super::super::{ArgTarget, ArgType, BodyPlan, RustType, SetterKind};
+    use super::super::{ArgTarget, ArgType, BodyPlan, RustType, SetterKind, StatusMatch};
     use crate::overrides::GeneratorSettings;
 
     fn body(schema: serde_json::Value, required: bool) -> serde_json::Value {
         json!({"post": {"operationId": "createThing", "tags": ["things"],
             "requestBody": {"required": required, "content": {"application/json": {"schema": schema}}},
             "responses": {"200": {"description": "OK"}}}})
+    }
+
+    #[test]
+    fn error_arms_put_codes_before_ranges_and_default_alone_last() {
+        let err = |p: &str| {
+            json!({"description": "e", "content": {"application/json": {"schema":
+            {"type": "object", "properties": {p: {"type": "string"}}}}}})
+        };
+        let d = doc(
+            json!({"/things": {"get": {"operationId": "getThings", "tags": ["things"], "responses": {
+                "200": {"description": "OK"},
+                "default": err("message"), "400": err("message"), "4XX": err("code"),
+                "403": err("message"), "409": err("conflict"), "404": err("code")}}}}),
+            json!({}),
+        );
+        let (m, _) = model(&d, &GeneratorSettings::default());
+        let o = op(&m, "GET /things");
+        let arms: Vec<(Vec<StatusMatch>, String)> = o
+            .error_arms
+            .iter()
+            .map(|a| (a.statuses.clone(), format!("{:?}", a.ty)))
+            .collect();
+        let ty = |i: usize| format!("{:?}", o.errors[i].ty);
+        // Bodies: `message` (400, 403, default), `code` (404, 4XX), `conflict` (409).
+        assert_eq!(
+            arms,
+            vec![
+                (vec![StatusMatch::Code(400), StatusMatch::Code(403)], ty(0)),
+                (vec![StatusMatch::Code(404)], ty(1)),
+                (vec![StatusMatch::Code(409)], ty(2)),
+                (vec![StatusMatch::Range(400, 499)], ty(1)),
+                (vec![StatusMatch::Any], ty(0)),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_default_response_by_reference_is_an_error_body_of_the_response_direction() {
+        let mut d = doc(
+            json!({"/things": {"get": {"operationId": "getThings", "tags": ["things"], "responses": {
+                "200": {"description": "OK"},
+                "default": {"$ref": "#/components/responses/Unexpected"}}}}}),
+            json!({"Issue": {"type": "object", "properties": {"code": {"type": "integer"}}},
+                "Failure": {"type": "object", "properties": {"errors": {"type": "array",
+                    "items": {"$ref": "#/components/schemas/Issue"}}}}}),
+        );
+        d["components"]["responses"] = json!({"Unexpected": {"description": "Unexpected",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Failure"}}}}});
+        let (m, _) = model(&d, &GeneratorSettings::default());
+        let o = op(&m, "GET /things");
+        let arms: Vec<&[StatusMatch]> =
+            o.error_arms.iter().map(|a| a.statuses.as_slice()).collect();
+        assert_eq!(arms, [[StatusMatch::Any].as_slice()]);
+        // The body and what it holds are read from responses only, both the same way.
+        for name in ["Failure", "Issue"] {
+            let t = m.types.iter().find(|t| t.name == name).expect(name);
+            assert_eq!(
+                (t.direction.request, t.direction.response),
+                (false, true),
+                "{name}"
+            );
+        }
     }
 
     #[test]

@@ -184,6 +184,15 @@ impl ArgType {
         }
     }
 
+    /// The type [`store`](Self::store) makes of the argument.
+    pub fn stored(&self) -> RustType {
+        match self {
+            ArgType::Exact(t) | ArgType::Into(t) => t.clone(),
+            ArgType::Boxed(t) => RustType::Boxed(Box::new(t.clone())),
+            ArgType::IterInto(t) => RustType::Vec(Box::new(t.clone())),
+        }
+    }
+
     /// Whether the argument is stored as it is given.
     pub fn stores_as_is(&self) -> bool {
         matches!(self, ArgType::Exact(_))

@@ -75,7 +75,24 @@ pub(super) fn used_by(ir: &Ir, names: &Names) -> Vec<BTreeSet<usize>> {
             out[id.0].insert(ri);
         }
     }
+    // What a type no operation reaches (a component kept for its own sake) holds is compiled
+    // whenever that type is: used by every resource, so not gated.
+    let every: BTreeSet<usize> = (0..names.resources.len()).collect();
+    for id in held_by_unused(&ir.space) {
+        out[id.0].clone_from(&every);
+    }
     out
+}
+
+/// The types no operation reaches, and every type they hold: the unused type takes both serde
+/// directions and no feature gate, so what it holds must too.
+fn held_by_unused(space: &TypeSpace) -> Vec<crate::codegen::ir::types::TypeId> {
+    let unused: Vec<TypeRef> = space
+        .defs()
+        .filter(|(_, d)| !d.in_request && !d.in_response)
+        .map(|(id, _)| TypeRef::Named(id))
+        .collect();
+    space.reachable(unused)
 }
 
 /// Resolves every type of the registry.
@@ -87,12 +104,16 @@ pub(super) fn resolve(
 ) -> Vec<TypeEntry> {
     let space = &ir.space;
     let mut type_names: BTreeSet<String> = space.defs().map(|(_, d)| d.name.clone()).collect();
+    let mut either_way = vec![false; space.len()];
+    for id in held_by_unused(space) {
+        either_way[id.0] = true;
+    }
     space
         .defs()
         .map(|(id, def)| {
             let direction = Direction {
-                request: def.in_request,
-                response: def.in_response,
+                request: def.in_request || either_way[id.0],
+                response: def.in_response || either_way[id.0],
             };
             let kind = match &def.kind {
                 DefKind::Struct { fields, additional } => TypeKind::Struct(struct_def(
@@ -617,5 +638,88 @@ mod tests {
         assert_eq!(serialize_derive(Direction::default()), Derive::Always);
         assert_eq!(deserialize_derive(Direction::default()), Derive::Always);
         assert!(built_by_callers(request) && !built_by_callers(response));
+    }
+
+    #[test]
+    fn enum_values_give_one_variant_each_and_distinct_names() {
+        use super::super::TypeKind;
+        use super::super::testing::{doc, model};
+        use serde_json::json;
+        let d = doc(
+            json!({"/a": {"get": {"operationId": "a", "tags": ["a"],
+                "responses": {"200": {"description": "OK", "content": {"application/json":
+                    {"schema": {"$ref": "#/components/schemas/State"}}}}}}}}),
+            json!({"State": {"type": "string",
+                "enum": ["", "", "in-stock", "in_stock", "In Stock", "in-stock", "Unknown"]}}),
+        );
+        let (m, diags) = model(&d, &crate::overrides::GeneratorSettings::default());
+        let state = m.types.iter().find(|t| t.name == "State").expect("State");
+        let TypeKind::Enum(e) = &state.kind else {
+            panic!("not an enum: {:?}", state.kind);
+        };
+        let variants: Vec<(&str, &str)> = e
+            .variants
+            .iter()
+            .map(|v| (v.wire.as_str(), v.rust.as_str()))
+            .collect();
+        // A value listed twice is one variant; values that read alike are numbered; `Unknown`
+        // is the open enum's own variant.
+        assert_eq!(
+            variants,
+            [
+                ("", "Empty"),
+                ("in-stock", "InStock"),
+                ("in_stock", "InStock2"),
+                ("In Stock", "InStock3"),
+                ("Unknown", "Unknown2"),
+            ]
+        );
+        let warned: Vec<String> = diags
+            .iter()
+            .filter(|x| x.code == "duplicate-enum-value")
+            .map(|x| x.message.clone())
+            .collect();
+        assert_eq!(
+            warned,
+            ["the enum lists \"\", \"in-stock\" more than once; each value becomes one variant"]
+        );
+    }
+
+    #[test]
+    fn what_an_unused_component_holds_goes_both_ways_ungated() {
+        use super::super::testing::{doc, model};
+        use serde_json::json;
+        let ok = |schema: Value| json!({"200": {"description": "OK", "content": {"application/json": {"schema": schema}}}});
+        let d = doc(
+            json!({
+                "/a": {"get": {"operationId": "a", "tags": ["a"],
+                    "responses": ok(json!({"$ref": "#/components/schemas/Issue"}))}},
+                "/b": {"get": {"operationId": "b", "tags": ["b"],
+                    "responses": ok(json!({"type": "string"}))}}}),
+            json!({"Issue": {"type": "object", "properties": {"code": {"type": "integer"}}},
+                "Unused": {"type": "object", "properties": {"errors": {"type": "array",
+                    "items": {"$ref": "#/components/schemas/Issue"}}}}}),
+        );
+        let (m, _) = model(&d, &crate::overrides::GeneratorSettings::default());
+        for name in ["Unused", "Issue"] {
+            let (id, t) = m
+                .types
+                .iter()
+                .enumerate()
+                .find(|(_, t)| t.name == name)
+                .expect(name);
+            // `Unused` derives both serde traits and is compiled with any feature: `Issue`
+            // must be too, though only resource `a` answers with it.
+            assert_eq!(
+                (t.direction.request, t.direction.response),
+                (true, true),
+                "{name}"
+            );
+            assert!(
+                m.type_features(crate::codegen::ir::types::TypeId(id))
+                    .is_empty(),
+                "{name}"
+            );
+        }
     }
 }

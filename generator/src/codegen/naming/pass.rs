@@ -16,6 +16,10 @@ use crate::codegen::ir::types::{Cx, CxRoot, TypeDef};
 use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::lock::{Lock, OpEntry, ResourceEntry, TypeEntry};
 
+/// Feature names Cargo gives a meaning of its own: a resource module is also a cargo feature of
+/// the generated crate, so it cannot take one.
+const CARGO_FEATURES: &[&str] = &["default"];
+
 /// A derived name longer than this many words is worth pinning by hand.
 const LONG_NAME_WORDS: usize = 5;
 
@@ -299,16 +303,29 @@ impl Pass {
                 (None, Some(m)) => m.clone(),
                 (None, None) => {
                     let plain = sanitize(&op.tag, Case::Snake);
-                    let base = if plain.starts_with("r#") || reserved.contains(&plain) {
+                    let taken =
+                        reserved.contains(&plain) || CARGO_FEATURES.contains(&plain.as_str());
+                    let base = if plain.starts_with("r#") || taken {
                         format!("{}_api", plain.trim_start_matches("r#"))
                     } else {
                         plain.clone()
                     };
                     if base != plain {
+                        let why = if plain.starts_with("r#") {
+                            "a Rust keyword"
+                        } else if CARGO_FEATURES.contains(&plain.as_str()) {
+                            "Cargo's own feature name"
+                        } else {
+                            "taken by the runtime crate or a feature of its manifest"
+                        };
                         self.diags.push(Diagnostic::warning(
                             "renamed-resource",
                             Location::default(),
-                            format!("tag `{}` gives module and accessor `{base}`: its plain name is a Rust keyword or taken", op.tag),
+                            format!(
+                                "tag `{}` gives module, accessor and cargo feature `{base}`: `{}` is {why}",
+                                op.tag,
+                                plain.trim_start_matches("r#")
+                            ),
                         ));
                     }
                     let m = unique(&base, &mut modules);

@@ -13,7 +13,7 @@ pub mod operations {
     use super::Operation;
 
     /// `default.health`: `GET /health`.
-    pub static DEFAULT_HEALTH: Operation = Operation {
+    pub static DEFAULT_API_HEALTH: Operation = Operation {
         id: "default.health",
         method: "GET",
         path: "/health",
@@ -138,7 +138,7 @@ pub mod operations {
 
     /// Every descriptor, in operation order.
     pub static ALL: &[&Operation] = &[
-        &DEFAULT_HEALTH,
+        &DEFAULT_API_HEALTH,
         &SEARCH_SEARCH,
         &SESSIONS_CREATE_ACCOUNT,
         &SESSIONS_ACCOUNT,
@@ -169,7 +169,7 @@ pub fn configure() -> MockBuilder {
 /// The rule handles of this API on the mock server.
 pub trait NamesApiMock {
     /// Rules for the `default` operations.
-    fn default(&self) -> DefaultApi<'_>;
+    fn default_api(&self) -> DefaultApi<'_>;
 
     /// Rules for the `search` operations.
     fn search(&self) -> Search<'_>;
@@ -189,7 +189,7 @@ pub trait NamesApiMock {
 
 impl NamesApiMock for MockAlli {
     /// Rules for the `default` operations.
-    fn default(&self) -> DefaultApi<'_> {
+    fn default_api(&self) -> DefaultApi<'_> {
         DefaultApi { mock: self }
     }
 
@@ -228,9 +228,9 @@ pub struct DefaultApi<'a> {
 impl DefaultApi<'_> {
     /// A rule for `default.health` (`GET /health`).
     #[track_caller]
-    pub fn health(&self) -> default::DefaultHealth {
-        default::DefaultHealth {
-            rule: self.mock.expectation(&operations::DEFAULT_HEALTH),
+    pub fn health(&self) -> default_api::DefaultHealth {
+        default_api::DefaultHealth {
+            rule: self.mock.expectation(&operations::DEFAULT_API_HEALTH),
         }
     }
 }
@@ -340,7 +340,7 @@ impl TypeApi<'_> {
 }
 
 /// Typed rules of the `default` operations.
-pub mod default {
+pub mod default_api {
     use alli_api::mock::Expectation;
 
     /// A rule for `default.health`: matchers named like the client builder's setters, then an answer.

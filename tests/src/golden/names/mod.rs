@@ -2,8 +2,13 @@
 // spec/overrides.yaml and regenerate.
 
 //! Generated from Fixture 1.0.0 (`spec/openapi.json`).
+#![allow(
+    clippy::type_complexity,
+    clippy::should_implement_trait,
+    clippy::manual_range_patterns
+)]
 pub mod types;
-pub mod default;
+pub mod default_api;
 pub mod search;
 pub mod sessions;
 pub mod timeout_api;
@@ -14,7 +19,7 @@ pub mod mock;
 /// The resource handles of this API, on the runtime's client.
 pub trait NamesApi {
     /// Operations tagged `default`.
-    fn default(&self) -> default::DefaultApi<'_>;
+    fn default_api(&self) -> default_api::DefaultApi<'_>;
 
     /// Operations tagged `search`.
     fn search(&self) -> search::Search<'_>;
@@ -33,8 +38,8 @@ pub trait NamesApi {
 }
 
 impl NamesApi for alli_api::Client {
-    fn default(&self) -> default::DefaultApi<'_> {
-        default::DefaultApi::new(self)
+    fn default_api(&self) -> default_api::DefaultApi<'_> {
+        default_api::DefaultApi::new(self)
     }
 
     fn search(&self) -> search::Search<'_> {

@@ -2,6 +2,11 @@
 // spec/overrides.yaml and regenerate.
 
 //! Generated from Fixture 1.0.0 (`spec/openapi.json`).
+#![allow(
+    clippy::type_complexity,
+    clippy::should_implement_trait,
+    clippy::manual_range_patterns
+)]
 pub mod types;
 pub mod notes;
 pub mod mock;

@@ -5,7 +5,7 @@
 #![allow(clippy::too_many_arguments)]
 /// Operations tagged `default`.
 ///
-/// The `default` operations: `client.default()`.
+/// The `default` operations: `client.default_api()`.
 #[derive(Clone, Copy, Debug)]
 pub struct DefaultApi<'a> {
     client: &'a alli_api::Client,
@@ -53,7 +53,7 @@ impl DefaultHealth {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> alli_api::Result<super::types::HealthResponse> {
+    pub async fn send(self) -> alli_api::Result<super::types::Response> {
         let response = self.client.__execute(self.request(), &self.options).await?;
         response.__decode(None)
     }
