@@ -430,9 +430,7 @@ impl Expectation {
         value: &T,
         style: ParamStyle,
     ) -> Self {
-        let text = value
-            .__to_param()
-            .and_then(|p| crate::params::path_text(name, &p, style, &|s: &str| s.to_owned()));
+        let text = unencoded_text(name, value, style);
         match text {
             Ok(Some(expected)) => self.matcher(Matcher::Header {
                 name: name.to_owned(),
@@ -454,9 +452,7 @@ impl Expectation {
         value: &T,
         style: ParamStyle,
     ) -> Self {
-        let text = value
-            .__to_param()
-            .and_then(|p| crate::params::path_text(name, &p, style, &|s: &str| s.to_owned()));
+        let text = unencoded_text(name, value, style);
         match text {
             Ok(Some(expected)) => self.matcher(Matcher::PathParam {
                 name: name.to_owned(),
@@ -866,4 +862,16 @@ impl Expectation {
     pub fn requests(&self) -> Vec<ReceivedRequest> {
         self.shared.rule_requests(self.rule)
     }
+}
+
+/// `value` as the client writes it in a path segment or header in `style`, before
+/// percent-encoding (what the mock compares, decoded); `None` when there is nothing to send.
+fn unencoded_text<T: ParamValue + ?Sized>(
+    name: &str,
+    value: &T,
+    style: ParamStyle,
+) -> Result<Option<String>, crate::params::ParamError> {
+    value
+        .__to_param()
+        .and_then(|p| crate::params::path_text(name, &p, style, &|s: &str| s.to_owned()))
 }

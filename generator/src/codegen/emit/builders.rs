@@ -360,19 +360,21 @@ fn setter(cx: &Ctx<'_>, op: &Operation, s: &crate::codegen::model::Setter) -> To
     let p = cx.in_resource();
     let name = ident(&s.name);
     let d = doc::attrs(&s.docs);
-    match &s.kind {
-        SetterKind::Param { param, input } => {
-            let f = ident(&op.params[*param].rust);
-            let ty = input.tokens(&p);
-            let store = input.store(&format_ident!("value"));
-            quote! {
-                #d
-                pub fn #name(mut self, value: #ty) -> Self {
-                    self.#f = Some(#store);
-                    self
-                }
+    // A setter that stores its value in an optional field of the builder.
+    let store_some = |field: &str, input: &crate::codegen::model::ArgType| {
+        let f = ident(field);
+        let ty = input.tokens(&p);
+        let store = input.store(&format_ident!("value"));
+        quote! {
+            #d
+            pub fn #name(mut self, value: #ty) -> Self {
+                self.#f = Some(#store);
+                self
             }
         }
+    };
+    match &s.kind {
+        SetterKind::Param { param, input } => store_some(&op.params[*param].rust, input),
         SetterKind::StringHeader { param, without } => {
             let wire = &op.params[*param].wire;
             let without = ident(without);
@@ -434,16 +436,7 @@ fn setter(cx: &Ctx<'_>, op: &Operation, s: &crate::codegen::model::Setter) -> To
             let BodyPlan::Form { fields, .. } = &op.body else {
                 return quote!();
             };
-            let f = ident(&fields[*field].rust);
-            let ty = input.tokens(&p);
-            let store = input.store(&format_ident!("value"));
-            quote! {
-                #d
-                pub fn #name(mut self, value: #ty) -> Self {
-                    self.#f = Some(#store);
-                    self
-                }
-            }
+            store_some(&fields[*field].rust, input)
         }
         SetterKind::BodyBytes => quote! {
             #d

@@ -509,10 +509,10 @@ pub fn param_names(op: &Op) -> Vec<String> {
         .collect()
 }
 
-/// Names of the body fields as builder members, unique against the parameters (and their
-/// `without_` methods) and the builder's own methods; `title` → `title_null` for a field that
-/// can be sent as `null`.
-pub fn body_member_names(op: &Op, params: &[String], fields: &[Field]) -> Vec<MemberNames> {
+/// The names a builder's body members must not take: its own methods ([`RESERVED_METHODS`]),
+/// the parameters' setters (`params`, in the order of `op.params`) and the `without_` methods
+/// of optional headers.
+fn builder_methods(op: &Op, params: &[String]) -> BTreeSet<String> {
     let mut taken: BTreeSet<String> = RESERVED_METHODS.iter().map(|s| (*s).to_owned()).collect();
     for (p, name) in op.params.iter().zip(params) {
         taken.insert(name.clone());
@@ -520,6 +520,14 @@ pub fn body_member_names(op: &Op, params: &[String], fields: &[Field]) -> Vec<Me
             taken.insert(without_name(name));
         }
     }
+    taken
+}
+
+/// Names of the body fields as builder members, unique against the parameters (and their
+/// `without_` methods) and the builder's own methods; `title` → `title_null` for a field that
+/// can be sent as `null`.
+pub fn body_member_names(op: &Op, params: &[String], fields: &[Field]) -> Vec<MemberNames> {
+    let mut taken = builder_methods(op, params);
     fields
         .iter()
         .map(|f| {
@@ -543,14 +551,7 @@ pub fn form_field_names(
     params: &[String],
     fields: &[crate::codegen::ir::ops::FormField],
 ) -> Vec<String> {
-    let mut taken: BTreeSet<String> = RESERVED_METHODS.iter().map(|s| (*s).to_owned()).collect();
-    taken.extend(["upload_progress".to_owned(), "total_timeout".to_owned()]);
-    for (p, name) in op.params.iter().zip(params) {
-        taken.insert(name.clone());
-        if p.location == ParamIn::Header && !p.required {
-            taken.insert(without_name(name));
-        }
-    }
+    let mut taken = builder_methods(op, params);
     fields
         .iter()
         .map(|f| unique(&sanitize(&f.wire, Case::Snake), &mut taken))
