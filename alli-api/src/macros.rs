@@ -252,6 +252,47 @@ macro_rules! __header_param {
     };
 }
 
+/// Expands, inside `impl Rule { .. }` of a generated typed mock rule, to one matcher method
+/// that takes no value or a string: `__mock_matcher!(header agent_email, "AGENT-EMAIL")` (the
+/// header has this value), `__mock_matcher!(header_absent without_agent_email, "AGENT-EMAIL")`,
+/// `__mock_matcher!(query_absent without_q, "q")` (not sent), `__mock_matcher!(first_page
+/// without_cursor, "cursor")` (a paginated list's cursor not sent: the first page).
+#[cfg(feature = "mock")]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __mock_matcher {
+    (header $name:ident, $wire:literal) => {
+        #[doc = ::core::concat!(" Matches header `", $wire, "`.")]
+        pub fn $name(mut self, value: impl ::core::convert::Into<::std::string::String>) -> Self {
+            self.rule = self.rule.header($wire, &value.into());
+            self
+        }
+    };
+    (header_absent $name:ident, $wire:literal) => {
+        #[doc = ::core::concat!(" Matches requests without header `", $wire, "`.")]
+        pub fn $name(mut self) -> Self {
+            self.rule = self.rule.header_absent($wire);
+            self
+        }
+    };
+    (query_absent $name:ident, $wire:literal) => {
+        #[doc = ::core::concat!(" Matches requests without query parameter `", $wire, "`.")]
+        pub fn $name(mut self) -> Self {
+            self.rule = self.rule.query_absent($wire);
+            self
+        }
+    };
+    (first_page $name:ident, $wire:literal) => {
+        #[doc = ::core::concat!(
+                    " Matches requests without query parameter `", $wire, "` (the first page)."
+                )]
+        pub fn $name(mut self) -> Self {
+            self.rule = self.rule.query_absent($wire);
+            self
+        }
+    };
+}
+
 /// Expands, inside `impl Rule { .. }` of a generated typed mock rule that has a field
 /// `rule: alli_api::mock::Expectation`, to the methods every typed rule has: typed answers
 /// (`returns`, `then_returns` taking the success type, `fails`, `then_fails` taking the

@@ -757,41 +757,12 @@ pub mod apps {
             ::serde_json::Value
         );
 
-        /// Matches header `AGENT-EMAIL`.
-        pub fn agent_email(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("AGENT-EMAIL", &value.into());
-            self
-        }
-
-        /// Matches requests without header `AGENT-EMAIL`.
-        pub fn without_agent_email(mut self) -> Self {
-            self.rule = self.rule.header_absent("AGENT-EMAIL");
-            self
-        }
-
-        /// Matches header `USER-EMAIL`.
-        pub fn user_email(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("USER-EMAIL", &value.into());
-            self
-        }
-
-        /// Matches requests without header `USER-EMAIL`.
-        pub fn without_user_email(mut self) -> Self {
-            self.rule = self.rule.header_absent("USER-EMAIL");
-            self
-        }
-
-        /// Matches header `OWN-USER-ID`.
-        pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("OWN-USER-ID", &value.into());
-            self
-        }
-
-        /// Matches requests without header `OWN-USER-ID`.
-        pub fn without_own_user_id(mut self) -> Self {
-            self.rule = self.rule.header_absent("OWN-USER-ID");
-            self
-        }
+        crate::__mock_matcher!(header agent_email, "AGENT-EMAIL");
+        crate::__mock_matcher!(header_absent without_agent_email, "AGENT-EMAIL");
+        crate::__mock_matcher!(header user_email, "USER-EMAIL");
+        crate::__mock_matcher!(header_absent without_user_email, "USER-EMAIL");
+        crate::__mock_matcher!(header own_user_id, "OWN-USER-ID");
+        crate::__mock_matcher!(header_absent without_own_user_id, "OWN-USER-ID");
 
         /// Matches query parameter `published`.
         pub fn published(mut self, value: impl Into<String>) -> Self {
@@ -802,11 +773,7 @@ pub mod apps {
             self
         }
 
-        /// Matches requests without query parameter `published`.
-        pub fn without_published(mut self) -> Self {
-            self.rule = self.rule.query_absent("published");
-            self
-        }
+        crate::__mock_matcher!(query_absent without_published, "published");
 
         /// Matches query parameter `id`.
         pub fn id(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
@@ -817,11 +784,7 @@ pub mod apps {
             self
         }
 
-        /// Matches requests without query parameter `id`.
-        pub fn without_id(mut self) -> Self {
-            self.rule = self.rule.query_absent("id");
-            self
-        }
+        crate::__mock_matcher!(query_absent without_id, "id");
 
         /// Matches query parameter `locale`.
         pub fn locale(mut self, value: impl Into<String>) -> Self {
@@ -832,11 +795,7 @@ pub mod apps {
             self
         }
 
-        /// Matches requests without query parameter `locale`.
-        pub fn without_locale(mut self) -> Self {
-            self.rule = self.rule.query_absent("locale");
-            self
-        }
+        crate::__mock_matcher!(query_absent without_locale, "locale");
     }
 
     /// A rule for `apps.create`: matchers named like the client builder's setters, then an answer.
@@ -851,41 +810,12 @@ pub mod apps {
             ::serde_json::Value
         );
 
-        /// Matches header `AGENT-EMAIL`.
-        pub fn agent_email(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("AGENT-EMAIL", &value.into());
-            self
-        }
-
-        /// Matches requests without header `AGENT-EMAIL`.
-        pub fn without_agent_email(mut self) -> Self {
-            self.rule = self.rule.header_absent("AGENT-EMAIL");
-            self
-        }
-
-        /// Matches header `USER-EMAIL`.
-        pub fn user_email(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("USER-EMAIL", &value.into());
-            self
-        }
-
-        /// Matches requests without header `USER-EMAIL`.
-        pub fn without_user_email(mut self) -> Self {
-            self.rule = self.rule.header_absent("USER-EMAIL");
-            self
-        }
-
-        /// Matches header `OWN-USER-ID`.
-        pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("OWN-USER-ID", &value.into());
-            self
-        }
-
-        /// Matches requests without header `OWN-USER-ID`.
-        pub fn without_own_user_id(mut self) -> Self {
-            self.rule = self.rule.header_absent("OWN-USER-ID");
-            self
-        }
+        crate::__mock_matcher!(header agent_email, "AGENT-EMAIL");
+        crate::__mock_matcher!(header_absent without_agent_email, "AGENT-EMAIL");
+        crate::__mock_matcher!(header user_email, "USER-EMAIL");
+        crate::__mock_matcher!(header_absent without_user_email, "USER-EMAIL");
+        crate::__mock_matcher!(header own_user_id, "OWN-USER-ID");
+        crate::__mock_matcher!(header_absent without_own_user_id, "OWN-USER-ID");
 
         /// Matches the whole request body.
         pub fn body(mut self, body: super::super::types::CreateAppRequest) -> Self {
@@ -975,41 +905,12 @@ pub mod apps {
             ::serde_json::Value, stream = super::super::types::RunAppResponse
         );
 
-        /// Matches header `AGENT-EMAIL`.
-        pub fn agent_email(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("AGENT-EMAIL", &value.into());
-            self
-        }
-
-        /// Matches requests without header `AGENT-EMAIL`.
-        pub fn without_agent_email(mut self) -> Self {
-            self.rule = self.rule.header_absent("AGENT-EMAIL");
-            self
-        }
-
-        /// Matches header `USER-EMAIL`.
-        pub fn user_email(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("USER-EMAIL", &value.into());
-            self
-        }
-
-        /// Matches requests without header `USER-EMAIL`.
-        pub fn without_user_email(mut self) -> Self {
-            self.rule = self.rule.header_absent("USER-EMAIL");
-            self
-        }
-
-        /// Matches header `OWN-USER-ID`.
-        pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("OWN-USER-ID", &value.into());
-            self
-        }
-
-        /// Matches requests without header `OWN-USER-ID`.
-        pub fn without_own_user_id(mut self) -> Self {
-            self.rule = self.rule.header_absent("OWN-USER-ID");
-            self
-        }
+        crate::__mock_matcher!(header agent_email, "AGENT-EMAIL");
+        crate::__mock_matcher!(header_absent without_agent_email, "AGENT-EMAIL");
+        crate::__mock_matcher!(header user_email, "USER-EMAIL");
+        crate::__mock_matcher!(header_absent without_user_email, "USER-EMAIL");
+        crate::__mock_matcher!(header own_user_id, "OWN-USER-ID");
+        crate::__mock_matcher!(header_absent without_own_user_id, "OWN-USER-ID");
 
         /// Matches the whole request body.
         pub fn body(mut self, body: super::super::types::RunAppRequest) -> Self {
@@ -1167,41 +1068,12 @@ pub mod apps {
             ::serde_json::Value
         );
 
-        /// Matches header `AGENT-EMAIL`.
-        pub fn agent_email(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("AGENT-EMAIL", &value.into());
-            self
-        }
-
-        /// Matches requests without header `AGENT-EMAIL`.
-        pub fn without_agent_email(mut self) -> Self {
-            self.rule = self.rule.header_absent("AGENT-EMAIL");
-            self
-        }
-
-        /// Matches header `USER-EMAIL`.
-        pub fn user_email(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("USER-EMAIL", &value.into());
-            self
-        }
-
-        /// Matches requests without header `USER-EMAIL`.
-        pub fn without_user_email(mut self) -> Self {
-            self.rule = self.rule.header_absent("USER-EMAIL");
-            self
-        }
-
-        /// Matches header `OWN-USER-ID`.
-        pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("OWN-USER-ID", &value.into());
-            self
-        }
-
-        /// Matches requests without header `OWN-USER-ID`.
-        pub fn without_own_user_id(mut self) -> Self {
-            self.rule = self.rule.header_absent("OWN-USER-ID");
-            self
-        }
+        crate::__mock_matcher!(header agent_email, "AGENT-EMAIL");
+        crate::__mock_matcher!(header_absent without_agent_email, "AGENT-EMAIL");
+        crate::__mock_matcher!(header user_email, "USER-EMAIL");
+        crate::__mock_matcher!(header_absent without_user_email, "USER-EMAIL");
+        crate::__mock_matcher!(header own_user_id, "OWN-USER-ID");
+        crate::__mock_matcher!(header_absent without_own_user_id, "OWN-USER-ID");
 
         /// Matches the whole request body.
         pub fn body(
@@ -1233,41 +1105,12 @@ pub mod apps {
             super::super::types::GetGenerativeAnswerResponse
         );
 
-        /// Matches header `AGENT-EMAIL`.
-        pub fn agent_email(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("AGENT-EMAIL", &value.into());
-            self
-        }
-
-        /// Matches requests without header `AGENT-EMAIL`.
-        pub fn without_agent_email(mut self) -> Self {
-            self.rule = self.rule.header_absent("AGENT-EMAIL");
-            self
-        }
-
-        /// Matches header `USER-EMAIL`.
-        pub fn user_email(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("USER-EMAIL", &value.into());
-            self
-        }
-
-        /// Matches requests without header `USER-EMAIL`.
-        pub fn without_user_email(mut self) -> Self {
-            self.rule = self.rule.header_absent("USER-EMAIL");
-            self
-        }
-
-        /// Matches header `OWN-USER-ID`.
-        pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("OWN-USER-ID", &value.into());
-            self
-        }
-
-        /// Matches requests without header `OWN-USER-ID`.
-        pub fn without_own_user_id(mut self) -> Self {
-            self.rule = self.rule.header_absent("OWN-USER-ID");
-            self
-        }
+        crate::__mock_matcher!(header agent_email, "AGENT-EMAIL");
+        crate::__mock_matcher!(header_absent without_agent_email, "AGENT-EMAIL");
+        crate::__mock_matcher!(header user_email, "USER-EMAIL");
+        crate::__mock_matcher!(header_absent without_user_email, "USER-EMAIL");
+        crate::__mock_matcher!(header own_user_id, "OWN-USER-ID");
+        crate::__mock_matcher!(header_absent without_own_user_id, "OWN-USER-ID");
 
         /// Matches the whole request body.
         pub fn body(
@@ -1501,41 +1344,12 @@ pub mod apps {
             ::serde_json::Value
         );
 
-        /// Matches header `AGENT-EMAIL`.
-        pub fn agent_email(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("AGENT-EMAIL", &value.into());
-            self
-        }
-
-        /// Matches requests without header `AGENT-EMAIL`.
-        pub fn without_agent_email(mut self) -> Self {
-            self.rule = self.rule.header_absent("AGENT-EMAIL");
-            self
-        }
-
-        /// Matches header `USER-EMAIL`.
-        pub fn user_email(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("USER-EMAIL", &value.into());
-            self
-        }
-
-        /// Matches requests without header `USER-EMAIL`.
-        pub fn without_user_email(mut self) -> Self {
-            self.rule = self.rule.header_absent("USER-EMAIL");
-            self
-        }
-
-        /// Matches header `OWN-USER-ID`.
-        pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("OWN-USER-ID", &value.into());
-            self
-        }
-
-        /// Matches requests without header `OWN-USER-ID`.
-        pub fn without_own_user_id(mut self) -> Self {
-            self.rule = self.rule.header_absent("OWN-USER-ID");
-            self
-        }
+        crate::__mock_matcher!(header agent_email, "AGENT-EMAIL");
+        crate::__mock_matcher!(header_absent without_agent_email, "AGENT-EMAIL");
+        crate::__mock_matcher!(header user_email, "USER-EMAIL");
+        crate::__mock_matcher!(header_absent without_user_email, "USER-EMAIL");
+        crate::__mock_matcher!(header own_user_id, "OWN-USER-ID");
+        crate::__mock_matcher!(header_absent without_own_user_id, "OWN-USER-ID");
 
         /// Matches the whole request body.
         pub fn body(mut self, body: super::super::types::SendChatRequest) -> Self {
@@ -1570,41 +1384,12 @@ pub mod apps {
             super::super::types::RunSkillError
         );
 
-        /// Matches header `AGENT-EMAIL`.
-        pub fn agent_email(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("AGENT-EMAIL", &value.into());
-            self
-        }
-
-        /// Matches requests without header `AGENT-EMAIL`.
-        pub fn without_agent_email(mut self) -> Self {
-            self.rule = self.rule.header_absent("AGENT-EMAIL");
-            self
-        }
-
-        /// Matches header `USER-EMAIL`.
-        pub fn user_email(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("USER-EMAIL", &value.into());
-            self
-        }
-
-        /// Matches requests without header `USER-EMAIL`.
-        pub fn without_user_email(mut self) -> Self {
-            self.rule = self.rule.header_absent("USER-EMAIL");
-            self
-        }
-
-        /// Matches header `OWN-USER-ID`.
-        pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("OWN-USER-ID", &value.into());
-            self
-        }
-
-        /// Matches requests without header `OWN-USER-ID`.
-        pub fn without_own_user_id(mut self) -> Self {
-            self.rule = self.rule.header_absent("OWN-USER-ID");
-            self
-        }
+        crate::__mock_matcher!(header agent_email, "AGENT-EMAIL");
+        crate::__mock_matcher!(header_absent without_agent_email, "AGENT-EMAIL");
+        crate::__mock_matcher!(header user_email, "USER-EMAIL");
+        crate::__mock_matcher!(header_absent without_user_email, "USER-EMAIL");
+        crate::__mock_matcher!(header own_user_id, "OWN-USER-ID");
+        crate::__mock_matcher!(header_absent without_own_user_id, "OWN-USER-ID");
 
         /// Matches the whole request body.
         pub fn body(mut self, body: super::super::types::RunSkillRequest) -> Self {
@@ -1655,41 +1440,12 @@ pub mod apps {
             ::serde_json::Value
         );
 
-        /// Matches header `AGENT-EMAIL`.
-        pub fn agent_email(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("AGENT-EMAIL", &value.into());
-            self
-        }
-
-        /// Matches requests without header `AGENT-EMAIL`.
-        pub fn without_agent_email(mut self) -> Self {
-            self.rule = self.rule.header_absent("AGENT-EMAIL");
-            self
-        }
-
-        /// Matches header `USER-EMAIL`.
-        pub fn user_email(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("USER-EMAIL", &value.into());
-            self
-        }
-
-        /// Matches requests without header `USER-EMAIL`.
-        pub fn without_user_email(mut self) -> Self {
-            self.rule = self.rule.header_absent("USER-EMAIL");
-            self
-        }
-
-        /// Matches header `OWN-USER-ID`.
-        pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("OWN-USER-ID", &value.into());
-            self
-        }
-
-        /// Matches requests without header `OWN-USER-ID`.
-        pub fn without_own_user_id(mut self) -> Self {
-            self.rule = self.rule.header_absent("OWN-USER-ID");
-            self
-        }
+        crate::__mock_matcher!(header agent_email, "AGENT-EMAIL");
+        crate::__mock_matcher!(header_absent without_agent_email, "AGENT-EMAIL");
+        crate::__mock_matcher!(header user_email, "USER-EMAIL");
+        crate::__mock_matcher!(header_absent without_user_email, "USER-EMAIL");
+        crate::__mock_matcher!(header own_user_id, "OWN-USER-ID");
+        crate::__mock_matcher!(header_absent without_own_user_id, "OWN-USER-ID");
 
         /// Matches the whole request body.
         pub fn body(
@@ -1726,41 +1482,12 @@ pub mod apps {
             ::serde_json::Value
         );
 
-        /// Matches header `AGENT-EMAIL`.
-        pub fn agent_email(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("AGENT-EMAIL", &value.into());
-            self
-        }
-
-        /// Matches requests without header `AGENT-EMAIL`.
-        pub fn without_agent_email(mut self) -> Self {
-            self.rule = self.rule.header_absent("AGENT-EMAIL");
-            self
-        }
-
-        /// Matches header `USER-EMAIL`.
-        pub fn user_email(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("USER-EMAIL", &value.into());
-            self
-        }
-
-        /// Matches requests without header `USER-EMAIL`.
-        pub fn without_user_email(mut self) -> Self {
-            self.rule = self.rule.header_absent("USER-EMAIL");
-            self
-        }
-
-        /// Matches header `OWN-USER-ID`.
-        pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("OWN-USER-ID", &value.into());
-            self
-        }
-
-        /// Matches requests without header `OWN-USER-ID`.
-        pub fn without_own_user_id(mut self) -> Self {
-            self.rule = self.rule.header_absent("OWN-USER-ID");
-            self
-        }
+        crate::__mock_matcher!(header agent_email, "AGENT-EMAIL");
+        crate::__mock_matcher!(header_absent without_agent_email, "AGENT-EMAIL");
+        crate::__mock_matcher!(header user_email, "USER-EMAIL");
+        crate::__mock_matcher!(header_absent without_user_email, "USER-EMAIL");
+        crate::__mock_matcher!(header own_user_id, "OWN-USER-ID");
+        crate::__mock_matcher!(header_absent without_own_user_id, "OWN-USER-ID");
 
         /// Matches query parameter `searchTerm`.
         pub fn search_term(mut self, value: impl Into<String>) -> Self {
@@ -1771,11 +1498,7 @@ pub mod apps {
             self
         }
 
-        /// Matches requests without query parameter `searchTerm`.
-        pub fn without_search_term(mut self) -> Self {
-            self.rule = self.rule.query_absent("searchTerm");
-            self
-        }
+        crate::__mock_matcher!(query_absent without_search_term, "searchTerm");
 
         /// Matches query parameter `categories`.
         pub fn categories(
@@ -1789,11 +1512,7 @@ pub mod apps {
             self
         }
 
-        /// Matches requests without query parameter `categories`.
-        pub fn without_categories(mut self) -> Self {
-            self.rule = self.rule.query_absent("categories");
-            self
-        }
+        crate::__mock_matcher!(query_absent without_categories, "categories");
 
         /// Matches query parameter `type`.
         pub fn r#type(mut self, value: impl Into<String>) -> Self {
@@ -1804,11 +1523,7 @@ pub mod apps {
             self
         }
 
-        /// Matches requests without query parameter `type`.
-        pub fn without_type(mut self) -> Self {
-            self.rule = self.rule.query_absent("type");
-            self
-        }
+        crate::__mock_matcher!(query_absent without_type, "type");
 
         /// Matches query parameter `published`.
         pub fn published(mut self, value: bool) -> Self {
@@ -1819,11 +1534,7 @@ pub mod apps {
             self
         }
 
-        /// Matches requests without query parameter `published`.
-        pub fn without_published(mut self) -> Self {
-            self.rule = self.rule.query_absent("published");
-            self
-        }
+        crate::__mock_matcher!(query_absent without_published, "published");
 
         /// Matches query parameter `pageSize`.
         pub fn page_size(mut self, value: i64) -> Self {
@@ -1834,11 +1545,7 @@ pub mod apps {
             self
         }
 
-        /// Matches requests without query parameter `pageSize`.
-        pub fn without_page_size(mut self) -> Self {
-            self.rule = self.rule.query_absent("pageSize");
-            self
-        }
+        crate::__mock_matcher!(query_absent without_page_size, "pageSize");
 
         /// Matches query parameter `cursor`.
         pub fn cursor(mut self, value: impl Into<String>) -> Self {
@@ -1849,11 +1556,7 @@ pub mod apps {
             self
         }
 
-        /// Matches requests without query parameter `cursor` (the first page).
-        pub fn without_cursor(mut self) -> Self {
-            self.rule = self.rule.query_absent("cursor");
-            self
-        }
+        crate::__mock_matcher!(first_page without_cursor, "cursor");
     }
 
     /// A rule for `apps.get`: matchers named like the client builder's setters, then an answer.
@@ -1867,41 +1570,12 @@ pub mod apps {
             success = super::super::types::App, error = crate ::serde_json::Value
         );
 
-        /// Matches header `AGENT-EMAIL`.
-        pub fn agent_email(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("AGENT-EMAIL", &value.into());
-            self
-        }
-
-        /// Matches requests without header `AGENT-EMAIL`.
-        pub fn without_agent_email(mut self) -> Self {
-            self.rule = self.rule.header_absent("AGENT-EMAIL");
-            self
-        }
-
-        /// Matches header `USER-EMAIL`.
-        pub fn user_email(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("USER-EMAIL", &value.into());
-            self
-        }
-
-        /// Matches requests without header `USER-EMAIL`.
-        pub fn without_user_email(mut self) -> Self {
-            self.rule = self.rule.header_absent("USER-EMAIL");
-            self
-        }
-
-        /// Matches header `OWN-USER-ID`.
-        pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("OWN-USER-ID", &value.into());
-            self
-        }
-
-        /// Matches requests without header `OWN-USER-ID`.
-        pub fn without_own_user_id(mut self) -> Self {
-            self.rule = self.rule.header_absent("OWN-USER-ID");
-            self
-        }
+        crate::__mock_matcher!(header agent_email, "AGENT-EMAIL");
+        crate::__mock_matcher!(header_absent without_agent_email, "AGENT-EMAIL");
+        crate::__mock_matcher!(header user_email, "USER-EMAIL");
+        crate::__mock_matcher!(header_absent without_user_email, "USER-EMAIL");
+        crate::__mock_matcher!(header own_user_id, "OWN-USER-ID");
+        crate::__mock_matcher!(header_absent without_own_user_id, "OWN-USER-ID");
     }
 
     /// A rule for `apps.update`: matchers named like the client builder's setters, then an answer.
@@ -1915,41 +1589,12 @@ pub mod apps {
             success = super::super::types::App, error = crate ::serde_json::Value
         );
 
-        /// Matches header `AGENT-EMAIL`.
-        pub fn agent_email(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("AGENT-EMAIL", &value.into());
-            self
-        }
-
-        /// Matches requests without header `AGENT-EMAIL`.
-        pub fn without_agent_email(mut self) -> Self {
-            self.rule = self.rule.header_absent("AGENT-EMAIL");
-            self
-        }
-
-        /// Matches header `USER-EMAIL`.
-        pub fn user_email(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("USER-EMAIL", &value.into());
-            self
-        }
-
-        /// Matches requests without header `USER-EMAIL`.
-        pub fn without_user_email(mut self) -> Self {
-            self.rule = self.rule.header_absent("USER-EMAIL");
-            self
-        }
-
-        /// Matches header `OWN-USER-ID`.
-        pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("OWN-USER-ID", &value.into());
-            self
-        }
-
-        /// Matches requests without header `OWN-USER-ID`.
-        pub fn without_own_user_id(mut self) -> Self {
-            self.rule = self.rule.header_absent("OWN-USER-ID");
-            self
-        }
+        crate::__mock_matcher!(header agent_email, "AGENT-EMAIL");
+        crate::__mock_matcher!(header_absent without_agent_email, "AGENT-EMAIL");
+        crate::__mock_matcher!(header user_email, "USER-EMAIL");
+        crate::__mock_matcher!(header_absent without_user_email, "USER-EMAIL");
+        crate::__mock_matcher!(header own_user_id, "OWN-USER-ID");
+        crate::__mock_matcher!(header_absent without_own_user_id, "OWN-USER-ID");
 
         /// Matches the whole request body.
         pub fn body(mut self, body: super::super::types::UpdateAppRequest) -> Self {
@@ -2096,41 +1741,12 @@ pub mod conversations {
             ::serde_json::Value
         );
 
-        /// Matches header `AGENT-EMAIL`.
-        pub fn agent_email(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("AGENT-EMAIL", &value.into());
-            self
-        }
-
-        /// Matches requests without header `AGENT-EMAIL`.
-        pub fn without_agent_email(mut self) -> Self {
-            self.rule = self.rule.header_absent("AGENT-EMAIL");
-            self
-        }
-
-        /// Matches header `USER-EMAIL`.
-        pub fn user_email(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("USER-EMAIL", &value.into());
-            self
-        }
-
-        /// Matches requests without header `USER-EMAIL`.
-        pub fn without_user_email(mut self) -> Self {
-            self.rule = self.rule.header_absent("USER-EMAIL");
-            self
-        }
-
-        /// Matches header `OWN-USER-ID`.
-        pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("OWN-USER-ID", &value.into());
-            self
-        }
-
-        /// Matches requests without header `OWN-USER-ID`.
-        pub fn without_own_user_id(mut self) -> Self {
-            self.rule = self.rule.header_absent("OWN-USER-ID");
-            self
-        }
+        crate::__mock_matcher!(header agent_email, "AGENT-EMAIL");
+        crate::__mock_matcher!(header_absent without_agent_email, "AGENT-EMAIL");
+        crate::__mock_matcher!(header user_email, "USER-EMAIL");
+        crate::__mock_matcher!(header_absent without_user_email, "USER-EMAIL");
+        crate::__mock_matcher!(header own_user_id, "OWN-USER-ID");
+        crate::__mock_matcher!(header_absent without_own_user_id, "OWN-USER-ID");
 
         /// Matches the whole request body.
         pub fn body(
@@ -2180,41 +1796,12 @@ pub mod conversations {
             ::serde_json::Value
         );
 
-        /// Matches header `AGENT-EMAIL`.
-        pub fn agent_email(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("AGENT-EMAIL", &value.into());
-            self
-        }
-
-        /// Matches requests without header `AGENT-EMAIL`.
-        pub fn without_agent_email(mut self) -> Self {
-            self.rule = self.rule.header_absent("AGENT-EMAIL");
-            self
-        }
-
-        /// Matches header `USER-EMAIL`.
-        pub fn user_email(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("USER-EMAIL", &value.into());
-            self
-        }
-
-        /// Matches requests without header `USER-EMAIL`.
-        pub fn without_user_email(mut self) -> Self {
-            self.rule = self.rule.header_absent("USER-EMAIL");
-            self
-        }
-
-        /// Matches header `OWN-USER-ID`.
-        pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("OWN-USER-ID", &value.into());
-            self
-        }
-
-        /// Matches requests without header `OWN-USER-ID`.
-        pub fn without_own_user_id(mut self) -> Self {
-            self.rule = self.rule.header_absent("OWN-USER-ID");
-            self
-        }
+        crate::__mock_matcher!(header agent_email, "AGENT-EMAIL");
+        crate::__mock_matcher!(header_absent without_agent_email, "AGENT-EMAIL");
+        crate::__mock_matcher!(header user_email, "USER-EMAIL");
+        crate::__mock_matcher!(header_absent without_user_email, "USER-EMAIL");
+        crate::__mock_matcher!(header own_user_id, "OWN-USER-ID");
+        crate::__mock_matcher!(header_absent without_own_user_id, "OWN-USER-ID");
 
         /// Matches query parameter `userIds`.
         pub fn user_ids(
@@ -2231,11 +1818,7 @@ pub mod conversations {
             self
         }
 
-        /// Matches requests without query parameter `userIds`.
-        pub fn without_user_ids(mut self) -> Self {
-            self.rule = self.rule.query_absent("userIds");
-            self
-        }
+        crate::__mock_matcher!(query_absent without_user_ids, "userIds");
 
         /// Matches query parameter `llmAppId`.
         pub fn llm_app_id(mut self, value: impl Into<String>) -> Self {
@@ -2246,11 +1829,7 @@ pub mod conversations {
             self
         }
 
-        /// Matches requests without query parameter `llmAppId`.
-        pub fn without_llm_app_id(mut self) -> Self {
-            self.rule = self.rule.query_absent("llmAppId");
-            self
-        }
+        crate::__mock_matcher!(query_absent without_llm_app_id, "llmAppId");
 
         /// Matches query parameter `categoryId`.
         pub fn category_id(mut self, value: impl Into<String>) -> Self {
@@ -2261,11 +1840,7 @@ pub mod conversations {
             self
         }
 
-        /// Matches requests without query parameter `categoryId`.
-        pub fn without_category_id(mut self) -> Self {
-            self.rule = self.rule.query_absent("categoryId");
-            self
-        }
+        crate::__mock_matcher!(query_absent without_category_id, "categoryId");
 
         /// Matches query parameter `startedAt`.
         pub fn started_at(mut self, value: f64) -> Self {
@@ -2276,11 +1851,7 @@ pub mod conversations {
             self
         }
 
-        /// Matches requests without query parameter `startedAt`.
-        pub fn without_started_at(mut self) -> Self {
-            self.rule = self.rule.query_absent("startedAt");
-            self
-        }
+        crate::__mock_matcher!(query_absent without_started_at, "startedAt");
 
         /// Matches query parameter `endAt`.
         pub fn end_at(mut self, value: f64) -> Self {
@@ -2291,11 +1862,7 @@ pub mod conversations {
             self
         }
 
-        /// Matches requests without query parameter `endAt`.
-        pub fn without_end_at(mut self) -> Self {
-            self.rule = self.rule.query_absent("endAt");
-            self
-        }
+        crate::__mock_matcher!(query_absent without_end_at, "endAt");
 
         /// Matches query parameter `firstChatStartedAt`.
         pub fn first_chat_started_at(mut self, value: f64) -> Self {
@@ -2310,11 +1877,9 @@ pub mod conversations {
             self
         }
 
-        /// Matches requests without query parameter `firstChatStartedAt`.
-        pub fn without_first_chat_started_at(mut self) -> Self {
-            self.rule = self.rule.query_absent("firstChatStartedAt");
-            self
-        }
+        crate::__mock_matcher!(
+            query_absent without_first_chat_started_at, "firstChatStartedAt"
+        );
 
         /// Matches query parameter `firstChatEndAt`.
         pub fn first_chat_end_at(mut self, value: f64) -> Self {
@@ -2329,11 +1894,7 @@ pub mod conversations {
             self
         }
 
-        /// Matches requests without query parameter `firstChatEndAt`.
-        pub fn without_first_chat_end_at(mut self) -> Self {
-            self.rule = self.rule.query_absent("firstChatEndAt");
-            self
-        }
+        crate::__mock_matcher!(query_absent without_first_chat_end_at, "firstChatEndAt");
 
         /// Matches query parameter `searchTerm`.
         pub fn search_term(mut self, value: impl Into<String>) -> Self {
@@ -2344,11 +1905,7 @@ pub mod conversations {
             self
         }
 
-        /// Matches requests without query parameter `searchTerm`.
-        pub fn without_search_term(mut self) -> Self {
-            self.rule = self.rule.query_absent("searchTerm");
-            self
-        }
+        crate::__mock_matcher!(query_absent without_search_term, "searchTerm");
 
         /// Matches query parameter `cursor`.
         pub fn cursor(mut self, value: impl Into<String>) -> Self {
@@ -2359,11 +1916,7 @@ pub mod conversations {
             self
         }
 
-        /// Matches requests without query parameter `cursor` (the first page).
-        pub fn without_cursor(mut self) -> Self {
-            self.rule = self.rule.query_absent("cursor");
-            self
-        }
+        crate::__mock_matcher!(first_page without_cursor, "cursor");
 
         /// Matches query parameter `variables`.
         pub fn variables(
@@ -2377,11 +1930,7 @@ pub mod conversations {
             self
         }
 
-        /// Matches requests without query parameter `variables`.
-        pub fn without_variables(mut self) -> Self {
-            self.rule = self.rule.query_absent("variables");
-            self
-        }
+        crate::__mock_matcher!(query_absent without_variables, "variables");
 
         /// Matches query parameter `pageSize`.
         pub fn page_size(mut self, value: i64) -> Self {
@@ -2392,11 +1941,7 @@ pub mod conversations {
             self
         }
 
-        /// Matches requests without query parameter `pageSize`.
-        pub fn without_page_size(mut self) -> Self {
-            self.rule = self.rule.query_absent("pageSize");
-            self
-        }
+        crate::__mock_matcher!(query_absent without_page_size, "pageSize");
 
         /// Matches query parameter `activeOnly`.
         pub fn active_only(mut self, value: bool) -> Self {
@@ -2407,11 +1952,7 @@ pub mod conversations {
             self
         }
 
-        /// Matches requests without query parameter `activeOnly`.
-        pub fn without_active_only(mut self) -> Self {
-            self.rule = self.rule.query_absent("activeOnly");
-            self
-        }
+        crate::__mock_matcher!(query_absent without_active_only, "activeOnly");
 
         /// Matches query parameter `backgroundRunning`.
         pub fn background_running(mut self, value: bool) -> Self {
@@ -2426,11 +1967,9 @@ pub mod conversations {
             self
         }
 
-        /// Matches requests without query parameter `backgroundRunning`.
-        pub fn without_background_running(mut self) -> Self {
-            self.rule = self.rule.query_absent("backgroundRunning");
-            self
-        }
+        crate::__mock_matcher!(
+            query_absent without_background_running, "backgroundRunning"
+        );
 
         /// Matches query parameter `order`.
         pub fn order(
@@ -2444,11 +1983,7 @@ pub mod conversations {
             self
         }
 
-        /// Matches requests without query parameter `order`.
-        pub fn without_order(mut self) -> Self {
-            self.rule = self.rule.query_absent("order");
-            self
-        }
+        crate::__mock_matcher!(query_absent without_order, "order");
     }
 
     /// A rule for `conversations.bulk_update`: matchers named like the client builder's setters, then an answer.
@@ -2459,42 +1994,12 @@ pub mod conversations {
 
     impl BulkUpdate {
         crate::__mock_rule!(success = (), error = crate ::serde_json::Value);
-
-        /// Matches header `AGENT-EMAIL`.
-        pub fn agent_email(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("AGENT-EMAIL", &value.into());
-            self
-        }
-
-        /// Matches requests without header `AGENT-EMAIL`.
-        pub fn without_agent_email(mut self) -> Self {
-            self.rule = self.rule.header_absent("AGENT-EMAIL");
-            self
-        }
-
-        /// Matches header `USER-EMAIL`.
-        pub fn user_email(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("USER-EMAIL", &value.into());
-            self
-        }
-
-        /// Matches requests without header `USER-EMAIL`.
-        pub fn without_user_email(mut self) -> Self {
-            self.rule = self.rule.header_absent("USER-EMAIL");
-            self
-        }
-
-        /// Matches header `OWN-USER-ID`.
-        pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("OWN-USER-ID", &value.into());
-            self
-        }
-
-        /// Matches requests without header `OWN-USER-ID`.
-        pub fn without_own_user_id(mut self) -> Self {
-            self.rule = self.rule.header_absent("OWN-USER-ID");
-            self
-        }
+        crate::__mock_matcher!(header agent_email, "AGENT-EMAIL");
+        crate::__mock_matcher!(header_absent without_agent_email, "AGENT-EMAIL");
+        crate::__mock_matcher!(header user_email, "USER-EMAIL");
+        crate::__mock_matcher!(header_absent without_user_email, "USER-EMAIL");
+        crate::__mock_matcher!(header own_user_id, "OWN-USER-ID");
+        crate::__mock_matcher!(header_absent without_own_user_id, "OWN-USER-ID");
 
         /// Matches the whole request body.
         pub fn body(
@@ -2616,41 +2121,12 @@ pub mod conversations {
             ::serde_json::Value
         );
 
-        /// Matches header `AGENT-EMAIL`.
-        pub fn agent_email(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("AGENT-EMAIL", &value.into());
-            self
-        }
-
-        /// Matches requests without header `AGENT-EMAIL`.
-        pub fn without_agent_email(mut self) -> Self {
-            self.rule = self.rule.header_absent("AGENT-EMAIL");
-            self
-        }
-
-        /// Matches header `USER-EMAIL`.
-        pub fn user_email(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("USER-EMAIL", &value.into());
-            self
-        }
-
-        /// Matches requests without header `USER-EMAIL`.
-        pub fn without_user_email(mut self) -> Self {
-            self.rule = self.rule.header_absent("USER-EMAIL");
-            self
-        }
-
-        /// Matches header `OWN-USER-ID`.
-        pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("OWN-USER-ID", &value.into());
-            self
-        }
-
-        /// Matches requests without header `OWN-USER-ID`.
-        pub fn without_own_user_id(mut self) -> Self {
-            self.rule = self.rule.header_absent("OWN-USER-ID");
-            self
-        }
+        crate::__mock_matcher!(header agent_email, "AGENT-EMAIL");
+        crate::__mock_matcher!(header_absent without_agent_email, "AGENT-EMAIL");
+        crate::__mock_matcher!(header user_email, "USER-EMAIL");
+        crate::__mock_matcher!(header_absent without_user_email, "USER-EMAIL");
+        crate::__mock_matcher!(header own_user_id, "OWN-USER-ID");
+        crate::__mock_matcher!(header_absent without_own_user_id, "OWN-USER-ID");
 
         /// Matches query parameter `variables`.
         pub fn variables(
@@ -2664,11 +2140,7 @@ pub mod conversations {
             self
         }
 
-        /// Matches requests without query parameter `variables`.
-        pub fn without_variables(mut self) -> Self {
-            self.rule = self.rule.query_absent("variables");
-            self
-        }
+        crate::__mock_matcher!(query_absent without_variables, "variables");
     }
 
     /// A rule for `conversations.update`: matchers named like the client builder's setters, then an answer.
@@ -2683,41 +2155,12 @@ pub mod conversations {
             ::serde_json::Value
         );
 
-        /// Matches header `AGENT-EMAIL`.
-        pub fn agent_email(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("AGENT-EMAIL", &value.into());
-            self
-        }
-
-        /// Matches requests without header `AGENT-EMAIL`.
-        pub fn without_agent_email(mut self) -> Self {
-            self.rule = self.rule.header_absent("AGENT-EMAIL");
-            self
-        }
-
-        /// Matches header `USER-EMAIL`.
-        pub fn user_email(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("USER-EMAIL", &value.into());
-            self
-        }
-
-        /// Matches requests without header `USER-EMAIL`.
-        pub fn without_user_email(mut self) -> Self {
-            self.rule = self.rule.header_absent("USER-EMAIL");
-            self
-        }
-
-        /// Matches header `OWN-USER-ID`.
-        pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("OWN-USER-ID", &value.into());
-            self
-        }
-
-        /// Matches requests without header `OWN-USER-ID`.
-        pub fn without_own_user_id(mut self) -> Self {
-            self.rule = self.rule.header_absent("OWN-USER-ID");
-            self
-        }
+        crate::__mock_matcher!(header agent_email, "AGENT-EMAIL");
+        crate::__mock_matcher!(header_absent without_agent_email, "AGENT-EMAIL");
+        crate::__mock_matcher!(header user_email, "USER-EMAIL");
+        crate::__mock_matcher!(header_absent without_user_email, "USER-EMAIL");
+        crate::__mock_matcher!(header own_user_id, "OWN-USER-ID");
+        crate::__mock_matcher!(header_absent without_own_user_id, "OWN-USER-ID");
 
         /// Matches the whole request body.
         pub fn body(
@@ -2823,41 +2266,12 @@ pub mod conversations {
             ::serde_json::Value
         );
 
-        /// Matches header `AGENT-EMAIL`.
-        pub fn agent_email(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("AGENT-EMAIL", &value.into());
-            self
-        }
-
-        /// Matches requests without header `AGENT-EMAIL`.
-        pub fn without_agent_email(mut self) -> Self {
-            self.rule = self.rule.header_absent("AGENT-EMAIL");
-            self
-        }
-
-        /// Matches header `USER-EMAIL`.
-        pub fn user_email(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("USER-EMAIL", &value.into());
-            self
-        }
-
-        /// Matches requests without header `USER-EMAIL`.
-        pub fn without_user_email(mut self) -> Self {
-            self.rule = self.rule.header_absent("USER-EMAIL");
-            self
-        }
-
-        /// Matches header `OWN-USER-ID`.
-        pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("OWN-USER-ID", &value.into());
-            self
-        }
-
-        /// Matches requests without header `OWN-USER-ID`.
-        pub fn without_own_user_id(mut self) -> Self {
-            self.rule = self.rule.header_absent("OWN-USER-ID");
-            self
-        }
+        crate::__mock_matcher!(header agent_email, "AGENT-EMAIL");
+        crate::__mock_matcher!(header_absent without_agent_email, "AGENT-EMAIL");
+        crate::__mock_matcher!(header user_email, "USER-EMAIL");
+        crate::__mock_matcher!(header_absent without_user_email, "USER-EMAIL");
+        crate::__mock_matcher!(header own_user_id, "OWN-USER-ID");
+        crate::__mock_matcher!(header_absent without_own_user_id, "OWN-USER-ID");
 
         /// Matches query parameter `pageNo`.
         pub fn page_no(mut self, value: i64) -> Self {
@@ -2868,11 +2282,7 @@ pub mod conversations {
             self
         }
 
-        /// Matches requests without query parameter `pageNo`.
-        pub fn without_page_no(mut self) -> Self {
-            self.rule = self.rule.query_absent("pageNo");
-            self
-        }
+        crate::__mock_matcher!(query_absent without_page_no, "pageNo");
     }
 
     /// A rule for `conversations.delete_chat`: matchers named like the client builder's setters, then an answer.
@@ -2883,42 +2293,12 @@ pub mod conversations {
 
     impl DeleteChat {
         crate::__mock_rule!(success = (), error = crate ::serde_json::Value);
-
-        /// Matches header `AGENT-EMAIL`.
-        pub fn agent_email(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("AGENT-EMAIL", &value.into());
-            self
-        }
-
-        /// Matches requests without header `AGENT-EMAIL`.
-        pub fn without_agent_email(mut self) -> Self {
-            self.rule = self.rule.header_absent("AGENT-EMAIL");
-            self
-        }
-
-        /// Matches header `USER-EMAIL`.
-        pub fn user_email(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("USER-EMAIL", &value.into());
-            self
-        }
-
-        /// Matches requests without header `USER-EMAIL`.
-        pub fn without_user_email(mut self) -> Self {
-            self.rule = self.rule.header_absent("USER-EMAIL");
-            self
-        }
-
-        /// Matches header `OWN-USER-ID`.
-        pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("OWN-USER-ID", &value.into());
-            self
-        }
-
-        /// Matches requests without header `OWN-USER-ID`.
-        pub fn without_own_user_id(mut self) -> Self {
-            self.rule = self.rule.header_absent("OWN-USER-ID");
-            self
-        }
+        crate::__mock_matcher!(header agent_email, "AGENT-EMAIL");
+        crate::__mock_matcher!(header_absent without_agent_email, "AGENT-EMAIL");
+        crate::__mock_matcher!(header user_email, "USER-EMAIL");
+        crate::__mock_matcher!(header_absent without_user_email, "USER-EMAIL");
+        crate::__mock_matcher!(header own_user_id, "OWN-USER-ID");
+        crate::__mock_matcher!(header_absent without_own_user_id, "OWN-USER-ID");
     }
 
     /// A rule for `conversations.send_feedback`: matchers named like the client builder's setters, then an answer.
@@ -2933,41 +2313,12 @@ pub mod conversations {
             ::serde_json::Value
         );
 
-        /// Matches header `AGENT-EMAIL`.
-        pub fn agent_email(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("AGENT-EMAIL", &value.into());
-            self
-        }
-
-        /// Matches requests without header `AGENT-EMAIL`.
-        pub fn without_agent_email(mut self) -> Self {
-            self.rule = self.rule.header_absent("AGENT-EMAIL");
-            self
-        }
-
-        /// Matches header `USER-EMAIL`.
-        pub fn user_email(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("USER-EMAIL", &value.into());
-            self
-        }
-
-        /// Matches requests without header `USER-EMAIL`.
-        pub fn without_user_email(mut self) -> Self {
-            self.rule = self.rule.header_absent("USER-EMAIL");
-            self
-        }
-
-        /// Matches header `OWN-USER-ID`.
-        pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("OWN-USER-ID", &value.into());
-            self
-        }
-
-        /// Matches requests without header `OWN-USER-ID`.
-        pub fn without_own_user_id(mut self) -> Self {
-            self.rule = self.rule.header_absent("OWN-USER-ID");
-            self
-        }
+        crate::__mock_matcher!(header agent_email, "AGENT-EMAIL");
+        crate::__mock_matcher!(header_absent without_agent_email, "AGENT-EMAIL");
+        crate::__mock_matcher!(header user_email, "USER-EMAIL");
+        crate::__mock_matcher!(header_absent without_user_email, "USER-EMAIL");
+        crate::__mock_matcher!(header own_user_id, "OWN-USER-ID");
+        crate::__mock_matcher!(header_absent without_own_user_id, "OWN-USER-ID");
 
         /// Matches the whole request body.
         pub fn body(mut self, body: super::super::types::FeedbackRequest) -> Self {
@@ -3048,41 +2399,12 @@ pub mod conversations {
             crate ::serde_json::Value
         );
 
-        /// Matches header `AGENT-EMAIL`.
-        pub fn agent_email(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("AGENT-EMAIL", &value.into());
-            self
-        }
-
-        /// Matches requests without header `AGENT-EMAIL`.
-        pub fn without_agent_email(mut self) -> Self {
-            self.rule = self.rule.header_absent("AGENT-EMAIL");
-            self
-        }
-
-        /// Matches header `USER-EMAIL`.
-        pub fn user_email(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("USER-EMAIL", &value.into());
-            self
-        }
-
-        /// Matches requests without header `USER-EMAIL`.
-        pub fn without_user_email(mut self) -> Self {
-            self.rule = self.rule.header_absent("USER-EMAIL");
-            self
-        }
-
-        /// Matches header `OWN-USER-ID`.
-        pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("OWN-USER-ID", &value.into());
-            self
-        }
-
-        /// Matches requests without header `OWN-USER-ID`.
-        pub fn without_own_user_id(mut self) -> Self {
-            self.rule = self.rule.header_absent("OWN-USER-ID");
-            self
-        }
+        crate::__mock_matcher!(header agent_email, "AGENT-EMAIL");
+        crate::__mock_matcher!(header_absent without_agent_email, "AGENT-EMAIL");
+        crate::__mock_matcher!(header user_email, "USER-EMAIL");
+        crate::__mock_matcher!(header_absent without_user_email, "USER-EMAIL");
+        crate::__mock_matcher!(header own_user_id, "OWN-USER-ID");
+        crate::__mock_matcher!(header_absent without_own_user_id, "OWN-USER-ID");
     }
 
     /// A rule for `conversations.stop`: matchers named like the client builder's setters, then an answer.
@@ -3093,42 +2415,12 @@ pub mod conversations {
 
     impl StopConversation {
         crate::__mock_rule!(success = (), error = crate ::serde_json::Value);
-
-        /// Matches header `AGENT-EMAIL`.
-        pub fn agent_email(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("AGENT-EMAIL", &value.into());
-            self
-        }
-
-        /// Matches requests without header `AGENT-EMAIL`.
-        pub fn without_agent_email(mut self) -> Self {
-            self.rule = self.rule.header_absent("AGENT-EMAIL");
-            self
-        }
-
-        /// Matches header `USER-EMAIL`.
-        pub fn user_email(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("USER-EMAIL", &value.into());
-            self
-        }
-
-        /// Matches requests without header `USER-EMAIL`.
-        pub fn without_user_email(mut self) -> Self {
-            self.rule = self.rule.header_absent("USER-EMAIL");
-            self
-        }
-
-        /// Matches header `OWN-USER-ID`.
-        pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("OWN-USER-ID", &value.into());
-            self
-        }
-
-        /// Matches requests without header `OWN-USER-ID`.
-        pub fn without_own_user_id(mut self) -> Self {
-            self.rule = self.rule.header_absent("OWN-USER-ID");
-            self
-        }
+        crate::__mock_matcher!(header agent_email, "AGENT-EMAIL");
+        crate::__mock_matcher!(header_absent without_agent_email, "AGENT-EMAIL");
+        crate::__mock_matcher!(header user_email, "USER-EMAIL");
+        crate::__mock_matcher!(header_absent without_user_email, "USER-EMAIL");
+        crate::__mock_matcher!(header own_user_id, "OWN-USER-ID");
+        crate::__mock_matcher!(header_absent without_own_user_id, "OWN-USER-ID");
     }
 
     /// A rule for `conversations.update_title`: matchers named like the client builder's setters, then an answer.
@@ -3143,41 +2435,12 @@ pub mod conversations {
             ::serde_json::Value
         );
 
-        /// Matches header `AGENT-EMAIL`.
-        pub fn agent_email(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("AGENT-EMAIL", &value.into());
-            self
-        }
-
-        /// Matches requests without header `AGENT-EMAIL`.
-        pub fn without_agent_email(mut self) -> Self {
-            self.rule = self.rule.header_absent("AGENT-EMAIL");
-            self
-        }
-
-        /// Matches header `USER-EMAIL`.
-        pub fn user_email(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("USER-EMAIL", &value.into());
-            self
-        }
-
-        /// Matches requests without header `USER-EMAIL`.
-        pub fn without_user_email(mut self) -> Self {
-            self.rule = self.rule.header_absent("USER-EMAIL");
-            self
-        }
-
-        /// Matches header `OWN-USER-ID`.
-        pub fn own_user_id(mut self, value: impl Into<String>) -> Self {
-            self.rule = self.rule.header("OWN-USER-ID", &value.into());
-            self
-        }
-
-        /// Matches requests without header `OWN-USER-ID`.
-        pub fn without_own_user_id(mut self) -> Self {
-            self.rule = self.rule.header_absent("OWN-USER-ID");
-            self
-        }
+        crate::__mock_matcher!(header agent_email, "AGENT-EMAIL");
+        crate::__mock_matcher!(header_absent without_agent_email, "AGENT-EMAIL");
+        crate::__mock_matcher!(header user_email, "USER-EMAIL");
+        crate::__mock_matcher!(header_absent without_user_email, "USER-EMAIL");
+        crate::__mock_matcher!(header own_user_id, "OWN-USER-ID");
+        crate::__mock_matcher!(header_absent without_own_user_id, "OWN-USER-ID");
 
         /// Matches the whole request body.
         pub fn body(

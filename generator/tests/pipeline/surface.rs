@@ -352,6 +352,12 @@ impl Reader<'_> {
                                 self.macro_methods.insert((owner.clone(), a.clone()));
                             }
                         }
+                        // `__mock_matcher!(<form> name, "wire")`: one method, `name`.
+                        Some("__mock_matcher") => {
+                            if let Some(name) = args[0].split_whitespace().nth(1) {
+                                self.macro_methods.insert((owner.clone(), name.to_owned()));
+                            }
+                        }
                         // `__mock_rule!(success = S, error = E[, stream = Ev])`: the typed
                         // answers (the other methods it writes take the runtime's types).
                         Some("__mock_rule") => {

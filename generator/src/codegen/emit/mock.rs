@@ -394,30 +394,22 @@ fn matcher(cx: &Ctx<'_>, op: &Operation, m: &Matcher) -> TokenStream {
                 },
             )
         }
+        // A string header's value and a parameter's absence: one runtime macro each.
         MatcherKind::StringHeader { param: i } => {
-            let wire = &param(*i).wire;
-            (
-                format!(" Matches header `{wire}`."),
-                quote!(value: impl Into<String>),
-                quote!(self.rule = self.rule.header(#wire, &value.into());),
-            )
+            let (rt, wire) = (&cx.rt, &param(*i).wire);
+            return quote!(#rt::__mock_matcher!(header #name, #wire););
         }
         MatcherKind::ParamAbsent {
             param: i,
             first_page,
         } => {
-            let param = param(*i);
-            let wire = &param.wire;
-            let (call, what) = match param.location {
-                ParamIn::Header => (quote!(header_absent), "header"),
-                _ => (quote!(query_absent), "query parameter"),
+            let (rt, wire) = (&cx.rt, &param(*i).wire);
+            let form = match (param(*i).location, first_page) {
+                (ParamIn::Header, _) => quote!(header_absent),
+                (_, true) => quote!(first_page),
+                (_, false) => quote!(query_absent),
             };
-            let why = if *first_page { " (the first page)" } else { "" };
-            (
-                format!(" Matches requests without {what} `{wire}`{why}."),
-                TokenStream::new(),
-                quote!(self.rule = self.rule.#call(#wire);),
-            )
+            return quote!(#rt::__mock_matcher!(#form #name, #wire););
         }
         MatcherKind::Body { ty } => {
             let t = ty.tokens(&p);

@@ -150,11 +150,7 @@ pub mod shapes {
             self
         }
 
-        /// Matches requests without query parameter `ids`.
-        pub fn without_ids(mut self) -> Self {
-            self.rule = self.rule.query_absent("ids");
-            self
-        }
+        alli_api::__mock_matcher!(query_absent without_ids, "ids");
 
         /// Matches the whole request body.
         pub fn body(mut self, body: super::super::types::Shape) -> Self {

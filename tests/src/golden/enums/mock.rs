@@ -102,11 +102,7 @@ pub mod paints {
             self
         }
 
-        /// Matches requests without query parameter `color`.
-        pub fn without_color(mut self) -> Self {
-            self.rule = self.rule.query_absent("color");
-            self
-        }
+        alli_api::__mock_matcher!(query_absent without_color, "color");
 
         /// Matches query parameter `order`.
         pub fn order(
@@ -120,11 +116,7 @@ pub mod paints {
             self
         }
 
-        /// Matches requests without query parameter `order`.
-        pub fn without_order(mut self) -> Self {
-            self.rule = self.rule.query_absent("order");
-            self
-        }
+        alli_api::__mock_matcher!(query_absent without_order, "order");
 
         /// Matches query parameter `finish`.
         pub fn finish(
@@ -138,11 +130,7 @@ pub mod paints {
             self
         }
 
-        /// Matches requests without query parameter `finish`.
-        pub fn without_finish(mut self) -> Self {
-            self.rule = self.rule.query_absent("finish");
-            self
-        }
+        alli_api::__mock_matcher!(query_absent without_finish, "finish");
 
         /// Matches query parameter `size`.
         pub fn size(mut self, value: i64) -> Self {
@@ -153,10 +141,6 @@ pub mod paints {
             self
         }
 
-        /// Matches requests without query parameter `size`.
-        pub fn without_size(mut self) -> Self {
-            self.rule = self.rule.query_absent("size");
-            self
-        }
+        alli_api::__mock_matcher!(query_absent without_size, "size");
     }
 }

@@ -275,11 +275,7 @@ pub mod documents {
             self
         }
 
-        /// Matches requests without query parameter `color`.
-        pub fn without_color(mut self) -> Self {
-            self.rule = self.rule.query_absent("color");
-            self
-        }
+        alli_api::__mock_matcher!(query_absent without_color, "color");
 
         /// Matches query parameter `tags`.
         pub fn tags(
@@ -300,11 +296,7 @@ pub mod documents {
             self
         }
 
-        /// Matches requests without query parameter `tags`.
-        pub fn without_tags(mut self) -> Self {
-            self.rule = self.rule.query_absent("tags");
-            self
-        }
+        alli_api::__mock_matcher!(query_absent without_tags, "tags");
 
         /// Matches query parameter `words`.
         pub fn words(
@@ -325,11 +317,7 @@ pub mod documents {
             self
         }
 
-        /// Matches requests without query parameter `words`.
-        pub fn without_words(mut self) -> Self {
-            self.rule = self.rule.query_absent("words");
-            self
-        }
+        alli_api::__mock_matcher!(query_absent without_words, "words");
 
         /// Matches query parameter `redirect`.
         pub fn redirect(mut self, value: impl Into<String>) -> Self {
@@ -344,11 +332,7 @@ pub mod documents {
             self
         }
 
-        /// Matches requests without query parameter `redirect`.
-        pub fn without_redirect(mut self) -> Self {
-            self.rule = self.rule.query_absent("redirect");
-            self
-        }
+        alli_api::__mock_matcher!(query_absent without_redirect, "redirect");
 
         /// Matches query parameter `any`.
         pub fn any(mut self, value: alli_api::serde_json::Value) -> Self {
@@ -359,11 +343,7 @@ pub mod documents {
             self
         }
 
-        /// Matches requests without query parameter `any`.
-        pub fn without_any(mut self) -> Self {
-            self.rule = self.rule.query_absent("any");
-            self
-        }
+        alli_api::__mock_matcher!(query_absent without_any, "any");
 
         /// Matches header `X-Count`.
         pub fn x_count(mut self, value: i64) -> Self {
@@ -390,10 +370,6 @@ pub mod documents {
             self
         }
 
-        /// Matches requests without header `X-Ids`.
-        pub fn without_x_ids(mut self) -> Self {
-            self.rule = self.rule.header_absent("X-Ids");
-            self
-        }
+        alli_api::__mock_matcher!(header_absent without_x_ids, "X-Ids");
     }
 }

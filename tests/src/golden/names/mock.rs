@@ -472,11 +472,7 @@ pub mod sessions {
             self
         }
 
-        /// Matches requests without header `calls`.
-        pub fn without_calls(mut self) -> Self {
-            self.rule = self.rule.header_absent("calls");
-            self
-        }
+        alli_api::__mock_matcher!(header_absent without_calls, "calls");
 
         /// Matches the whole request body.
         pub fn body(mut self, body: super::super::types::NewSessionRequest) -> Self {
@@ -584,11 +580,7 @@ pub mod translations {
             self
         }
 
-        /// Matches requests without query parameter `locale`.
-        pub fn without_locale(mut self) -> Self {
-            self.rule = self.rule.query_absent("locale");
-            self
-        }
+        alli_api::__mock_matcher!(query_absent without_locale, "locale");
     }
 }
 

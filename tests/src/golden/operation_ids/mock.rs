@@ -298,11 +298,7 @@ pub mod widgets {
             self
         }
 
-        /// Matches requests without query parameter `cursor` (the first page).
-        pub fn without_cursor(mut self) -> Self {
-            self.rule = self.rule.query_absent("cursor");
-            self
-        }
+        alli_api::__mock_matcher!(first_page without_cursor, "cursor");
     }
 
     /// A rule for `widgets.get`: matchers named like the client builder's setters, then an answer.

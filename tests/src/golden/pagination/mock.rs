@@ -152,11 +152,7 @@ pub mod things {
             self
         }
 
-        /// Matches requests without query parameter `pageNo`.
-        pub fn without_page_no(mut self) -> Self {
-            self.rule = self.rule.query_absent("pageNo");
-            self
-        }
+        alli_api::__mock_matcher!(query_absent without_page_no, "pageNo");
 
         /// Matches query parameter `pageSize`.
         pub fn page_size(mut self, value: i64) -> Self {
@@ -167,11 +163,7 @@ pub mod things {
             self
         }
 
-        /// Matches requests without query parameter `pageSize`.
-        pub fn without_page_size(mut self) -> Self {
-            self.rule = self.rule.query_absent("pageSize");
-            self
-        }
+        alli_api::__mock_matcher!(query_absent without_page_size, "pageSize");
     }
 
     /// A rule for `things.list_logs`: matchers named like the client builder's setters, then an answer.
@@ -195,11 +187,7 @@ pub mod things {
             self
         }
 
-        /// Matches requests without query parameter `page`.
-        pub fn without_page(mut self) -> Self {
-            self.rule = self.rule.query_absent("page");
-            self
-        }
+        alli_api::__mock_matcher!(query_absent without_page, "page");
     }
 
     /// A rule for `things.list`: matchers named like the client builder's setters, then an answer.
@@ -223,11 +211,7 @@ pub mod things {
             self
         }
 
-        /// Matches requests without query parameter `cursor` (the first page).
-        pub fn without_cursor(mut self) -> Self {
-            self.rule = self.rule.query_absent("cursor");
-            self
-        }
+        alli_api::__mock_matcher!(first_page without_cursor, "cursor");
 
         /// Matches query parameter `pageSize`.
         pub fn page_size(mut self, value: i64) -> Self {
@@ -238,10 +222,6 @@ pub mod things {
             self
         }
 
-        /// Matches requests without query parameter `pageSize`.
-        pub fn without_page_size(mut self) -> Self {
-            self.rule = self.rule.query_absent("pageSize");
-            self
-        }
+        alli_api::__mock_matcher!(query_absent without_page_size, "pageSize");
     }
 }

@@ -219,11 +219,7 @@ pub mod ai {
             self
         }
 
-        /// Matches requests without header `X-Priority`.
-        pub fn without_x_priority(mut self) -> Self {
-            self.rule = self.rule.header_absent("X-Priority");
-            self
-        }
+        alli_api::__mock_matcher!(header_absent without_x_priority, "X-Priority");
 
         /// Matches the whole request body.
         pub fn body(mut self, body: super::super::types::GenerateRequest) -> Self {

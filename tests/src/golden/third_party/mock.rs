@@ -435,11 +435,7 @@ pub mod search {
             self
         }
 
-        /// Matches requests without query parameter `status`.
-        pub fn without_status(mut self) -> Self {
-            self.rule = self.rule.query_absent("status");
-            self
-        }
+        alli_api::__mock_matcher!(query_absent without_status, "status");
     }
 }
 

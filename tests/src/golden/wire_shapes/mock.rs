@@ -340,11 +340,7 @@ pub mod ai {
             self
         }
 
-        /// Matches requests without query parameter `after` (the first page).
-        pub fn without_after(mut self) -> Self {
-            self.rule = self.rule.query_absent("after");
-            self
-        }
+        alli_api::__mock_matcher!(first_page without_after, "after");
 
         /// Matches query parameter `limit`.
         pub fn limit(mut self, value: i64) -> Self {
@@ -355,11 +351,7 @@ pub mod ai {
             self
         }
 
-        /// Matches requests without query parameter `limit`.
-        pub fn without_limit(mut self) -> Self {
-            self.rule = self.rule.query_absent("limit");
-            self
-        }
+        alli_api::__mock_matcher!(query_absent without_limit, "limit");
     }
 
     /// A rule for `ai.list_pages`: matchers named like the client builder's setters, then an answer.
@@ -383,11 +375,7 @@ pub mod ai {
             self
         }
 
-        /// Matches requests without query parameter `page`.
-        pub fn without_page(mut self) -> Self {
-            self.rule = self.rule.query_absent("page");
-            self
-        }
+        alli_api::__mock_matcher!(query_absent without_page, "page");
     }
 }
 
@@ -426,11 +414,7 @@ pub mod docs {
             self
         }
 
-        /// Matches requests without query parameter `ids`.
-        pub fn without_ids(mut self) -> Self {
-            self.rule = self.rule.query_absent("ids");
-            self
-        }
+        alli_api::__mock_matcher!(query_absent without_ids, "ids");
 
         /// Matches query parameter `tags`.
         pub fn tags(mut self, value: super::super::types::Tags) -> Self {
@@ -441,11 +425,7 @@ pub mod docs {
             self
         }
 
-        /// Matches requests without query parameter `tags`.
-        pub fn without_tags(mut self) -> Self {
-            self.rule = self.rule.query_absent("tags");
-            self
-        }
+        alli_api::__mock_matcher!(query_absent without_tags, "tags");
 
         /// Matches the whole request body.
         pub fn body(mut self, body: super::super::types::PatchDocRequest) -> Self {
