@@ -53,22 +53,17 @@ pub fn child(root: &Path) -> Value {
             let stage = failing_stage(&layout);
             let errors: Vec<String> = failure
                 .diagnostics
-                .iter()
-                .filter(|d| d.is_error())
+                .errors()
                 .map(ToString::to_string)
                 .collect();
-            let first_code = failure
-                .diagnostics
-                .iter()
-                .find(|d| d.is_error())
-                .map(|d| d.code);
+            let first_code = failure.diagnostics.errors().next().map(|d| d.code);
             json!({
                 "ok": false,
                 "regen_ms": regen_ms,
                 "stage": stage,
                 "code": first_code,
                 "errors": errors.len(),
-                "error_codes": codes(failure.diagnostics.iter().filter(|d| d.is_error())),
+                "error_codes": codes(failure.diagnostics.errors()),
                 "first_errors": errors.iter().take(3).collect::<Vec<_>>(),
                 "warnings": failure.diagnostics.warning_count(),
             })

@@ -135,16 +135,11 @@ fn mutated_docs_pages_end_in_output_or_located_errors_never_a_panic() {
             Ok(Err(failure)) => {
                 failures += 1;
                 if std::env::var("ROBUSTNESS_DEBUG").is_ok() {
-                    let codes: Vec<&str> = failure
-                        .diagnostics
-                        .iter()
-                        .filter(|d| d.is_error())
-                        .map(|d| d.code)
-                        .collect();
+                    let codes: Vec<&str> = failure.diagnostics.errors().map(|d| d.code).collect();
                     eprintln!("round {round}: {codes:?}");
                 }
                 // Every error says where: a file or a pointer.
-                for d in failure.diagnostics.iter().filter(|d| d.is_error()) {
+                for d in failure.diagnostics.errors() {
                     assert!(
                         d.location.file.is_some() || d.location.pointer.is_some(),
                         "round {round}: unlocated error: {d}"

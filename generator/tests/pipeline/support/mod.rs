@@ -178,8 +178,7 @@ impl Sandbox {
 pub fn single_error(failure: &generator::Failure) -> String {
     let errors: Vec<String> = failure
         .diagnostics
-        .iter()
-        .filter(|d| d.is_error())
+        .errors()
         .map(ToString::to_string)
         .collect();
     assert_eq!(errors.len(), 1, "{errors:#?}");
