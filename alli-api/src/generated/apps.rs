@@ -337,6 +337,7 @@ impl ListLegacy {
         self
     }
 
+    #[inline]
     fn request(&self) -> crate::__private::Request {
         let mut request = crate::__private::Request::new(
             crate::__private::Method::GET,
@@ -408,6 +409,7 @@ impl CreateApp {
         self
     }
 
+    #[inline]
     fn request(&self) -> crate::__private::Request {
         let mut request = crate::__private::Request::new(
             crate::__private::Method::POST,
@@ -533,6 +535,7 @@ impl RunApp {
         self
     }
 
+    #[inline]
     fn request(&self) -> crate::__private::Request {
         let mut request = crate::__private::Request::new(
             crate::__private::Method::POST,
@@ -611,6 +614,7 @@ impl EndConversationByAgent {
         self
     }
 
+    #[inline]
     fn request(&self) -> crate::__private::Request {
         let mut request = crate::__private::Request::new(
             crate::__private::Method::POST,
@@ -770,6 +774,7 @@ impl GenerativeAnswer {
         self
     }
 
+    #[inline]
     fn request(&self) -> crate::__private::Request {
         let mut request = crate::__private::Request::new(
             crate::__private::Method::POST,
@@ -781,6 +786,7 @@ impl GenerativeAnswer {
         request
     }
 
+    #[inline]
     fn error_body(
         status: u16,
         body: &[u8],
@@ -856,6 +862,7 @@ impl SendChat {
         self
     }
 
+    #[inline]
     fn request(&self) -> crate::__private::Request {
         let mut request = crate::__private::Request::new(
             crate::__private::Method::POST,
@@ -929,6 +936,7 @@ impl RunSkill {
         self
     }
 
+    #[inline]
     fn request(&self) -> crate::__private::Request {
         let mut request = crate::__private::Request::new(
             crate::__private::Method::POST,
@@ -941,6 +949,7 @@ impl RunSkill {
         request
     }
 
+    #[inline]
     fn error_body(
         status: u16,
         body: &[u8],
@@ -1012,6 +1021,7 @@ impl StartConversation {
         self
     }
 
+    #[inline]
     fn request(&self) -> crate::__private::Request {
         let mut request = crate::__private::Request::new(
             crate::__private::Method::POST,
@@ -1119,6 +1129,7 @@ impl ListApps {
         self
     }
 
+    #[inline]
     fn request(&self) -> crate::__private::Request {
         let mut request = crate::__private::Request::new(
             crate::__private::Method::GET,
@@ -1146,12 +1157,14 @@ impl ListApps {
     }
 
     /// Every page, following the cursor until the server returns none.
+    #[inline]
     pub fn into_pages(self) -> crate::PageStream<super::types::AppsResponse> {
         crate::__private::cursor_pages(self)
     }
 
     /// Every item of every page, in order; the next page is requested while the
     /// current one is consumed.
+    #[inline]
     pub fn into_stream(self) -> crate::ItemStream<super::types::App> {
         crate::__private::cursor_items(self)
     }
@@ -1161,10 +1174,12 @@ impl crate::__private::CursorPaged for ListApps {
     type Page = super::types::AppsResponse;
     type Item = super::types::App;
 
+    #[inline]
     fn fetch(self) -> crate::__private::BoxFuture<'static, crate::Result<Self::Page>> {
         Box::pin(self.send())
     }
 
+    #[inline]
     fn into_items(page: Self::Page) -> Vec<Self::Item> {
         page.apps
     }
@@ -1219,6 +1234,7 @@ impl GetApp {
         " Optional: User ID to identify or create a user (header `OWN-USER-ID`)."
     );
 
+    #[inline]
     fn request(&self) -> crate::__private::Request {
         let mut request = crate::__private::Request::new(
             crate::__private::Method::GET,
@@ -1356,6 +1372,7 @@ impl UpdateApp {
         self
     }
 
+    #[inline]
     fn request(&self) -> crate::__private::Request {
         let mut request = crate::__private::Request::new(
             crate::__private::Method::PATCH,

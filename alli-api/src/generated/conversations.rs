@@ -338,6 +338,7 @@ impl DailyCount {
         self
     }
 
+    #[inline]
     fn request(&self) -> crate::__private::Request {
         let mut request = crate::__private::Request::new(
             crate::__private::Method::GET,
@@ -514,6 +515,7 @@ impl ListConversations {
         self
     }
 
+    #[inline]
     fn request(&self) -> crate::__private::Request {
         let mut request = crate::__private::Request::new(
             crate::__private::Method::GET,
@@ -559,12 +561,14 @@ impl ListConversations {
     }
 
     /// Every page, following the cursor until the server returns none.
+    #[inline]
     pub fn into_pages(self) -> crate::PageStream<super::types::ConversationsResponse> {
         crate::__private::cursor_pages(self)
     }
 
     /// Every item of every page, in order; the next page is requested while the
     /// current one is consumed.
+    #[inline]
     pub fn into_stream(self) -> crate::ItemStream<super::types::Conversation> {
         crate::__private::cursor_items(self)
     }
@@ -574,10 +578,12 @@ impl crate::__private::CursorPaged for ListConversations {
     type Page = super::types::ConversationsResponse;
     type Item = super::types::Conversation;
 
+    #[inline]
     fn fetch(self) -> crate::__private::BoxFuture<'static, crate::Result<Self::Page>> {
         Box::pin(self.send())
     }
 
+    #[inline]
     fn into_items(page: Self::Page) -> Vec<Self::Item> {
         page.conversations
     }
@@ -709,6 +715,7 @@ impl BulkUpdate {
         self
     }
 
+    #[inline]
     fn request(&self) -> crate::__private::Request {
         let mut request = crate::__private::Request::new(
             crate::__private::Method::POST,
@@ -777,6 +784,7 @@ impl GetConversation {
         self
     }
 
+    #[inline]
     fn request(&self) -> crate::__private::Request {
         let mut request = crate::__private::Request::new(
             crate::__private::Method::GET,
@@ -899,6 +907,7 @@ impl UpdateConversation {
         self
     }
 
+    #[inline]
     fn request(&self) -> crate::__private::Request {
         let mut request = crate::__private::Request::new(
             crate::__private::Method::PATCH,
@@ -965,6 +974,7 @@ impl ListChats {
         self
     }
 
+    #[inline]
     fn request(&self) -> crate::__private::Request {
         let mut request = crate::__private::Request::new(
             crate::__private::Method::GET,
@@ -989,12 +999,14 @@ impl ListChats {
 
     /// Every page, from the first one asked for until a short or empty page (or the
     /// total count) says there are no more.
+    #[inline]
     pub fn into_pages(self) -> crate::PageStream<super::types::ChatsResponse> {
         crate::__private::page_number_pages(self)
     }
 
     /// Every item of every page, in order; pages after the first are fetched
     /// concurrently (see `page_concurrency`).
+    #[inline]
     pub fn into_stream(self) -> crate::ItemStream<super::types::Chat> {
         crate::__private::page_number_items(self)
     }
@@ -1004,10 +1016,12 @@ impl crate::__private::PageNumberPaged for ListChats {
     type Page = super::types::ChatsResponse;
     type Item = super::types::Chat;
 
+    #[inline]
     fn fetch(self) -> crate::__private::BoxFuture<'static, crate::Result<Self::Page>> {
         Box::pin(self.send())
     }
 
+    #[inline]
     fn into_items(page: Self::Page) -> Vec<Self::Item> {
         page.chats
     }
@@ -1080,6 +1094,7 @@ impl DeleteChat {
         " Optional: User ID to identify or create a user (header `OWN-USER-ID`)."
     );
 
+    #[inline]
     fn request(&self) -> crate::__private::Request {
         let mut request = crate::__private::Request::new(
             crate::__private::Method::DELETE,
@@ -1191,6 +1206,7 @@ impl SendFeedback {
         self
     }
 
+    #[inline]
     fn request(&self) -> crate::__private::Request {
         let mut request = crate::__private::Request::new(
             crate::__private::Method::POST,
@@ -1250,6 +1266,7 @@ impl ConversationState {
         " Optional: User ID to identify or create a user (header `OWN-USER-ID`)."
     );
 
+    #[inline]
     fn request(&self) -> crate::__private::Request {
         let mut request = crate::__private::Request::new(
             crate::__private::Method::GET,
@@ -1309,6 +1326,7 @@ impl StopConversation {
         " Optional: User ID to identify or create a user (header `OWN-USER-ID`)."
     );
 
+    #[inline]
     fn request(&self) -> crate::__private::Request {
         let mut request = crate::__private::Request::new(
             crate::__private::Method::POST,
@@ -1378,6 +1396,7 @@ impl UpdateTitle {
         self
     }
 
+    #[inline]
     fn request(&self) -> crate::__private::Request {
         let mut request = crate::__private::Request::new(
             crate::__private::Method::PUT,

@@ -1,5 +1,11 @@
 //! Prints a resource module: the handle, its client accessor, one method per operation, and
 //! each operation's request builder (fields, setters, the request, `send`).
+//!
+//! Where machine code is generated: an operation's `async` methods (`send`, `send_raw`,
+//! `stream`) are compiled in the crate that awaits them, and the plain functions they call
+//! (`request`, `error_body`, and the pagination glue in [`paging`]) are `#[inline]` so they are
+//! too. A crate that calls two operations compiles the serialization, decoding and error
+//! decoding of those two; the generated crate itself compiles none of it (BENCHMARKS.md §3).
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -540,12 +546,14 @@ fn request_fn(cx: &Ctx<'_>, r: &Resource, op: &Operation) -> TokenStream {
         quote!(#rt::__private::Request::new(#rt::__private::Method::#method, #template, #label));
     if build.is_empty() {
         quote! {
+            #[inline]
             fn request(&self) -> #rt::__private::Request {
                 #new_request
             }
         }
     } else {
         quote! {
+            #[inline]
             fn request(&self) -> #rt::__private::Request {
                 let mut request = #new_request;
                 #(#build)*
@@ -595,6 +603,7 @@ fn error_decoder(cx: &Ctx<'_>, op: &Operation) -> TokenStream {
         if only.statuses == [StatusMatch::Any] {
             let t = only.ty.tokens(&p);
             return quote! {
+                #[inline]
                 fn error_body(_status: u16, body: &[u8]) -> Option<Box<dyn #rt::__private::ErrorBody>> {
                     #rt::__private::typed_error::<#t>(body)
                 }
@@ -619,6 +628,7 @@ fn error_decoder(cx: &Ctx<'_>, op: &Operation) -> TokenStream {
         .is_some_and(|a| a.statuses.contains(&StatusMatch::Any));
     let fallback = (!exhaustive).then(|| quote!(_ => None,));
     quote! {
+        #[inline]
         fn error_body(status: u16, body: &[u8]) -> Option<Box<dyn #rt::__private::ErrorBody>> {
             match status {
                 #(#arms)*

@@ -38,9 +38,11 @@ pub(super) fn tokens(
         quote! {
             type Page = #page_ty;
             type Item = #item_ty;
+            #[inline]
             fn fetch(self) -> #rt::__private::BoxFuture<'static, #rt::Result<Self::Page>> {
                 Box::pin(self.send())
             }
+            #[inline]
             fn into_items(page: Self::Page) -> Vec<Self::Item> {
                 #into_items
             }
@@ -74,11 +76,13 @@ pub(super) fn tokens(
             };
             let methods = quote! {
                 /// Every page, following the cursor until the server returns none.
+                #[inline]
                 pub fn into_pages(self) -> #rt::PageStream<#page_ty> {
                     #rt::__private::cursor_pages(self)
                 }
                 /// Every item of every page, in order; the next page is requested while the
                 /// current one is consumed.
+                #[inline]
                 pub fn into_stream(self) -> #rt::ItemStream<#item_ty> {
                     #rt::__private::cursor_items(self)
                 }
@@ -152,11 +156,13 @@ pub(super) fn tokens(
             let methods = quote! {
                 /// Every page, from the first one asked for until a short or empty page (or the
                 /// total count) says there are no more.
+                #[inline]
                 pub fn into_pages(self) -> #rt::PageStream<#page_ty> {
                     #rt::__private::page_number_pages(self)
                 }
                 /// Every item of every page, in order; pages after the first are fetched
                 /// concurrently (see `page_concurrency`).
+                #[inline]
                 pub fn into_stream(self) -> #rt::ItemStream<#item_ty> {
                     #rt::__private::page_number_items(self)
                 }

@@ -55,6 +55,7 @@ impl ListEvents {
 
     alli_api::__request_options!();
 
+    #[inline]
     fn request(&self) -> alli_api::__private::Request {
         alli_api::__private::Request::new(
             alli_api::__private::Method::GET,
@@ -101,6 +102,7 @@ impl EventSubscribe {
         self
     }
 
+    #[inline]
     fn request(&self) -> alli_api::__private::Request {
         let mut request = alli_api::__private::Request::new(
             alli_api::__private::Method::POST,

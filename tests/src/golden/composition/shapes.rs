@@ -58,6 +58,7 @@ impl ShapeLegacy {
 
     alli_api::__request_options!();
 
+    #[inline]
     fn request(&self) -> alli_api::__private::Request {
         alli_api::__private::Request::new(
             alli_api::__private::Method::GET,
@@ -115,6 +116,7 @@ impl PutShape {
         self
     }
 
+    #[inline]
     fn request(&self) -> alli_api::__private::Request {
         let mut request = alli_api::__private::Request::new(
             alli_api::__private::Method::PUT,

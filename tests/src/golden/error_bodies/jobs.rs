@@ -83,6 +83,7 @@ impl RunJob {
         self
     }
 
+    #[inline]
     fn request(&self) -> alli_api::__private::Request {
         let mut request = alli_api::__private::Request::new(
             alli_api::__private::Method::POST,
@@ -94,6 +95,7 @@ impl RunJob {
         request
     }
 
+    #[inline]
     fn error_body(
         status: u16,
         body: &[u8],
@@ -138,6 +140,7 @@ impl GetJob {
 
     alli_api::__request_options!();
 
+    #[inline]
     fn request(&self) -> alli_api::__private::Request {
         let mut request = alli_api::__private::Request::new(
             alli_api::__private::Method::GET,
@@ -149,6 +152,7 @@ impl GetJob {
         request
     }
 
+    #[inline]
     fn error_body(
         status: u16,
         body: &[u8],

@@ -145,6 +145,7 @@ impl UploadDocument {
         self
     }
 
+    #[inline]
     fn request(&self) -> alli_api::__private::Request {
         let mut request = alli_api::__private::Request::new(
             alli_api::__private::Method::POST,
@@ -210,6 +211,7 @@ impl DownloadDocument {
         self
     }
 
+    #[inline]
     fn request(&self) -> alli_api::__private::Request {
         let mut request = alli_api::__private::Request::new(
             alli_api::__private::Method::GET,
@@ -279,6 +281,7 @@ impl SubmitForm {
         self
     }
 
+    #[inline]
     fn request(&self) -> alli_api::__private::Request {
         let mut request = alli_api::__private::Request::new(
             alli_api::__private::Method::POST,
@@ -411,6 +414,7 @@ impl DocumentItem {
         self
     }
 
+    #[inline]
     fn request(&self) -> alli_api::__private::Request {
         let mut request = alli_api::__private::Request::new(
             alli_api::__private::Method::GET,

@@ -84,6 +84,7 @@ impl CreateOrder {
         self
     }
 
+    #[inline]
     fn request(&self) -> alli_api::__private::Request {
         let mut request = alli_api::__private::Request::new(
             alli_api::__private::Method::POST,
@@ -138,6 +139,7 @@ impl OrderPreview {
         self
     }
 
+    #[inline]
     fn request(&self) -> alli_api::__private::Request {
         let mut request = alli_api::__private::Request::new(
             alli_api::__private::Method::POST,

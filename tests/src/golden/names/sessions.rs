@@ -98,6 +98,7 @@ impl CreateAccount {
         self
     }
 
+    #[inline]
     fn request(&self) -> alli_api::__private::Request {
         let mut request = alli_api::__private::Request::new(
             alli_api::__private::Method::POST,
@@ -140,6 +141,7 @@ impl SessionAccount {
 
     alli_api::__request_options!();
 
+    #[inline]
     fn request(&self) -> alli_api::__private::Request {
         let mut request = alli_api::__private::Request::new(
             alli_api::__private::Method::GET,
@@ -151,6 +153,7 @@ impl SessionAccount {
         request
     }
 
+    #[inline]
     fn error_body(
         _status: u16,
         body: &[u8],
@@ -236,6 +239,7 @@ impl NewSession {
         self
     }
 
+    #[inline]
     fn request(&self) -> alli_api::__private::Request {
         let mut request = alli_api::__private::Request::new(
             alli_api::__private::Method::POST,

@@ -44,6 +44,7 @@ impl TimeoutTimeouts {
 
     alli_api::__request_options!();
 
+    #[inline]
     fn request(&self) -> alli_api::__private::Request {
         alli_api::__private::Request::new(
             alli_api::__private::Method::GET,

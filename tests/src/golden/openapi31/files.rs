@@ -90,6 +90,7 @@ impl UploadFile {
         self
     }
 
+    #[inline]
     fn request(&self) -> alli_api::__private::Request {
         let mut request = alli_api::__private::Request::new(
             alli_api::__private::Method::POST,
@@ -144,6 +145,7 @@ impl DeleteFile {
 
     alli_api::__request_options!();
 
+    #[inline]
     fn request(&self) -> alli_api::__private::Request {
         let mut request = alli_api::__private::Request::new(
             alli_api::__private::Method::DELETE,
@@ -202,6 +204,7 @@ impl FileLabel {
         self
     }
 
+    #[inline]
     fn request(&self) -> alli_api::__private::Request {
         let mut request = alli_api::__private::Request::new(
             alli_api::__private::Method::PUT,

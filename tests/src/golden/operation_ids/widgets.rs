@@ -114,6 +114,7 @@ impl DownloadByName {
 
     alli_api::__request_options!();
 
+    #[inline]
     fn request(&self) -> alli_api::__private::Request {
         let mut request = alli_api::__private::Request::new(
             alli_api::__private::Method::GET,
@@ -168,6 +169,7 @@ impl WidgetDiff {
         self
     }
 
+    #[inline]
     fn request(&self) -> alli_api::__private::Request {
         let mut request = alli_api::__private::Request::new(
             alli_api::__private::Method::POST,
@@ -216,6 +218,7 @@ impl ListWidgets {
         self
     }
 
+    #[inline]
     fn request(&self) -> alli_api::__private::Request {
         let mut request = alli_api::__private::Request::new(
             alli_api::__private::Method::GET,
@@ -238,6 +241,7 @@ impl ListWidgets {
     }
 
     /// Every page, following the cursor until the server returns none.
+    #[inline]
     pub fn into_pages(
         self,
     ) -> alli_api::PageStream<super::types::GetListWidgetsResponse> {
@@ -246,6 +250,7 @@ impl ListWidgets {
 
     /// Every item of every page, in order; the next page is requested while the
     /// current one is consumed.
+    #[inline]
     pub fn into_stream(
         self,
     ) -> alli_api::ItemStream<super::types::GetListWidgetsWidget> {
@@ -257,12 +262,14 @@ impl alli_api::__private::CursorPaged for ListWidgets {
     type Page = super::types::GetListWidgetsResponse;
     type Item = super::types::GetListWidgetsWidget;
 
+    #[inline]
     fn fetch(
         self,
     ) -> alli_api::__private::BoxFuture<'static, alli_api::Result<Self::Page>> {
         Box::pin(self.send())
     }
 
+    #[inline]
     fn into_items(page: Self::Page) -> Vec<Self::Item> {
         page.widgets
     }
@@ -302,6 +309,7 @@ impl GetWidget {
 
     alli_api::__request_options!();
 
+    #[inline]
     fn request(&self) -> alli_api::__private::Request {
         let mut request = alli_api::__private::Request::new(
             alli_api::__private::Method::GET,
@@ -344,6 +352,7 @@ impl DeleteWidget {
 
     alli_api::__request_options!();
 
+    #[inline]
     fn request(&self) -> alli_api::__private::Request {
         let mut request = alli_api::__private::Request::new(
             alli_api::__private::Method::DELETE,
@@ -386,6 +395,7 @@ impl ArchiveWidget {
 
     alli_api::__request_options!();
 
+    #[inline]
     fn request(&self) -> alli_api::__private::Request {
         let mut request = alli_api::__private::Request::new(
             alli_api::__private::Method::POST,

@@ -76,6 +76,7 @@ impl ListEntries {
         self
     }
 
+    #[inline]
     fn request(&self) -> alli_api::__private::Request {
         let mut request = alli_api::__private::Request::new(
             alli_api::__private::Method::GET,
@@ -100,12 +101,14 @@ impl ListEntries {
 
     /// Every page, from the first one asked for until a short or empty page (or the
     /// total count) says there are no more.
+    #[inline]
     pub fn into_pages(self) -> alli_api::PageStream<super::types::ListEntriesResponse> {
         alli_api::__private::page_number_pages(self)
     }
 
     /// Every item of every page, in order; pages after the first are fetched
     /// concurrently (see `page_concurrency`).
+    #[inline]
     pub fn into_stream(self) -> alli_api::ItemStream<super::types::ListEntriesEntry> {
         alli_api::__private::page_number_items(self)
     }
@@ -115,12 +118,14 @@ impl alli_api::__private::PageNumberPaged for ListEntries {
     type Page = super::types::ListEntriesResponse;
     type Item = super::types::ListEntriesEntry;
 
+    #[inline]
     fn fetch(
         self,
     ) -> alli_api::__private::BoxFuture<'static, alli_api::Result<Self::Page>> {
         Box::pin(self.send())
     }
 
+    #[inline]
     fn into_items(page: Self::Page) -> Vec<Self::Item> {
         page.entries
     }
@@ -178,6 +183,7 @@ impl ListLogs {
         self
     }
 
+    #[inline]
     fn request(&self) -> alli_api::__private::Request {
         let mut request = alli_api::__private::Request::new(
             alli_api::__private::Method::GET,
@@ -201,12 +207,14 @@ impl ListLogs {
 
     /// Every page, from the first one asked for until a short or empty page (or the
     /// total count) says there are no more.
+    #[inline]
     pub fn into_pages(self) -> alli_api::PageStream<super::types::ListLogsResponse> {
         alli_api::__private::page_number_pages(self)
     }
 
     /// Every item of every page, in order; pages after the first are fetched
     /// concurrently (see `page_concurrency`).
+    #[inline]
     pub fn into_stream(self) -> alli_api::ItemStream<String> {
         alli_api::__private::page_number_items(self)
     }
@@ -216,12 +224,14 @@ impl alli_api::__private::PageNumberPaged for ListLogs {
     type Page = super::types::ListLogsResponse;
     type Item = String;
 
+    #[inline]
     fn fetch(
         self,
     ) -> alli_api::__private::BoxFuture<'static, alli_api::Result<Self::Page>> {
         Box::pin(self.send())
     }
 
+    #[inline]
     fn into_items(page: Self::Page) -> Vec<Self::Item> {
         page.logs.unwrap_or_default()
     }
@@ -290,6 +300,7 @@ impl ListThings {
         self
     }
 
+    #[inline]
     fn request(&self) -> alli_api::__private::Request {
         let mut request = alli_api::__private::Request::new(
             alli_api::__private::Method::GET,
@@ -313,12 +324,14 @@ impl ListThings {
     }
 
     /// Every page, following the cursor until the server returns none.
+    #[inline]
     pub fn into_pages(self) -> alli_api::PageStream<super::types::ListThingsResponse> {
         alli_api::__private::cursor_pages(self)
     }
 
     /// Every item of every page, in order; the next page is requested while the
     /// current one is consumed.
+    #[inline]
     pub fn into_stream(self) -> alli_api::ItemStream<super::types::ListThingsThing> {
         alli_api::__private::cursor_items(self)
     }
@@ -328,12 +341,14 @@ impl alli_api::__private::CursorPaged for ListThings {
     type Page = super::types::ListThingsResponse;
     type Item = super::types::ListThingsThing;
 
+    #[inline]
     fn fetch(
         self,
     ) -> alli_api::__private::BoxFuture<'static, alli_api::Result<Self::Page>> {
         Box::pin(self.send())
     }
 
+    #[inline]
     fn into_items(page: Self::Page) -> Vec<Self::Item> {
         page.things
     }

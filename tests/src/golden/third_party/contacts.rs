@@ -110,6 +110,7 @@ impl CreateContact {
         self
     }
 
+    #[inline]
     fn request(&self) -> alli_api::__private::Request {
         let mut request = alli_api::__private::Request::new(
             alli_api::__private::Method::POST,
@@ -158,6 +159,7 @@ impl ContactMerge {
 
     alli_api::__request_options!();
 
+    #[inline]
     fn request(&self) -> alli_api::__private::Request {
         let mut request = alli_api::__private::Request::new(
             alli_api::__private::Method::POST,
@@ -170,6 +172,7 @@ impl ContactMerge {
         request
     }
 
+    #[inline]
     fn error_body(
         status: u16,
         body: &[u8],

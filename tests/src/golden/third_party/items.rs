@@ -77,6 +77,7 @@ impl GetItem {
 
     alli_api::__request_options!();
 
+    #[inline]
     fn request(&self) -> alli_api::__private::Request {
         let mut request = alli_api::__private::Request::new(
             alli_api::__private::Method::GET,
@@ -120,6 +121,7 @@ impl UpdateItem {
 
     alli_api::__request_options!();
 
+    #[inline]
     fn request(&self) -> alli_api::__private::Request {
         let mut request = alli_api::__private::Request::new(
             alli_api::__private::Method::PUT,
@@ -131,6 +133,7 @@ impl UpdateItem {
         request
     }
 
+    #[inline]
     fn error_body(
         status: u16,
         body: &[u8],

@@ -58,6 +58,7 @@ impl ListJobs {
 
     alli_api::__request_options!();
 
+    #[inline]
     fn request(&self) -> alli_api::__private::Request {
         alli_api::__private::Request::new(
             alli_api::__private::Method::GET,
@@ -96,6 +97,7 @@ impl ListSlash {
 
     alli_api::__request_options!();
 
+    #[inline]
     fn request(&self) -> alli_api::__private::Request {
         alli_api::__private::Request::new(
             alli_api::__private::Method::GET,
@@ -134,6 +136,7 @@ impl JobPing {
 
     alli_api::__request_options!();
 
+    #[inline]
     fn request(&self) -> alli_api::__private::Request {
         alli_api::__private::Request::new(
             alli_api::__private::Method::POST,

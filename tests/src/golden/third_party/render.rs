@@ -61,6 +61,7 @@ impl GetRender {
 
     alli_api::__request_options!();
 
+    #[inline]
     fn request(&self) -> alli_api::__private::Request {
         let mut request = alli_api::__private::Request::new(
             alli_api::__private::Method::GET,
@@ -103,6 +104,7 @@ impl CreateRender {
 
     alli_api::__request_options!();
 
+    #[inline]
     fn request(&self) -> alli_api::__private::Request {
         let mut request = alli_api::__private::Request::new(
             alli_api::__private::Method::POST,

@@ -79,6 +79,7 @@ impl AiComplete {
         self
     }
 
+    #[inline]
     fn request(&self) -> alli_api::__private::Request {
         let mut request = alli_api::__private::Request::new(
             alli_api::__private::Method::POST,
@@ -127,6 +128,7 @@ impl AiEvents {
 
     alli_api::__request_options!();
 
+    #[inline]
     fn request(&self) -> alli_api::__private::Request {
         let mut request = alli_api::__private::Request::new(
             alli_api::__private::Method::GET,
@@ -185,6 +187,7 @@ impl ListMessages {
         self
     }
 
+    #[inline]
     fn request(&self) -> alli_api::__private::Request {
         let mut request = alli_api::__private::Request::new(
             alli_api::__private::Method::GET,
@@ -208,12 +211,14 @@ impl ListMessages {
     }
 
     /// Every page, following the cursor until the server returns none.
+    #[inline]
     pub fn into_pages(self) -> alli_api::PageStream<super::types::ListMessagesResponse> {
         alli_api::__private::cursor_pages(self)
     }
 
     /// Every item of every page, in order; the next page is requested while the
     /// current one is consumed.
+    #[inline]
     pub fn into_stream(self) -> alli_api::ItemStream<super::types::ListMessagesData> {
         alli_api::__private::cursor_items(self)
     }
@@ -223,12 +228,14 @@ impl alli_api::__private::CursorPaged for ListMessages {
     type Page = super::types::ListMessagesResponse;
     type Item = super::types::ListMessagesData;
 
+    #[inline]
     fn fetch(
         self,
     ) -> alli_api::__private::BoxFuture<'static, alli_api::Result<Self::Page>> {
         Box::pin(self.send())
     }
 
+    #[inline]
     fn into_items(page: Self::Page) -> Vec<Self::Item> {
         page.data
     }
@@ -277,6 +284,7 @@ impl ListPages {
         self
     }
 
+    #[inline]
     fn request(&self) -> alli_api::__private::Request {
         let mut request = alli_api::__private::Request::new(
             alli_api::__private::Method::GET,
@@ -300,12 +308,14 @@ impl ListPages {
 
     /// Every page, from the first one asked for until a short or empty page (or the
     /// total count) says there are no more.
+    #[inline]
     pub fn into_pages(self) -> alli_api::PageStream<super::types::ListPagesResponse> {
         alli_api::__private::page_number_pages(self)
     }
 
     /// Every item of every page, in order; pages after the first are fetched
     /// concurrently (see `page_concurrency`).
+    #[inline]
     pub fn into_stream(self) -> alli_api::ItemStream<String> {
         alli_api::__private::page_number_items(self)
     }
@@ -315,12 +325,14 @@ impl alli_api::__private::PageNumberPaged for ListPages {
     type Page = super::types::ListPagesResponse;
     type Item = String;
 
+    #[inline]
     fn fetch(
         self,
     ) -> alli_api::__private::BoxFuture<'static, alli_api::Result<Self::Page>> {
         Box::pin(self.send())
     }
 
+    #[inline]
     fn into_items(page: Self::Page) -> Vec<Self::Item> {
         page.items.unwrap_or_default()
     }
