@@ -13,8 +13,8 @@ use std::time::Duration;
 
 use alli_api_runtime::__private::Request;
 use alli_api_runtime::client::{
-    AGENT_EMAIL, Backoff, ClientCore, ClientSettings, DEFAULT_MAX_RETRIES, DebugPairs,
-    OWN_USER_ID, Redacted, USER_EMAIL,
+    AGENT_EMAIL, Backoff, ClientCore, ClientSettings, DEFAULT_MAX_RETRIES, DebugPairs, OWN_USER_ID,
+    Redacted, USER_EMAIL,
 };
 use serde::de::DeserializeOwned;
 

@@ -397,9 +397,7 @@ impl Expectation {
         value: &T,
         style: ParamStyle,
     ) -> Self {
-        let pairs = value
-            .__to_param()
-            .and_then(|p| form_pairs(name, &p, style));
+        let pairs = value.__to_param().and_then(|p| form_pairs(name, &p, style));
         let pairs = match pairs {
             Ok(pairs) => pairs,
             Err(e) => {
@@ -483,8 +481,7 @@ impl Expectation {
         let mut values = Vec::new();
         value.each_value(&mut |v: &str| values.push(v.to_owned()));
         let joined = values.join(", ");
-        let wire = header_name(name)
-            .and_then(|n| header_value(&n, &joined));
+        let wire = header_name(name).and_then(|n| header_value(&n, &joined));
         match wire {
             Ok(v) => {
                 let expected = String::from_utf8_lossy(v.as_bytes()).into_owned();
