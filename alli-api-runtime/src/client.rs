@@ -62,28 +62,13 @@ pub struct ClientSettings {
     pub http_client: Option<reqwest::Client>,
 }
 
+/// Shows the base URL only: the rest is the builder's to show (`alli_api::ClientBuilder`'s
+/// `Debug`), and the credentials are never shown.
 impl fmt::Debug for ClientSettings {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientSettings")
-            .field("api_key", &self.api_key.as_ref().map(|_| Redacted))
-            .field(
-                "bearer_token",
-                &self.bearer_token.as_ref().map(|_| Redacted),
-            )
             .field("base_url", &self.base_url)
-            .field("user_agent", &self.user_agent)
-            .field("user_agent_suffix", &self.user_agent_suffix)
-            .field("identity", &DebugPairs(&self.identity))
-            .field("default_headers", &DebugPairs(&self.default_headers))
-            .field("timeout", &self.timeout)
-            .field("total_timeout", &self.total_timeout)
-            .field("connect_timeout", &self.connect_timeout)
-            .field("max_retries", &self.max_retries)
-            .field("backoff", &self.backoff)
-            .field("page_concurrency", &self.page_concurrency)
-            .field("max_event_size", &self.max_event_size)
-            .field("http_client", &self.http_client.as_ref().map(|_| "custom"))
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 
