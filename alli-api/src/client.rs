@@ -33,7 +33,7 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// this many extra requests; lower it with `page_concurrency` for such APIs.
 pub const DEFAULT_PAGE_CONCURRENCY: usize = 10;
 /// Default size limit of one streamed event: 16 MiB.
-pub const DEFAULT_MAX_EVENT_SIZE: usize = alli_api_runtime::client::DEFAULT_MAX_EVENT_SIZE;
+pub const DEFAULT_MAX_EVENT_SIZE: usize = 16 * 1024 * 1024;
 
 /// The Alli deployment to talk to.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -410,6 +410,15 @@ impl fmt::Debug for ClientBuilder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_event_size_default_is_the_runtime_s() {
+        // The runtime's own default (event streams built without a client) is this one.
+        assert_eq!(
+            DEFAULT_MAX_EVENT_SIZE,
+            alli_api_runtime::client::DEFAULT_MAX_EVENT_SIZE
+        );
+    }
 
     #[test]
     fn regions() {
