@@ -397,12 +397,17 @@ impl Paths {
                 display_path(&src.order[*other_idx].file)
             );
             let message = if shared.is_empty() {
-                format!("`{path}` is the same path as `{other}` with other parameter names, which OpenAPI does not allow; no method is on both, so both are generated")
+                format!(
+                    "`{path}` is the same path as `{other}` with other parameter names, which OpenAPI does not allow; no method is on both, so both are generated"
+                )
             } else {
                 // The merged document lists paths in order, and the mock serves a request
                 // by the first template that fits.
                 let served = path.min(other.as_str());
-                format!("`{path}` is the same path as `{other}` with other parameter names, which OpenAPI does not allow, and {} is on both: both are generated (the server must tell them apart by the parameters' values); the mock server serves such requests as `{served}`", shared.join(", "))
+                format!(
+                    "`{path}` is the same path as `{other}` with other parameter names, which OpenAPI does not allow, and {} is on both: both are generated (the server must tell them apart by the parameters' values); the mock server serves such requests as `{served}`",
+                    shared.join(", ")
+                )
             };
             diags.push(
                 Diagnostic::warning("path-template-clash", src.fragment.locate(at), message)
@@ -715,7 +720,10 @@ mod tests {
         let mut d = Diagnostics::new();
         merge(&[c.clone(), a.clone()], &mut d);
         let msgs: Vec<_> = d.iter().map(ToString::to_string).collect();
-        assert!(msgs[0].contains("serves such requests as `/a/{id}`"), "{msgs:?}");
+        assert!(
+            msgs[0].contains("serves such requests as `/a/{id}`"),
+            "{msgs:?}"
+        );
         let mut d = Diagnostics::new();
         let m = merge(&[a, c], &mut d);
         let msgs: Vec<_> = d.iter().map(ToString::to_string).collect();
