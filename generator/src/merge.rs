@@ -326,9 +326,7 @@ impl Paths {
                 self.extensions.add(path, item, &at, src.idx, origins);
                 continue;
             }
-            if self.clashes(path, item, &at, src, diags) {
-                continue;
-            }
+            self.check_shape(path, item, &at, src, diags);
             let merged = self.items.entry(path.clone()).or_default();
             for (key, value) in item.as_object().into_iter().flatten() {
                 let kat = at.push(key);
@@ -359,21 +357,25 @@ impl Paths {
         }
     }
 
-    /// Whether `item`, at `path`, clashes with an earlier path that differs only in
-    /// parameter names. OpenAPI forbids such paths, but when no method is on both, the
-    /// operations never collide: a warning, and both are kept. The same method on both is an
-    /// error (two operations for one request), and `item` is dropped. Paths that are not
-    /// templates are left to validation.
-    fn clashes(
+    /// Warns when `path` differs from an earlier path only in parameter names. OpenAPI
+    /// forbids such paths, yet real APIs have them: the server tells them apart by the
+    /// parameter's value (`/v1/{name}` for `projects/*/databases/*`, `/v1/{database}` for
+    /// another pattern), which OpenAPI cannot say. A client needs no routing: each operation
+    /// builds its URL from its own template, so both are kept, with a warning; when a method is
+    /// on both, the warning also says that whatever routes requests by template (the mock
+    /// server) serves the earlier one. Two paths that are one operation written twice are
+    /// caught by validation's unique-operationId rule. Paths that are not templates are left
+    /// to validation.
+    fn check_shape(
         &mut self,
         path: &str,
         item: &Value,
         at: &Pointer,
         src: &Source<'_>,
         diags: &mut Diagnostics,
-    ) -> bool {
+    ) {
         let Ok(template) = PathTemplate::parse(path) else {
-            return false;
+            return;
         };
         let same_shape = self.shapes.entry(template.shape()).or_default();
         let methods: Vec<&String> = item
@@ -383,7 +385,6 @@ impl Paths {
             .map(|(k, _)| k)
             .filter(|k| HttpMethod::from_key(k).is_some())
             .collect();
-        let mut clash = false;
         for (other, other_idx) in same_shape.iter().filter(|(p, _)| p != path) {
             let other_item = self.items.get(other);
             let shared: Vec<String> = methods
@@ -395,31 +396,27 @@ impl Paths {
                 "`{other}` is in {}",
                 display_path(&src.order[*other_idx].file)
             );
-            if shared.is_empty() {
-                diags.push(
-                    Diagnostic::warning(
-                        "path-template-clash",
-                        src.fragment.locate(at),
-                        format!("`{path}` is the same path as `{other}` with other parameter names, which OpenAPI does not allow; no method is on both, so both are generated"),
-                    )
-                    .with_note(note),
-                );
+            let message = if shared.is_empty() {
+                format!(
+                    "`{path}` is the same path as `{other}` with other parameter names, which OpenAPI does not allow; no method is on both, so both are generated"
+                )
             } else {
-                clash = true;
-                diags.push(
-                    Diagnostic::error(
-                        "path-template-clash",
-                        src.fragment.locate(at),
-                        format!("`{path}` is the same path as `{other}` with other parameter names, and {} is on both: one request, two operations", shared.join(", ")),
-                    )
+                // The merged document lists paths in order, and the mock serves a request
+                // by the first template that fits.
+                let served = path.min(other.as_str());
+                format!(
+                    "`{path}` is the same path as `{other}` with other parameter names, which OpenAPI does not allow, and {} is on both: both are generated (the server must tell them apart by the parameters' values); the mock server serves such requests as `{served}`",
+                    shared.join(", ")
+                )
+            };
+            diags.push(
+                Diagnostic::warning("path-template-clash", src.fragment.locate(at), message)
                     .with_note(note),
-                );
-            }
+            );
         }
-        if !clash && !same_shape.iter().any(|(p, _)| p == path) {
+        if !same_shape.iter().any(|(p, _)| p == path) {
             same_shape.push((path.to_owned(), src.idx));
         }
-        clash
     }
 
     /// Paths in order; in each, methods in the order OpenAPI lists them, other keys after.
@@ -702,7 +699,7 @@ mod tests {
     }
 
     #[test]
-    fn paths_equal_up_to_parameter_names_clash_only_on_a_shared_method() {
+    fn paths_equal_up_to_parameter_names_are_kept_with_a_warning() {
         // Different methods: a warning, both kept.
         let a = frag("a.yaml", op_doc("/a/{id}", "get", json!({})));
         let b = frag("b.yaml", op_doc("/a/{key}", "delete", json!({})));
@@ -717,18 +714,27 @@ mod tests {
         );
         let paths = m.document["paths"].as_object().expect("paths");
         assert!(paths["/a/{id}"].get("get").is_some() && paths["/a/{key}"].get("delete").is_some());
-        // The same method on both: an error, the second dropped.
+        // The same method on both: still a warning, saying which one the mock serves (the
+        // first in the document's order, whichever fragment came first).
         let c = frag("c.yaml", op_doc("/a/{name}", "get", json!({})));
+        let mut d = Diagnostics::new();
+        merge(&[c.clone(), a.clone()], &mut d);
+        let msgs: Vec<_> = d.iter().map(ToString::to_string).collect();
+        assert!(
+            msgs[0].contains("serves such requests as `/a/{id}`"),
+            "{msgs:?}"
+        );
         let mut d = Diagnostics::new();
         let m = merge(&[a, c], &mut d);
         let msgs: Vec<_> = d.iter().map(ToString::to_string).collect();
         assert_eq!(
             msgs,
             vec![
-                "error[path-template-clash]: c.yaml: #/paths/~1a~1{name}: `/a/{name}` is the same path as `/a/{id}` with other parameter names, and GET is on both: one request, two operations\n  = note: `/a/{id}` is in a.yaml"
+                "warning[path-template-clash]: c.yaml: #/paths/~1a~1{name}: `/a/{name}` is the same path as `/a/{id}` with other parameter names, which OpenAPI does not allow, and GET is on both: both are generated (the server must tell them apart by the parameters' values); the mock server serves such requests as `/a/{id}`\n  = note: `/a/{id}` is in a.yaml"
             ]
         );
-        assert!(m.document["paths"].get("/a/{name}").is_none());
+        let paths = m.document["paths"].as_object().expect("paths");
+        assert!(paths["/a/{id}"].get("get").is_some() && paths["/a/{name}"].get("get").is_some());
     }
 
     #[test]

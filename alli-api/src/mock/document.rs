@@ -935,4 +935,22 @@ mod tests {
         assert_eq!(match_template(&t, &split_path("/a//b")), None);
         assert_eq!(distance("/webapi/apps", "/webapi/app"), 1);
     }
+
+    #[test]
+    fn of_two_templates_that_fit_alike_the_first_in_the_document_serves() {
+        // Paths equal up to parameter names (the generator warns about them and keeps both).
+        let text = json!({
+            "openapi": "3.1.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {
+                "/v1/{database}": {"delete": {"operationId": "dropDatabase", "responses": {"204": {"description": "gone"}}}},
+                "/v1/{name}": {"delete": {"operationId": "deleteName", "responses": {"204": {"description": "gone"}}}}
+            }
+        })
+        .to_string();
+        let doc = Document::new(&text, &[]).expect("document");
+        let (index, params) = doc.route(&Method::DELETE, "/v1/x").expect("routed");
+        assert_eq!(doc.operations[index].id, "dropDatabase");
+        assert_eq!(params, vec![("database".to_owned(), "x".to_owned())]);
+    }
 }
