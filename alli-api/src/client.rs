@@ -1,17 +1,24 @@
 //! [`Client`], its [`ClientBuilder`] and [`Region`].
 #![warn(missing_docs)]
 
+//!
+//! The built state and the sending live in the runtime ([`ClientCore`]); a `Client` wraps one
+//! and forwards the hidden `__execute*` methods generated operations call. `Client` stays a
+//! type of this crate because the generated resource accessors (`client.conversations()`) are
+//! inherent methods on it.
+
 use std::fmt;
-use std::sync::Arc;
+use std::future::Future;
 use std::time::Duration;
 
-use http::header::{ACCEPT, AUTHORIZATION, USER_AGENT};
-use http::{HeaderMap, HeaderValue};
+use alli_api_runtime::__private::Request;
+use alli_api_runtime::client::{
+    AGENT_EMAIL, Backoff, ClientCore, ClientSettings, DEFAULT_MAX_RETRIES, DebugPairs, OWN_USER_ID,
+    Redacted, USER_EMAIL,
+};
+use serde::de::DeserializeOwned;
 
-use crate::error::{Error, Result};
-use crate::headers::{self, DebugHeaders, DebugPairs, Redacted};
-use crate::request::RequestOptions;
-use crate::retry::{Backoff, DEFAULT_MAX_RETRIES};
+use crate::{Download, EventStream, RawResponse, RequestOptions, Result};
 
 /// The default `User-Agent`: `alli-api-rust/<crate version>`.
 pub const DEFAULT_USER_AGENT: &str = concat!("alli-api-rust/", env!("CARGO_PKG_VERSION"));
@@ -27,9 +34,6 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_PAGE_CONCURRENCY: usize = 10;
 /// Default size limit of one streamed event: 16 MiB.
 pub const DEFAULT_MAX_EVENT_SIZE: usize = 16 * 1024 * 1024;
-
-/// How long an idle pooled connection is kept.
-const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(50);
 
 /// The Alli deployment to talk to.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -52,13 +56,6 @@ impl Region {
     }
 }
 
-/// How the client authenticates.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum AuthKind {
-    ApiKey,
-    Bearer,
-}
-
 /// The Alli API client. Cheap to clone (one `Arc`); share it freely between tasks.
 ///
 /// ```no_run
@@ -77,23 +74,7 @@ enum AuthKind {
 /// Its `Debug` output never shows the API key or bearer token.
 #[derive(Clone)]
 pub struct Client {
-    pub(crate) inner: Arc<ClientInner>,
-}
-
-pub(crate) struct ClientInner {
-    pub(crate) http: reqwest::Client,
-    /// Without a trailing slash.
-    pub(crate) base_url: String,
-    auth: AuthKind,
-    /// Credentials, identity, `User-Agent`, `Accept` and the user's default headers.
-    pub(crate) headers: HeaderMap,
-    pub(crate) timeout: Duration,
-    pub(crate) total_timeout: Option<Duration>,
-    connect_timeout: Option<Duration>,
-    pub(crate) max_retries: u32,
-    pub(crate) page_concurrency: usize,
-    pub(crate) backoff: Backoff,
-    pub(crate) max_event_size: usize,
+    core: ClientCore,
 }
 
 impl Client {
@@ -110,59 +91,74 @@ impl Client {
 
     /// The base URL requests are sent to (without a trailing slash).
     pub fn base_url(&self) -> &str {
-        &self.inner.base_url
+        self.core.base_url()
     }
 
     /// The timeout of one attempt of a request.
     pub fn timeout(&self) -> Duration {
-        self.inner.timeout
+        self.core.timeout()
     }
 
     /// The deadline of a request as a whole (all attempts and the waits between them), if set.
     pub fn total_timeout(&self) -> Option<Duration> {
-        self.inner.total_timeout
+        self.core.total_timeout()
     }
 
     /// The number of retries after the first attempt.
     pub fn max_retries(&self) -> u32 {
-        self.inner.max_retries
+        self.core.max_retries()
     }
 
     /// How many pages page-number pagination fetches at once.
     pub fn page_concurrency(&self) -> usize {
-        self.inner.page_concurrency
+        self.core.page_concurrency()
     }
 
     /// The page concurrency of a request: its options' value, else the client's.
     #[doc(hidden)]
+    #[inline]
     pub fn __page_concurrency(&self, options: &RequestOptions) -> usize {
-        options
-            .get_page_concurrency()
-            .unwrap_or(self.inner.page_concurrency)
-            .max(1)
+        self.core.page_concurrency_for(options)
+    }
+
+    /// Sends a request built by generated code and returns the 2xx response with its body read
+    /// ([`ClientCore::execute`]).
+    #[doc(hidden)]
+    #[inline]
+    pub fn __execute<'a>(
+        &'a self,
+        req: Request,
+        options: &'a RequestOptions,
+    ) -> impl Future<Output = Result<RawResponse>> + Send + 'a {
+        self.core.execute(req, options)
+    }
+
+    /// Sends a request whose success answer is binary ([`ClientCore::execute_download`]).
+    #[doc(hidden)]
+    #[inline]
+    pub fn __execute_download<'a>(
+        &'a self,
+        req: Request,
+        options: &'a RequestOptions,
+    ) -> impl Future<Output = Result<Download>> + Send + 'a {
+        self.core.execute_download(req, options)
+    }
+
+    /// Sends a request whose answer is a stream of events ([`ClientCore::execute_stream`]).
+    #[doc(hidden)]
+    #[inline]
+    pub fn __execute_stream<'a, T: DeserializeOwned + Send + 'static>(
+        &'a self,
+        req: Request,
+        options: &'a RequestOptions,
+    ) -> impl Future<Output = Result<EventStream<T>>> + Send + 'a {
+        self.core.execute_stream(req, options)
     }
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let i = &self.inner;
-        f.debug_struct("Client")
-            .field("base_url", &i.base_url)
-            .field(
-                "auth",
-                &match i.auth {
-                    AuthKind::ApiKey => "API-KEY <redacted>",
-                    AuthKind::Bearer => "Bearer <redacted>",
-                },
-            )
-            .field("headers", &DebugHeaders(&i.headers))
-            .field("timeout", &i.timeout)
-            .field("total_timeout", &i.total_timeout)
-            .field("connect_timeout", &i.connect_timeout)
-            .field("max_retries", &i.max_retries)
-            .field("page_concurrency", &i.page_concurrency)
-            .field("max_event_size", &i.max_event_size)
-            .finish_non_exhaustive()
+        self.core.fmt_debug("Client", f)
     }
 }
 
@@ -257,17 +253,17 @@ impl ClientBuilder {
     /// `base64:6rOg6rCdLTQy`. Per request, an operation's `own_user_id(..)` /
     /// `without_own_user_id()` override it.
     pub fn own_user_id(self, id: impl Into<String>) -> Self {
-        self.identity(headers::OWN_USER_ID, id.into())
+        self.identity(OWN_USER_ID, id.into())
     }
 
     /// Sends `USER-EMAIL` with every request.
     pub fn user_email(self, email: impl Into<String>) -> Self {
-        self.identity(headers::USER_EMAIL, email.into())
+        self.identity(USER_EMAIL, email.into())
     }
 
     /// Sends `AGENT-EMAIL` with every request.
     pub fn agent_email(self, email: impl Into<String>) -> Self {
-        self.identity(headers::AGENT_EMAIL, email.into())
+        self.identity(AGENT_EMAIL, email.into())
     }
 
     /// Sends header `name: value` with every request (e.g. a project id). Per-request options
@@ -361,96 +357,28 @@ impl ClientBuilder {
     /// and bearer token are set, a credential or header value contains CR, LF, NUL or another
     /// character invalid in a header, or the base URL is not a valid http(s) URL.
     pub fn build(self) -> Result<Client> {
-        let mut headers = HeaderMap::new();
-        let auth = match (&self.api_key, &self.bearer_token) {
-            (Some(key), None) => {
-                let value = headers::secret_value("API key", key)?;
-                headers.insert(headers::API_KEY, value);
-                AuthKind::ApiKey
-            }
-            (None, Some(token)) => {
-                // A token given with its scheme is not sent as "Bearer Bearer ..".
-                let token = match token.get(..7) {
-                    Some(scheme) if scheme.eq_ignore_ascii_case("bearer ") => &token[7..],
-                    _ => token.as_str(),
-                };
-                if token.trim().is_empty() {
-                    return Err(Error::invalid_request("the bearer token is empty"));
-                }
-                let value = headers::secret_value("bearer token", &format!("Bearer {token}"))?;
-                headers.insert(AUTHORIZATION, value);
-                AuthKind::Bearer
-            }
-            (None, None) => {
-                return Err(Error::invalid_request(
-                    "no credentials: set an API key (`api_key`) or a bearer token \
-                     (`bearer_token`)",
-                ));
-            }
-            (Some(_), Some(_)) => {
-                return Err(Error::invalid_request(
-                    "both an API key and a bearer token are set; set exactly one",
-                ));
-            }
+        let base_url = match self.base_url {
+            Some(url) => url,
+            None => self.region.base_url().to_owned(),
         };
-
-        let mut user_agent = DEFAULT_USER_AGENT.to_owned();
-        if let Some(suffix) = &self.user_agent_suffix {
-            user_agent.push(' ');
-            user_agent.push_str(suffix);
-        }
-        headers.insert(USER_AGENT, headers::header_value(&USER_AGENT, &user_agent)?);
-        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-        for (name, value) in &self.identity {
-            let name = headers::header_name(name)?;
-            let value = headers::header_value(&name, value)?;
-            headers.insert(name, value);
-        }
-        for (name, value) in &self.default_headers {
-            let name = headers::header_name(name)?;
-            let value = headers::header_value(&name, value)?;
-            headers.insert(name, value);
-        }
-
-        let base_url = parse_base_url(
-            self.base_url
-                .as_deref()
-                .unwrap_or_else(|| self.region.base_url()),
-        )?;
-
-        let (http, connect_timeout) = match self.http_client {
-            Some(client) => (client, None),
-            None => {
-                let client = reqwest::Client::builder()
-                    .connect_timeout(self.connect_timeout)
-                    // Below the common 60 s idle timeout of load balancers, so a pooled
-                    // connection is rarely reused just as the server side closes it (a POST
-                    // failing that way cannot be retried).
-                    .pool_idle_timeout(POOL_IDLE_TIMEOUT)
-                    .redirect(same_origin_redirects())
-                    .build()
-                    .map_err(|e| {
-                        Error::invalid_request(format!("failed to set up the HTTP client: {e}"))
-                    })?;
-                (client, Some(self.connect_timeout))
-            }
-        };
-
-        Ok(Client {
-            inner: Arc::new(ClientInner {
-                http,
-                base_url,
-                auth,
-                headers,
-                timeout: self.timeout,
-                total_timeout: self.total_timeout,
-                connect_timeout,
-                max_retries: self.max_retries,
-                page_concurrency: self.page_concurrency,
-                backoff: self.backoff,
-                max_event_size: self.max_event_size,
-            }),
-        })
+        let core = ClientCore::new(ClientSettings {
+            api_key: self.api_key,
+            bearer_token: self.bearer_token,
+            base_url,
+            user_agent: DEFAULT_USER_AGENT,
+            user_agent_suffix: self.user_agent_suffix,
+            identity: self.identity,
+            default_headers: self.default_headers,
+            timeout: self.timeout,
+            total_timeout: self.total_timeout,
+            connect_timeout: self.connect_timeout,
+            max_retries: self.max_retries,
+            backoff: self.backoff,
+            page_concurrency: self.page_concurrency,
+            max_event_size: self.max_event_size,
+            http_client: self.http_client,
+        })?;
+        Ok(Client { core })
     }
 }
 
@@ -479,68 +407,17 @@ impl fmt::Debug for ClientBuilder {
     }
 }
 
-/// Validates an http(s) base URL and returns it without a trailing slash. The URL is not echoed
-/// in errors (it could carry credentials as user info).
-fn parse_base_url(raw: &str) -> Result<String> {
-    let url = reqwest::Url::parse(raw.trim())
-        .map_err(|e| Error::invalid_request(format!("invalid base URL: {e}")))?;
-    if url.scheme() != "http" && url.scheme() != "https" {
-        return Err(Error::invalid_request(format!(
-            "invalid base URL: scheme `{}` is not http or https",
-            url.scheme()
-        )));
-    }
-    if url.cannot_be_a_base() || url.host_str().is_none() {
-        return Err(Error::invalid_request("invalid base URL: no host"));
-    }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(Error::invalid_request(
-            "invalid base URL: it must not have a query or fragment",
-        ));
-    }
-    let mut s = url.as_str().to_owned();
-    while s.ends_with('/') {
-        s.pop();
-    }
-    Ok(s)
-}
-
-/// Follows at most 5 redirects, and only within the same origin (scheme, host, port): the
-/// `API-KEY` header is not one reqwest strips on cross-origin redirects, so such a redirect
-/// is not followed (the 3xx is returned as an API error).
-fn same_origin_redirects() -> reqwest::redirect::Policy {
-    reqwest::redirect::Policy::custom(|attempt| {
-        let same_origin = attempt
-            .previous()
-            .first()
-            .is_some_and(|first| first.origin() == attempt.url().origin());
-        if same_origin && attempt.previous().len() <= 5 {
-            attempt.follow()
-        } else {
-            attempt.stop()
-        }
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn base_urls() {
+    fn the_event_size_default_is_the_runtime_s() {
+        // The runtime's own default (event streams built without a client) is this one.
         assert_eq!(
-            parse_base_url("http://127.0.0.1:8080/proxy/")
-                .ok()
-                .as_deref(),
-            Some("http://127.0.0.1:8080/proxy")
+            DEFAULT_MAX_EVENT_SIZE,
+            alli_api_runtime::client::DEFAULT_MAX_EVENT_SIZE
         );
-        assert_eq!(
-            parse_base_url("https://backend.alli.ai").ok().as_deref(),
-            Some("https://backend.alli.ai")
-        );
-        for bad in ["ftp://x", "not a url", "http://h/?q=1", "mailto:a@b"] {
-            assert!(parse_base_url(bad).is_err(), "{bad}");
-        }
     }
 
     #[test]

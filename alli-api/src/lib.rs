@@ -81,42 +81,24 @@
 //! value unknown to this version is kept as `Unknown(String)` and round-trips unchanged.
 
 mod client;
-mod download;
-mod error;
-mod event_stream;
-mod execute;
 // Formatted by the generator (prettyplease); `cargo fmt` must not rewrite it, or
 // `cargo xtask check` would report it stale.
 #[rustfmt::skip]
 mod generated;
-mod headers;
-mod idle;
-mod json_path;
-mod macros;
 #[cfg(feature = "mock")]
 pub mod mock;
-mod nullable;
-mod pagination;
-mod params;
-mod request;
-mod response;
-mod retry;
-mod serde_helpers;
-mod upload;
 
+// The runtime lives in the `alli-api-runtime` crate, built once whatever the generated code;
+// every item a user needs is re-exported here, under the paths this crate always had.
+pub use alli_api_runtime::{
+    Download, Error, ErrorKind, EventStream, FilePart, ItemStream, Nullable, PageStream,
+    RawEventStream, RawResponse, RequestOptions, Result, UploadProgress,
+};
 pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_EVENT_SIZE,
     DEFAULT_PAGE_CONCURRENCY, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, Region,
 };
-pub use download::Download;
-pub use error::{Error, ErrorKind, Result};
-pub use event_stream::{EventStream, RawEventStream};
 pub use generated::*;
-pub use nullable::Nullable;
-pub use pagination::{ItemStream, PageStream};
-pub use request::RequestOptions;
-pub use response::RawResponse;
-pub use upload::{FilePart, UploadProgress};
 
 /// The `http` crate (status codes, header maps) as used in this crate's API.
 pub use http;
@@ -134,25 +116,12 @@ pub mod prelude {
 /// Items used by generated code. Not part of the public API: no stability guarantee.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::error::{ErrorBody, ErrorDecoder, typed_error};
-    pub use crate::pagination::{
-        BoxFuture, CursorPaged, PageNumberPaged, cursor_items, cursor_pages, page_number_items,
-        page_number_pages,
-    };
-    pub use crate::params::{Param, ParamError, ParamStyle, ParamValue, Style};
-    pub use crate::request::{QueryValue, Request};
-    pub use crate::upload::{FieldEncoding, FileParts};
-    /// Serde helpers used by generated types.
-    pub mod serde_helpers {
-        pub use crate::serde_helpers::{
-            deserialize_open_enum, deserialize_tagged, required_nullable, variant,
-        };
-    }
-    pub use bytes::Bytes;
-    pub use http::Method;
-    pub use serde;
-    pub use serde_json::{Map, Value};
+    pub use alli_api_runtime::__private::*;
 }
+
+// Macros used by generated code (their `$crate` is the runtime's).
+#[doc(hidden)]
+pub use alli_api_runtime::{__header_param, __open_enum, __request_options};
 
 #[cfg(test)]
 mod tests {

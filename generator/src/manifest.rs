@@ -109,6 +109,25 @@ pub fn resource_features(text: &str) -> Option<Vec<String>> {
     )
 }
 
+/// The workspace crates a crate's manifest depends on by a sibling path (`path = "../<dir>"`,
+/// in any dependency table): the folder names, in order, each once.
+pub fn sibling_path_dependencies(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for line in text.lines().filter(|l| !l.trim_start().starts_with('#')) {
+        let Some((_, rest)) = line.split_once("path = \"../") else {
+            continue;
+        };
+        let Some((dir, _)) = rest.split_once('"') else {
+            continue;
+        };
+        let dir = dir.trim_end_matches('/');
+        if !dir.is_empty() && !dir.contains('/') && !out.iter().any(|d| d == dir) {
+            out.push(dir.to_owned());
+        }
+    }
+    out
+}
+
 /// `text` with the block between the markers replaced; `None` without both markers.
 fn replace_block(text: &str, block: &str) -> Option<String> {
     let begin = text.find(BEGIN)?;
@@ -120,6 +139,19 @@ fn replace_block(text: &str, block: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sibling_path_dependencies_are_found() {
+        let text = "[dependencies]\n\
+                    # a = { path = \"../commented\" }\n\
+                    rt = { path = \"../alli-api-runtime\", version = \"=0.1.0\" }\n\
+                    serde.workspace = true\n\
+                    [dev-dependencies]\n\
+                    me = { path = \".\", features = [\"mock\"] }\n\
+                    deep = { path = \"../a/b\" }\n\
+                    again = { path = \"../alli-api-runtime/\" }\n";
+        assert_eq!(sibling_path_dependencies(text), ["alli-api-runtime"]);
+    }
 
     #[test]
     fn only_the_block_changes() {

@@ -109,7 +109,8 @@ pub struct Scratch {
 impl Scratch {
     /// A workspace at `dir` (emptied first) whose only member is a copy of `crate_dir`
     /// (project-relative, e.g. `alli-api`) from `project`: the project's `Cargo.toml` with the
-    /// members narrowed, its `Cargo.lock`, and the crate's manifest and `src/`.
+    /// members narrowed, its `Cargo.lock`, and the crate's manifest and `src/`, with those of
+    /// the workspace crates it depends on by path (`alli-api-runtime`; cargo makes them members).
     pub fn copy_of(project: &Path, crate_dir: &str, dir: &Path) -> Result<Scratch, String> {
         let _ = fs::remove_dir_all(dir);
         let io = |what: &str, p: &Path, e: std::io::Error| {
@@ -136,11 +137,16 @@ impl Scratch {
             fs::copy(&lock, dir.join("Cargo.lock")).map_err(|e| io("copy", &lock, e))?;
         }
         let from = project.join(crate_dir);
-        let to = dir.join(crate_dir);
-        fs::create_dir_all(&to).map_err(|e| io("create", &to, e))?;
-        fs::copy(from.join("Cargo.toml"), to.join("Cargo.toml"))
-            .map_err(|e| io("copy", &from, e))?;
-        copy_dir(&from.join("src"), &to.join("src"))?;
+        let manifest = from.join("Cargo.toml");
+        let text = fs::read_to_string(&manifest).map_err(|e| io("read", &manifest, e))?;
+        let siblings = crate::manifest::sibling_path_dependencies(&text);
+        for krate in std::iter::once(crate_dir).chain(siblings.iter().map(String::as_str)) {
+            let (from, to) = (project.join(krate), dir.join(krate));
+            fs::create_dir_all(&to).map_err(|e| io("create", &to, e))?;
+            fs::copy(from.join("Cargo.toml"), to.join("Cargo.toml"))
+                .map_err(|e| io("copy", &from, e))?;
+            copy_dir(&from.join("src"), &to.join("src"))?;
+        }
         Ok(Scratch {
             root: dir.to_path_buf(),
         })

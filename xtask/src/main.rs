@@ -374,8 +374,8 @@ fn lint(layout: &Layout) -> Result<(), String> {
         cmd
     };
     run(&mut cargo(&["fmt", "--all", "--check"]))?;
-    // The workspace with the `mock` feature of alli-api (the tests use it), then the runtime
-    // alone without it, so both configurations stay warning-free.
+    // The workspace with the `mock` feature of alli-api (the tests use it), then alli-api's
+    // library without it, so both configurations stay warning-free.
     run(&mut cargo(&[
         "clippy",
         "--workspace",
@@ -388,6 +388,17 @@ fn lint(layout: &Layout) -> Result<(), String> {
     ]))?;
     run(&mut cargo(&[
         "clippy", "-p", "alli-api", "--lib", "--", "-D", "warnings",
+    ]))?;
+    // The runtime crate alone, without a TLS backend (as alli-api without `rustls` uses it).
+    run(&mut cargo(&[
+        "clippy",
+        "-p",
+        "alli-api-runtime",
+        "--lib",
+        "--no-default-features",
+        "--",
+        "-D",
+        "warnings",
     ]))?;
     // Each resource feature alone, with and without the mock, and none: whatever a downstream
     // crate turns off, the rest builds warning-free.

@@ -11,8 +11,8 @@ use serde_json::Value;
 use super::document::escape_token;
 use super::received::ReceivedRequest;
 use super::state::Shared;
-use crate::params::{ParamStyle, ParamValue};
-use crate::request::QueryValue;
+use alli_api_runtime::__mock::{form_pairs, header_name, header_value, is_sensitive, path_text};
+use alli_api_runtime::__private::{ParamError, ParamStyle, ParamValue, QueryValue};
 
 /// A predicate on a received request.
 type RequestPredicate = Arc<dyn Fn(&ReceivedRequest) -> bool + Send + Sync>;
@@ -57,7 +57,7 @@ pub(crate) enum Matcher {
 
 /// Shows a value in a report, hiding credentials.
 fn shown(header: &str, value: &str) -> String {
-    if crate::headers::is_sensitive(header) {
+    if is_sensitive(header) {
         "<redacted>".to_owned()
     } else {
         format!("{value:?}")
@@ -397,9 +397,7 @@ impl Expectation {
         value: &T,
         style: ParamStyle,
     ) -> Self {
-        let pairs = value
-            .__to_param()
-            .and_then(|p| crate::params::form_pairs(name, &p, style));
+        let pairs = value.__to_param().and_then(|p| form_pairs(name, &p, style));
         let pairs = match pairs {
             Ok(pairs) => pairs,
             Err(e) => {
@@ -483,8 +481,7 @@ impl Expectation {
         let mut values = Vec::new();
         value.each_value(&mut |v: &str| values.push(v.to_owned()));
         let joined = values.join(", ");
-        let wire = crate::headers::header_name(name)
-            .and_then(|n| crate::headers::header_value(&n, &joined));
+        let wire = header_name(name).and_then(|n| header_value(&n, &joined));
         match wire {
             Ok(v) => {
                 let expected = String::from_utf8_lossy(v.as_bytes()).into_owned();
@@ -870,8 +867,8 @@ fn unencoded_text<T: ParamValue + ?Sized>(
     name: &str,
     value: &T,
     style: ParamStyle,
-) -> Result<Option<String>, crate::params::ParamError> {
+) -> Result<Option<String>, ParamError> {
     value
         .__to_param()
-        .and_then(|p| crate::params::path_text(name, &p, style, &|s: &str| s.to_owned()))
+        .and_then(|p| path_text(name, &p, style, &|s: &str| s.to_owned()))
 }

@@ -79,6 +79,7 @@
 
 mod document;
 mod expect;
+mod macros;
 mod received;
 mod server;
 mod state;

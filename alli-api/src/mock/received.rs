@@ -7,7 +7,7 @@ use bytes::Bytes;
 use http::{HeaderMap, Method};
 use serde_json::Value;
 
-use crate::headers::DebugHeaders;
+use alli_api_runtime::__mock::DebugHeaders;
 
 /// One request the mock received, with the operation it was routed to and the status it was
 /// answered with. Header values of credentials are redacted in its `Debug` output.

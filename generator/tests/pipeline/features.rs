@@ -30,7 +30,8 @@ const PAGE: &str = r#"# Things
 
 #[test]
 fn resource_features_never_take_a_name_cargo_or_the_manifest_gives_a_feature() {
-    let sandbox = Sandbox::empty();
+    // The crate's manifest and the runtime it depends on by path, which cargo reads too.
+    let sandbox = Sandbox::with(&["alli-api-runtime"]);
     sandbox.workspace_of(&["alli-api"]);
     sandbox.write("alli-api/src/lib.rs", "");
     sandbox.write("spec/docs/en/things.md", PAGE);
@@ -69,7 +70,11 @@ fn resource_features_never_take_a_name_cargo_or_the_manifest_gives_a_feature() {
         String::from_utf8_lossy(&out.stderr)
     );
     let metadata: serde_json::Value = serde_json::from_slice(&out.stdout).expect("metadata");
-    let features = &metadata["packages"][0]["features"];
+    let features = metadata["packages"]
+        .as_array()
+        .and_then(|p| p.iter().find(|p| p["name"] == "alli-api"))
+        .map(|p| &p["features"])
+        .expect("the alli-api package");
     for feature in [
         "default_api",
         "rustls_api",

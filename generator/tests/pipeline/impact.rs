@@ -20,9 +20,9 @@ pub(crate) const CONVERSATIONS: [&str; 2] = [
 ];
 pub(crate) const APPS: [&str; 1] = ["spec/docs/en/apps.md"];
 
-/// A sandbox holding what regen reads and writes.
+/// A sandbox holding what regen reads and writes, and the runtime crate (to build the crate).
 pub(crate) fn project() -> Sandbox {
-    Sandbox::with(&["spec", "alli-api", "Cargo.lock"])
+    Sandbox::with(&["spec", "alli-api", "alli-api-runtime", "Cargo.lock"])
 }
 
 /// Applies `edit` to every JSON block of the pages.

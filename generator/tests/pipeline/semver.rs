@@ -212,6 +212,18 @@ fn lint_lines(verdict: &Verdict) -> Vec<String> {
         .collect()
 }
 
+/// A copy of what regen and a build of the crate read: the workspace manifest and lock, the
+/// spec, the crate and the runtime it depends on.
+fn workspace_copy() -> Sandbox {
+    Sandbox::with(&[
+        "Cargo.toml",
+        "Cargo.lock",
+        "spec",
+        "alli-api",
+        "alli-api-runtime",
+    ])
+}
+
 #[test]
 fn the_impact_report_and_cargo_semver_checks_agree_on_every_docs_change() {
     let bin = tool();
@@ -229,7 +241,7 @@ fn the_impact_report_and_cargo_semver_checks_agree_on_every_docs_change() {
     let mut disagreements = Vec::new();
     let mut timings: Vec<(&str, Duration, Duration, Duration)> = Vec::new();
     for (i, case) in CASES.iter().enumerate() {
-        let sandbox = Sandbox::with(&["Cargo.toml", "Cargo.lock", "spec", "alli-api"]);
+        let sandbox = workspace_copy();
         (case.edit)(&sandbox);
         let regen_started = Instant::now();
         let outputs = generator::run(&sandbox.layout(), &[]).expect("regen");
@@ -335,7 +347,7 @@ fn word(breaking: bool) -> &'static str {
 
 #[test]
 fn a_scratch_copy_is_the_crate_with_the_run_written_over_it() {
-    let sandbox = Sandbox::with(&["Cargo.toml", "Cargo.lock", "spec", "alli-api"]);
+    let sandbox = workspace_copy();
     remove_endpoint(
         &sandbox,
         &CONVERSATIONS,
@@ -357,4 +369,7 @@ fn a_scratch_copy_is_the_crate_with_the_run_written_over_it() {
     assert!(read("Cargo.toml").contains("members = [\"alli-api\"]"));
     assert!(read("alli-api/Cargo.toml").contains("version = \"0.2.0\""));
     assert!(scratch.root().join("alli-api/src/lib.rs").is_file());
+    // The runtime the crate depends on by path comes along (cargo makes it a member).
+    assert!(scratch.root().join("alli-api-runtime/src/lib.rs").is_file());
+    assert!(scratch.root().join("alli-api-runtime/Cargo.toml").is_file());
 }

@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 use tokio::time::Instant;
 use tracing::Instrument as _;
 
-use crate::client::Client;
+use crate::client::ClientCore;
 use crate::download::Download;
 use crate::error::{Error, ErrorDecoder, Result};
 use crate::event_stream::EventStream;
@@ -44,7 +44,7 @@ struct Prepared {
     max_retries: u32,
 }
 
-impl Client {
+impl ClientCore {
     /// Sends a request built by generated code and returns the 2xx response with its body read.
     ///
     /// Applies the base URL, credentials, identity and default headers, the request's own
@@ -53,8 +53,7 @@ impl Client {
     /// response, or a 2xx whose declared error envelope is not empty, is an
     /// [`ErrorKind::Api`](crate::ErrorKind::Api) error (with the typed body when the request has
     /// an error decoder).
-    #[doc(hidden)]
-    pub async fn __execute(&self, req: Request, options: &RequestOptions) -> Result<RawResponse> {
+    pub async fn execute(&self, req: Request, options: &RequestOptions) -> Result<RawResponse> {
         let p = self.prepare(req, options)?;
         let operation = p.operation;
         let raw = self
@@ -71,13 +70,12 @@ impl Client {
         }
     }
 
-    /// Like [`__execute`](Client::__execute) up to the response headers (retries and the
+    /// Like [`execute`](ClientCore::execute) up to the response headers (retries and the
     /// timeout apply until then), then returns the body as a [`Download`] stream: for
     /// operations whose success answer is binary (`application/octet-stream`, `image/*`, ...).
     /// The timeout then bounds the silence between two chunks. A non-2xx response is read and
-    /// fails like `__execute`.
-    #[doc(hidden)]
-    pub async fn __execute_download(
+    /// fails like `execute`.
+    pub async fn execute_download(
         &self,
         req: Request,
         options: &RequestOptions,
@@ -87,12 +85,11 @@ impl Client {
         Ok(Download::from_response(resp, p.operation, p.timeout))
     }
 
-    /// Like [`__execute`](Client::__execute) up to the response headers (retries and the
+    /// Like [`execute`](ClientCore::execute) up to the response headers (retries and the
     /// timeout apply until then), then returns the body as a typed [`EventStream`]. The timeout
     /// then bounds the silence between two chunks. A non-2xx response is read and fails like
-    /// `__execute`.
-    #[doc(hidden)]
-    pub async fn __execute_stream<T: DeserializeOwned + Send + 'static>(
+    /// `execute`.
+    pub async fn execute_stream<T: DeserializeOwned + Send + 'static>(
         &self,
         req: Request,
         options: &RequestOptions,

@@ -8,7 +8,7 @@ use http::{HeaderMap, Method};
 use crate::error::{Error, ErrorKind, retryable_status};
 
 /// Default number of retries after the first attempt.
-pub(crate) const DEFAULT_MAX_RETRIES: u32 = 2;
+pub const DEFAULT_MAX_RETRIES: u32 = 2;
 /// Default first backoff delay.
 pub(crate) const DEFAULT_INITIAL_BACKOFF: Duration = Duration::from_millis(500);
 /// Default cap of the backoff delay.
@@ -19,9 +19,11 @@ pub(crate) const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 
 /// Jittered exponential backoff: `min(initial × 2ⁿ, max) × (1 − U[0, 0.25))`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Backoff {
-    pub(crate) initial: Duration,
-    pub(crate) max: Duration,
+pub struct Backoff {
+    /// The first delay.
+    pub initial: Duration,
+    /// The longest delay.
+    pub max: Duration,
 }
 
 impl Default for Backoff {

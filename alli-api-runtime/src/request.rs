@@ -506,7 +506,9 @@ impl RequestOptions {
     }
 
     /// Deadline of this request as a whole: every attempt and every wait between attempts
-    /// (see [`ClientBuilder::total_timeout`](crate::ClientBuilder::total_timeout)).
+    /// (see [`ClientBuilder::total_timeout`]).
+    ///
+    /// [`ClientBuilder::total_timeout`]: ../alli_api/struct.ClientBuilder.html#method.total_timeout
     pub fn total_timeout(mut self, total: Duration) -> Self {
         self.total_timeout = Some(total);
         self

@@ -179,7 +179,7 @@ fn unsupported(what: &str) -> ParamError {
 /// parameter (queries, cookies, form bodies), unencoded: the caller encodes names and values.
 /// `Ok(None)` when the value sends nothing. A list joined by `,`, ` ` or `|` is returned as one
 /// pair whose separators must stay literal (see [`FormPair`]).
-pub(crate) fn form_pairs(
+pub fn form_pairs(
     name: &str,
     param: &Param,
     style: ParamStyle,
@@ -236,10 +236,13 @@ pub(crate) fn form_pairs(
 /// separator that is not encoded (`,` `|`; a space is encoded as `%20` in URLs, `+` in
 /// urlencoded bodies).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct FormPair {
-    pub(crate) name: String,
-    pub(crate) values: Vec<String>,
-    pub(crate) sep: &'static str,
+pub struct FormPair {
+    /// The name, unencoded.
+    pub name: String,
+    /// The values, unencoded.
+    pub values: Vec<String>,
+    /// The separator between values (`""` for one value).
+    pub sep: &'static str,
 }
 
 impl FormPair {
@@ -256,7 +259,7 @@ impl FormPair {
     }
 
     /// The value with its separators, unencoded (multipart parts, tests).
-    pub(crate) fn value(&self) -> String {
+    pub fn value(&self) -> String {
         self.values.join(self.sep)
     }
 
@@ -287,7 +290,7 @@ impl FormPair {
 /// The text of a `simple`, `label` or `matrix` parameter named `name`, with every value
 /// percent-encoded by `encode` and the separators literal. `Ok(None)` when the value sends
 /// nothing (`None`, `null`, an empty list or object).
-pub(crate) fn path_text(
+pub fn path_text(
     name: &str,
     param: &Param,
     style: ParamStyle,

@@ -8,11 +8,11 @@ use http::{HeaderMap, HeaderName, HeaderValue};
 use crate::error::{Error, Result};
 
 /// `OWN-USER-ID` (lower case, as `HeaderName` stores it).
-pub(crate) const OWN_USER_ID: &str = "own-user-id";
+pub const OWN_USER_ID: &str = "own-user-id";
 /// `USER-EMAIL`.
-pub(crate) const USER_EMAIL: &str = "user-email";
+pub const USER_EMAIL: &str = "user-email";
 /// `AGENT-EMAIL`.
-pub(crate) const AGENT_EMAIL: &str = "agent-email";
+pub const AGENT_EMAIL: &str = "agent-email";
 /// `API-KEY`.
 pub(crate) const API_KEY: &str = "api-key";
 
@@ -26,12 +26,12 @@ const SENSITIVE: &[&str] = &[
     "set-cookie",
 ];
 
-pub(crate) fn is_sensitive(name: &str) -> bool {
+pub fn is_sensitive(name: &str) -> bool {
     SENSITIVE.iter().any(|s| s.eq_ignore_ascii_case(name))
 }
 
 /// Parses a header name; invalid names are an invalid-request error.
-pub(crate) fn header_name(name: &str) -> Result<HeaderName> {
+pub fn header_name(name: &str) -> Result<HeaderName> {
     HeaderName::from_bytes(name.as_bytes())
         .map_err(|_| Error::invalid_request(format!("invalid HTTP header name {name:?}")))
 }
@@ -45,7 +45,7 @@ fn has_control(value: &str) -> bool {
 /// Builds a header value, applying the `OWN-USER-ID` rule (any non-ASCII id is sent as
 /// `base64:<standard base64 of its UTF-8>`). The value is not quoted in the error (it may be
 /// personal data); the header name is.
-pub(crate) fn header_value(name: &HeaderName, value: &str) -> Result<HeaderValue> {
+pub fn header_value(name: &HeaderName, value: &str) -> Result<HeaderValue> {
     let invalid = || {
         Error::invalid_request(format!(
             "the value of header `{name}` contains a character not allowed in an HTTP header \
@@ -87,7 +87,7 @@ pub(crate) fn secret_value(what: &str, value: &str) -> Result<HeaderValue> {
 
 /// `Debug` of a header map with the values of credential headers (and of values marked
 /// sensitive) replaced by `<redacted>`.
-pub(crate) struct DebugHeaders<'a>(pub(crate) &'a HeaderMap);
+pub struct DebugHeaders<'a>(pub &'a HeaderMap);
 
 impl fmt::Debug for DebugHeaders<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -106,7 +106,7 @@ impl fmt::Debug for DebugHeaders<'_> {
 }
 
 /// `Debug` of `(name, value)` string pairs with the same redaction as [`DebugHeaders`].
-pub(crate) struct DebugPairs<'a, N, V>(pub(crate) &'a [(N, V)]);
+pub struct DebugPairs<'a, N, V>(pub &'a [(N, V)]);
 
 impl<N: AsRef<str>, V: fmt::Debug> fmt::Debug for DebugPairs<'_, N, V> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -121,7 +121,7 @@ impl<N: AsRef<str>, V: fmt::Debug> fmt::Debug for DebugPairs<'_, N, V> {
 }
 
 /// Shows as `<redacted>`.
-pub(crate) struct Redacted;
+pub struct Redacted;
 
 impl fmt::Debug for Redacted {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
