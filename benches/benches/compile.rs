@@ -6,11 +6,13 @@
 //! The crates, each built with the same dev profile (the workspace's: no debug info for
 //! dependencies) and rustls as TLS backend:
 //! - alli-api, built from a copy of the workspace (`<target>/bench-work/compile-ws`, so
-//!   touching a file never disturbs the working tree) into its own target dir, in four
+//!   touching a file never disturbs the working tree) into its own target dir, in three
 //!   configurations: its default features (every resource); one resource only
 //!   (`--no-default-features --features rustls,conversations`, what a user of one resource
-//!   compiles); `full-serde` (both serde traits on every generated type); and the runtime alone
-//!   (a copy whose `generated/mod.rs` is emptied).
+//!   compiles); `full-serde` (both serde traits on every generated type). Its runtime,
+//!   `alli-api-runtime`, is a dependency like progenitor's, measured on its own the same way;
+//!   the report also gives alli-api and its runtime together against each peer with its
+//!   runtime.
 //! - The openapi-generator client (`generate -g rust`, package `alli_oag`), generated into
 //!   `$TMPDIR/alli-bench-oag-client` (not in the repository), made a workspace of its own with
 //!   the workspace's `Cargo.lock` (same versions of the shared dependencies), built with
@@ -93,10 +95,14 @@ enum Role {
 struct Crate {
     role: Role,
     label: &'static str,
-    /// Cargo package name (for `-p` / `clean -p`).
+    /// Cargo package built (`-p`).
     package: &'static str,
-    /// rustc crate name (in the log).
+    /// Cargo package measured (`clean -p`); `package` or one of its dependencies.
+    measured: &'static str,
+    /// rustc crate name of `measured` (in the log).
     crate_name: &'static str,
+    /// Crates that depend on the measured one and are rebuilt with it (not measured).
+    dependents: &'static [&'static str],
     manifest_dir: PathBuf,
     target_dir: PathBuf,
     extra_args: Vec<&'static str>,
@@ -155,7 +161,7 @@ fn cargo_build(c: &Crate, log: &Path) -> Build {
     let others: Vec<&str> = runs
         .iter()
         .map(|r| r.0)
-        .filter(|n| *n != c.crate_name)
+        .filter(|n| *n != c.crate_name && !c.dependents.contains(n))
         .collect();
     assert_eq!(
         mine.len(),
@@ -257,7 +263,9 @@ fn prepare_oag(report: &mut Report) -> Option<Crate> {
         role: Role::Oag,
         label: "openapi-generator client",
         package: "alli_oag",
+        measured: "alli_oag",
         crate_name: "alli_oag",
+        dependents: &[],
         manifest_dir: dir,
         target_dir: paths::kept_work_dir("compile-target-oag"),
         extra_args: vec!["--no-default-features", "--features", "rustls"],
@@ -354,7 +362,9 @@ fn prepare_progenitor(report: &mut Report) -> Vec<Crate> {
             role,
             label,
             package,
+            measured: package,
             crate_name: package,
+            dependents: &[],
             manifest_dir: dir.clone(),
             target_dir: target_dir.clone(),
             extra_args: vec!["--features", "rustls"],
@@ -380,84 +390,76 @@ fn main() -> ExitCode {
     let generated = ["types.rs", "apps.rs", "conversations.rs", "mod.rs"].map(|f| {
         std::fs::read_to_string(src.join("generated").join(f)).map_or(0, |t| t.lines().count())
     });
-    let runtime =
+    // What alli-api itself adds to the generated code: the client type and the re-exports.
+    let glue =
         rust_lines(&src) - rust_lines(&src.join("generated")) - rust_lines(&src.join("mock"));
+    let runtime = rust_lines(&ws.join("alli-api-runtime/src"));
     let alli_lines = format!(
-        "{} generated (types {}, apps {}, conversations {}) + {runtime} runtime",
+        "{} generated (types {}, apps {}, conversations {}) + {glue} hand-written (client type, re-exports)",
         generated.iter().sum::<usize>(),
         generated[0],
         generated[1],
         generated[2]
     );
     report.line(format!(
-        "alli-api: {alli_lines} lines of Rust (without the `mock` feature's code, which these builds do not compile)"
+        "alli-api: {alli_lines} lines of Rust (without the `mock` feature's code, which these builds do not compile); its runtime, alli-api-runtime: {runtime}"
     ));
     let alli_target = paths::kept_work_dir("compile-target-alli");
-    let alli = |role, label, manifest_dir: &Path, extra_args, touch: &str, lines: String| Crate {
+    let alli = |role, label, extra_args, lines: String| Crate {
         role,
         label,
         package: "alli-api",
+        measured: "alli-api",
         crate_name: "alli_api",
-        manifest_dir: manifest_dir.to_path_buf(),
+        dependents: &[],
+        manifest_dir: ws.clone(),
         target_dir: alli_target.clone(),
         extra_args,
-        touch: manifest_dir.join(touch),
+        touch: ws.join("alli-api/src/generated/types.rs"),
         lines,
     };
-    let mut crates = vec![alli(
-        Role::Alli,
-        "alli-api",
-        &ws,
-        vec![],
-        "alli-api/src/generated/types.rs",
-        alli_lines.clone(),
-    )];
+    let mut crates = vec![alli(Role::Alli, "alli-api", vec![], alli_lines.clone())];
     crates.extend(prepare_oag(&mut report));
     crates.extend(prepare_progenitor(&mut report));
     crates.push(alli(
         Role::AlliOneResource,
         "alli-api, `conversations` only",
-        &ws,
         vec![
             "--no-default-features",
             "--features",
             "rustls,conversations",
         ],
-        "alli-api/src/generated/types.rs",
         format!(
-            "conversations.rs {} + its types out of types.rs + {runtime} runtime",
+            "conversations.rs {} + its types out of types.rs + {glue} hand-written",
             generated[2]
         ),
     ));
     crates.push(alli(
         Role::AlliFullSerde,
         "alli-api + `full-serde`",
-        &ws,
         vec!["--features", "full-serde"],
-        "alli-api/src/generated/types.rs",
         alli_lines,
     ));
-    // The hand-written runtime alone: a copy whose generated modules are emptied. Same target
-    // dir as the other alli-api builds: cargo names both copies' artifacts alike (paths relative
-    // to their workspace), which is safe only because every measurement starts with `cargo
-    // clean -p alli-api` (artifacts and incremental cache of every configuration).
-    let ws_rt = paths::fresh_work_dir("compile-ws-runtime");
-    project::copy_workspace_sources(&ws_rt);
-    std::fs::write(
-        ws_rt.join("alli-api/src/generated/mod.rs"),
-        "//! Emptied by the compile bench: the runtime alone.\n",
-    )
-    .expect("empty generated/mod.rs");
-    crates.push(alli(
-        Role::Runtime,
-        "alli-api runtime alone",
-        &ws_rt,
-        vec![],
-        "alli-api/src/lib.rs",
-        format!("{runtime} runtime"),
-    ));
+    // The runtime crate, measured in a build of alli-api (so with the dependencies' features
+    // alli-api's build unifies, exactly the artifact alli-api uses; built alone it would be
+    // another variant, and its `clean -p` would remove alli-api's). alli-api is rebuilt after
+    // it, unmeasured.
+    crates.push(Crate {
+        role: Role::Runtime,
+        label: "alli-api-runtime",
+        package: "alli-api",
+        measured: "alli-api-runtime",
+        crate_name: "alli_api_runtime",
+        dependents: &["alli_api"],
+        manifest_dir: ws.clone(),
+        target_dir: alli_target.clone(),
+        extra_args: vec![],
+        touch: ws.join("alli-api-runtime/src/lib.rs"),
+        lines: format!("{runtime} runtime"),
+    });
 
     let log = paths::kept_work_dir("compile-logs").join("rustc.log");
+    let mut progenitor_client_ms = None;
     for c in &crates {
         eprintln!(
             "building the dependencies of {} (not measured) ...",
@@ -473,9 +475,10 @@ fn main() -> ExitCode {
             .find(|r| r.0 == "progenitor_client")
         {
             report.line(format!(
-                "progenitor-client (the progenitor clients' runtime, a dependency: not in the figures) built in {wall:.0} ms rustc wall, {cpu:.0} ms CPU"
+                "progenitor-client (the progenitor clients' runtime, a dependency; built once here, in the totals with runtimes only) built in {wall:.0} ms rustc wall, {cpu:.0} ms CPU"
             ));
             report.data("progenitor_client_rustc_ms", json!(wall));
+            progenitor_client_ms = Some(wall);
         }
     }
 
@@ -486,7 +489,7 @@ fn main() -> ExitCode {
     let names: Vec<&str> = crates.iter().map(|c| c.label).collect();
     let _ = Interleaved::run(&names, rounds, |v, _| {
         let c = &crates[v];
-        cargo_clean(c, c.package);
+        cargo_clean(c, c.measured);
         let f = cargo_build(c, &log);
         touch(&c.touch);
         let i = cargo_build(c, &log);
@@ -558,7 +561,11 @@ fn main() -> ExitCode {
             "alli-api with `full-serde`",
             "full_serde_over_alli_full",
         ),
-        (Role::Runtime, "the runtime alone", "runtime_over_alli_full"),
+        (
+            Role::Runtime,
+            "the runtime crate, alli-api-runtime",
+            "runtime_over_alli_full",
+        ),
     ] {
         if let Some(x) = index(role) {
             let (r, lo, hi, _) = ratio(&full, x, alli);
@@ -609,6 +616,37 @@ fn main() -> ExitCode {
                     );
                 }
             }
+        }
+    }
+    // From scratch, each client with its runtime: alli-api + alli-api-runtime (the medians of
+    // both), openapi-generator's crate (its runtime is inside it), progenitor + progenitor-client
+    // (built once above). No target: this is what a first build of each costs.
+    if let Some(rt) = index(Role::Runtime) {
+        let total = med(&full[alli], |b| b.rustc_wall_ms) + med(&full[rt], |b| b.rustc_wall_ms);
+        report.line(format!(
+            "from scratch, with runtimes: alli-api + alli-api-runtime {total:.0} ms rustc wall"
+        ));
+        report.data("alli_with_runtime_full_rustc_ms", json!(total));
+        for (peer_role, peer_name, peer_runtime) in [
+            (Role::Oag, "openapi-generator client", Some(0.0)),
+            (
+                Role::Progenitor,
+                "progenitor client (positional) + progenitor-client",
+                progenitor_client_ms,
+            ),
+        ] {
+            let (Some(peer), Some(extra)) = (index(peer_role), peer_runtime) else {
+                continue;
+            };
+            let theirs = med(&full[peer], |b| b.rustc_wall_ms) + extra;
+            report.line(format!(
+                "from scratch, with runtimes: alli-api + alli-api-runtime / {peer_name} = {:.2}× ({total:.0} ms / {theirs:.0} ms)",
+                total / theirs
+            ));
+            report.data(
+                &format!("ratio with runtimes, alli-api / {peer_name}"),
+                json!(total / theirs),
+            );
         }
     }
     report.finish();

@@ -315,3 +315,30 @@ async fn a_default_error_body_is_the_last_arm_after_the_documented_statuses() {
     assert!(e.body::<tp::UpdateItemError409>().is_none());
     assert_eq!(server.request_count(), 3);
 }
+
+#[tokio::test]
+async fn two_templates_of_one_shape_with_the_same_method_are_both_operations() {
+    use alli_api_tests::golden::third_party::ThirdPartyApi;
+    let server = TestServer::start().await;
+    server.push(Reply::status(204));
+    server.push(Reply::status(204));
+    let c = client(&server.url());
+    c.render().delete("r1").send().await.expect("deleteRender");
+    c.render()
+        .delete_template("t1")
+        .send()
+        .await
+        .expect("deleteTemplate");
+    let sent: Vec<(String, String)> = server
+        .requests()
+        .iter()
+        .map(|r| (r.method.clone(), r.target.clone()))
+        .collect();
+    assert_eq!(
+        sent,
+        [
+            ("DELETE".to_owned(), "/render/r1".to_owned()),
+            ("DELETE".to_owned(), "/render/t1".to_owned())
+        ]
+    );
+}

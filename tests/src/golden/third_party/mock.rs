@@ -160,6 +160,19 @@ pub mod operations {
         stream: None,
     };
 
+    /// `render.delete`: `DELETE /render/{renderId}`.
+    pub static RENDER_DELETE: Operation = Operation {
+        id: "render.delete",
+        method: "DELETE",
+        path: "/render/{renderId}",
+        request_body: None,
+        success_status: 204,
+        success_media_type: None,
+        success_schema: None,
+        error_statuses: &[],
+        stream: None,
+    };
+
     /// `render.create`: `POST /render/{templateId}`.
     pub static RENDER_CREATE: Operation = Operation {
         id: "render.create",
@@ -171,6 +184,19 @@ pub mod operations {
         success_schema: Some(
             "/paths/~1render~1{templateId}/post/responses/200/content/application~1json/schema",
         ),
+        error_statuses: &[],
+        stream: None,
+    };
+
+    /// `render.delete_template`: `DELETE /render/{templateId}`.
+    pub static RENDER_DELETE_TEMPLATE: Operation = Operation {
+        id: "render.delete_template",
+        method: "DELETE",
+        path: "/render/{templateId}",
+        request_body: None,
+        success_status: 204,
+        success_media_type: None,
+        success_schema: None,
         error_statuses: &[],
         stream: None,
     };
@@ -187,7 +213,9 @@ pub mod operations {
         &JOBS_LIST_SLASH,
         &JOBS_PING,
         &RENDER_GET,
+        &RENDER_DELETE,
         &RENDER_CREATE,
+        &RENDER_DELETE_TEMPLATE,
     ];
 }
 
@@ -394,6 +422,18 @@ impl Render<'_> {
         }
     }
 
+    /// A rule for `render.delete` (`DELETE /render/{renderId}`).
+    #[track_caller]
+    pub fn delete(&self, render_id: impl Into<String>) -> render::DeleteRender {
+        let render_id: String = render_id.into();
+        render::DeleteRender {
+            rule: self
+                .mock
+                .expectation(&operations::RENDER_DELETE)
+                .path_param("renderId", &render_id),
+        }
+    }
+
     /// A rule for `render.create` (`POST /render/{templateId}`).
     #[track_caller]
     pub fn create(&self, template_id: impl Into<String>) -> render::CreateRender {
@@ -402,6 +442,21 @@ impl Render<'_> {
             rule: self
                 .mock
                 .expectation(&operations::RENDER_CREATE)
+                .path_param("templateId", &template_id),
+        }
+    }
+
+    /// A rule for `render.delete_template` (`DELETE /render/{templateId}`).
+    #[track_caller]
+    pub fn delete_template(
+        &self,
+        template_id: impl Into<String>,
+    ) -> render::DeleteTemplate {
+        let template_id: String = template_id.into();
+        render::DeleteTemplate {
+            rule: self
+                .mock
+                .expectation(&operations::RENDER_DELETE_TEMPLATE)
                 .path_param("templateId", &template_id),
         }
     }
@@ -655,6 +710,16 @@ pub mod render {
         );
     }
 
+    /// A rule for `render.delete`: matchers named like the client builder's setters, then an answer.
+    #[derive(Debug, Clone)]
+    pub struct DeleteRender {
+        pub(super) rule: Expectation,
+    }
+
+    impl DeleteRender {
+        alli_api::__mock_rule!(success = (), error = alli_api::serde_json::Value);
+    }
+
     /// A rule for `render.create`: matchers named like the client builder's setters, then an answer.
     #[derive(Debug, Clone)]
     pub struct CreateRender {
@@ -665,5 +730,15 @@ pub mod render {
         alli_api::__mock_rule!(
             success = super::super::types::Response, error = alli_api::serde_json::Value
         );
+    }
+
+    /// A rule for `render.delete_template`: matchers named like the client builder's setters, then an answer.
+    #[derive(Debug, Clone)]
+    pub struct DeleteTemplate {
+        pub(super) rule: Expectation,
+    }
+
+    impl DeleteTemplate {
+        alli_api::__mock_rule!(success = (), error = alli_api::serde_json::Value);
     }
 }

@@ -29,6 +29,17 @@ impl<'a> Render<'a> {
         GetRender::new(self.client.clone(), render_id)
     }
 
+    /// `DELETE /render/{renderId}`
+    ///
+    /// Sends `DELETE /render/{renderId}`.
+    ///
+    /// # Arguments
+    ///
+    /// - `render_id`: Sets the path parameter `renderId`.
+    pub fn delete(&self, render_id: impl Into<String>) -> DeleteRender {
+        DeleteRender::new(self.client.clone(), render_id)
+    }
+
     /// `POST /render/{templateId}`
     ///
     /// Sends `POST /render/{templateId}`.
@@ -38,6 +49,17 @@ impl<'a> Render<'a> {
     /// - `template_id`: Sets the path parameter `templateId`.
     pub fn create(&self, template_id: impl Into<String>) -> CreateRender {
         CreateRender::new(self.client.clone(), template_id)
+    }
+
+    /// `DELETE /render/{templateId}`
+    ///
+    /// Sends `DELETE /render/{templateId}`.
+    ///
+    /// # Arguments
+    ///
+    /// - `template_id`: Sets the path parameter `templateId`.
+    pub fn delete_template(&self, template_id: impl Into<String>) -> DeleteTemplate {
+        DeleteTemplate::new(self.client.clone(), template_id)
     }
 }
 
@@ -84,6 +106,49 @@ impl GetRender {
     }
 }
 
+/// Request builder for [`Render::delete`]: set optional parameters, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct DeleteRender {
+    client: alli_api::Client,
+    options: alli_api::RequestOptions,
+    render_id: String,
+}
+
+impl DeleteRender {
+    fn new(client: alli_api::Client, render_id: impl Into<String>) -> Self {
+        Self {
+            client,
+            options: Default::default(),
+            render_id: render_id.into(),
+        }
+    }
+
+    alli_api::__request_options!();
+
+    #[inline]
+    fn request(&self) -> alli_api::__private::Request {
+        let mut request = alli_api::__private::Request::new(
+            alli_api::__private::Method::DELETE,
+            "/render/{renderId}",
+            "render.delete",
+        );
+        request.path_param("renderId", &self.render_id);
+        request
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> alli_api::Result<()> {
+        let response = self.client.__execute(self.request(), &self.options).await?;
+        response.__decode_empty()
+    }
+
+    /// Sends the request and returns the response undecoded (status, headers, body).
+    pub async fn send_raw(self) -> alli_api::Result<alli_api::RawResponse> {
+        self.client.__execute(self.request(), &self.options).await
+    }
+}
+
 /// Request builder for [`Render::create`]: set optional parameters, then `.send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
@@ -119,6 +184,49 @@ impl CreateRender {
     pub async fn send(self) -> alli_api::Result<super::types::Response> {
         let response = self.client.__execute(self.request(), &self.options).await?;
         response.__decode(None)
+    }
+
+    /// Sends the request and returns the response undecoded (status, headers, body).
+    pub async fn send_raw(self) -> alli_api::Result<alli_api::RawResponse> {
+        self.client.__execute(self.request(), &self.options).await
+    }
+}
+
+/// Request builder for [`Render::delete_template`]: set optional parameters, then `.send().await`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct DeleteTemplate {
+    client: alli_api::Client,
+    options: alli_api::RequestOptions,
+    template_id: String,
+}
+
+impl DeleteTemplate {
+    fn new(client: alli_api::Client, template_id: impl Into<String>) -> Self {
+        Self {
+            client,
+            options: Default::default(),
+            template_id: template_id.into(),
+        }
+    }
+
+    alli_api::__request_options!();
+
+    #[inline]
+    fn request(&self) -> alli_api::__private::Request {
+        let mut request = alli_api::__private::Request::new(
+            alli_api::__private::Method::DELETE,
+            "/render/{templateId}",
+            "render.delete_template",
+        );
+        request.path_param("templateId", &self.template_id);
+        request
+    }
+
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> alli_api::Result<()> {
+        let response = self.client.__execute(self.request(), &self.options).await?;
+        response.__decode_empty()
     }
 
     /// Sends the request and returns the response undecoded (status, headers, body).
