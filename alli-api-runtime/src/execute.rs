@@ -15,6 +15,7 @@ use crate::download::Download;
 use crate::error::{Error, ErrorDecoder, Result};
 use crate::event_stream::EventStream;
 use crate::headers;
+use crate::pagination::BoxFuture;
 use crate::request::{Request, RequestOptions};
 use crate::response::RawResponse;
 use crate::retry::{self, MAX_RETRY_AFTER};
@@ -44,6 +45,11 @@ struct Prepared {
     max_retries: u32,
 }
 
+// Where this compiles: the entry points below return boxed futures from plain, non-generic
+// functions, so the sending machinery (retries, timeouts, uploads, tracing) is compiled once,
+// in this crate. An `async fn` method's state machine would be compiled again in every crate
+// that awaits it (generated operations are awaited in the user's crate); the box costs one
+// allocation per request.
 impl ClientCore {
     /// Sends a request built by generated code and returns the 2xx response with its body read.
     ///
@@ -53,7 +59,16 @@ impl ClientCore {
     /// response, or a 2xx whose declared error envelope is not empty, is an
     /// [`ErrorKind::Api`](crate::ErrorKind::Api) error (with the typed body when the request has
     /// an error decoder).
-    pub async fn execute(&self, req: Request, options: &RequestOptions) -> Result<RawResponse> {
+    #[inline(never)]
+    pub fn execute<'a>(
+        &'a self,
+        req: Request,
+        options: &'a RequestOptions,
+    ) -> BoxFuture<'a, Result<RawResponse>> {
+        Box::pin(self.execute_read(req, options))
+    }
+
+    async fn execute_read(&self, req: Request, options: &RequestOptions) -> Result<RawResponse> {
         let p = self.prepare(req, options)?;
         let operation = p.operation;
         let raw = self
@@ -75,14 +90,16 @@ impl ClientCore {
     /// operations whose success answer is binary (`application/octet-stream`, `image/*`, ...).
     /// The timeout then bounds the silence between two chunks. A non-2xx response is read and
     /// fails like `execute`.
-    pub async fn execute_download(
-        &self,
+    #[inline(never)]
+    pub fn execute_download<'a>(
+        &'a self,
         req: Request,
-        options: &RequestOptions,
-    ) -> Result<Download> {
-        let p = self.prepare(req, options)?;
-        let resp = self.run(&p, |resp| async move { Ok(resp) }).await?;
-        Ok(Download::from_response(resp, p.operation, p.timeout))
+        options: &'a RequestOptions,
+    ) -> BoxFuture<'a, Result<Download>> {
+        Box::pin(async move {
+            let (resp, operation, timeout) = self.open(req, options).await?;
+            Ok(Download::from_response(resp, operation, timeout))
+        })
     }
 
     /// Like [`execute`](ClientCore::execute) up to the response headers (retries and the
@@ -94,14 +111,29 @@ impl ClientCore {
         req: Request,
         options: &RequestOptions,
     ) -> Result<EventStream<T>> {
-        let p = self.prepare(req, options)?;
-        let resp = self.run(&p, |resp| async move { Ok(resp) }).await?;
+        let (resp, operation, timeout) = self.open(req, options).await?;
         Ok(EventStream::from_response(
             resp,
-            p.operation,
-            p.timeout,
+            operation,
+            timeout,
             self.inner.max_event_size,
         ))
+    }
+
+    /// Sends the request up to the response headers of a 2xx answer (retries and the timeout
+    /// apply until then): the response, the operation and the timeout that then bounds the
+    /// silence between two chunks.
+    #[inline(never)]
+    fn open<'a>(
+        &'a self,
+        req: Request,
+        options: &'a RequestOptions,
+    ) -> BoxFuture<'a, Result<(reqwest::Response, &'static str, Duration)>> {
+        Box::pin(async move {
+            let p = self.prepare(req, options)?;
+            let resp = self.run(&p, |resp| async move { Ok(resp) }).await?;
+            Ok((resp, p.operation, p.timeout))
+        })
     }
 
     fn prepare(&self, req: Request, options: &RequestOptions) -> Result<Prepared> {
