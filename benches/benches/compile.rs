@@ -465,11 +465,13 @@ fn main() -> ExitCode {
             "building the dependencies of {} (not measured) ...",
             c.label
         );
+        let (_, mut text) = cargo_build_logged(c, &log);
         if c.role == Role::Progenitor {
-            // Rebuilt here once, to report what progenitor's runtime crate costs.
+            // Rebuilt once more, alone (its dependencies are built now, so nothing compiles
+            // beside it), to report what progenitor's runtime crate costs.
             cargo_clean(c, "progenitor-client");
+            text = cargo_build_logged(c, &log).1;
         }
-        let (_, text) = cargo_build_logged(c, &log);
         if let Some((_, wall, cpu)) = rustc_runs(&text)
             .into_iter()
             .find(|r| r.0 == "progenitor_client")
