@@ -35,6 +35,10 @@
 //! `rustc` it wraps (wall and CPU) and logs it by crate name; a measured build that compiled
 //! anything else fails the bench. cargo's own wall time is reported beside it.
 //!
+//! - Two calling crates, each awaiting the same two operations (`CALLED`) through a copy of
+//!   its client: alli-api's, and progenitor's positional one. They show where the operations'
+//!   code is compiled now that generated crates leave it to their callers.
+//!
 //! Targets: alli-api's crate build (full, and incremental) at most 0.5× the openapi-generator
 //! client's, and at most the progenitor client's (its default, positional interface).
 //! `BENCH_QUICK=1`: one round.
@@ -90,6 +94,8 @@ enum Role {
     Oag,
     Progenitor,
     ProgenitorBuilder,
+    CallerAlli,
+    CallerProgenitor,
 }
 
 struct Crate {
@@ -376,7 +382,108 @@ fn prepare_progenitor(report: &mut Report) -> Vec<Crate> {
         &dir,
         "[workspace]\nresolver = \"3\"\nmembers = [\"positional\", \"builder\"]\n",
     );
+    // The calling crate: the two operations of `CALLED`, through a copy of the positional
+    // client (the rounds touch the original, which would rebuild it under the caller).
+    let client_copy = paths::fresh_work_dir("caller-progenitor-client");
+    corpus::scratch::copy_dir(&dir.join("positional"), &client_copy, &["target"])
+        .expect("copy the positional client");
+    let code = std::fs::read_to_string(dir.join("positional/src/lib.rs")).expect("lib.rs");
+    let calls: Vec<String> = CALLED
+        .iter()
+        .map(|(method, path)| {
+            let id = doc["paths"][*path][*method]["operationId"]
+                .as_str()
+                .unwrap_or_else(|| panic!("no operationId for {method} {path}"));
+            let call = progenitor_call(&code, &heck::AsSnakeCase(id).to_string());
+            format!("    let _ = {call}.await;\n")
+        })
+        .collect();
+    let lib = format!(
+        "pub async fn demo(client: &alli_progenitor::Client) {{\n{}}}\n",
+        calls.concat()
+    );
+    crates.push(caller_crate(
+        Role::CallerProgenitor,
+        "calling crate, progenitor",
+        "caller_progenitor",
+        &format!(
+            "alli_progenitor = {{ path = {:?}, features = [\"rustls\"] }}",
+            client_copy.display().to_string()
+        ),
+        &lib,
+        format!("{} lines", lib.lines().count()),
+    ));
     crates
+}
+
+/// The two operations the calling crates await, by method and path: one answer by id, one
+/// page of a list.
+const CALLED: [(&str, &str); 2] = [
+    ("get", "/webapi/v2/conversations/{conversation_id}"),
+    ("get", "/webapi/v2/conversations"),
+];
+
+/// A calling crate: a workspace of its own at `<bench-work>/<name>` whose library is `lib`,
+/// depending on `dependency` (a `[dependencies]` line), with its own target dir (so cleaning
+/// the measured clients never removes what it links).
+fn caller_crate(
+    role: Role,
+    label: &'static str,
+    name: &'static str,
+    dependency: &str,
+    lib: &str,
+    lines: String,
+) -> Crate {
+    let dir = paths::fresh_work_dir(name);
+    std::fs::create_dir_all(dir.join("src")).expect("create the caller's src");
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        format!("[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\n{dependency}\n"),
+    )
+    .expect("write the caller's Cargo.toml");
+    std::fs::write(dir.join("src/lib.rs"), lib).expect("write the caller's lib.rs");
+    own_workspace(&dir, "[workspace]\n");
+    Crate {
+        role,
+        label,
+        package: name,
+        measured: name,
+        crate_name: name,
+        dependents: &[],
+        manifest_dir: dir.clone(),
+        target_dir: paths::kept_work_dir(&format!("{name}-target")),
+        extra_args: vec![],
+        touch: dir.join("src/lib.rs"),
+        lines,
+    }
+}
+
+/// A call of progenitor's positional method `method` as written in `code`: `None` for every
+/// optional parameter, `"c1"` for a required string; any other required type stops the bench.
+fn progenitor_call(code: &str, method: &str) -> String {
+    let start = code
+        .find(&format!("pub async fn {method}<"))
+        .unwrap_or_else(|| panic!("progenitor's client has no method {method}"));
+    let sig = &code[start..];
+    let params_start = sig.find("&'a self,").expect("a method of Client") + "&'a self,".len();
+    let params_end = sig.find(") -> ").expect("a return type");
+    // prettyplease writes one parameter per line.
+    let args: Vec<&str> = sig[params_start..params_end]
+        .lines()
+        .map(|l| l.trim().trim_end_matches(','))
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let ty = p.split_once(':').map_or("", |(_, t)| t.trim());
+            if ty.starts_with("Option<") {
+                "None"
+            } else if ty == "&'a str" {
+                "\"c1\""
+            } else {
+                panic!("{method}: a required parameter of type {ty} (the calling crate passes only strings)")
+            }
+        })
+        .collect();
+    format!("client.{method}({})", args.join(", "))
 }
 
 fn main() -> ExitCode {
@@ -419,6 +526,23 @@ fn main() -> ExitCode {
         lines,
     };
     let mut crates = vec![alli(Role::Alli, "alli-api", vec![], alli_lines.clone())];
+    // The calling crate of alli-api: the two operations of `CALLED`, by their pinned names,
+    // through a copy of the workspace (the rounds touch `ws`, which would rebuild alli-api
+    // under the caller).
+    let ws_caller = paths::fresh_work_dir("caller-alli-ws");
+    project::copy_workspace_sources(&ws_caller);
+    let lib = "pub async fn demo(client: &alli_api::Client) {\n    let _ = client.conversations().get(\"c1\").send().await;\n    let _ = client.conversations().list().send().await;\n}\n";
+    crates.push(caller_crate(
+        Role::CallerAlli,
+        "calling crate, alli-api",
+        "caller_alli",
+        &format!(
+            "alli-api = {{ path = {:?} }}",
+            ws_caller.join("alli-api").display().to_string()
+        ),
+        lib,
+        format!("{} lines", lib.lines().count()),
+    ));
     crates.extend(prepare_oag(&mut report));
     crates.extend(prepare_progenitor(&mut report));
     crates.push(alli(
@@ -618,6 +742,19 @@ fn main() -> ExitCode {
                     );
                 }
             }
+        }
+    }
+    // Where the operations' code went: a crate awaiting two operations of each client.
+    if let (Some(a), Some(p)) = (index(Role::CallerAlli), index(Role::CallerProgenitor)) {
+        for (kind, builds) in [("full build", &full), ("incremental rebuild", &incr)] {
+            let (r, lo, hi, rc) = ratio(builds, a, p);
+            report.line(format!(
+                "{kind}: a crate calling two operations, with alli-api / with progenitor (positional) = {r:.2}× rustc wall (rounds {lo:.2}–{hi:.2}), {rc:.2}× rustc CPU"
+            ));
+            report.data(
+                &format!("ratio calling crate alli-api / progenitor, {kind}"),
+                json!({"wall": r, "cpu": rc, "min": lo, "max": hi}),
+            );
         }
     }
     // From scratch, each client with its runtime: alli-api + alli-api-runtime (the medians of
