@@ -21,7 +21,7 @@ pub use crate::headers::{AGENT_EMAIL, DebugPairs, OWN_USER_ID, Redacted, USER_EM
 pub use crate::retry::{Backoff, DEFAULT_MAX_RETRIES};
 
 /// Default size limit of one streamed event: 16 MiB.
-pub const DEFAULT_MAX_EVENT_SIZE: usize = 16 * 1024 * 1024;
+pub const DEFAULT_MAX_EVENT_SIZE: usize = 16_777_216;
 
 /// How long an idle pooled connection is kept.
 const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(50);

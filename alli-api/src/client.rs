@@ -1,11 +1,10 @@
 //! [`Client`], its [`ClientBuilder`] and [`Region`].
-#![warn(missing_docs)]
-
 //!
 //! The built state and the sending live in the runtime ([`ClientCore`]); a `Client` wraps one
 //! and forwards the hidden `__execute*` methods generated operations call. `Client` stays a
 //! type of this crate because the generated resource accessors (`client.conversations()`) are
 //! inherent methods on it.
+#![warn(missing_docs)]
 
 use std::fmt;
 use std::future::Future;
@@ -32,8 +31,7 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// count pages are requested ahead speculatively, and a list that ends early may cost up to
 /// this many extra requests; lower it with `page_concurrency` for such APIs.
 pub const DEFAULT_PAGE_CONCURRENCY: usize = 10;
-/// Default size limit of one streamed event: 16 MiB.
-pub const DEFAULT_MAX_EVENT_SIZE: usize = 16 * 1024 * 1024;
+pub use alli_api_runtime::client::DEFAULT_MAX_EVENT_SIZE;
 
 /// The Alli deployment to talk to.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -168,41 +166,34 @@ impl fmt::Debug for Client {
 /// Its `Debug` output never shows the API key or bearer token.
 #[derive(Clone)]
 pub struct ClientBuilder {
-    api_key: Option<String>,
-    bearer_token: Option<String>,
+    /// Everything but the base URL, which `build` takes from `base_url` or `region`.
+    settings: ClientSettings,
     region: Region,
     base_url: Option<String>,
-    identity: Vec<(&'static str, String)>,
-    default_headers: Vec<(String, String)>,
-    timeout: Duration,
-    total_timeout: Option<Duration>,
-    connect_timeout: Duration,
-    max_retries: u32,
-    page_concurrency: usize,
-    http_client: Option<reqwest::Client>,
-    user_agent_suffix: Option<String>,
-    backoff: Backoff,
-    max_event_size: usize,
 }
 
 impl Default for ClientBuilder {
     fn default() -> Self {
         ClientBuilder {
-            api_key: None,
-            bearer_token: None,
+            settings: ClientSettings {
+                api_key: None,
+                bearer_token: None,
+                base_url: String::new(),
+                user_agent: DEFAULT_USER_AGENT,
+                user_agent_suffix: None,
+                identity: Vec::new(),
+                default_headers: Vec::new(),
+                timeout: DEFAULT_TIMEOUT,
+                total_timeout: None,
+                connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+                max_retries: DEFAULT_MAX_RETRIES,
+                backoff: Backoff::default(),
+                page_concurrency: DEFAULT_PAGE_CONCURRENCY,
+                max_event_size: DEFAULT_MAX_EVENT_SIZE,
+                http_client: None,
+            },
             region: Region::default(),
             base_url: None,
-            identity: Vec::new(),
-            default_headers: Vec::new(),
-            timeout: DEFAULT_TIMEOUT,
-            total_timeout: None,
-            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            max_retries: DEFAULT_MAX_RETRIES,
-            page_concurrency: DEFAULT_PAGE_CONCURRENCY,
-            http_client: None,
-            user_agent_suffix: None,
-            backoff: Backoff::default(),
-            max_event_size: DEFAULT_MAX_EVENT_SIZE,
         }
     }
 }
@@ -216,14 +207,14 @@ impl ClientBuilder {
     /// Authenticates with an API key, sent as header `API-KEY: <key>`. Exclusive with
     /// [`bearer_token`](Self::bearer_token).
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
-        self.api_key = Some(key.into());
+        self.settings.api_key = Some(key.into());
         self
     }
 
     /// Authenticates with a bearer token, sent as `Authorization: Bearer <token>` (a token
     /// given as `"Bearer <token>"` is accepted too). Exclusive with [`api_key`](Self::api_key).
     pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
-        self.bearer_token = Some(token.into());
+        self.settings.bearer_token = Some(token.into());
         self
     }
 
@@ -243,8 +234,8 @@ impl ClientBuilder {
     }
 
     fn identity(mut self, name: &'static str, value: String) -> Self {
-        self.identity.retain(|(n, _)| *n != name);
-        self.identity.push((name, value));
+        self.settings.identity.retain(|(n, _)| *n != name);
+        self.settings.identity.push((name, value));
         self
     }
 
@@ -270,7 +261,9 @@ impl ClientBuilder {
     /// can replace or remove it. Applied after the identity headers and `User-Agent`, so it can
     /// replace those too.
     pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.default_headers.push((name.into(), value.into()));
+        self.settings
+            .default_headers
+            .push((name.into(), value.into()));
         self
     }
 
@@ -282,7 +275,7 @@ impl ClientBuilder {
     /// between attempts (`timeout(1 s)` with the default 2 retries: about 4.3 s). To bound the
     /// whole request, set [`total_timeout`](Self::total_timeout) too.
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.settings.timeout = timeout;
         self
     }
 
@@ -292,14 +285,14 @@ impl ClientBuilder {
     /// a retry whose backoff or `Retry-After` wait would end past the deadline is not made, and
     /// the last error is returned at once. Per request: `.total_timeout(..)`.
     pub fn total_timeout(mut self, total: Duration) -> Self {
-        self.total_timeout = Some(total);
+        self.settings.total_timeout = Some(total);
         self
     }
 
     /// Timeout to establish a connection (default [`DEFAULT_CONNECT_TIMEOUT`], 10 s). Not
     /// applied to a client given with [`http_client`](Self::http_client).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
+        self.settings.connect_timeout = timeout;
         self
     }
 
@@ -308,7 +301,7 @@ impl ClientBuilder {
     /// POST and PATCH only when the server cannot have acted on them: connection not
     /// established, or 429.
     pub fn max_retries(mut self, retries: u32) -> Self {
-        self.max_retries = retries;
+        self.settings.max_retries = retries;
         self
     }
 
@@ -316,7 +309,7 @@ impl ClientBuilder {
     /// random jitter (default 0.5 s and 8 s). A `Retry-After` (or `retry-after-ms`) answer is
     /// honoured instead when present, up to 60 s; a server asking for more is not retried.
     pub fn retry_backoff(mut self, initial: Duration, max: Duration) -> Self {
-        self.backoff = Backoff {
+        self.settings.backoff = Backoff {
             initial,
             max: max.max(initial),
         };
@@ -325,14 +318,14 @@ impl ClientBuilder {
 
     /// How many pages page-number pagination may fetch at once (default 10; at least 1).
     pub fn page_concurrency(mut self, pages: usize) -> Self {
-        self.page_concurrency = pages.max(1);
+        self.settings.page_concurrency = pages.max(1);
         self
     }
 
     /// Largest streamed event accepted (default [`DEFAULT_MAX_EVENT_SIZE`], 16 MiB); a larger
     /// one ends the stream with an [`ErrorKind::InvalidResponse`](crate::ErrorKind) error.
     pub fn max_event_size(mut self, bytes: usize) -> Self {
-        self.max_event_size = bytes.max(1);
+        self.settings.max_event_size = bytes.max(1);
         self
     }
 
@@ -342,13 +335,13 @@ impl ClientBuilder {
     /// Beware: a client that follows redirects to other hosts would send the `API-KEY` header
     /// there. The client built by default follows redirects only within the same origin.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http_client = Some(client);
+        self.settings.http_client = Some(client);
         self
     }
 
     /// Appends ` <suffix>` to the `User-Agent` (e.g. `my-app/1.2`).
     pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
-        self.user_agent_suffix = Some(suffix.into());
+        self.settings.user_agent_suffix = Some(suffix.into());
         self
     }
 
@@ -362,21 +355,8 @@ impl ClientBuilder {
             None => self.region.base_url().to_owned(),
         };
         let core = ClientCore::new(ClientSettings {
-            api_key: self.api_key,
-            bearer_token: self.bearer_token,
             base_url,
-            user_agent: DEFAULT_USER_AGENT,
-            user_agent_suffix: self.user_agent_suffix,
-            identity: self.identity,
-            default_headers: self.default_headers,
-            timeout: self.timeout,
-            total_timeout: self.total_timeout,
-            connect_timeout: self.connect_timeout,
-            max_retries: self.max_retries,
-            backoff: self.backoff,
-            page_concurrency: self.page_concurrency,
-            max_event_size: self.max_event_size,
-            http_client: self.http_client,
+            ..self.settings
         })?;
         Ok(Client { core })
     }
@@ -385,24 +365,33 @@ impl ClientBuilder {
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("api_key", &self.api_key.as_ref().map(|_| Redacted))
+            .field("api_key", &self.settings.api_key.as_ref().map(|_| Redacted))
             .field(
                 "bearer_token",
-                &self.bearer_token.as_ref().map(|_| Redacted),
+                &self.settings.bearer_token.as_ref().map(|_| Redacted),
             )
             .field("region", &self.region)
             .field("base_url", &self.base_url)
-            .field("identity", &DebugPairs(&self.identity))
-            .field("default_headers", &DebugPairs(&self.default_headers))
-            .field("timeout", &self.timeout)
-            .field("total_timeout", &self.total_timeout)
-            .field("connect_timeout", &self.connect_timeout)
-            .field("max_retries", &self.max_retries)
-            .field("retry_backoff", &(self.backoff.initial, self.backoff.max))
-            .field("page_concurrency", &self.page_concurrency)
-            .field("max_event_size", &self.max_event_size)
-            .field("http_client", &self.http_client.as_ref().map(|_| "custom"))
-            .field("user_agent_suffix", &self.user_agent_suffix)
+            .field("identity", &DebugPairs(&self.settings.identity))
+            .field(
+                "default_headers",
+                &DebugPairs(&self.settings.default_headers),
+            )
+            .field("timeout", &self.settings.timeout)
+            .field("total_timeout", &self.settings.total_timeout)
+            .field("connect_timeout", &self.settings.connect_timeout)
+            .field("max_retries", &self.settings.max_retries)
+            .field(
+                "retry_backoff",
+                &(self.settings.backoff.initial, self.settings.backoff.max),
+            )
+            .field("page_concurrency", &self.settings.page_concurrency)
+            .field("max_event_size", &self.settings.max_event_size)
+            .field(
+                "http_client",
+                &self.settings.http_client.as_ref().map(|_| "custom"),
+            )
+            .field("user_agent_suffix", &self.settings.user_agent_suffix)
             .finish()
     }
 }
@@ -410,15 +399,6 @@ impl fmt::Debug for ClientBuilder {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_event_size_default_is_the_runtime_s() {
-        // The runtime's own default (event streams built without a client) is this one.
-        assert_eq!(
-            DEFAULT_MAX_EVENT_SIZE,
-            alli_api_runtime::client::DEFAULT_MAX_EVENT_SIZE
-        );
-    }
 
     #[test]
     fn regions() {

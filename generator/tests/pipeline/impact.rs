@@ -20,9 +20,12 @@ pub(crate) const CONVERSATIONS: [&str; 2] = [
 ];
 pub(crate) const APPS: [&str; 1] = ["spec/docs/en/apps.md"];
 
-/// A sandbox holding what regen reads and writes, and the runtime crate (to build the crate).
+/// What regen reads and writes, and the runtime crate (to build the crate).
+pub(crate) const PROJECT: [&str; 4] = ["spec", "alli-api", "alli-api-runtime", "Cargo.lock"];
+
+/// A sandbox holding [`PROJECT`].
 pub(crate) fn project() -> Sandbox {
-    Sandbox::with(&["spec", "alli-api", "alli-api-runtime", "Cargo.lock"])
+    Sandbox::with(&PROJECT)
 }
 
 /// Applies `edit` to every JSON block of the pages.

@@ -53,7 +53,7 @@ fn main() {
 
 /// A sandbox holding the project and a downstream crate using `alli-api`.
 fn project() -> Sandbox {
-    let sandbox = Sandbox::with(&["spec", "alli-api", "alli-api-runtime", "Cargo.lock"]);
+    let sandbox = crate::impact::project();
     sandbox.workspace_of(&["alli-api", "downstream"]);
     sandbox.write(
         "downstream/Cargo.toml",

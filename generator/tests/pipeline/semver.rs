@@ -12,7 +12,9 @@ use std::time::{Duration, Instant};
 
 use generator::semver::{self, Scratch, Verdict};
 
-use crate::impact::{APPS, CONVERSATIONS, add_archive_operation, edit_schema, remove_endpoint};
+use crate::impact::{
+    APPS, CONVERSATIONS, PROJECT, add_archive_operation, edit_schema, remove_endpoint,
+};
 use crate::support::{Sandbox, project_root};
 
 /// A docs change and what it must be.
@@ -212,16 +214,10 @@ fn lint_lines(verdict: &Verdict) -> Vec<String> {
         .collect()
 }
 
-/// A copy of what regen and a build of the crate read: the workspace manifest and lock, the
-/// spec, the crate and the runtime it depends on.
+/// A copy of what regen and a build of the crate read: the workspace manifest and the
+/// project ([`PROJECT`]: spec, lock, the crate and the runtime it depends on).
 fn workspace_copy() -> Sandbox {
-    Sandbox::with(&[
-        "Cargo.toml",
-        "Cargo.lock",
-        "spec",
-        "alli-api",
-        "alli-api-runtime",
-    ])
+    Sandbox::with(&[&["Cargo.toml"][..], &PROJECT[..]].concat())
 }
 
 #[test]
